@@ -1,7 +1,13 @@
-"""bpo-cost: what it really costs to keep a business function in-house or outsource it (BPO)."""
+"""bpo-cost: what it really costs to keep a business function in-house or outsource it (BPO).
 
-from __future__ import annotations
+>>> import bpo_cost
+>>> result = bpo_cost.evaluate(bpo_cost.example_path("payroll"))
+>>> result.summary().loc["Nearshore PL", "pricing_model"]
+'per_transaction'
+"""
 
+from .api import evaluate, resolve_rates
+from .case_io import case_from_pairs, case_to_pairs, load_case
 from .errors import (
     BpoCostError,
     InputError,
@@ -10,15 +16,40 @@ from .errors import (
     OutputError,
     RateCardError,
 )
+from .examples import example_names, example_path
+from .models import Case
+from .rates import RateRef, load_cards
+from .result import Result
 
 __version__ = "0.1.0"
 
 __all__ = [
     "BpoCostError",
+    "Case",
     "InputError",
     "InvalidCaseError",
     "NoSolutionError",
     "OutputError",
     "RateCardError",
+    "RateRef",
+    "Result",
     "__version__",
+    "case_from_pairs",
+    "case_to_pairs",
+    "evaluate",
+    "example_names",
+    "example_path",
+    "load_cards",
+    "load_case",
+    "resolve_rates",
+    "write_workbook",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # The workbook face pulls in openpyxl: load it on first use, not at import.
+    if name == "write_workbook":
+        from .workbook import write_workbook
+
+        return write_workbook
+    raise AttributeError(f"module 'bpo_cost' has no attribute {name!r}")

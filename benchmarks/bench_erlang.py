@@ -1,0 +1,81 @@
+"""Erlang C staffing: vectorised ``required_agents`` against a plain per-interval Python loop.
+
+Run: ``python benchmarks/bench_erlang.py``. Prints times and ratios measured in this run; the
+baseline is the textbook scalar algorithm (Erlang B recursion from 0, one agent at a time).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from bpo_cost.staffing import required_agents
+
+TARGET, ANSWER_S, AHT_S, INTERVAL_MIN = 0.8, 20.0, 300.0, 30.0
+
+
+def scalar_required_agents(volume: float, aht_s: float, target: float, answer_s: float) -> int:
+    """The straightforward scalar implementation a spreadsheet macro would use."""
+    if volume == 0:
+        return 0
+    a = volume * aht_s / (INTERVAL_MIN * 60.0)
+    n, b = 0, 1.0
+    while True:
+        n += 1
+        b = a * b / (n + a * b)
+        if n > a:
+            c = n * b / (n - a * (1.0 - b))
+            if 1.0 - c * math.exp(-(n - a) * answer_s / aht_s) >= target:
+                return n
+
+
+def best_of(repeats: int, fn: Callable[[], object]) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def volumes(rng: np.random.Generator, size: int, low: float, high: float) -> np.ndarray:
+    """Half-hour volumes whose offered load is uniform in [low, high] Erlangs."""
+    return rng.uniform(low, high, size) * INTERVAL_MIN * 60.0 / AHT_S
+
+
+def compare(label: str, vol: np.ndarray, repeats: int) -> None:
+    def vector() -> np.ndarray:
+        return required_agents(vol, AHT_S, target_service_level=TARGET, answer_seconds=ANSWER_S)
+
+    scalar_answers: list[int] = []
+
+    def scalar() -> None:
+        scalar_answers[:] = [scalar_required_agents(v, AHT_S, TARGET, ANSWER_S) for v in vol]
+
+    t_vec = best_of(repeats, vector)
+    t_loop = best_of(1, scalar)
+    agree = np.array_equal(vector(), scalar_answers)
+    print(
+        f"{label:<44} vectorised {t_vec * 1e3:9.1f} ms   Python loop {t_loop * 1e3:9.1f} ms"
+        f"   ratio {t_loop / t_vec:6.1f}x   same answers: {agree}"
+    )
+
+
+def main() -> None:
+    rng = np.random.default_rng(20240601)
+    print(f"required_agents, {TARGET:.0%} in {ANSWER_S:.0f} s, AHT {AHT_S:.0f} s, half hours")
+    compare("10,000 intervals, 5-50 Erlangs", volumes(rng, 10_000, 5, 50), repeats=5)
+    compare("1,000 intervals, 1,000-5,000 Erlangs", volumes(rng, 1_000, 1_000, 5_000), repeats=5)
+    big = volumes(rng, 1_000_000, 5, 50)
+    t_big = best_of(
+        3,
+        lambda: required_agents(big, AHT_S, target_service_level=TARGET, answer_seconds=ANSWER_S),
+    )
+    print(f"{'1,000,000 intervals, 5-50 Erlangs':<44} vectorised {t_big * 1e3:9.1f} ms")
+
+
+if __name__ == "__main__":
+    main()

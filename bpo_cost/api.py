@@ -1,0 +1,72 @@
+"""The Python face: evaluate a case in one call."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from .case_io import load_case, parse_case
+from .engine import evaluate_arrays
+from .models import Case
+from .rates import RateCards, RateRef, load_cards
+from .result import RateUsed, Result
+
+__all__ = ["evaluate", "resolve_rates"]
+
+CaseSource = Case | str | Path | Mapping[str, Any]
+
+
+def resolve_rates(
+    case: Case, rate_cards: RateCards | str | Path | None = None
+) -> tuple[Case, list[RateUsed]]:
+    """Replace every rate-card reference in a case by its value, aged to the case start.
+
+    Returns the case with numbers only, and what was used (path, value, source, date).
+    """
+    used: list[RateUsed] = []
+    cards = rate_cards if isinstance(rate_cards, RateCards) else None
+
+    def walk(node: Any, path: str) -> Any:
+        nonlocal cards
+        if isinstance(node, RateRef):
+            if cards is None:
+                cards = load_cards(rate_cards)  # type: ignore[arg-type]
+            r = cards.resolve(node, to=case.start)
+            used.append(RateUsed(path=path, value=r.value, source=r.source,
+                                 as_of=r.as_of.isoformat(), detail=r.describe()))
+            return r.value
+        if isinstance(node, BaseModel):
+            return {f: walk(getattr(node, f), f"{path}.{f}" if path else f)
+                    for f in type(node).model_fields}
+        if isinstance(node, list):
+            return [walk(v, f"{path}.{i}") for i, v in enumerate(node)]
+        return node
+
+    plain = walk(case, "")
+    return (parse_case(plain), used) if used else (case, used)
+
+
+def evaluate(case: CaseSource, *, rate_cards: RateCards | str | Path | None = None) -> Result:
+    """Evaluate a case: every cost component of in-house and each option, month by month.
+
+    Parameters
+    ----------
+    case : a Case, a mapping, or the path of a YAML/JSON case or a generated workbook.
+    rate_cards : rate cards for references in the case: loaded cards, or the path of your own
+        card (CSV file or folder) to use alongside the bundled ones. Default: the bundled cards.
+
+    Examples
+    --------
+    >>> from bpo_cost import evaluate
+    >>> from bpo_cost.examples import example_path
+    >>> result = evaluate(example_path("payroll"))
+    >>> list(result.summary().index)
+    ['inhouse', 'Nearshore PL', 'Onshore US']
+    """
+    loaded = load_case(case)
+    resolved, used = resolve_rates(loaded, rate_cards)
+    components, summary = evaluate_arrays(resolved)
+    return Result(resolved, components, summary, used)

@@ -1,0 +1,204 @@
+"""Reading cases: YAML, JSON, mappings, key/value pairs and workbooks, with errors that name the field.
+
+A case flattens to ``(path, value)`` pairs whose paths are dotted with 0-based list indices
+(``options.1.pricing.rate``, ``workload.seasonality.0``). The Inputs sheet of a business-case
+workbook and the Excel ``BPO_*`` case functions use exactly these pairs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .errors import InvalidCaseError
+from .models import Case
+
+__all__ = ["case_from_pairs", "case_to_pairs", "load_case", "parse_case"]
+
+MAX_FILE_BYTES = 2_000_000  # a case is a few kB; refuse anything that could be a bomb
+MAX_DEPTH = 12
+
+
+def parse_case(data: Mapping[str, Any] | Case) -> Case:
+    """Validate a mapping into a Case, turning pydantic's report into one clear InvalidCaseError."""
+    if isinstance(data, Case):
+        return data
+    if not isinstance(data, Mapping):
+        raise InvalidCaseError("case", type(data).__name__, "a mapping of fields (YAML/JSON object)")
+    try:
+        return Case.model_validate(dict(data))
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+    except RecursionError:
+        raise InvalidCaseError("case", "...", f"nested at most {MAX_DEPTH} levels") from None
+
+
+def _invalid(exc: ValidationError) -> InvalidCaseError:
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = [str(p) for p in err["loc"]]
+        # union branches add the branch's type name to the path ("float", "RateRef", "hourly")
+        loc = [p for p in loc if p not in _UNION_TAGS and not p.startswith("function-")]
+        path = ".".join(loc) or "case"
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "missing":
+            problems.append((path, "<missing>", "given (it is required)"))
+        elif err["type"] == "extra_forbidden":
+            problems.append((path, err.get("input"), "a known field (check the spelling)"))
+        else:
+            problems.append((path, err.get("input"), _allowed(msg)))
+    path, value, allowed = problems[0]
+    return InvalidCaseError(
+        path, value, allowed, errors=[f"{p} must be {a}: got {v!r}" for p, v, a in problems]
+    )
+
+
+_UNION_TAGS = {"float", "RateRef", "hourly", "per_transaction", "outcome", "constrained-float"}
+
+
+def _allowed(msg: str) -> str:
+    text = msg[0].lower() + msg[1:] if msg else "valid"
+    for prefix in ("input should be ", "value should be "):
+        if text.startswith(prefix):
+            return text[len(prefix) :]
+    return text
+
+
+def load_case(source: str | Path | Mapping[str, Any] | Case) -> Case:
+    """Load a case from a YAML/JSON file, a generated workbook (.xlsx), or a mapping.
+
+    Examples
+    --------
+    >>> from bpo_cost import load_case
+    >>> from bpo_cost.examples import example_path
+    >>> load_case(example_path("voice_customer_service")).term_months
+    60
+    """
+    if isinstance(source, (Mapping, Case)):
+        return parse_case(source)
+    path = Path(source)
+    if not path.is_file():
+        raise InvalidCaseError("case file", str(source), "an existing .yaml, .yml, .json or .xlsx file")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise InvalidCaseError("case file", str(source), f"at most {MAX_FILE_BYTES:,} bytes")
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        from .workbook.reader import read_inputs  # the workbook face imports openpyxl
+
+        return case_from_pairs(read_inputs(path))
+    text = path.read_bytes().decode("utf-8", errors="replace")
+    if suffix == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InvalidCaseError(
+                str(path.name), f"line {exc.lineno}", f"valid JSON ({exc.msg})"
+            ) from None
+    elif suffix in (".yaml", ".yml"):
+        data = _safe_yaml(text, path.name)
+    else:
+        raise InvalidCaseError("case file", path.name, "a .yaml, .yml, .json or .xlsx file")
+    _check_depth(data)
+    return parse_case(data)
+
+
+def _safe_yaml(text: str, name: str) -> Any:
+    # SafeLoader builds only plain data (no Python objects); aliases are refused outright so a
+    # "billion laughs" document cannot expand.
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                raise InvalidCaseError(name, "*alias", "YAML without anchors/aliases")
+        return yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else "document"
+        problem = getattr(exc, "problem", None) or "syntax error"
+        raise InvalidCaseError(name, where, f"valid YAML ({problem})") from None
+
+
+def _check_depth(data: Any, depth: int = 0) -> None:
+    if depth > MAX_DEPTH:
+        raise InvalidCaseError("case", "...", f"nested at most {MAX_DEPTH} levels")
+    if isinstance(data, Mapping):
+        for v in data.values():
+            _check_depth(v, depth + 1)
+    elif isinstance(data, list):
+        for v in data:
+            _check_depth(v, depth + 1)
+
+
+# ------------------------------------------------------------------------ flat key/value pairs
+
+
+def flatten(data: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    """Nested dicts/lists to ``(dotted.path, leaf)`` pairs; None leaves are kept."""
+    if isinstance(data, Mapping):
+        items: Iterable[tuple[Any, Any]] = data.items()
+    elif isinstance(data, list):
+        items = enumerate(data)
+    else:
+        return [(prefix, data)]
+    out: list[tuple[str, Any]] = []
+    for key, value in items:
+        out.extend(flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+    return out
+
+
+def case_to_pairs(case: Case) -> list[tuple[str, Any]]:
+    """The case as ``(path, value)`` pairs, every field including defaults, in model order."""
+    return [(k, v) for k, v in flatten(case.model_dump(mode="python")) if v is not None]
+
+
+def unflatten(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
+    """``(dotted.path, value)`` pairs back to nested dicts and lists (numeric segments index lists)."""
+    root: dict[str, Any] = {}
+    for raw_key, value in pairs:
+        key = str(raw_key).strip()
+        if not key or value is None or (isinstance(value, str) and not value.strip()):
+            continue  # an empty cell means "use the default"
+        if isinstance(value, float) and math.isnan(value):
+            continue
+        parts = key.split(".")
+        node: Any = root
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            if last:
+                if part in node:
+                    raise InvalidCaseError(key, value, "given once (no duplicate or clashing key)")
+                node[part] = value
+            else:
+                node = node.setdefault(part, {})
+                if not isinstance(node, dict):
+                    raise InvalidCaseError(key, value, "a key that does not clash with another")
+    return _lists(root)
+
+
+def _lists(node: Any) -> Any:
+    """Dicts whose keys are all 0..n-1 become lists (the order keys were given does not matter)."""
+    if not isinstance(node, dict):
+        return node
+    node = {k: _lists(v) for k, v in node.items()}
+    if node and all(k.isdigit() for k in node):
+        idx = sorted(int(k) for k in node)
+        if idx != list(range(len(idx))):
+            raise InvalidCaseError("list indices", idx, "consecutive from 0")
+        return [node[str(i)] for i in idx]
+    return node
+
+
+def case_from_pairs(pairs: Iterable[tuple[Any, Any]]) -> Case:
+    """Build a case from ``(path, value)`` pairs (an Inputs sheet, or a two-column Excel range)."""
+    cleaned = []
+    for key, value in pairs:
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        cleaned.append((key, value))
+    return parse_case(unflatten(cleaned))

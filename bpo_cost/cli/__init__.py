@@ -1,0 +1,35 @@
+"""The ``bpo-cost`` command line (typer + rich). Errors: one line on stderr, exit status 2."""
+
+from __future__ import annotations
+
+import sys
+
+from ..errors import BpoCostError
+from ._app import app
+from . import analysis as _analysis  # noqa: F401  (registers its commands)
+from . import core as _core  # noqa: F401
+
+__all__ = ["app", "main"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the app, turning every error into one line and a non-zero exit."""
+    try:
+        app(args=argv, prog_name="bpo-cost")  # standalone: usage errors print and exit 2
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except BpoCostError as exc:
+        print(f"bpo-cost: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("bpo-cost: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the CLI promises one line, never a traceback
+        print(f"bpo-cost: internal error: {type(exc).__name__}: {exc} (please report this)",
+              file=sys.stderr)
+        return 3
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Decision-analysis commands (sensitivity, break-even, Monte Carlo)."""

@@ -1,0 +1,168 @@
+"""Core commands: demo, evaluate, init, schema, rates, workbook."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from ..api import evaluate
+from ..case_io import load_case
+from ..examples import example_path
+from ..files import atomic_write, atomic_write_bytes
+from ..result import Result
+from ._app import app, console
+
+CaseArg = Annotated[Path, typer.Argument(help="Case file: .yaml, .json, or a generated .xlsx.")]
+RatesOpt = Annotated[
+    Path | None, typer.Option("--rates", help="Your own rate card (CSV file or folder); wins.")
+]
+
+
+def _money(x: float) -> str:
+    return f"{x:,.0f}"
+
+
+def _show(result: Result) -> None:
+    s = result.summary()
+    cur = result.case.currency
+    table = Table(title=f"{result.case.name}: {result.case.term_months} months from "
+                  f"{result.case.start:%b %Y}, {cur}")
+    for col, justify in [("Option", "left"), ("Model", "left"), (f"TCO ({cur})", "right"),
+                         ("NPV of cost", "right"), ("Savings", "right"), ("Savings %", "right"),
+                         ("NPV of savings", "right"), ("Payback", "right"), ("IRR", "right"),
+                         (f"Cost / {result.case.workload.unit}", "right"), ("Rank", "right")]:
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for owner, row in s.iterrows():
+        is_ih = owner == "inhouse"
+        table.add_row(
+            "In-house" if is_ih else str(owner),
+            "" if is_ih else str(row["pricing_model"]),
+            _money(row["tco"]),
+            _money(row["npv_cost"]),
+            "" if is_ih else _money(row["savings"]),
+            "" if is_ih or math.isnan(row["savings_pct"]) else f"{row['savings_pct']:.1%}",
+            "" if is_ih else _money(row["npv_savings"]),
+            "" if is_ih else ("never" if math.isnan(row["payback_month"])
+                              else f"month {int(row['payback_month'])}"),
+            "" if is_ih or math.isnan(row["irr"]) else f"{row['irr']:.1%}",
+            f"{row['cost_per_unit']:,.2f}",
+            str(int(row["rank"])),
+        )
+    out = console()
+    out.print(table)
+    best = s.drop(index="inhouse").sort_values("npv_cost").iloc[0]
+    name = s.drop(index="inhouse").sort_values("npv_cost").index[0]
+    verdict = (f"[bold]{name}[/] saves {_money(best['npv_savings'])} {cur} in NPV "
+               f"({best['savings_pct']:.1%} of in-house TCO)" if best["npv_savings"] > 0
+               else "[bold]Keep in-house[/]: no option costs less in NPV")
+    out.print(verdict)
+    for r in result.rates_used:
+        out.print(f"  rate {r.path} = {r.value:,.4g} ({r.detail}; {r.source}, as of {r.as_of})")
+
+
+def _dump(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
+
+
+def _write_csv(result: Result, folder: Path, protect: Path | None) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    frames = {"components.csv": result.monthly(tidy=True), "summary.csv": result.summary(),
+              "totals.csv": result.totals()}
+    for name, frame in frames.items():
+        target = folder / name
+        atomic_write(target, lambda p, f=frame: f.to_csv(p, index=name != "components.csv"),
+                     protect=[protect] if protect else [])
+        written.append(target)
+    return written
+
+
+@app.command()
+def demo(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Evaluate the bundled example (a voice customer-service desk) and print the comparison."""
+    result = evaluate(example_path())
+    if as_json:
+        typer.echo(_dump(result.to_dict()))
+    else:
+        _show(result)
+
+
+@app.command("evaluate")
+def evaluate_cmd(
+    case: CaseArg,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    csv: Annotated[
+        Path | None, typer.Option("--csv", help="Write monthly components to this folder.")
+    ] = None,
+    rates: RatesOpt = None,
+) -> None:
+    """Evaluate a case: TCO, NPV, savings, payback and IRR for in-house and every option."""
+    result = evaluate(case, rate_cards=rates)
+    if csv is not None:
+        for p in _write_csv(result, csv, case):
+            console().print(f"wrote {p}") if not as_json else None
+    if as_json:
+        typer.echo(_dump(result.to_dict()))
+    else:
+        _show(result)
+
+
+@app.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="Where to write the starter case.")] = Path(
+        "case.yaml"),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented starter case (the bundled voice desk example) to edit."""
+    if path.exists() and not force:
+        from ..errors import OutputError
+
+        raise OutputError(f"{path} exists; pass --force to overwrite it")
+    atomic_write_bytes(path, example_path().read_bytes())
+    console().print(f"wrote {path}: edit it, then run  bpo-cost evaluate {path}")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of a case file."""
+    from ..models import Case
+
+    typer.echo(_dump(Case.model_json_schema()))
+
+
+@app.command()
+def rates(
+    function: Annotated[str | None, typer.Option("--function", help="e.g. payroll")] = None,
+    location: Annotated[str | None, typer.Option("--location", help="ISO code, e.g. PH")] = None,
+    user_card: RatesOpt = None,
+) -> None:
+    """List benchmark rates with their sources (filter by function and location)."""
+    from ..rates import load_cards
+
+    frame = load_cards(user_card).frame(function=function, location=location)
+    table = Table(title=f"Rate cards ({len(frame)} rows)")
+    for col in frame.columns:
+        table.add_column(str(col))
+    for row in frame.itertuples(index=False):
+        table.add_row(*["" if v is None else str(v) for v in row])
+    console().print(table)
+
+
+@app.command()
+def workbook(
+    case: CaseArg,
+    output: Annotated[Path, typer.Option("-o", "--output", help="The .xlsx file to write.")],
+    rates: RatesOpt = None,
+) -> None:
+    """Write a business-case workbook in which every number is a live Excel formula."""
+    from ..workbook import write_workbook
+
+    written = write_workbook(load_case(case), output, rate_cards=rates, protect=[case])
+    console().print(f"wrote {written}")

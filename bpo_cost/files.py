@@ -1,0 +1,58 @@
+"""Writing files safely: a temporary file beside the target, then an atomic rename.
+
+A failed write leaves the target as it was and no partial file behind; a case file is never
+overwritten by its own output.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from .errors import OutputError
+
+__all__ = ["atomic_write", "atomic_write_bytes"]
+
+
+def atomic_write(
+    target: str | Path, write: Callable[[Path], None], *, protect: Iterable[str | Path] = ()
+) -> Path:
+    """Call ``write(tmp_path)``, then rename the temporary file onto ``target``.
+
+    ``protect`` lists files that must not be overwritten (the case the output was made from).
+    """
+    target = Path(target)
+    resolved = target.resolve()
+    if any(resolved == Path(p).resolve() for p in protect):
+        raise OutputError(f"refusing to overwrite the input file {target}: choose another name")
+    if not target.parent.is_dir():
+        raise OutputError(f"cannot write {target}: folder {target.parent} does not exist")
+    if target.is_dir():
+        raise OutputError(f"cannot write {target}: it is a folder")
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise OutputError(f"cannot write in {target.parent}: {exc.strerror}") from None
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        os.replace(tmp, target)
+    except PermissionError:
+        raise OutputError(
+            f"cannot write {target}: permission denied (is it open in Excel, or read-only?)"
+        ) from None
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
+
+
+def atomic_write_bytes(
+    target: str | Path, data: bytes, *, protect: Iterable[str | Path] = ()
+) -> Path:
+    """Write bytes atomically (see ``atomic_write``)."""
+    return atomic_write(target, lambda p: p.write_bytes(data), protect=protect)

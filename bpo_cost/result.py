@@ -1,0 +1,138 @@
+"""The answer for one case: monthly components and the decision summary, as pandas frames and JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._types import FloatArray
+from .engine import INHOUSE, Components, Summary
+from .models import Case
+
+__all__ = ["RateUsed", "Result"]
+
+
+@dataclass(frozen=True)
+class RateUsed:
+    """A rate-card value a case referred to: where it went, what it was, where it came from."""
+
+    path: str
+    value: float
+    source: str
+    as_of: str
+    detail: str
+
+
+def _num(x: float) -> float | None:
+    return None if math.isnan(x) else float(x)
+
+
+@dataclass(frozen=True)
+class Result:
+    """In-house and every option of a case, evaluated. ``owners``: ``"inhouse"`` then options."""
+
+    case: Case
+    components: Components
+    summary_arrays: Summary
+    rates_used: list[RateUsed] = field(default_factory=list)
+
+    @property
+    def owners(self) -> list[str]:
+        return self.components.owners
+
+    @property
+    def months(self) -> FloatArray:
+        return np.arange(1, self.case.term_months + 1)
+
+    @property
+    def dates(self) -> list[dt.date]:
+        s = self.case.start
+        return [dt.date(s.year + (s.month - 1 + i) // 12, (s.month - 1 + i) % 12 + 1, 1)
+                for i in range(self.case.term_months)]
+
+    def pricing_model(self, owner: str) -> str:
+        if owner == INHOUSE:
+            return "inhouse"
+        return next(o.pricing.model for o in self.case.options if o.name == owner)
+
+    def summary(self) -> pd.DataFrame:
+        """One row per owner: TCO, NPV of cost, savings, payback, IRR, cost per unit, rank."""
+        s = self.summary_arrays
+        frame = pd.DataFrame(
+            {
+                "pricing_model": [self.pricing_model(o) for o in s.owners],
+                "tco": s.tco[0],
+                "npv_cost": s.npv_cost[0],
+                "savings": s.savings[0],
+                "savings_pct": s.savings_pct[0],
+                "npv_savings": s.npv_savings[0],
+                "payback_month": s.payback_month[0],
+                "irr": s.irr[0],
+                "cost_per_unit": s.cost_per_unit[0],
+                "rank": s.rank[0].astype(int),
+            },
+            index=pd.Index(s.owners, name="owner"),
+        )
+        return frame
+
+    def monthly(self, *, tidy: bool = False) -> pd.DataFrame:
+        """Monthly components: wide (months × (owner, component)) or tidy (one row per value)."""
+        cols = {
+            (owner, name): values[0]
+            for owner, parts in self.components.by_owner.items()
+            for name, values in parts.items()
+        }
+        wide = pd.DataFrame(cols, index=pd.Index(self.months, name="month"))
+        wide.columns = pd.MultiIndex.from_tuples(wide.columns, names=["owner", "component"])
+        if not tidy:
+            return wide
+        long = wide.stack(["owner", "component"], future_stack=True).rename("cost").reset_index()
+        long["date"] = [self.dates[m - 1] for m in long["month"]]
+        return long[["owner", "component", "month", "date", "cost"]]
+
+    def totals(self) -> pd.DataFrame:
+        """Monthly total cost per owner."""
+        return pd.DataFrame(
+            {o: self.components.total(o)[0] for o in self.owners},
+            index=pd.Index(self.months, name="month"),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready result: case name, currency, in-house figures, options ranked, rates used."""
+        s = self.summary()
+        ih = s.loc[INHOUSE]
+        options = []
+        for name, row in s.drop(index=INHOUSE).iterrows():
+            options.append({
+                "name": name,
+                "pricing_model": row["pricing_model"],
+                "tco": float(row["tco"]),
+                "npv_cost": float(row["npv_cost"]),
+                "savings": float(row["savings"]),
+                "savings_pct": _num(row["savings_pct"]),
+                "npv_savings": float(row["npv_savings"]),
+                "payback_month": None if math.isnan(row["payback_month"])
+                else int(row["payback_month"]),
+                "irr": _num(row["irr"]),
+                "cost_per_unit": float(row["cost_per_unit"]),
+                "rank": int(row["rank"]),
+            })
+        return {
+            "case": self.case.name,
+            "currency": self.case.currency,
+            "term_months": self.case.term_months,
+            "start": self.case.start.isoformat(),
+            "inhouse": {
+                "tco": float(ih["tco"]),
+                "npv_cost": float(ih["npv_cost"]),
+                "cost_per_unit": float(ih["cost_per_unit"]),
+                "rank": int(ih["rank"]),
+            },
+            "options": options,
+            "rates_used": [r.__dict__ for r in self.rates_used],
+        }

@@ -1,0 +1,511 @@
+"""Staffing: Erlang C for real-time work (calls, chats) and workload FTE for back-office work.
+
+Every function is vectorised: its array arguments broadcast against each other (any shape), a
+call with only scalars returns a ``float`` and a call with any array returns an array of the
+broadcast shape. Intervals are independent, so a batch of scenarios × months is one call.
+
+Erlang C (an M/M/N queue) assumes Poisson arrivals, exponential handle times and callers who never
+abandon, so it slightly overstates the staff needed (Erlang A models patience).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, overload
+
+import numpy as np
+
+from ._types import ArrayLike, FloatArray
+from .errors import InputError
+
+__all__ = [
+    "average_speed_of_answer",
+    "required_agents",
+    "scheduled_fte",
+    "service_level",
+    "wait_probability",
+    "workload_fte",
+]
+
+# The Erlang B recursion forgets where it starts: below N = A each step scales the relative error
+# by about N/A, so from N0 = A - k*sqrt(A) the error of the start value shrinks by about
+# exp(-k**2 / 2) before N reaches A. Starting at N0 with B = 1 - N0/A (its limit for N0 < A,
+# wrong by about 1/k**2) is exact to double precision for k = 10 and saves ~A - 10*sqrt(A) steps
+# for loads above 100 Erlangs; below that N0 = 0 and B(0) = 1, the textbook recursion.
+_WARM_START_SIGMAS = 10.0
+
+# ceil(N / (1 - shrinkage)) must not round 21 / (1 - 0.3) = 30.000000000000004 up to 31.
+_CEIL_RELATIVE_SLACK = 1e-12
+
+
+# ----------------------------------------------------------------------------- input conversion
+
+
+def _checked(
+    name: str, value: ArrayLike, allowed: str, ok: Callable[[FloatArray], Any]
+) -> FloatArray:
+    try:
+        x = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InputError(name, value, "a number or an array of numbers") from None
+    bad = np.asarray(~(np.isfinite(x) & ok(x)))
+    if bad.any():
+        shown = value if x.ndim == 0 else x[bad].flat[0].item()
+        raise InputError(name, shown, f"finite and {allowed}")
+    return x
+
+
+def _nonnegative(name: str, value: ArrayLike) -> FloatArray:
+    return _checked(name, value, ">= 0", lambda x: x >= 0)
+
+
+def _positive(name: str, value: ArrayLike) -> FloatArray:
+    return _checked(name, value, "> 0", lambda x: x > 0)
+
+
+def _agents(value: ArrayLike) -> FloatArray:
+    return _checked("agents", value, "a whole number >= 0", lambda x: (x >= 0) & (x == np.floor(x)))
+
+
+def _load(
+    volume: ArrayLike, aht_seconds: ArrayLike, interval_minutes: ArrayLike
+) -> tuple[FloatArray, FloatArray]:
+    """Volume and offered load in Erlangs, A = volume * AHT / interval length."""
+    v = _nonnegative("volume", volume)
+    h = _positive("aht_seconds", aht_seconds)
+    t = _positive("interval_minutes", interval_minutes)
+    return v, np.asarray(v * h / (t * 60.0))
+
+
+def _out(result: FloatArray, *inputs: FloatArray) -> Any:
+    """A float when every input was a scalar, else the array."""
+    return float(result) if all(x.ndim == 0 for x in inputs) else result
+
+
+# ----------------------------------------------------------------------------- Erlang kernels
+
+
+def _warm_start(a: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """First agent count of the Erlang B recursion and B there (see _WARM_START_SIGMAS)."""
+    n0 = np.maximum(np.floor(a - _WARM_START_SIGMAS * np.sqrt(a)), 0.0)
+    return n0, 1.0 - n0 / np.maximum(a, 1.0)
+
+
+def _erlang_b_step(n: FloatArray, a: FloatArray, b: FloatArray) -> None:
+    """B(n) from B(n - 1) in place: B(n) = A B(n-1) / (n + A B(n-1)), every term in [0, 1]."""
+    ab = a * b
+    np.divide(ab, np.add(n, ab), out=b)
+
+
+def _erlang_c(n: FloatArray, a: FloatArray, b: FloatArray) -> FloatArray:
+    """Erlang C from Erlang B for N > A: C = N B / (N - A (1 - B))."""
+    return np.asarray(n * b / (n - a * (1.0 - b)))
+
+
+def _sl(c: FloatArray, n: FloatArray, a: FloatArray, tau: FloatArray) -> FloatArray:
+    """Service level for N > A; tau is the answer time in units of the handle time."""
+    return np.asarray(1.0 - c * np.exp(-(n - a) * tau))
+
+
+def _erlang_c_flat(n: FloatArray, a: FloatArray) -> FloatArray:
+    """Erlang C for 1-D arrays with N > A >= 0."""
+    n0, b = _warm_start(a)
+    steps = (n - n0).astype(np.int64)
+    # Longest recursions first, so the ones still running at step s are a prefix (a view).
+    order = np.argsort(-steps)
+    a_s, n0_s, b_s, steps_s = a[order], n0[order], b[order], steps[order]
+    running = np.searchsorted(-steps_s, -np.arange(1, steps.max(initial=0) + 1), side="right")
+    for s, m in enumerate(running, start=1):
+        _erlang_b_step(n0_s[:m] + s, a_s[:m], b_s[:m])
+    b[order] = b_s
+    return _erlang_c(n, a, b)
+
+
+def _wait(
+    agents: FloatArray, volume: FloatArray, load: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """P(wait), 1 if N <= A and 0 without calls, with N, A and the calls mask, all broadcast."""
+    n, a, calls = np.broadcast_arrays(agents, load, volume > 0)
+    pw = np.where(calls, 1.0, 0.0)
+    # Test the volume, not A: a positive volume whose load underflows to 0 still needs an agent.
+    live = (n > a) & calls
+    pw[live] = _erlang_c_flat(n[live], a[live])
+    return pw, n, a, calls
+
+
+def _required_flat(
+    a: FloatArray, tau: FloatArray, target: FloatArray, occ: FloatArray
+) -> FloatArray:
+    """Fewest agents meeting the target and the occupancy cap, for 1-D arrays (volume > 0)."""
+    # Sorted by the steps until N exceeds A (exact: A - N0 is a float difference of values on
+    # the same grid), the elements past their load at step s are a prefix [0:past); within it
+    # the satisfied ones move to the front [0:done), so each step works on views of [done:).
+    n0, b = _warm_start(a)
+    order = np.argsort(a - n0)
+    a, tau, target, occ, n0, b = (x[order] for x in (a, tau, target, occ, n0, b))
+    steps_to_load = a - n0
+    answer = np.empty_like(a)
+    done, s = 0, 0
+    while done < a.size:
+        s += 1
+        n = n0[done:] + s
+        _erlang_b_step(n, a[done:], b[done:])
+        past = int(np.searchsorted(steps_to_load, s, side="left"))
+        if past == done:
+            continue
+        r, n_r = slice(done, past), n[: past - done]
+        ok = (_sl(_erlang_c(n_r, a[r], b[r]), n_r, a[r], tau[r]) >= target[r]) & (
+            a[r] / n_r <= occ[r]
+        )
+        if ok.any():
+            first = np.concatenate((np.flatnonzero(ok), np.flatnonzero(~ok)))
+            for x in (a, tau, target, occ, n0, b, order):
+                x[r] = x[r][first]
+            done += int(np.count_nonzero(ok))
+            answer[order[r.start : done]] = n0[r.start : done] + s
+    return answer
+
+
+# ----------------------------------------------------------------------------- public API
+
+
+@overload
+def wait_probability(
+    agents: float, volume: float, aht_seconds: float, interval_minutes: float = ...
+) -> float: ...
+@overload
+def wait_probability(
+    agents: ArrayLike, volume: ArrayLike, aht_seconds: ArrayLike, interval_minutes: ArrayLike = ...
+) -> FloatArray: ...
+def wait_probability(
+    agents: ArrayLike, volume: ArrayLike, aht_seconds: ArrayLike, interval_minutes: ArrayLike = 30
+) -> Any:
+    """Probability that a contact waits for an agent (Erlang C).
+
+    Parameters
+    ----------
+    agents : array_like
+        Agents answering in the interval (whole numbers >= 0).
+    volume : array_like
+        Contacts offered in the interval (>= 0).
+    aht_seconds : array_like
+        Average handle time in seconds (> 0).
+    interval_minutes : array_like, default 30
+        Length of the interval in minutes (> 0).
+
+    Returns
+    -------
+    float or ndarray
+        P(wait) in [0, 1]: 1 when agents <= offered load (the queue never empties), 0 when the
+        volume is 0.
+
+    Notes
+    -----
+    Offered load A = volume * aht_seconds / (60 * interval_minutes) Erlangs. Erlang B comes from
+    the recursion B(0) = 1, B(n) = A B(n-1) / (n + A B(n-1)), whose terms stay in [0, 1] (no
+    factorials, no overflow or underflow up to thousands of Erlangs), and
+    C = N B / (N - A (1 - B)). Above about 100 Erlangs the recursion starts at n = A - 10 sqrt(A)
+    from its asymptote B = 1 - n/A, which it forgets to double precision before reaching A.
+
+    Examples
+    --------
+    100 calls in a half hour at 3 minutes each (10 Erlangs) with 14 agents: 17% wait.
+
+    >>> round(wait_probability(14, 100, 180), 4)
+    0.1741
+    """
+    n = _agents(agents)
+    v, a = _load(volume, aht_seconds, interval_minutes)
+    pw, *_ = _wait(n, v, a)
+    return _out(pw, n, a)
+
+
+@overload
+def service_level(
+    agents: float,
+    volume: float,
+    aht_seconds: float,
+    interval_minutes: float = ...,
+    *,
+    answer_seconds: float,
+) -> float: ...
+@overload
+def service_level(
+    agents: ArrayLike,
+    volume: ArrayLike,
+    aht_seconds: ArrayLike,
+    interval_minutes: ArrayLike = ...,
+    *,
+    answer_seconds: ArrayLike,
+) -> FloatArray: ...
+def service_level(
+    agents: ArrayLike,
+    volume: ArrayLike,
+    aht_seconds: ArrayLike,
+    interval_minutes: ArrayLike = 30,
+    *,
+    answer_seconds: ArrayLike,
+) -> Any:
+    """Share of contacts answered within ``answer_seconds`` (Erlang C).
+
+    Parameters
+    ----------
+    agents, volume, aht_seconds, interval_minutes : array_like
+        As in `wait_probability`.
+    answer_seconds : array_like
+        The answer-time target T in seconds (>= 0), e.g. 20 in "80% within 20 seconds".
+
+    Returns
+    -------
+    float or ndarray
+        Service level in [0, 1]: 0 when agents <= offered load, 1 when the volume is 0.
+
+    Notes
+    -----
+    SL = 1 - P(wait) * exp(-(N - A) * T / AHT), with P(wait) from `wait_probability`.
+
+    Examples
+    --------
+    10 Erlangs, 80% within 20 seconds: 13 agents fall short, 14 meet it.
+
+    >>> round(service_level(13, 100, 180, answer_seconds=20), 4)
+    0.7956
+    >>> round(service_level(14, 100, 180, answer_seconds=20), 4)
+    0.8884
+    """
+    n = _agents(agents)
+    v, a = _load(volume, aht_seconds, interval_minutes)
+    tau = _nonnegative("answer_seconds", answer_seconds) / _positive("aht_seconds", aht_seconds)
+    pw, n_b, a_b, calls = _wait(n, v, a)
+    with np.errstate(over="ignore"):  # exp overflows only where N < A, discarded
+        sl = np.where(n_b > a_b, _sl(pw, n_b, a_b, tau), 0.0)
+    sl = np.where(calls, sl, 1.0)
+    return _out(sl, n, a, tau)
+
+
+@overload
+def average_speed_of_answer(
+    agents: float, volume: float, aht_seconds: float, interval_minutes: float = ...
+) -> float: ...
+@overload
+def average_speed_of_answer(
+    agents: ArrayLike, volume: ArrayLike, aht_seconds: ArrayLike, interval_minutes: ArrayLike = ...
+) -> FloatArray: ...
+def average_speed_of_answer(
+    agents: ArrayLike, volume: ArrayLike, aht_seconds: ArrayLike, interval_minutes: ArrayLike = 30
+) -> Any:
+    """Average wait before answer in seconds, over all contacts (Erlang C).
+
+    Parameters
+    ----------
+    agents, volume, aht_seconds, interval_minutes : array_like
+        As in `wait_probability`.
+
+    Returns
+    -------
+    float or ndarray
+        ASA in seconds: ``inf`` when agents <= offered load, 0 when the volume is 0.
+
+    Notes
+    -----
+    ASA = P(wait) * AHT / (N - A).
+
+    Examples
+    --------
+    >>> round(average_speed_of_answer(14, 100, 180), 2)
+    7.84
+    """
+    n = _agents(agents)
+    v, a = _load(volume, aht_seconds, interval_minutes)
+    h = _positive("aht_seconds", aht_seconds)
+    pw, n_b, a_b, calls = _wait(n, v, a)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # N <= A, discarded
+        asa = np.where(n_b > a_b, pw * h / (n_b - a_b), np.inf)
+    asa = np.where(calls, asa, 0.0)
+    return _out(asa, n, a, h)
+
+
+@overload
+def required_agents(
+    volume: float,
+    aht_seconds: float,
+    interval_minutes: float = ...,
+    *,
+    target_service_level: float,
+    answer_seconds: float,
+    max_occupancy: float | None = ...,
+) -> float: ...
+@overload
+def required_agents(
+    volume: ArrayLike,
+    aht_seconds: ArrayLike,
+    interval_minutes: ArrayLike = ...,
+    *,
+    target_service_level: ArrayLike,
+    answer_seconds: ArrayLike,
+    max_occupancy: ArrayLike | None = ...,
+) -> FloatArray: ...
+def required_agents(
+    volume: ArrayLike,
+    aht_seconds: ArrayLike,
+    interval_minutes: ArrayLike = 30,
+    *,
+    target_service_level: ArrayLike,
+    answer_seconds: ArrayLike,
+    max_occupancy: ArrayLike | None = None,
+) -> Any:
+    """Fewest agents that meet a service-level target (Erlang C), per interval.
+
+    Parameters
+    ----------
+    volume, aht_seconds, interval_minutes : array_like
+        As in `wait_probability`.
+    target_service_level : array_like
+        Share to answer within ``answer_seconds``, strictly between 0 and 1 (0.8 for 80/20).
+    answer_seconds : array_like
+        The answer-time target in seconds (>= 0).
+    max_occupancy : array_like, optional
+        Cap on occupancy A / N in (0, 1] (0.85 is common); no cap when omitted.
+
+    Returns
+    -------
+    float or ndarray
+        The smallest whole N with ``service_level(N, ...) >= target_service_level`` and
+        A / N <= ``max_occupancy``, as floats; 0 when the volume is 0.
+
+    Notes
+    -----
+    One pass of the Erlang B recursion over agent counts serves every interval at once: each
+    interval leaves the working set at its first count meeting the target, so the cost is about
+    (A + a few sqrt(A)) whole-array steps over a shrinking array (from A - 10 sqrt(A) above 100
+    Erlangs; see `wait_probability`). Raw agents exclude shrinkage: see `scheduled_fte`.
+
+    Examples
+    --------
+    100 calls per half hour at 3 minutes, 80% answered within 20 seconds, occupancy at most 85%:
+
+    >>> required_agents(100, 180, target_service_level=0.8, answer_seconds=20, max_occupancy=0.85)
+    14.0
+    >>> required_agents([100, 200, 0], 180, target_service_level=0.8, answer_seconds=20)
+    array([14., 24.,  0.])
+    """
+    v, a = _load(volume, aht_seconds, interval_minutes)
+    target = _checked(
+        "target_service_level", target_service_level, "in (0, 1)", lambda x: (x > 0) & (x < 1)
+    )
+    tau = _nonnegative("answer_seconds", answer_seconds) / _positive("aht_seconds", aht_seconds)
+    # Without a cap, A/N <= 1 holds for every N > A, the only counts that can meet a target > 0.
+    occ = (
+        np.asarray(1.0)
+        if max_occupancy is None
+        else _checked("max_occupancy", max_occupancy, "in (0, 1]", lambda x: (x > 0) & (x <= 1))
+    )
+    shape = np.broadcast_shapes(a.shape, tau.shape, target.shape, occ.shape)
+    result = np.zeros(shape)
+    flat = result.reshape(-1)  # a view: answers land in result
+    idx = np.flatnonzero(np.broadcast_to(v, shape) > 0)  # not A > 0: see _wait
+    flat[idx] = _required_flat(
+        *(np.broadcast_to(x, shape).reshape(-1)[idx] for x in (a, tau, target, occ))
+    )
+    return _out(result, a, target, tau, occ)
+
+
+@overload
+def scheduled_fte(agents: float, *, shrinkage: float) -> float: ...
+@overload
+def scheduled_fte(agents: ArrayLike, *, shrinkage: ArrayLike) -> FloatArray: ...
+def scheduled_fte(agents: ArrayLike, *, shrinkage: ArrayLike) -> Any:
+    """Staff to schedule so that ``agents`` are available after shrinkage.
+
+    Parameters
+    ----------
+    agents : array_like
+        Agents needed on the phones (>= 0), e.g. from `required_agents`.
+    shrinkage : array_like
+        Share of paid time not available for work (breaks, training, leave, absence), in
+        [0, 1); 20-35% is typical for contact centres.
+
+    Returns
+    -------
+    float or ndarray
+        ceil(agents / (1 - shrinkage)), whole numbers as floats.
+
+    Examples
+    --------
+    14 agents with 30% shrinkage need 20 people scheduled:
+
+    >>> scheduled_fte(14, shrinkage=0.3)
+    20.0
+    """
+    n = _nonnegative("agents", agents)
+    s = _checked("shrinkage", shrinkage, "in [0, 1)", lambda x: (x >= 0) & (x < 1))
+    fte = n / (1.0 - s)
+    return _out(np.ceil(fte * (1.0 - _CEIL_RELATIVE_SLACK)), n, s)
+
+
+@overload
+def workload_fte(
+    volume_per_month: float,
+    handle_minutes: float,
+    *,
+    productive_hours_per_month: float,
+    shrinkage: float,
+    occupancy: float,
+) -> float: ...
+@overload
+def workload_fte(
+    volume_per_month: ArrayLike,
+    handle_minutes: ArrayLike,
+    *,
+    productive_hours_per_month: ArrayLike,
+    shrinkage: ArrayLike,
+    occupancy: ArrayLike,
+) -> FloatArray: ...
+def workload_fte(
+    volume_per_month: ArrayLike,
+    handle_minutes: ArrayLike,
+    *,
+    productive_hours_per_month: ArrayLike,
+    shrinkage: ArrayLike,
+    occupancy: ArrayLike,
+) -> Any:
+    """FTE for work that can wait in a backlog (data entry, claims, AP), without queueing.
+
+    Parameters
+    ----------
+    volume_per_month : array_like
+        Items per month (>= 0).
+    handle_minutes : array_like
+        Average handling minutes per item (> 0).
+    productive_hours_per_month : array_like
+        Paid (contracted) hours per FTE per month *before* shrinkage, e.g. 2080 / 12 = 173.3
+        (> 0); shrinkage and occupancy are taken off here, not by the caller.
+    shrinkage : array_like
+        Share of paid time not available for work, in [0, 1).
+    occupancy : array_like
+        Share of available time spent handling items, in (0, 1].
+
+    Returns
+    -------
+    float or ndarray
+        Fractional FTE (not rounded).
+
+    Notes
+    -----
+    FTE = volume * handle_minutes / 60 / (paid hours * (1 - shrinkage) * occupancy).
+
+    Examples
+    --------
+    12,000 invoices a month at 6 minutes, 173.33 paid hours, 25% shrinkage, 85% occupancy:
+
+    >>> round(workload_fte(12_000, 6, productive_hours_per_month=2080 / 12, shrinkage=0.25,
+    ...                    occupancy=0.85), 2)
+    10.86
+    """
+    v = _nonnegative("volume_per_month", volume_per_month)
+    m = _positive("handle_minutes", handle_minutes)
+    hours = _positive("productive_hours_per_month", productive_hours_per_month)
+    s = _checked("shrinkage", shrinkage, "in [0, 1)", lambda x: (x >= 0) & (x < 1))
+    occ = _checked("occupancy", occupancy, "in (0, 1]", lambda x: (x > 0) & (x <= 1))
+    fte = v * m / 60.0 / (hours * (1.0 - s) * occ)
+    return _out(np.asarray(fte), v, m, hours, s, occ)

@@ -1,0 +1,44 @@
+"""The month axis: month numbers, calendar months, contract years, volume and price indices.
+
+Arrays are ``(1, n_months)`` or broadcast with a leading scenario axis. Month 1 is the first month
+of the term. Volume grows smoothly, ``(1 + g) ** ((m - 1) / 12)``; wages, prices and escalators step
+once per contract year, ``(1 + r) ** year`` with year 0 in months 1–12, as contracts and pay rounds do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from ._types import FloatArray
+from .pricing import contract_year
+
+__all__ = ["calendar_month", "month_axis", "volume_path", "yearly_index"]
+
+
+def month_axis(term_months: int) -> FloatArray:
+    """Months 1..term as a ``(1, term)`` float row."""
+    return np.arange(1.0, term_months + 1.0)[None, :]
+
+
+def calendar_month(start: dt.date, months: FloatArray) -> FloatArray:
+    """0-based calendar month (0 = January) of each term month, as integers."""
+    return ((start.month - 1 + months.astype(int) - 1) % 12).astype(int)
+
+
+def volume_path(
+    volume_per_month: FloatArray, growth_per_year: FloatArray, seasonality: FloatArray,
+    start: dt.date, months: FloatArray,
+) -> FloatArray:
+    """Units of work in each month: base volume × smooth growth × calendar-month seasonality."""
+    season = np.take_along_axis(
+        seasonality, np.broadcast_to(calendar_month(start, months), (seasonality.shape[0],
+                                                                     months.shape[1])), axis=1
+    )
+    return volume_per_month * (1.0 + growth_per_year) ** ((months - 1.0) / 12.0) * season
+
+
+def yearly_index(rate_per_year: FloatArray, months: FloatArray) -> FloatArray:
+    """``(1 + r) ** contract_year``: stepped each contract year."""
+    return (1.0 + rate_per_year) ** contract_year(months)

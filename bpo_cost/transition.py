@@ -1,0 +1,77 @@
+"""Hidden costs of outsourcing, the ones vendor quotes leave out.
+
+Barthélemy's four families (MIT Sloan Management Review 42(3), 2001) with the magnitudes in DOMAIN.md.
+Components (per month, case currency):
+
+- ``transition.vendor_selection``: search and contracting, month 1: a fixed cost plus a share of
+  the annual contract value (ACV = mean annual vendor fees);
+- ``transition.knowledge_transfer``: a transition team (share of the in-house staff cost) during
+  the transition months, plus any fixed knowledge-transfer cost spread over them;
+- ``transition.parallel_run``: the whole in-house cost stack while both run;
+- ``transition.severance_retention``: severance (months of staff pay) when the in-house team
+  leaves, and retention pay during the parallel run;
+- ``transition.productivity_dip``: extra effort paid for while the vendor ramps up: fees ×
+  (1/efficiency − 1), efficiency rising linearly to 1 over the ramp months;
+- ``transition.stranded_costs``: leases and licences that outlive the in-house operation;
+- ``governance``: retained organisation: a share of fees plus governance FTE;
+- ``quality_leakage``: rework and repeat contacts handled and paid for again;
+- ``exit``: switching cost at term end (a share of the last year's spend), when the case asks.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+
+from ._types import FloatArray
+
+__all__ = ["hidden_components"]
+
+
+def hidden_components(
+    p: SimpleNamespace, option: SimpleNamespace, months: FloatArray, fees: FloatArray,
+    inhouse_total: FloatArray, inhouse_staff: FloatArray, price_index: FloatArray,
+) -> dict[str, FloatArray]:
+    """Monthly hidden-cost components of one option, by name."""
+    t = option.transition
+    term = months.shape[1]
+    first = months == 1.0
+    acv = fees.sum(axis=1, keepdims=True) * 12.0 / term
+    in_transition = months <= t.transition_months
+    in_parallel = months <= t.parallel_run_months
+    handover = np.maximum(t.parallel_run_months, 1.0)  # the month the in-house team leaves
+    staff_at_handover = (inhouse_staff * (months == handover)).sum(axis=1, keepdims=True)
+    ramping = months <= t.ramp_months
+    efficiency = np.where(
+        ramping,
+        t.ramp_start_efficiency + (1.0 - t.ramp_start_efficiency) * (months - 1.0)
+        / np.maximum(t.ramp_months, 1.0),
+        1.0,
+    )
+    stranded = sum(
+        (s.cost_per_month * ((months > t.parallel_run_months) & (months <= s.months_remaining))
+         for s in p.inhouse.stranded_costs),
+        np.zeros((1, 1)),
+    )
+    last_year = fees * (months > term - 12)
+    exit_cost = (
+        t.exit_share_of_annual_spend * last_year.sum(axis=1, keepdims=True) * (months == term)
+        if p.include_exit_costs else np.zeros((1, 1))
+    )
+    return {
+        "transition.vendor_selection": (t.vendor_selection_cost
+                                        + t.vendor_selection_share_of_acv * acv) * first,
+        "transition.knowledge_transfer": t.transition_team_share * inhouse_staff * in_transition
+        + t.knowledge_transfer_cost / np.maximum(t.transition_months, 1.0)
+        * (months <= np.maximum(t.transition_months, 1.0)),
+        "transition.parallel_run": inhouse_total * in_parallel,
+        "transition.severance_retention": t.severance_months_of_pay * staff_at_handover
+        * (months == handover) + t.retention_share * inhouse_staff * in_parallel,
+        "transition.productivity_dip": fees * (1.0 / efficiency - 1.0),
+        "transition.stranded_costs": stranded,
+        "governance": t.governance_share_of_fees * fees
+        + t.governance_fte * t.governance_cost_per_fte_month * price_index,
+        "quality_leakage": t.repeat_rate * fees,
+        "exit": exit_cost,
+    }
