@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from .case_io import load_case, parse_case
 from .engine import evaluate_arrays
+from .errors import InputError
 from .models import Case
 from .rates import RateCards, RateRef, load_cards
 from .result import RateUsed, Result
@@ -35,12 +36,31 @@ def resolve_rates(
             if cards is None:
                 cards = load_cards(rate_cards)  # type: ignore[arg-type]
             r = cards.resolve(node, to=case.start)
-            used.append(RateUsed(path=path, value=r.value, source=r.source,
-                                 as_of=r.as_of.isoformat(), detail=r.describe()))
+            if r.currency != case.currency:
+                raise InputError(
+                    path,
+                    f"{r.currency} rate card",
+                    f"a rate in the case currency {case.currency} (type the number)",
+                )
+            detail = (
+                f"{r.card} {r.function}/{r.location} {r.statistic}: {r.original_value:,.4g}"
+                f" per {r.unit} as of {r.as_of}, aged at {r.inflation_per_year:.1%}/yr"
+            )
+            used.append(
+                RateUsed(
+                    path=path,
+                    value=r.value,
+                    source=r.source,
+                    as_of=r.as_of.isoformat(),
+                    detail=detail,
+                )
+            )
             return r.value
         if isinstance(node, BaseModel):
-            return {f: walk(getattr(node, f), f"{path}.{f}" if path else f)
-                    for f in type(node).model_fields}
+            return {
+                f: walk(getattr(node, f), f"{path}.{f}" if path else f)
+                for f in type(node).model_fields
+            }
         if isinstance(node, list):
             return [walk(v, f"{path}.{i}") for i, v in enumerate(node)]
         return node

@@ -1,4 +1,4 @@
-"""Reading cases: YAML, JSON, mappings, key/value pairs and workbooks, with errors that name the field.
+"""Reading cases from YAML, JSON, mappings, key/value pairs and workbooks; errors name the field.
 
 A case flattens to ``(path, value)`` pairs whose paths are dotted with 0-based list indices
 (``options.1.pricing.rate``, ``workload.seasonality.0``). The Inputs sheet of a business-case
@@ -31,7 +31,9 @@ def parse_case(data: Mapping[str, Any] | Case) -> Case:
     if isinstance(data, Case):
         return data
     if not isinstance(data, Mapping):
-        raise InvalidCaseError("case", type(data).__name__, "a mapping of fields (YAML/JSON object)")
+        raise InvalidCaseError(
+            "case", type(data).__name__, "a mapping of fields (YAML/JSON object)"
+        )
     try:
         return Case.model_validate(dict(data))
     except ValidationError as exc:
@@ -85,7 +87,9 @@ def load_case(source: str | Path | Mapping[str, Any] | Case) -> Case:
         return parse_case(source)
     path = Path(source)
     if not path.is_file():
-        raise InvalidCaseError("case file", str(source), "an existing .yaml, .yml, .json or .xlsx file")
+        raise InvalidCaseError(
+            "case file", str(source), "an existing .yaml, .yml, .json or .xlsx file"
+        )
     if path.stat().st_size > MAX_FILE_BYTES:
         raise InvalidCaseError("case file", str(source), f"at most {MAX_FILE_BYTES:,} bytes")
     suffix = path.suffix.lower()
@@ -158,7 +162,7 @@ def case_to_pairs(case: Case) -> list[tuple[str, Any]]:
 
 
 def unflatten(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
-    """``(dotted.path, value)`` pairs back to nested dicts and lists (numeric segments index lists)."""
+    """``(dotted.path, value)`` pairs back to nested dicts and lists (digits index lists)."""
     root: dict[str, Any] = {}
     for raw_key, value in pairs:
         key = str(raw_key).strip()
@@ -178,7 +182,8 @@ def unflatten(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
                 node = node.setdefault(part, {})
                 if not isinstance(node, dict):
                     raise InvalidCaseError(key, value, "a key that does not clash with another")
-    return _lists(root)
+    tree: dict[str, Any] = _lists(root)
+    return tree
 
 
 def _lists(node: Any) -> Any:

@@ -67,7 +67,7 @@ def compile_case(
     tree = case.model_dump(mode="python")
     for key, a in arrays.items():
         _set(tree, key.split("."), a)
-    params = _walk(tree)
+    params: Params = _walk(tree)
     params.n_scenarios = n
     return params
 
@@ -94,8 +94,9 @@ def _walk(node: Any) -> Any:
     if isinstance(node, dict):
         return SimpleNamespace(**{k: _walk(v) for k, v in node.items()})
     if isinstance(node, list):
-        if node and all(isinstance(x, (int, float, np.ndarray)) and not isinstance(x, bool)
-                        for x in node):
+        if node and all(
+            isinstance(x, (int, float, np.ndarray)) and not isinstance(x, bool) for x in node
+        ):
             cols = [np.asarray(x, dtype=float).reshape(-1, 1) for x in node]
             return np.concatenate(np.broadcast_arrays(*cols), axis=1)  # (1 or n, k)
         return [_walk(x) for x in node]

@@ -88,8 +88,9 @@ def run(p: SimpleNamespace, term_months: int) -> Components:
     by_owner = {INHOUSE: {k: np.broadcast_to(inhouse[k], full) for k in INHOUSE_COMPONENTS}}
     for option in p.options:
         parts = vendor_components(p, option, volume, months, price_index)
-        parts |= hidden_components(p, option, months, parts["vendor.fees"], inhouse_total,
-                                   staff, price_index)
+        parts |= hidden_components(
+            p, option, months, parts["vendor.fees"], inhouse_total, staff, price_index
+        )
         by_owner[option.name] = {k: np.broadcast_to(parts[k], full) for k in OPTION_COMPONENTS}
     return Components(np.broadcast_to(volume, full), by_owner)
 
@@ -99,7 +100,8 @@ class Summary:
     """Decision figures per scenario (rows) and owner (columns: in-house first, then options).
 
     ``savings`` = in-house TCO − owner TCO; ``payback_month`` is the first month cumulative savings
-    reach zero or above (NaN: never within the term); ``irr`` is the annualised IRR of the monthly savings
+    reach zero or above (NaN: never within the term); ``irr`` is the annualised IRR of the
+    monthly savings
     stream (NaN where undefined, e.g. no sign change); ``rank`` 1 is the lowest NPV of cost.
     """
 
@@ -115,16 +117,13 @@ class Summary:
     rank: FloatArray
 
 
-def summarize(
-    c: Components, discount_rate_annual: ArrayLike, *, with_irr: bool = True
-) -> Summary:
+def summarize(c: Components, discount_rate_annual: ArrayLike, *, with_irr: bool = True) -> Summary:
     """Summary figures, vectorised over scenarios (IRR can be skipped for speed)."""
     totals = np.stack([c.total(o) for o in c.owners], axis=1)  # (n, owners, months)
     n, n_owners, term = totals.shape
-    rate = np.broadcast_to(monthly_rate(np.asarray(discount_rate_annual, float)).reshape(-1, 1),
-                           (n, 1))
+    rate = np.broadcast_to(np.asarray(monthly_rate(discount_rate_annual), float).reshape(-1), (n,))
     flat = totals.reshape(n * n_owners, term)
-    rates_flat = np.repeat(rate[:, 0], n_owners)
+    rates_flat = np.repeat(rate, n_owners)
     npv_cost = np.asarray(npv(rates_flat, flat), dtype=float).reshape(n, n_owners)
     savings_flow = totals[:, :1, :] - totals  # in-house minus each owner
     tco = totals.sum(axis=2)
@@ -151,12 +150,15 @@ def summarize(
         payback_month=payback,
         irr=rate_of_return,
         cost_per_unit=per_unit,
-        rank=rank,
+        rank=rank.astype(float),
     )
 
 
 def evaluate_arrays(
-    case: Case, overrides: Mapping[str, ArrayLike] | None = None, *, n: int | None = None,
+    case: Case,
+    overrides: Mapping[str, ArrayLike] | None = None,
+    *,
+    n: int | None = None,
     with_irr: bool = True,
 ) -> tuple[Components, Summary]:
     """Compile and run a case whose prices are numbers, with optional per-scenario overrides."""

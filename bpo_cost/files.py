@@ -55,4 +55,7 @@ def atomic_write_bytes(
     target: str | Path, data: bytes, *, protect: Iterable[str | Path] = ()
 ) -> Path:
     """Write bytes atomically (see ``atomic_write``)."""
-    return atomic_write(target, lambda p: p.write_bytes(data), protect=protect)
+    def write(path: Path) -> None:
+        path.write_bytes(data)
+
+    return atomic_write(target, write, protect=protect)

@@ -35,7 +35,8 @@ _IRR_STEPS = 23
 _XIRR_STEPS = 103
 # Newton converges quadratically: once a step is this small the rate is exact to ~1e-20.
 _STEP_TOL = 1e-10
-# Fallback scan over u = log(1 + rate): rates from -1 + 2e-9 to 4.9e8, steps of 5% in 1 + rate.
+# Fallback scan over u = log(1 + rate) from -20 to 20 in steps of 0.05 (5% in 1 + rate): rates
+# from -1 + 2e-9 to 4.9e8 per period; stretched for XIRR flows less than a year apart.
 _SCAN = np.linspace(-20.0, 20.0, 801)
 _SCAN_CHUNK = 2048  # scenarios per block of the scan (a block is 2048 x 801 floats)
 _REFINE = 100  # Illinois steps at most; it converges superlinearly, in about 10
@@ -167,7 +168,8 @@ def irr(
     Returns
     -------
     float or ndarray
-        The rate r > -1 with ``sum(values[t] / (1 + r) ** t) == 0``, per scenario.
+        The rate r > -1 with ``sum(values[t] / (1 + r) ** t) == 0``, per scenario (a rate
+        closer to -1 than a double can tell, 1e-16, comes back as -1.0).
 
     Raises
     ------
@@ -225,7 +227,9 @@ def xirr(
     Returns
     -------
     float or ndarray
-        The annual rate r > -1 with ``xnpv(r, values, dates) == 0``, per scenario.
+        The annual rate r > -1 with ``xnpv(r, values, dates) == 0``, per scenario (a rate
+        closer to -1 than a double can tell, 1e-16, comes back as -1.0: annualising a loss of
+        90% in a month gives 1 + r = 1e-12).
 
     Raises
     ------
@@ -555,7 +559,7 @@ def _find_rates(
         else:
             why = (
                 f"Newton's method from guess {guess[i]:g} did not converge and no rate between "
-                f"-1 and {np.expm1(_SCAN[-1]):.3g} makes the NPV change sign"
+                f"-1 and {np.expm1(_scan_grid(e)[-1]):.3g} makes the NPV change sign"
             )
         raise NoSolutionError(f"{name} has no solution{where}: {why}")
     return rate
@@ -591,16 +595,27 @@ def _scaled_npv(values: FloatArray, e: FloatArray) -> Callable[[FloatArray], Flo
     return horner
 
 
+def _scan_grid(e: FloatArray) -> FloatArray:
+    """The _SCAN grid in u = log(1 + r), stretched when flows are less than a period apart.
+
+    XIRR counts periods in years: over a month, e^20 growth is an annual u of 240.
+    """
+    gaps = np.diff(np.unique(e))
+    gap = float(gaps.min()) if gaps.size else 1.0
+    return _SCAN * min(1.0 / gap, 700.0 / _SCAN[-1]) if gap < 1.0 else _SCAN
+
+
 def _scan_and_refine(values: FloatArray, e: FloatArray, guess: FloatArray) -> FloatArray:
-    """Root in the sign change of the NPV nearest the guess on the _SCAN grid, or NaN.
+    """Root in the sign change of the NPV nearest the guess on the scan grid, or NaN.
 
     The bracket is refined by the Illinois variant of regula falsi on u = log(1 + r).
     """
-    x = np.expm1(_SCAN)
-    powers = _powers(e, _SCAN).T
+    u = _scan_grid(e)
+    x = np.expm1(u)
+    powers = _powers(e, u).T
     a = np.empty(values.shape[0])
     found = np.zeros(values.shape[0], dtype=bool)
-    cells = np.arange(_SCAN.size - 1)
+    cells = np.arange(u.size - 1)
     for start in range(0, values.shape[0], _SCAN_CHUNK):
         block = slice(start, start + _SCAN_CHUNK)
         positive = values[block] @ powers > 0.0
@@ -613,9 +628,9 @@ def _scan_and_refine(values: FloatArray, e: FloatArray, guess: FloatArray) -> Fl
         jl = cells[-1] - np.argmax(left[:, ::-1], axis=1)
         has_r, has_l = right[rows, jr], left[rows, jl]
         take_r = has_r & (~has_l | (x[jr] - g <= g - x[jl + 1]))
-        a[block] = _SCAN[np.where(take_r, jr, jl)]
+        a[block] = u[np.where(take_r, jr, jl)]
         found[block] = has_r | has_l
-    b = a + (_SCAN[1] - _SCAN[0])
+    b = a + (u[1] - u[0])
     npv_at = _scaled_npv(values, e)
     fa, fb = npv_at(a), npv_at(b)
     for _ in range(_REFINE):

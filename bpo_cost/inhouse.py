@@ -16,13 +16,20 @@ Non-wage costs step with general inflation. Sources of defaults: DOMAIN.md, in-h
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 
-from ._types import FloatArray
-from .staffing import required_agents, workload_fte
+from ._types import ArrayLike, FloatArray
+from .staffing import _checked, _out, required_agents, workload_fte
 
-__all__ = ["STAFF_COMPONENTS", "agent_fte", "inhouse_components", "productive_hours"]
+__all__ = [
+    "STAFF_COMPONENTS",
+    "agent_fte",
+    "inhouse_components",
+    "loaded_cost_per_fte_month",
+    "productive_hours",
+]
 
 STAFF_COMPONENTS = (
     "inhouse.salaries",
@@ -33,7 +40,9 @@ STAFF_COMPONENTS = (
 
 
 def productive_hours(
-    workload: SimpleNamespace, volume: FloatArray, handle_minutes: FloatArray,
+    workload: SimpleNamespace,
+    volume: FloatArray,
+    handle_minutes: FloatArray,
     occupancy: FloatArray,
 ) -> FloatArray:
     """Staffed (logged-in) hours a month: Erlang C agents × open hours for real-time work,
@@ -53,16 +62,24 @@ def productive_hours(
     return np.asarray(agents * rt.open_hours_per_month, dtype=float)
 
 
-def agent_fte(workload: SimpleNamespace, inhouse: SimpleNamespace, volume: FloatArray) -> FloatArray:
+def agent_fte(
+    workload: SimpleNamespace, inhouse: SimpleNamespace, volume: FloatArray
+) -> FloatArray:
     """Paid agent FTE needed each month (fractional)."""
     paid_per_month = inhouse.paid_hours_per_year / 12.0
     if workload.real_time is None:
-        return np.asarray(workload_fte(
-            volume, workload.handle_minutes, productive_hours_per_month=paid_per_month,
-            shrinkage=inhouse.shrinkage, occupancy=inhouse.occupancy,
-        ), dtype=float)
+        return np.asarray(
+            workload_fte(
+                volume,
+                workload.handle_minutes,
+                productive_hours_per_month=paid_per_month,
+                shrinkage=inhouse.shrinkage,
+                occupancy=inhouse.occupancy,
+            ),
+            dtype=float,
+        )
     hours = productive_hours(workload, volume, workload.handle_minutes, inhouse.occupancy)
-    return hours / (paid_per_month * (1.0 - inhouse.shrinkage))
+    return np.asarray(hours / (paid_per_month * (1.0 - inhouse.shrinkage)), dtype=float)
 
 
 def inhouse_components(
@@ -81,12 +98,95 @@ def inhouse_components(
     return {
         "inhouse.salaries": salaries,
         "inhouse.benefits_and_tax": salaries * (ih.benefits_load + ih.payroll_tax),
-        "inhouse.supervision": supervisors * ih.supervisor_wage_per_hour * month_hours * load
+        "inhouse.supervision": supervisors
+        * ih.supervisor_wage_per_hour
+        * month_hours
+        * load
         * wage_index,
         "inhouse.other_staff": other_pay * month_hours * load * wage_index,
         "inhouse.facilities": seats * ih.facilities_per_seat_month * price_index,
         "inhouse.it": seats * ih.it_per_seat_month * price_index,
-        "inhouse.recruiting_training": fte * ih.attrition_per_year / 12.0
-        * (ih.cost_per_hire + ih.training_per_hire) * price_index,
+        "inhouse.recruiting_training": fte
+        * ih.attrition_per_year
+        / 12.0
+        * (ih.cost_per_hire + ih.training_per_hire)
+        * price_index,
         "inhouse.fixed": ih.fixed_costs_per_month * price_index,
     }
+
+
+def loaded_cost_per_fte_month(
+    wage_per_hour: ArrayLike,
+    *,
+    paid_hours_per_year: ArrayLike,
+    benefits_load: ArrayLike,
+    payroll_tax: ArrayLike,
+    supervision_span: ArrayLike,
+    supervisor_wage_per_hour: ArrayLike,
+    facilities_per_seat_month: ArrayLike,
+    it_per_seat_month: ArrayLike,
+    attrition_per_year: ArrayLike,
+    cost_per_hire: ArrayLike,
+    training_per_hire: ArrayLike,
+) -> Any:
+    """Fully loaded monthly cost of one agent FTE, before wage and price inflation.
+
+    The engine's volume-driven in-house components (`inhouse_components`) for one paid agent FTE
+    in the first contract year; fixed roles and fixed costs are not per FTE and are left out.
+
+    Parameters
+    ----------
+    wage_per_hour : base hourly wage of an agent.
+    paid_hours_per_year : paid (contracted) hours per FTE a year, e.g. 2080 = 52 x 40.
+    benefits_load, payroll_tax : employer on-costs as shares of the base wage (0.25, 0.0765).
+    supervision_span : agents per supervisor (>= 1).
+    supervisor_wage_per_hour : base hourly wage of a supervisor (loaded like an agent's).
+    facilities_per_seat_month, it_per_seat_month : cost of a seat, for agents and supervisors.
+    attrition_per_year : share of agents replaced each year.
+    cost_per_hire, training_per_hire : cost of replacing one agent.
+
+    Returns
+    -------
+    float or ndarray
+        Cost per agent FTE per month; broadcasts like numpy.
+
+    Notes
+    -----
+    With h = paid_hours_per_year / 12, L = 1 + benefits_load + payroll_tax and span s::
+
+        cost = wage·h·L + supervisor_wage·h·L / s + (1 + 1/s)·(facilities + IT)
+               + attrition / 12 · (cost_per_hire + training_per_hire)
+
+    Examples
+    --------
+    A $20/h agent with the case defaults (DOMAIN.md in-house section): salary 3,466.67,
+    on-costs 1,131.87, supervision 536.50, seats 487.50, attrition 204.17:
+
+    >>> round(loaded_cost_per_fte_month(
+    ...     20.0, paid_hours_per_year=2080, benefits_load=0.25, payroll_tax=0.0765,
+    ...     supervision_span=12, supervisor_wage_per_hour=28.0, facilities_per_seat_month=300,
+    ...     it_per_seat_month=150, attrition_per_year=0.35, cost_per_hire=4000,
+    ...     training_per_hire=3000), 2)
+    5826.7
+    """
+    nonneg = {
+        "wage_per_hour": wage_per_hour,
+        "benefits_load": benefits_load,
+        "payroll_tax": payroll_tax,
+        "supervisor_wage_per_hour": supervisor_wage_per_hour,
+        "facilities_per_seat_month": facilities_per_seat_month,
+        "it_per_seat_month": it_per_seat_month,
+        "attrition_per_year": attrition_per_year,
+        "cost_per_hire": cost_per_hire,
+        "training_per_hire": training_per_hire,
+    }
+    x = {k: _checked(k, v, ">= 0", lambda a: a >= 0) for k, v in nonneg.items()}
+    hours = _checked("paid_hours_per_year", paid_hours_per_year, "> 0", lambda a: a > 0) / 12.0
+    span = _checked("supervision_span", supervision_span, ">= 1", lambda a: a >= 1)
+    load = 1.0 + x["benefits_load"] + x["payroll_tax"]
+    cost = (
+        (x["wage_per_hour"] + x["supervisor_wage_per_hour"] / span) * hours * load
+        + (1.0 + 1.0 / span) * (x["facilities_per_seat_month"] + x["it_per_seat_month"])
+        + x["attrition_per_year"] / 12.0 * (x["cost_per_hire"] + x["training_per_hire"])
+    )
+    return _out(np.asarray(cost), *x.values(), hours, span)

@@ -36,8 +36,14 @@ def _out(x: FloatArray) -> Any:
     return float(x) if np.ndim(x) == 0 else x
 
 
-def _f(name: str, value: ArrayLike, *, low: float | None = 0.0, high: float | None = None,
-       allowed: str = "a number >= 0") -> FloatArray:
+def _f(
+    name: str,
+    value: ArrayLike,
+    *,
+    low: float | None = 0.0,
+    high: float | None = None,
+    allowed: str = "a number >= 0",
+) -> FloatArray:
     arr = np.asarray(value, dtype=float)
     bad = np.isnan(arr)
     if low is not None:
@@ -95,7 +101,8 @@ def tiered_fee(
 
     Notes
     -----
-    all-units: fee = V·p_k where b_{k-1} < V <= b_k; incremental: fee = Σ_k p_k·clip(V − b_{k-1}, 0, b_k − b_{k-1}).
+    all-units: fee = V·p_k where b_{k-1} < V <= b_k;
+    incremental: fee = Σ_k p_k·clip(V − b_{k-1}, 0, b_k − b_{k-1}).
 
     Examples
     --------
@@ -161,7 +168,10 @@ def collar_fee(
 
 
 def outcome_fee(
-    volume: ArrayLike, *, price_per_outcome: ArrayLike, outcome_rate: ArrayLike,
+    volume: ArrayLike,
+    *,
+    price_per_outcome: ArrayLike,
+    outcome_rate: ArrayLike,
     base_fee: ArrayLike = 0.0,
 ) -> Any:
     """Outcome-based fee: ``base_fee + price_per_outcome × volume × outcome_rate``.
@@ -177,7 +187,11 @@ def outcome_fee(
 
 
 def gainshare(
-    baseline_cost: ArrayLike, actual_cost: ArrayLike, *, share: ArrayLike, cap: ArrayLike = np.inf,
+    baseline_cost: ArrayLike,
+    actual_cost: ArrayLike,
+    *,
+    share: ArrayLike,
+    cap: ArrayLike = np.inf,
     painshare: bool = False,
 ) -> Any:
     """Vendor's share of savings against a baseline, capped; negative with painshare on overruns.
@@ -204,10 +218,14 @@ def gainshare(
 
 
 def kpi_adjustment(
-    fee: ArrayLike, *, expected: ArrayLike, target: ArrayLike, per_point: ArrayLike,
+    fee: ArrayLike,
+    *,
+    expected: ArrayLike,
+    target: ArrayLike,
+    per_point: ArrayLike,
     cap: ArrayLike,
 ) -> Any:
-    """Bonus (positive) or malus (negative) on a KPI: ``fee × clip((expected − target)·per_point, ±cap)``.
+    """KPI bonus (+) or malus (−): ``fee × clip((expected − target)·per_point, ±cap)``.
 
     ``per_point`` is the share of the fee earned per unit of KPI above target (KPI in decimals,
     so 0.01 is one percentage point).
@@ -218,8 +236,11 @@ def kpi_adjustment(
     2000.0
     """
     f = _f("fee", fee, low=None, allowed="a number")
-    adj = np.clip((np.asarray(expected, float) - np.asarray(target, float)) * per_point,
-                  -_f("cap", cap), _f("cap", cap))
+    adj = np.clip(
+        (np.asarray(expected, float) - np.asarray(target, float)) * per_point,
+        -_f("cap", cap),
+        _f("cap", cap),
+    )
     return _out(f * adj)
 
 
@@ -246,7 +267,10 @@ def service_credit(
 
 
 def escalation_index(
-    month: ArrayLike, *, cola_per_year: ArrayLike = 0.0, cap_per_year: ArrayLike = np.inf,
+    month: ArrayLike,
+    *,
+    cola_per_year: ArrayLike = 0.0,
+    cap_per_year: ArrayLike = np.inf,
     productivity_per_year: ArrayLike = 0.0,
 ) -> Any:
     """Price multiplier in a month: COLA (capped) and a productivity commitment, stepped yearly.
@@ -264,6 +288,5 @@ def escalation_index(
     """
     y = contract_year(month)
     cola = np.minimum(np.asarray(cola_per_year, float), np.asarray(cap_per_year, float))
-    p = _f("productivity_per_year", productivity_per_year, high=1.0 - 1e-12,
-           allowed="in [0, 1)")
+    p = _f("productivity_per_year", productivity_per_year, high=1.0 - 1e-12, allowed="in [0, 1)")
     return _out((1.0 + cola) ** y * (1.0 - p) ** y)

@@ -1,4 +1,4 @@
-"""The answer for one case: monthly components and the decision summary, as pandas frames and JSON."""
+"""The answer for one case: monthly components and the decision summary, as frames and JSON."""
 
 from __future__ import annotations
 
@@ -47,13 +47,15 @@ class Result:
 
     @property
     def months(self) -> FloatArray:
-        return np.arange(1, self.case.term_months + 1)
+        return np.arange(1.0, self.case.term_months + 1.0)
 
     @property
     def dates(self) -> list[dt.date]:
         s = self.case.start
-        return [dt.date(s.year + (s.month - 1 + i) // 12, (s.month - 1 + i) % 12 + 1, 1)
-                for i in range(self.case.term_months)]
+        return [
+            dt.date(s.year + (s.month - 1 + i) // 12, (s.month - 1 + i) % 12 + 1, 1)
+            for i in range(self.case.term_months)
+        ]
 
     def pricing_model(self, owner: str) -> str:
         if owner == INHOUSE:
@@ -87,12 +89,12 @@ class Result:
             for owner, parts in self.components.by_owner.items()
             for name, values in parts.items()
         }
-        wide = pd.DataFrame(cols, index=pd.Index(self.months, name="month"))
-        wide.columns = pd.MultiIndex.from_tuples(wide.columns, names=["owner", "component"])
+        wide = pd.DataFrame(cols, index=pd.Index(self.months.astype(int), name="month"))
+        wide.columns = pd.MultiIndex.from_tuples(list(cols), names=["owner", "component"])
         if not tidy:
             return wide
-        long = wide.stack(["owner", "component"], future_stack=True).rename("cost").reset_index()
-        long["date"] = [self.dates[m - 1] for m in long["month"]]
+        long = wide.stack(["owner", "component"], future_stack=True).rename("cost").reset_index()  # type: ignore[call-overload]
+        long["date"] = [self.dates[int(m) - 1] for m in long["month"]]
         return long[["owner", "component", "month", "date", "cost"]]
 
     def totals(self) -> pd.DataFrame:
@@ -103,36 +105,37 @@ class Result:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready result: case name, currency, in-house figures, options ranked, rates used."""
-        s = self.summary()
-        ih = s.loc[INHOUSE]
+        """A JSON-ready result: case, currency, in-house figures, options ranked, rates used."""
+        s = self.summary_arrays
+
+        def figures(i: int, *names: str) -> dict[str, Any]:
+            return {name: _num(float(getattr(s, name)[0, i])) for name in names}
+
         options = []
-        for name, row in s.drop(index=INHOUSE).iterrows():
-            options.append({
-                "name": name,
-                "pricing_model": row["pricing_model"],
-                "tco": float(row["tco"]),
-                "npv_cost": float(row["npv_cost"]),
-                "savings": float(row["savings"]),
-                "savings_pct": _num(row["savings_pct"]),
-                "npv_savings": float(row["npv_savings"]),
-                "payback_month": None if math.isnan(row["payback_month"])
-                else int(row["payback_month"]),
-                "irr": _num(row["irr"]),
-                "cost_per_unit": float(row["cost_per_unit"]),
-                "rank": int(row["rank"]),
-            })
+        for i, name in enumerate(s.owners[1:], start=1):
+            row = figures(
+                i,
+                "tco",
+                "npv_cost",
+                "savings",
+                "savings_pct",
+                "npv_savings",
+                "payback_month",
+                "irr",
+                "cost_per_unit",
+                "rank",
+            )
+            for key in ("payback_month", "rank"):
+                row[key] = None if row[key] is None else int(row[key])
+            options.append({"name": name, "pricing_model": self.pricing_model(name), **row})
+        inhouse = figures(0, "tco", "npv_cost", "cost_per_unit", "rank")
+        inhouse["rank"] = int(inhouse["rank"])
         return {
             "case": self.case.name,
             "currency": self.case.currency,
             "term_months": self.case.term_months,
             "start": self.case.start.isoformat(),
-            "inhouse": {
-                "tco": float(ih["tco"]),
-                "npv_cost": float(ih["npv_cost"]),
-                "cost_per_unit": float(ih["cost_per_unit"]),
-                "rank": int(ih["rank"]),
-            },
+            "inhouse": inhouse,
             "options": options,
             "rates_used": [r.__dict__ for r in self.rates_used],
         }

@@ -2,7 +2,8 @@
 
 Arrays are ``(1, n_months)`` or broadcast with a leading scenario axis. Month 1 is the first month
 of the term. Volume grows smoothly, ``(1 + g) ** ((m - 1) / 12)``; wages, prices and escalators step
-once per contract year, ``(1 + r) ** year`` with year 0 in months 1–12, as contracts and pay rounds do.
+once per contract year, ``(1 + r) ** year`` with year 0 in months 1–12, as contracts and pay
+rounds do.
 """
 
 from __future__ import annotations
@@ -28,13 +29,17 @@ def calendar_month(start: dt.date, months: FloatArray) -> FloatArray:
 
 
 def volume_path(
-    volume_per_month: FloatArray, growth_per_year: FloatArray, seasonality: FloatArray,
-    start: dt.date, months: FloatArray,
+    volume_per_month: FloatArray,
+    growth_per_year: FloatArray,
+    seasonality: FloatArray,
+    start: dt.date,
+    months: FloatArray,
 ) -> FloatArray:
     """Units of work in each month: base volume × smooth growth × calendar-month seasonality."""
     season = np.take_along_axis(
-        seasonality, np.broadcast_to(calendar_month(start, months), (seasonality.shape[0],
-                                                                     months.shape[1])), axis=1
+        seasonality,
+        np.broadcast_to(calendar_month(start, months), (seasonality.shape[0], months.shape[1])),
+        axis=1,
     )
     return volume_per_month * (1.0 + growth_per_year) ** ((months - 1.0) / 12.0) * season
 

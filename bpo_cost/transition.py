@@ -1,6 +1,6 @@
 """Hidden costs of outsourcing, the ones vendor quotes leave out.
 
-Barthélemy's four families (MIT Sloan Management Review 42(3), 2001) with the magnitudes in DOMAIN.md.
+Barthélemy's four families (MIT Sloan Management Review 42(3), 2001), magnitudes in DOMAIN.md.
 Components (per month, case currency):
 
 - ``transition.vendor_selection``: search and contracting, month 1: a fixed cost plus a share of
@@ -30,8 +30,13 @@ __all__ = ["hidden_components"]
 
 
 def hidden_components(
-    p: SimpleNamespace, option: SimpleNamespace, months: FloatArray, fees: FloatArray,
-    inhouse_total: FloatArray, inhouse_staff: FloatArray, price_index: FloatArray,
+    p: SimpleNamespace,
+    option: SimpleNamespace,
+    months: FloatArray,
+    fees: FloatArray,
+    inhouse_total: FloatArray,
+    inhouse_staff: FloatArray,
+    price_index: FloatArray,
 ) -> dict[str, FloatArray]:
     """Monthly hidden-cost components of one option, by name."""
     t = option.transition
@@ -45,29 +50,37 @@ def hidden_components(
     ramping = months <= t.ramp_months
     efficiency = np.where(
         ramping,
-        t.ramp_start_efficiency + (1.0 - t.ramp_start_efficiency) * (months - 1.0)
-        / np.maximum(t.ramp_months, 1.0),
+        t.ramp_start_efficiency
+        + (1.0 - t.ramp_start_efficiency) * (months - 1.0) / np.maximum(t.ramp_months, 1.0),
         1.0,
     )
     stranded = sum(
-        (s.cost_per_month * ((months > t.parallel_run_months) & (months <= s.months_remaining))
-         for s in p.inhouse.stranded_costs),
+        (
+            s.cost_per_month * ((months > t.parallel_run_months) & (months <= s.months_remaining))
+            for s in p.inhouse.stranded_costs
+        ),
         np.zeros((1, 1)),
     )
     last_year = fees * (months > term - 12)
     exit_cost = (
         t.exit_share_of_annual_spend * last_year.sum(axis=1, keepdims=True) * (months == term)
-        if p.include_exit_costs else np.zeros((1, 1))
+        if p.include_exit_costs
+        else np.zeros((1, 1))
     )
     return {
-        "transition.vendor_selection": (t.vendor_selection_cost
-                                        + t.vendor_selection_share_of_acv * acv) * first,
+        "transition.vendor_selection": (
+            t.vendor_selection_cost + t.vendor_selection_share_of_acv * acv
+        )
+        * first,
         "transition.knowledge_transfer": t.transition_team_share * inhouse_staff * in_transition
-        + t.knowledge_transfer_cost / np.maximum(t.transition_months, 1.0)
+        + t.knowledge_transfer_cost
+        / np.maximum(t.transition_months, 1.0)
         * (months <= np.maximum(t.transition_months, 1.0)),
         "transition.parallel_run": inhouse_total * in_parallel,
-        "transition.severance_retention": t.severance_months_of_pay * staff_at_handover
-        * (months == handover) + t.retention_share * inhouse_staff * in_parallel,
+        "transition.severance_retention": t.severance_months_of_pay
+        * staff_at_handover
+        * (months == handover)
+        + t.retention_share * inhouse_staff * in_parallel,
         "transition.productivity_dip": fees * (1.0 / efficiency - 1.0),
         "transition.stranded_costs": stranded,
         "governance": t.governance_share_of_fees * fees

@@ -15,9 +15,15 @@ def bare_case(**overrides: Any) -> dict[str, Any]:
     in-house cost is exactly 1,000 h x $20 = $20,000 a month; one option prices a unit at $15.
     """
     zero_transition = {
-        "vendor_selection_share_of_acv": 0.0, "transition_months": 0, "transition_team_share": 0.0,
-        "parallel_run_months": 0, "severance_months_of_pay": 0.0, "retention_share": 0.0,
-        "ramp_months": 0, "governance_share_of_fees": 0.0, "repeat_rate": 0.0,
+        "vendor_selection_share_of_acv": 0.0,
+        "transition_months": 0,
+        "transition_team_share": 0.0,
+        "parallel_run_months": 0,
+        "severance_months_of_pay": 0.0,
+        "retention_share": 0.0,
+        "ramp_months": 0,
+        "governance_share_of_fees": 0.0,
+        "repeat_rate": 0.0,
     }
     case: dict[str, Any] = {
         "name": "bare",
@@ -26,22 +32,36 @@ def bare_case(**overrides: Any) -> dict[str, Any]:
         "discount_rate_annual": 0.0,
         "inflation_per_year": 0.0,
         "wage_inflation_per_year": 0.0,
-        "workload": {"function": "data_entry", "unit": "form", "volume_per_month": 1000.0,
-                     "handle_minutes": 60.0},
-        "inhouse": {
-            "wage_per_hour": 20.0, "benefits_load": 0.0, "payroll_tax": 0.0, "shrinkage": 0.0,
-            "occupancy": 1.0, "supervision_span": 10.0, "supervisor_wage_per_hour": 0.0,
-            "facilities_per_seat_month": 0.0, "it_per_seat_month": 0.0,
-            "attrition_per_year": 0.0, "cost_per_hire": 0.0, "training_per_hire": 0.0,
+        "workload": {
+            "function": "data_entry",
+            "unit": "form",
+            "volume_per_month": 1000.0,
+            "handle_minutes": 60.0,
         },
-        "options": [{
-            "name": "Vendor",
-            "location": {"tier": "offshore", "country": "PH"},
-            "pricing": {"model": "per_transaction", "price": 15.0},
-            "escalator": {"cola_per_year": 0.0, "productivity_per_year": 0.0},
-            "service_credits": {"at_risk_share": 0.1, "expected_breach_share": 0.0},
-            "transition": zero_transition,
-        }],
+        "inhouse": {
+            "wage_per_hour": 20.0,
+            "benefits_load": 0.0,
+            "payroll_tax": 0.0,
+            "shrinkage": 0.0,
+            "occupancy": 1.0,
+            "supervision_span": 10.0,
+            "supervisor_wage_per_hour": 0.0,
+            "facilities_per_seat_month": 0.0,
+            "it_per_seat_month": 0.0,
+            "attrition_per_year": 0.0,
+            "cost_per_hire": 0.0,
+            "training_per_hire": 0.0,
+        },
+        "options": [
+            {
+                "name": "Vendor",
+                "location": {"tier": "offshore", "country": "PH"},
+                "pricing": {"model": "per_transaction", "price": 15.0},
+                "escalator": {"cola_per_year": 0.0, "productivity_per_year": 0.0},
+                "service_credits": {"at_risk_share": 0.1, "expected_breach_share": 0.0},
+                "transition": zero_transition,
+            }
+        ],
     }
     return _merge(case, overrides)
 
@@ -64,39 +84,66 @@ share = st.floats(min_value=0.0, max_value=0.5, allow_nan=False)
 def pricings(draw: st.DrawFn) -> dict[str, Any]:
     kind = draw(st.sampled_from(["hourly", "flat", "tiers", "collar", "outcome"]))
     if kind == "hourly":
-        return {"model": "hourly", "basis": draw(st.sampled_from(["productive_hour", "fte_month"])),
-                "rate": draw(st.floats(1.0, 80.0)),
-                "minimum_billed_per_month": draw(st.sampled_from([0.0, 10.0, 2000.0]))}
+        return {
+            "model": "hourly",
+            "basis": draw(st.sampled_from(["productive_hour", "fte_month"])),
+            "rate": draw(st.floats(1.0, 80.0)),
+            "minimum_billed_per_month": draw(st.sampled_from([0.0, 10.0, 2000.0])),
+        }
     if kind == "flat":
-        return {"model": "per_transaction", "price": draw(st.floats(0.5, 40.0)),
-                "minimum_volume_per_month": draw(st.sampled_from([0.0, 3000.0]))}
+        return {
+            "model": "per_transaction",
+            "price": draw(st.floats(0.5, 40.0)),
+            "minimum_volume_per_month": draw(st.sampled_from([0.0, 3000.0])),
+        }
     if kind == "tiers":
         b1 = draw(st.floats(500.0, 5000.0))
-        return {"model": "per_transaction", "tier_mode": draw(st.sampled_from(
-                    ["all_units", "incremental"])),
-                "tiers": [{"up_to": b1, "price": draw(st.floats(1.0, 30.0))},
-                          {"up_to": b1 * 2, "price": draw(st.floats(1.0, 30.0))},
-                          {"price": draw(st.floats(1.0, 30.0))}]}
+        return {
+            "model": "per_transaction",
+            "tier_mode": draw(st.sampled_from(["all_units", "incremental"])),
+            "tiers": [
+                {"up_to": b1, "price": draw(st.floats(1.0, 30.0))},
+                {"up_to": b1 * 2, "price": draw(st.floats(1.0, 30.0))},
+                {"price": draw(st.floats(1.0, 30.0))},
+            ],
+        }
     if kind == "collar":
-        return {"model": "per_transaction", "collar": {
-            "base_fee_per_month": draw(st.floats(1e3, 1e5)),
-            "baseline_volume": draw(st.floats(500.0, 5000.0)),
-            "dead_band": draw(st.floats(0.0, 0.2)), "arc": draw(st.floats(0.0, 20.0)),
-            "rrc": draw(st.floats(0.0, 20.0))}}
-    out: dict[str, Any] = {"model": "outcome", "price_per_outcome": draw(st.floats(1.0, 40.0)),
-                           "outcome_rate": draw(st.floats(0.3, 1.0)),
-                           "base_fee_per_month": draw(st.sampled_from([0.0, 5000.0]))}
+        return {
+            "model": "per_transaction",
+            "collar": {
+                "base_fee_per_month": draw(st.floats(1e3, 1e5)),
+                "baseline_volume": draw(st.floats(500.0, 5000.0)),
+                "dead_band": draw(st.floats(0.0, 0.2)),
+                "arc": draw(st.floats(0.0, 20.0)),
+                "rrc": draw(st.floats(0.0, 20.0)),
+            },
+        }
+    out: dict[str, Any] = {
+        "model": "outcome",
+        "price_per_outcome": draw(st.floats(1.0, 40.0)),
+        "outcome_rate": draw(st.floats(0.3, 1.0)),
+        "base_fee_per_month": draw(st.sampled_from([0.0, 5000.0])),
+    }
     if draw(st.booleans()):
-        out["gainshare"] = {"baseline_cost_per_month": draw(st.floats(1e3, 1e5)),
-                            "share": draw(share), "painshare": draw(st.booleans())}
+        out["gainshare"] = {
+            "baseline_cost_per_month": draw(st.floats(1e3, 1e5)),
+            "share": draw(share),
+            "painshare": draw(st.booleans()),
+        }
     if draw(st.booleans()):
-        out["kpi"] = {"target": 0.9, "expected": draw(st.floats(0.8, 1.0)),
-                      "per_point": 1.0, "cap": 0.05}
+        out["kpi"] = {
+            "target": 0.9,
+            "expected": draw(st.floats(0.8, 1.0)),
+            "per_point": 1.0,
+            "cap": 0.05,
+        }
     return out
 
 
 @st.composite
-def cases(draw: st.DrawFn, *, max_options: int = 3, real_time: bool | None = None) -> dict[str, Any]:
+def cases(
+    draw: st.DrawFn, *, max_options: int = 3, real_time: bool | None = None
+) -> dict[str, Any]:
     """A random valid case (a mapping), every pricing model and hidden cost in play."""
     term = draw(st.sampled_from([12, 24, 36, 60]))
     rt = draw(st.booleans()) if real_time is None else real_time
@@ -108,8 +155,10 @@ def cases(draw: st.DrawFn, *, max_options: int = 3, real_time: bool | None = Non
         "handle_minutes": draw(st.floats(2.0, 30.0)),
     }
     if rt:
-        workload["real_time"] = {"service_level_target": draw(st.floats(0.6, 0.9)),
-                                 "answer_seconds": draw(st.sampled_from([20.0, 30.0, 60.0]))}
+        workload["real_time"] = {
+            "service_level_target": draw(st.floats(0.6, 0.9)),
+            "answer_seconds": draw(st.sampled_from([20.0, 30.0, 60.0])),
+        }
     options = []
     for i in range(draw(st.integers(1, max_options))):
         short = min(term - 1, 6)
@@ -117,11 +166,15 @@ def cases(draw: st.DrawFn, *, max_options: int = 3, real_time: bool | None = Non
             "name": f"Option {i + 1}",
             "location": {"tier": "offshore", "country": "IN"},
             "pricing": draw(pricings()),
-            "escalator": {"cola_per_year": draw(st.floats(0.0, 0.06)),
-                          "cap_per_year": draw(st.sampled_from([None, 0.04])),
-                          "productivity_per_year": draw(st.floats(0.0, 0.03))},
-            "service_credits": {"at_risk_share": 0.1,
-                                "expected_breach_share": draw(st.floats(0.0, 0.5))},
+            "escalator": {
+                "cola_per_year": draw(st.floats(0.0, 0.06)),
+                "cap_per_year": draw(st.sampled_from([None, 0.04])),
+                "productivity_per_year": draw(st.floats(0.0, 0.03)),
+            },
+            "service_credits": {
+                "at_risk_share": 0.1,
+                "expected_breach_share": draw(st.floats(0.0, 0.5)),
+            },
             "transition": {
                 "parallel_run_months": draw(st.integers(0, short)),
                 "transition_months": draw(st.integers(0, short)),
@@ -132,10 +185,12 @@ def cases(draw: st.DrawFn, *, max_options: int = 3, real_time: bool | None = Non
             },
         }
         if draw(st.booleans()):
-            option["automation"] = {"share": draw(st.floats(0.0, 0.4)),
-                                    "cost_per_unit": draw(st.floats(0.0, 3.0)),
-                                    "build_cost": draw(st.sampled_from([0.0, 50000.0])),
-                                    "start_month": draw(st.integers(1, term))}
+            option["automation"] = {
+                "share": draw(st.floats(0.0, 0.4)),
+                "cost_per_unit": draw(st.floats(0.0, 3.0)),
+                "build_cost": draw(st.sampled_from([0.0, 50000.0])),
+                "start_month": draw(st.integers(1, term)),
+            }
         options.append(option)
     return {
         "name": "random case",
@@ -149,8 +204,13 @@ def cases(draw: st.DrawFn, *, max_options: int = 3, real_time: bool | None = Non
         "inhouse": {
             "wage_per_hour": draw(st.floats(5.0, 60.0)),
             "other_roles": [{"name": "Manager", "headcount": 1.0, "wage_per_hour": 50.0}],
-            "stranded_costs": [{"name": "Lease", "cost_per_month": 5000.0,
-                                "months_remaining": draw(st.integers(0, term))}],
+            "stranded_costs": [
+                {
+                    "name": "Lease",
+                    "cost_per_month": 5000.0,
+                    "months_remaining": draw(st.integers(0, term)),
+                }
+            ],
             "fixed_costs_per_month": draw(st.sampled_from([0.0, 3000.0])),
         },
         "options": options,

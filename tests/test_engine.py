@@ -41,19 +41,30 @@ def test_flat_price_no_growth_zero_discount():
 
 
 def test_tco_is_price_times_volume_times_months_plus_one_offs():
-    case = bare_case(term_months=24, options=[{
-        **bare_case()["options"][0],
-        "transition": {**bare_case()["options"][0]["transition"],
-                       "vendor_selection_cost": 40_000.0, "knowledge_transfer_cost": 30_000.0,
-                       "transition_months": 3},
-    }])
+    case = bare_case(
+        term_months=24,
+        options=[
+            {
+                **bare_case()["options"][0],
+                "transition": {
+                    **bare_case()["options"][0]["transition"],
+                    "vendor_selection_cost": 40_000.0,
+                    "knowledge_transfer_cost": 30_000.0,
+                    "transition_months": 3,
+                },
+            }
+        ],
+    )
     # 15 x 1,000 x 24 + 40,000 + 30,000
     assert summary_row(case)["tco"] == pytest.approx(360_000 + 70_000, rel=1e-12)
 
 
 def test_payback_equals_transition_cost_over_monthly_savings():
-    t = {**bare_case()["options"][0]["transition"], "knowledge_transfer_cost": 30_000.0,
-         "transition_months": 1}
+    t = {
+        **bare_case()["options"][0]["transition"],
+        "knowledge_transfer_cost": 30_000.0,
+        "transition_months": 1,
+    }
     case = bare_case(options=[{**bare_case()["options"][0], "transition": t}])
     # monthly savings 20,000 - 15,000 = 5,000; one-off 30,000 in month 1: 30,000 / 5,000 = 6
     row = summary_row(case)
@@ -62,7 +73,8 @@ def test_payback_equals_transition_cost_over_monthly_savings():
     flows = [-25_000.0] + [5_000.0] * 11
     monthly = (1 + row["irr"]) ** (1 / 12) - 1
     assert sum(f / (1 + monthly) ** (i + 1) for i, f in enumerate(flows)) == pytest.approx(
-        0.0, abs=1e-6)
+        0.0, abs=1e-6
+    )
 
 
 def test_npv_discounts_first_month_one_period():
@@ -73,8 +85,11 @@ def test_npv_discounts_first_month_one_period():
 
 
 def test_no_payback_when_option_costs_more():
-    case = bare_case(options=[{**bare_case()["options"][0],
-                               "pricing": {"model": "per_transaction", "price": 25.0}}])
+    case = bare_case(
+        options=[
+            {**bare_case()["options"][0], "pricing": {"model": "per_transaction", "price": 25.0}}
+        ]
+    )
     row = summary_row(case)
     assert math.isnan(row["payback_month"]) and row["savings"] == pytest.approx(-60_000)
 
@@ -91,35 +106,66 @@ def worked_case() -> dict:
         inflation_per_year=0.02,
         wage_inflation_per_year=0.04,
         include_exit_costs=True,
-        workload={"growth_per_year": 0.06,
-                  "seasonality": [1.1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0.9, 1.2]},
-        inhouse={"benefits_load": 0.2, "payroll_tax": 0.08, "shrinkage": 0.25, "occupancy": 0.8,
-                 "supervision_span": 10.0, "supervisor_wage_per_hour": 30.0,
-                 "facilities_per_seat_month": 250.0, "it_per_seat_month": 100.0,
-                 "attrition_per_year": 0.3, "cost_per_hire": 2000.0, "training_per_hire": 1000.0,
-                 "fixed_costs_per_month": 500.0,
-                 "other_roles": [{"name": "Manager", "headcount": 1, "wage_per_hour": 50.0}],
-                 "stranded_costs": [{"name": "Lease", "cost_per_month": 700.0,
-                                     "months_remaining": 8}]},
-        options=[{
-            "name": "Vendor",
-            "location": {"tier": "offshore", "country": "PH"},
-            "pricing": {"model": "per_transaction", "price": 15.0,
-                        "minimum_volume_per_month": 1000.0},
-            "escalator": {"cola_per_year": 0.05, "cap_per_year": 0.04,
-                          "productivity_per_year": 0.01},
-            "service_credits": {"at_risk_share": 0.1, "expected_breach_share": 0.3},
-            "automation": {"share": 0.1, "cost_per_unit": 2.0, "build_cost": 9000.0,
-                           "start_month": 4},
-            "transition": {"vendor_selection_cost": 5000.0, "vendor_selection_share_of_acv": 0.01,
-                           "transition_months": 3, "transition_team_share": 0.1,
-                           "knowledge_transfer_cost": 6000.0, "parallel_run_months": 2,
-                           "severance_months_of_pay": 2.0, "retention_share": 0.05,
-                           "ramp_months": 4, "ramp_start_efficiency": 0.8,
-                           "governance_share_of_fees": 0.04, "governance_fte": 0.5,
-                           "governance_cost_per_fte_month": 8000.0, "repeat_rate": 0.02,
-                           "exit_share_of_annual_spend": 0.33},
-        }],
+        workload={
+            "growth_per_year": 0.06,
+            "seasonality": [1.1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0.9, 1.2],
+        },
+        inhouse={
+            "benefits_load": 0.2,
+            "payroll_tax": 0.08,
+            "shrinkage": 0.25,
+            "occupancy": 0.8,
+            "supervision_span": 10.0,
+            "supervisor_wage_per_hour": 30.0,
+            "facilities_per_seat_month": 250.0,
+            "it_per_seat_month": 100.0,
+            "attrition_per_year": 0.3,
+            "cost_per_hire": 2000.0,
+            "training_per_hire": 1000.0,
+            "fixed_costs_per_month": 500.0,
+            "other_roles": [{"name": "Manager", "headcount": 1, "wage_per_hour": 50.0}],
+            "stranded_costs": [{"name": "Lease", "cost_per_month": 700.0, "months_remaining": 8}],
+        },
+        options=[
+            {
+                "name": "Vendor",
+                "location": {"tier": "offshore", "country": "PH"},
+                "pricing": {
+                    "model": "per_transaction",
+                    "price": 15.0,
+                    "minimum_volume_per_month": 1000.0,
+                },
+                "escalator": {
+                    "cola_per_year": 0.05,
+                    "cap_per_year": 0.04,
+                    "productivity_per_year": 0.01,
+                },
+                "service_credits": {"at_risk_share": 0.1, "expected_breach_share": 0.3},
+                "automation": {
+                    "share": 0.1,
+                    "cost_per_unit": 2.0,
+                    "build_cost": 9000.0,
+                    "start_month": 4,
+                },
+                "transition": {
+                    "vendor_selection_cost": 5000.0,
+                    "vendor_selection_share_of_acv": 0.01,
+                    "transition_months": 3,
+                    "transition_team_share": 0.1,
+                    "knowledge_transfer_cost": 6000.0,
+                    "parallel_run_months": 2,
+                    "severance_months_of_pay": 2.0,
+                    "retention_share": 0.05,
+                    "ramp_months": 4,
+                    "ramp_start_efficiency": 0.8,
+                    "governance_share_of_fees": 0.04,
+                    "governance_fte": 0.5,
+                    "governance_cost_per_fte_month": 8000.0,
+                    "repeat_rate": 0.02,
+                    "exit_share_of_annual_spend": 0.33,
+                },
+            }
+        ],
     )
 
 
@@ -136,7 +182,7 @@ def hand_calculation(term: int = 24) -> dict[str, list[float]]:
         year = (m - 1) // 12
         cal = (10 + m - 1) % 12  # November start: month 1 is index 10
         vol = 1000 * 1.06 ** ((m - 1) / 12) * season[cal]
-        w_idx, p_idx = 1.04 ** year, 1.02 ** year
+        w_idx, p_idx = 1.04**year, 1.02**year
         fte = vol * 60 / 60 / (2080 / 12 * 0.75 * 0.8)
         hours = 2080 / 12
         sal = fte * 20 * hours * w_idx
@@ -156,7 +202,7 @@ def hand_calculation(term: int = 24) -> dict[str, list[float]]:
         ih_total.append(sum(out[k][-1] for k in INHOUSE_COMPONENTS))
 
         v_vol = vol * (0.9 if m >= 4 else 1.0)
-        esc = 1.04 ** year * 0.99 ** year  # COLA 5 % capped at 4 %, less 1 % productivity
+        esc = 1.04**year * 0.99**year  # COLA 5 % capped at 4 %, less 1 % productivity
         fees = 15 * max(v_vol, 1000) * esc
         fees_all.append(fees)
         put("vendor.fees", fees)
@@ -173,8 +219,10 @@ def hand_calculation(term: int = 24) -> dict[str, list[float]]:
         put("transition.vendor_selection", 5000 + 0.01 * acv if m == 1 else 0.0)
         put("transition.knowledge_transfer", 0.1 * staff[i] + 2000 if m <= 3 else 0.0)
         put("transition.parallel_run", ih_total[i] if m <= 2 else 0.0)
-        put("transition.severance_retention",
-            (2 * staff[1] if m == 2 else 0.0) + (0.05 * staff[i] if m <= 2 else 0.0))
+        put(
+            "transition.severance_retention",
+            (2 * staff[1] if m == 2 else 0.0) + (0.05 * staff[i] if m <= 2 else 0.0),
+        )
         put("transition.productivity_dip", fees * (1 / eff - 1))
         put("transition.stranded_costs", 700.0 if 2 < m <= 8 else 0.0)
         put("governance", 0.04 * fees + 0.5 * 8000 * 1.02 ** ((m - 1) // 12))
@@ -206,7 +254,9 @@ def test_every_component_matches_the_hand_calculation():
 def test_component_names_are_stable():
     result = evaluate(bare_case())
     assert list(result.monthly().columns.get_level_values("component").unique()) == [
-        *INHOUSE_COMPONENTS, *OPTION_COMPONENTS]
+        *INHOUSE_COMPONENTS,
+        *OPTION_COMPONENTS,
+    ]
 
 
 def test_tidy_and_wide_frames_agree():
@@ -226,12 +276,20 @@ def test_real_time_staffing_uses_erlang_c():
     # 13 agents: P(wait) = 0.2853, SL(20 s) = 0.7956 < 0.8; 14 agents: P(wait) = 0.1741,
     # SL = 0.8884. So 14 agents. Open 100 h: 200 intervals of 100 calls = 20,000 calls a month;
     # 14 agents x 100 h = 1,400 agent-hours, paid at $20 with no shrinkage.
-    case = bare_case(workload={"function": "customer_service_voice", "volume_per_month": 20000.0,
-                               "handle_minutes": 3.0,
-                               "real_time": {"service_level_target": 0.8, "answer_seconds": 20,
-                                             "interval_minutes": 30,
-                                             "open_hours_per_month": 100}},
-                     inhouse={"occupancy": 1.0})
+    case = bare_case(
+        workload={
+            "function": "customer_service_voice",
+            "volume_per_month": 20000.0,
+            "handle_minutes": 3.0,
+            "real_time": {
+                "service_level_target": 0.8,
+                "answer_seconds": 20,
+                "interval_minutes": 30,
+                "open_hours_per_month": 100,
+            },
+        },
+        inhouse={"occupancy": 1.0},
+    )
     salaries = evaluate(case).monthly()[("inhouse", "inhouse.salaries")].iloc[0]
     assert salaries == pytest.approx(1400 * 20.0, rel=1e-12)
 
@@ -244,10 +302,11 @@ def test_real_time_staffing_uses_erlang_c():
 def test_savings_are_inhouse_minus_option(data):
     s = evaluate(data).summary()
     ih = s.loc["inhouse"]
-    for name, row in s.drop(index="inhouse").iterrows():
+    for _name, row in s.drop(index="inhouse").iterrows():
         assert row["savings"] == pytest.approx(ih["tco"] - row["tco"], rel=1e-9, abs=1e-6)
-        assert row["npv_savings"] == pytest.approx(ih["npv_cost"] - row["npv_cost"], rel=1e-9,
-                                                   abs=1e-6)
+        assert row["npv_savings"] == pytest.approx(
+            ih["npv_cost"] - row["npv_cost"], rel=1e-9, abs=1e-6
+        )
     # antisymmetry between options: savings(A) - savings(B) == tco(B) - tco(A)
     rows = s.drop(index="inhouse")
     a, b = rows.iloc[0], rows.iloc[-1]
@@ -255,9 +314,15 @@ def test_savings_are_inhouse_minus_option(data):
 
 
 def _price_paths(case) -> list[str]:
-    return [p for p in numeric_inputs(case) if ".pricing." in p and (
-        p.endswith(("rate", "price", "price_per_outcome", "base_fee_per_month", "arc", "rrc"))
-        and "outcome_rate" not in p)]
+    return [
+        p
+        for p in numeric_inputs(case)
+        if ".pricing." in p
+        and (
+            p.endswith(("rate", "price", "price_per_outcome", "base_fee_per_month", "arc", "rrc"))
+            and "outcome_rate" not in p
+        )
+    ]
 
 
 @FAST
@@ -283,11 +348,25 @@ def test_vendor_cost_is_linear_in_prices(data, k):
 def test_costs_do_not_fall_when_volume_or_wages_rise(data, k):
     case = parse_case(data)
     base = numeric_inputs(case)
-    _, summ = evaluate_arrays(case, {"workload.volume_per_month": [
-        base["workload.volume_per_month"], k * base["workload.volume_per_month"]]})
+    _, summ = evaluate_arrays(
+        case,
+        {
+            "workload.volume_per_month": [
+                base["workload.volume_per_month"],
+                k * base["workload.volume_per_month"],
+            ]
+        },
+    )
     assert summ.tco[1, 0] >= summ.tco[0, 0] * (1 - 1e-12)  # in-house
-    _, summ = evaluate_arrays(case, {"inhouse.wage_per_hour": [
-        base["inhouse.wage_per_hour"], k * base["inhouse.wage_per_hour"]]})
+    _, summ = evaluate_arrays(
+        case,
+        {
+            "inhouse.wage_per_hour": [
+                base["inhouse.wage_per_hour"],
+                k * base["inhouse.wage_per_hour"],
+            ]
+        },
+    )
     assert np.all(summ.tco[1] >= summ.tco[0] * (1 - 1e-12))
 
 
@@ -301,10 +380,15 @@ def test_scenario_axis_equals_separate_evaluations(data, factors):
     comps, summ = evaluate_arrays(case, batch)
     for i in range(3):
         one = dict(data)
-        one = {**data, "discount_rate_annual": batch["discount_rate_annual"][i],
-               "workload": {**data["workload"],
-                            "volume_per_month": batch["workload.volume_per_month"][i]},
-               "inhouse": {**data["inhouse"], "wage_per_hour": batch["inhouse.wage_per_hour"][i]}}
+        one = {
+            **data,
+            "discount_rate_annual": batch["discount_rate_annual"][i],
+            "workload": {
+                **data["workload"],
+                "volume_per_month": batch["workload.volume_per_month"][i],
+            },
+            "inhouse": {**data["inhouse"], "wage_per_hour": batch["inhouse.wage_per_hour"][i]},
+        }
         s = evaluate(one).summary()
         np.testing.assert_allclose(summ.tco[i], s["tco"].to_numpy(), rtol=1e-12)
         np.testing.assert_allclose(summ.npv_cost[i], s["npv_cost"].to_numpy(), rtol=1e-12)

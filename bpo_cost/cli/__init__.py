@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 
 from ..errors import BpoCostError
-from ._app import app
 from . import analysis as _analysis  # noqa: F401  (registers its commands)
 from . import core as _core  # noqa: F401
+from ._app import app
 
 __all__ = ["app", "main"]
 
@@ -25,11 +25,9 @@ def main(argv: list[str] | None = None) -> int:
         print("bpo-cost: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - the CLI promises one line, never a traceback
-        print(f"bpo-cost: internal error: {type(exc).__name__}: {exc} (please report this)",
-              file=sys.stderr)
+        print(
+            f"bpo-cost: internal error: {type(exc).__name__}: {exc} (please report this)",
+            file=sys.stderr,
+        )
         return 3
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

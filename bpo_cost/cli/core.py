@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 from typing import Annotated, Any
 
+import pandas as pd
 import typer
 from rich.table import Table
 
@@ -30,12 +31,23 @@ def _money(x: float) -> str:
 def _show(result: Result) -> None:
     s = result.summary()
     cur = result.case.currency
-    table = Table(title=f"{result.case.name}: {result.case.term_months} months from "
-                  f"{result.case.start:%b %Y}, {cur}")
-    for col, justify in [("Option", "left"), ("Model", "left"), (f"TCO ({cur})", "right"),
-                         ("NPV of cost", "right"), ("Savings", "right"), ("Savings %", "right"),
-                         ("NPV of savings", "right"), ("Payback", "right"), ("IRR", "right"),
-                         (f"Cost / {result.case.workload.unit}", "right"), ("Rank", "right")]:
+    table = Table(
+        title=f"{result.case.name}: {result.case.term_months} months from "
+        f"{result.case.start:%b %Y}, {cur}"
+    )
+    for col, justify in [
+        ("Option", "left"),
+        ("Model", "left"),
+        (f"TCO ({cur})", "right"),
+        ("NPV of cost", "right"),
+        ("Savings", "right"),
+        ("Savings %", "right"),
+        ("NPV of savings", "right"),
+        ("Payback", "right"),
+        ("IRR", "right"),
+        (f"Cost / {result.case.workload.unit}", "right"),
+        ("Rank", "right"),
+    ]:
         table.add_column(col, justify=justify)  # type: ignore[arg-type]
     for owner, row in s.iterrows():
         is_ih = owner == "inhouse"
@@ -47,8 +59,13 @@ def _show(result: Result) -> None:
             "" if is_ih else _money(row["savings"]),
             "" if is_ih or math.isnan(row["savings_pct"]) else f"{row['savings_pct']:.1%}",
             "" if is_ih else _money(row["npv_savings"]),
-            "" if is_ih else ("never" if math.isnan(row["payback_month"])
-                              else f"month {int(row['payback_month'])}"),
+            ""
+            if is_ih
+            else (
+                "never"
+                if math.isnan(row["payback_month"])
+                else f"month {int(row['payback_month'])}"
+            ),
             "" if is_ih or math.isnan(row["irr"]) else f"{row['irr']:.1%}",
             f"{row['cost_per_unit']:,.2f}",
             str(int(row["rank"])),
@@ -57,9 +74,12 @@ def _show(result: Result) -> None:
     out.print(table)
     best = s.drop(index="inhouse").sort_values("npv_cost").iloc[0]
     name = s.drop(index="inhouse").sort_values("npv_cost").index[0]
-    verdict = (f"[bold]{name}[/] saves {_money(best['npv_savings'])} {cur} in NPV "
-               f"({best['savings_pct']:.1%} of in-house TCO)" if best["npv_savings"] > 0
-               else "[bold]Keep in-house[/]: no option costs less in NPV")
+    verdict = (
+        f"[bold]{name}[/] saves {_money(best['npv_savings'])} {cur} in NPV "
+        f"({best['savings_pct']:.1%} of in-house TCO)"
+        if best["npv_savings"] > 0
+        else "[bold]Keep in-house[/]: no option costs less in NPV"
+    )
     out.print(verdict)
     for r in result.rates_used:
         out.print(f"  rate {r.path} = {r.value:,.4g} ({r.detail}; {r.source}, as of {r.as_of})")
@@ -72,12 +92,20 @@ def _dump(data: Any) -> str:
 def _write_csv(result: Result, folder: Path, protect: Path | None) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    frames = {"components.csv": result.monthly(tidy=True), "summary.csv": result.summary(),
-              "totals.csv": result.totals()}
+    frames = {
+        "components.csv": result.monthly(tidy=True),
+        "summary.csv": result.summary(),
+        "totals.csv": result.totals(),
+    }
     for name, frame in frames.items():
         target = folder / name
-        atomic_write(target, lambda p, f=frame: f.to_csv(p, index=name != "components.csv"),
-                     protect=[protect] if protect else [])
+
+        def write(
+            path: Path, frame: pd.DataFrame = frame, index: bool = name != "components.csv"
+        ) -> None:
+            frame.to_csv(path, index=index)
+
+        atomic_write(target, write, protect=[protect] if protect else [])
         written.append(target)
     return written
 
@@ -117,7 +145,8 @@ def evaluate_cmd(
 @app.command()
 def init(
     path: Annotated[Path, typer.Argument(help="Where to write the starter case.")] = Path(
-        "case.yaml"),
+        "case.yaml"
+    ),
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a commented starter case (the bundled voice desk example) to edit."""

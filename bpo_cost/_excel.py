@@ -1,0 +1,300 @@
+"""What Excel sends, turned into what the engine takes; what goes wrong, turned into a cell text.
+
+Excel (through xlwings on Windows, or xlwings Lite) passes a cell as a float, a bool, a text, a
+date or ``None`` (empty; xlwings Lite may send ``""``), and a range as a 1-D list (one row or
+column) or a list of rows. Numbers typed as text (``"0.3"``, ``"30%"``) are numbers. xlwings Lite
+sends dates as Excel serial numbers. Any error in a ``BPO_*`` function becomes the cell text
+``#VALUE! <message>``: a function never raises into Excel.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import inspect
+import math
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import numpy as np
+
+from .errors import InputError
+
+__all__ = [
+    "as_choice",
+    "as_date",
+    "as_flag",
+    "as_number",
+    "as_numbers",
+    "as_pairs",
+    "as_text",
+    "as_whole",
+    "cell_function",
+    "error_text",
+    "to_cell",
+]
+
+MAX_TEXT = 255  # Excel's function wizard and most cell texts show no more than this
+_EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 (after Excel's 1900 leap-day bug)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Shown(str):
+    """A description in place of a value in an error message (shown without quotes)."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+EMPTY = _Shown("an empty cell")
+
+
+def _is_empty(value: Any) -> bool:
+    if isinstance(value, (list, tuple)):
+        return all(_is_empty(v) for v in value)
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _scalar(name: str, value: Any) -> Any:
+    """The one value of a cell, or of a one-cell range."""
+    while isinstance(value, (list, tuple)):
+        if len(value) != 1:
+            cells = len(_flat(value))
+            raise InputError(name, _Shown(f"a range of {cells} cells"), "a single cell")
+        value = value[0]
+    return value
+
+
+def _flat(value: Any) -> list[Any]:
+    if isinstance(value, (list, tuple)):
+        return [x for v in value for x in _flat(v)]
+    return [value]
+
+
+def as_number(name: str, value: Any) -> float:
+    """A cell as a float: numbers, numbers typed as text (``"1200"``, ``"30%"``).
+
+    Examples
+    --------
+    >>> as_number("shrinkage", " 30% "), as_number("volume", [[1200.0]])
+    (0.3, 1200.0)
+    """
+    value = _scalar(name, value)
+    if _is_empty(value):
+        raise InputError(name, EMPTY, "a number")
+    if isinstance(value, bool) or isinstance(value, (dt.date, dt.datetime)):
+        raise InputError(name, value, "a number")
+    if isinstance(value, str):
+        text = value.strip()
+        scale = 100.0 if text.endswith("%") else 1.0
+        try:
+            value = float(text.removesuffix("%")) / scale
+        except ValueError:
+            raise InputError(name, value, "a number") from None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise InputError(name, value, "a number") from None
+    if not math.isfinite(number):
+        raise InputError(name, value, "a finite number")
+    return number
+
+
+def as_whole(name: str, value: Any, *, low: int) -> int:
+    """A cell as a whole number >= ``low`` (Excel sends 13 as 13.0)."""
+    number = as_number(name, value)
+    if number != int(number) or number < low:
+        raise InputError(name, number, f"a whole number >= {low}")
+    return int(number)
+
+
+def as_numbers(name: str, value: Any) -> list[float]:
+    """A one-row or one-column range (or a single cell) as a list of floats.
+
+    Trailing empty cells are dropped, so a tier table's open-ended last band may stay empty.
+
+    Examples
+    --------
+    >>> as_numbers("bounds", [[10000.0], [50000.0], [None]])
+    [10000.0, 50000.0]
+    """
+    if isinstance(value, (list, tuple)) and value and isinstance(value[0], (list, tuple)):
+        rows, cols = len(value), max(len(r) for r in value)
+        if rows > 1 and cols > 1:
+            raise InputError(name, _Shown(f"a {rows} x {cols} range"), "one row or one column")
+    cells = _flat(value)
+    while cells and _is_empty(cells[-1]):
+        cells.pop()
+    if not cells:
+        raise InputError(name, EMPTY, "one or more numbers")
+    return [as_number(f"{name} cell {i}", v) for i, v in enumerate(cells, start=1)]
+
+
+def as_text(name: str, value: Any, *, choices: Sequence[str] | None = None) -> str:
+    """A cell as a stripped text; with ``choices``, one of them (letter case ignored)."""
+    value = _scalar(name, value)
+    if _is_empty(value):
+        raise InputError(name, EMPTY, "a text" if choices is None else _one_of(choices))
+    if not isinstance(value, str):
+        raise InputError(name, value, "a text" if choices is None else _one_of(choices))
+    text = value.strip()
+    if choices is None:
+        return text
+    lowered = {c.lower(): c for c in choices}
+    if text.lower() not in lowered:
+        raise InputError(name, text, _one_of(choices))
+    return lowered[text.lower()]
+
+
+def _one_of(choices: Sequence[str]) -> str:
+    return "one of " + ", ".join(choices)
+
+
+def as_choice(*choices: str) -> Callable[[str, Any], str]:
+    """A converter to one of ``choices`` (letter case ignored), for `cell_function`."""
+    return functools.partial(as_text, choices=choices)
+
+
+def as_flag(name: str, value: Any) -> bool:
+    """A cell as TRUE/FALSE: a logical, 1/0, or the text TRUE/FALSE."""
+    value = _scalar(name, value)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().upper() in ("TRUE", "FALSE"):
+        return value.strip().upper() == "TRUE"
+    raise InputError(name, EMPTY if _is_empty(value) else value, "TRUE or FALSE")
+
+
+def as_date(name: str, value: Any) -> dt.date:
+    """A cell as a date: an Excel date, its serial number, or ISO text (2027-01-01, 2027-01).
+
+    Examples
+    --------
+    >>> as_date("start", 46388.0), as_date("start", "2027-01")
+    (datetime.date(2027, 1, 1), datetime.date(2027, 1, 1))
+    """
+    value = _scalar(name, value)
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2958466:
+        return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return dt.date.fromisoformat(text + "-01" if len(text) == 7 else text)
+        except ValueError:
+            pass
+    raise InputError(name, EMPTY if _is_empty(value) else value, "a date")
+
+
+def as_pairs(name: str, value: Any) -> tuple[tuple[str, Any], ...]:
+    """A key/value range (first column: dotted input path, second: value) as pairs.
+
+    Rows with an empty key are skipped (blank lines, section titles); an empty value means
+    "use the default", as on the Inputs sheet. A date typed as a serial number is a date.
+
+    Examples
+    --------
+    >>> as_pairs("inputs", [["term_months", 36.0], [None, None], ["start", 46388.0]])
+    (('term_months', 36.0), ('start', datetime.date(2027, 1, 1)))
+    """
+    rows = value if isinstance(value, (list, tuple)) else [value]
+    if rows and not isinstance(rows[0], (list, tuple)):
+        rows = [rows]  # one row of a range arrives as a flat list
+    pairs = []
+    for row in rows:
+        if len(row) < 2:
+            raise InputError(name, _Shown("a range of 1 column"), "two columns: path and value")
+        key, cell = row[0], row[1]
+        if _is_empty(key):
+            continue
+        if not isinstance(key, str):
+            raise InputError(f"{name} path", key, "a text such as workload.volume_per_month")
+        key = key.strip()
+        if key == "start" and not _is_empty(cell):
+            cell = as_date(key, cell)
+        elif isinstance(cell, dt.datetime):
+            cell = cell.date()
+        pairs.append((key, cell))
+    if not pairs:
+        raise InputError(name, EMPTY, "a range of input paths and values")
+    return tuple(pairs)
+
+
+def error_text(exc: BaseException) -> str:
+    """``#VALUE! <first line of the message>``, at most 255 characters.
+
+    Examples
+    --------
+    >>> error_text(InputError("shrinkage", 1.2, "in [0, 1)"))
+    '#VALUE! shrinkage must be in [0, 1): got 1.2'
+    """
+    lines = str(exc).strip().splitlines()
+    message = lines[0] if lines else type(exc).__name__
+    if not isinstance(exc, (InputError, ValueError, ArithmeticError)):
+        message = f"{type(exc).__name__}: {message}"  # not an input problem: say what it was
+    text = f"#VALUE! {message}"
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 3] + "..."
+
+
+def to_cell(result: Any) -> Any:
+    """Plain Python values Excel can show: floats (not numpy), lists of rows, no NaN."""
+    if isinstance(result, np.ndarray):
+        result = result.tolist()
+    if isinstance(result, np.generic):
+        result = result.item()
+    if isinstance(result, (list, tuple)):
+        return [to_cell(v) for v in result]
+    if isinstance(result, float) and math.isnan(result):
+        return ""  # an empty text: Excel shows an empty element of an array as 0
+    return result
+
+
+Converter = Callable[[str, Any], Any]
+
+
+def cell_function(**converters: Converter) -> Callable[[F], F]:
+    """Make a function safe to call from a cell, converting its arguments as declared.
+
+    Every argument is converted with `as_number` unless ``converters`` names another converter
+    for it (``mode=as_text``). An empty argument takes the parameter's default (a default of
+    ``None`` stays ``None``), the result becomes plain cell values (`to_cell`), and any exception
+    becomes ``#VALUE! <message>`` (`error_text`). The signature and docstring are kept: xlwings
+    reads them for the function wizard.
+
+    Examples
+    --------
+    >>> @cell_function()
+    ... def half(x, y=0.0):
+    ...     return x / 2 + y
+    >>> half("3"), half([[5.0]], None), half("abc")
+    (1.5, 2.5, "#VALUE! x must be a number: got 'abc'")
+    """
+
+    def decorate(fn: F) -> F:
+        signature = inspect.signature(fn)
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any) -> Any:
+            try:
+                bound = signature.bind(*args)
+                bound.apply_defaults()
+                for name, param in signature.parameters.items():
+                    value = bound.arguments[name]
+                    if param.default is not param.empty and _is_empty(value):
+                        value = param.default
+                    if value is not None or param.default is not None:
+                        value = converters.get(name, as_number)(name, value)
+                    bound.arguments[name] = value
+                return to_cell(fn(*bound.args))
+            except Exception as exc:  # the cell shows it: a UDF must never raise into Excel
+                return error_text(exc)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate

@@ -1,0 +1,116 @@
+"""Cell styles, number formats and page setup shared by every sheet.
+
+Finance convention: inputs are blue on pale yellow, formulas black; one number format per kind
+of figure (money, percentage, months, factors).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..errors import InputError
+
+__all__ = [
+    "DATE",
+    "FACTOR",
+    "INPUT_FILL",
+    "INPUT_FONT",
+    "MONEY",
+    "MONEY_CENTS",
+    "MONTHS",
+    "NUMBER",
+    "PERCENT",
+    "RATE",
+    "heading",
+    "page_setup",
+    "put",
+    "text",
+]
+
+MONEY = "#,##0;[Red]-#,##0"
+MONEY_CENTS = "#,##0.00;[Red]-#,##0.00"
+PERCENT = "0.0%"
+RATE = "0.000%"
+MONTHS = "0"
+NUMBER = "#,##0.00"
+FACTOR = "0.000000"
+DATE = "mmm yyyy"
+DAY = "yyyy-mm-dd"
+GENERAL = "General"
+
+INPUT_FONT = Font(color="0000CC")
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+TITLE_FONT = Font(bold=True, size=14)
+NOTE_FONT = Font(italic=True, color="595959")
+BOLD = Font(bold=True)
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+TOTAL_BORDER = Border(top=Side(style="thin"))
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+_MAX_CELL_TEXT = 32_767  # Excel's limit on the characters in a cell
+
+
+def text(ws: Worksheet, row: int, column: int, value: str, *, font: Font | None = None) -> None:
+    """Write a text cell that stays text: a label starting with = is not a formula.
+
+    openpyxl turns any str starting with "=" into a formula; forcing the type keeps it a string,
+    and Excel never evaluates a stored string (+, - and @ only matter when typed).
+    """
+    clean = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters XML 1.0 cannot hold
+    if len(clean) > _MAX_CELL_TEXT:
+        raise InputError("text", clean[:40], f"at most {_MAX_CELL_TEXT:,} characters (an Excel cell)")
+    cell = ws.cell(row=row, column=column)
+    cell.value = clean
+    cell.data_type = "s"
+    if font is not None:
+        cell.font = font
+
+
+def put(ws: Worksheet, row: int, column: int, value: Any, fmt: str | None = None,
+        *, font: Font | None = None) -> None:
+    """Write a number, a date, a boolean or a formula (a str starting with "=")."""
+    if isinstance(value, str) and not value.startswith("="):
+        text(ws, row, column, value, font=font)
+        return
+    cell = ws.cell(row=row, column=column, value=value)
+    if fmt is not None:
+        cell.number_format = fmt
+    elif isinstance(value, dt.date):
+        cell.number_format = DAY
+    if font is not None:
+        cell.font = font
+
+
+def heading(ws: Worksheet, row: int, labels: list[str], *, start: int = 1) -> None:
+    """A header row: white bold text on dark blue."""
+    for i, label in enumerate(labels):
+        text(ws, row, start + i, label, font=HEADER_FONT)
+        ws.cell(row=row, column=start + i).fill = HEADER_FILL
+
+
+def page_setup(ws: Worksheet, *, widths: Mapping[str, float], freeze: str | None = None,
+               title_rows: str | None = None, title_cols: str | None = None,
+               landscape: bool = True) -> None:
+    """Column widths, frozen panes and print setup: fit to one page wide, repeat titles."""
+    for letter, width in widths.items():
+        ws.column_dimensions[letter].width = width
+    if freeze:
+        ws.freeze_panes = freeze
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = False
+    if title_rows:
+        ws.print_title_rows = title_rows
+    if title_cols:
+        ws.print_title_cols = title_cols
+    ws.oddFooter.center.text = "&A  page &P of &N"

@@ -1,0 +1,127 @@
+"""The bpo-cost command line: outputs, files, and one-line errors with exit status 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from bpo_cost import evaluate, example_names, example_path
+from bpo_cost.cli import main
+
+OPTION_KEYS = {
+    "name",
+    "pricing_model",
+    "tco",
+    "npv_cost",
+    "savings",
+    "npv_savings",
+    "payback_month",
+    "irr",
+}
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_demo_prints_the_comparison(capsys):
+    code, out, _ = run(capsys, "demo")
+    assert code == 0
+    for name in ("In-house", "Onshore US", "Nearshore CO", "Offshore PH", "NPV of savings"):
+        assert name in out
+
+
+@pytest.mark.parametrize("name", example_names())
+def test_every_example_evaluates_to_valid_json(capsys, name):
+    code, out, _ = run(capsys, "evaluate", str(example_path(name)), "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert {"tco", "npv_cost"} <= set(data["inhouse"])
+    assert data["options"] and all(OPTION_KEYS <= set(o) for o in data["options"])
+    summary = evaluate(example_path(name)).summary()
+    for o in data["options"]:
+        assert o["tco"] == summary.loc[o["name"], "tco"]
+        assert o["payback_month"] is None or isinstance(o["payback_month"], int)
+    assert data["inhouse"]["tco"] == summary.loc["inhouse", "tco"]
+
+
+def test_json_output_is_byte_identical_across_runs(capsys):
+    first = run(capsys, "evaluate", str(example_path("claims_back_office")), "--json")[1]
+    second = run(capsys, "evaluate", str(example_path("claims_back_office")), "--json")[1]
+    assert first == second
+
+
+def test_csv_writes_monthly_components(capsys, tmp_path):
+    code, _, _ = run(capsys, "evaluate", str(example_path("payroll")), "--csv", str(tmp_path))
+    assert code == 0
+    import pandas as pd
+
+    frame = pd.read_csv(tmp_path / "components.csv")
+    assert list(frame.columns) == ["owner", "component", "month", "date", "cost"]
+    assert frame.groupby("owner")["cost"].sum()["inhouse"] == pytest.approx(
+        evaluate(example_path("payroll")).summary().loc["inhouse", "tco"], rel=1e-12
+    )
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_init_writes_a_case_that_evaluates_and_will_not_overwrite(capsys, tmp_path):
+    target = tmp_path / "case.yaml"
+    assert run(capsys, "init", str(target))[0] == 0
+    assert evaluate(target).summary().shape[0] == 4
+    code, _, err = run(capsys, "init", str(target))
+    assert code == 2 and "exists" in err
+
+
+def test_schema_is_json_schema_of_a_case(capsys):
+    code, out, _ = run(capsys, "schema")
+    schema = json.loads(out)
+    assert code == 0 and schema["title"] == "Case" and "options" in schema["properties"]
+
+
+def test_rates_lists_with_sources(capsys):
+    code, out, _ = run(capsys, "rates", "--function", "payroll", "--location", "PL")
+    assert code == 0 and "payroll" in out and "PL" in out and "source" in out
+
+
+@pytest.mark.parametrize(
+    ("patch", "needle"),
+    [
+        ({"term_months": 6}, "term_months"),
+        ({"workload": {"volume_per_month": -5}}, "workload.volume_per_month"),
+        ({"inhouse": {"shrinkage": 1.2}}, "inhouse.shrinkage"),
+        ({"workload": {"seasonality": [1, 1]}}, "workload.seasonality"),
+        ({"discount_rate_annual": "eight"}, "discount_rate_annual"),
+    ],
+    ids=["short-term", "negative-volume", "shrinkage", "seasonality", "text"],
+)
+def test_bad_case_gives_one_line_and_exit_2(capsys, tmp_path, patch, needle):
+    data = yaml.safe_load(example_path().read_text())
+    for key, value in patch.items():
+        if isinstance(value, dict):
+            data[key].update(value)
+        else:
+            data[key] = value
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(data))
+    code, out, err = run(capsys, "evaluate", str(path))
+    assert code == 2
+    assert err.count("\n") == 1 and needle in err and "Traceback" not in err
+
+
+def test_real_entry_point_prints_no_traceback(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: [unclosed\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "bpo_cost.cli", "evaluate", str(bad)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "valid YAML" in done.stderr
