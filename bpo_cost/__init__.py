@@ -10,6 +10,7 @@ from .api import evaluate, resolve_rates
 from .case_io import case_from_pairs, case_to_pairs, load_case
 from .errors import (
     BpoCostError,
+    BpoCostWarning,
     InputError,
     InvalidCaseError,
     NoSolutionError,
@@ -25,6 +26,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BpoCostError",
+    "BpoCostWarning",
     "Case",
     "InputError",
     "InvalidCaseError",

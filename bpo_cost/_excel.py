@@ -264,8 +264,8 @@ def cell_function(**converters: Converter) -> Callable[[F], F]:
     Every argument is converted with `as_number` unless ``converters`` names another converter
     for it (``mode=as_text``). An empty argument takes the parameter's default (a default of
     ``None`` stays ``None``), the result becomes plain cell values (`to_cell`), and any exception
-    becomes ``#VALUE! <message>`` (`error_text`). The signature and docstring are kept: xlwings
-    reads them for the function wizard.
+    becomes ``#VALUE! <message>`` (`error_text`). The signature is kept and the docstring joined
+    into one line: xlwings shows it as the function wizard's description.
 
     Examples
     --------
@@ -289,12 +289,14 @@ def cell_function(**converters: Converter) -> Callable[[F], F]:
                     if param.default is not param.empty and _is_empty(value):
                         value = param.default
                     if value is not None or param.default is not None:
-                        value = converters.get(name, as_number)(name, value)
+                        convert: Converter = converters.get(name, as_number)
+                        value = convert(name, value)
                     bound.arguments[name] = value
                 return to_cell(fn(*bound.args))
             except Exception as exc:  # the cell shows it: a UDF must never raise into Excel
                 return error_text(exc)
 
+        wrapper.__doc__ = " ".join((fn.__doc__ or "").split())
         return wrapper  # type: ignore[return-value]
 
     return decorate

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .case_io import load_case, parse_case
+from .checks import warn_suspicious
 from .engine import evaluate_arrays
 from .errors import InputError
 from .models import Case
@@ -78,6 +79,11 @@ def evaluate(case: CaseSource, *, rate_cards: RateCards | str | Path | None = No
     rate_cards : rate cards for references in the case: loaded cards, or the path of your own
         card (CSV file or folder) to use alongside the bundled ones. Default: the bundled cards.
 
+    Warns
+    -----
+    BpoCostWarning
+        for each legal but suspicious value (see ``checks.suspicious_values``).
+
     Examples
     --------
     >>> from bpo_cost import evaluate
@@ -88,5 +94,6 @@ def evaluate(case: CaseSource, *, rate_cards: RateCards | str | Path | None = No
     """
     loaded = load_case(case)
     resolved, used = resolve_rates(loaded, rate_cards)
+    warn_suspicious(resolved, rate_cards if isinstance(rate_cards, RateCards) else load_cards())
     components, summary = evaluate_arrays(resolved)
     return Result(resolved, components, summary, used)

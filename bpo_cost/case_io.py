@@ -43,25 +43,47 @@ def parse_case(data: Mapping[str, Any] | Case) -> Case:
 
 
 def _invalid(exc: ValidationError) -> InvalidCaseError:
-    problems = []
+    problems: list[tuple[str, Any, str]] = []  # (field path, value, what is allowed)
     for err in exc.errors(include_url=False):
-        loc = [str(p) for p in err["loc"]]
+        raw = [str(p) for p in err["loc"]]
+        value = err.get("input")
+        # A number-or-reference field: report the branch the user meant (a mapping is a reference).
+        if "RateRef" in raw and not isinstance(value, Mapping) and err["type"] == "model_type":
+            continue
+        if _NUMBER_TAGS & set(raw) and isinstance(value, Mapping):
+            continue
         # union branches add the branch's type name to the path ("float", "RateRef", "hourly")
-        loc = [p for p in loc if p not in _UNION_TAGS and not p.startswith("function-")]
-        path = ".".join(loc) or "case"
-        msg = err["msg"].removeprefix("Value error, ")
+        path = ".".join(p for p in raw if p not in _UNION_TAGS) or "case"
+        ctx = err.get("ctx") or {}
         if err["type"] == "missing":
             problems.append((path, "<missing>", "given (it is required)"))
         elif err["type"] == "extra_forbidden":
-            problems.append((path, err.get("input"), "a known field (check the spelling)"))
+            problems.append((path, value, "a known field (check the spelling)"))
+        elif err["type"] == "union_tag_invalid":
+            problems.append((f"{path}.{ctx.get('discriminator', '').strip(chr(39))}",
+                             ctx.get("tag"), f"one of {ctx.get('expected_tags')}"))
+        elif err["type"] == "value_error":  # a rule across fields: its text says what is wrong
+            problems.append((path, _Said(err["msg"].removeprefix("Value error, ")), ""))
         else:
-            problems.append((path, err.get("input"), _allowed(msg)))
+            allowed = _allowed(err["msg"])
+            limit = ctx.get("le", ctx.get("lt"))
+            if isinstance(limit, (int, float)) and limit <= 2 and isinstance(value, (int, float)):
+                allowed += f" (rates are decimals: {value / 100:g} for {value:g}%)"
+            problems.append((path, value, allowed))
+    if not problems:  # every error came from a branch we skipped: report the first one plainly
+        err = exc.errors(include_url=False)[0]
+        problems.append((".".join(map(str, err["loc"])), err.get("input"), _allowed(err["msg"])))
+    lines = [f"{p}: {v}" if isinstance(v, _Said) else f"{p} must be {a}: got {v!r}"
+             for p, v, a in problems]
     path, value, allowed = problems[0]
-    return InvalidCaseError(
-        path, value, allowed, errors=[f"{p} must be {a}: got {v!r}" for p, v, a in problems]
-    )
+    return InvalidCaseError(path, value, allowed, errors=lines, message=lines[0])
 
 
+class _Said(str):
+    """A validator's own sentence, shown as it is."""
+
+
+_NUMBER_TAGS = {"float", "constrained-float"}
 _UNION_TAGS = {"float", "RateRef", "hourly", "per_transaction", "outcome", "constrained-float"}
 
 

@@ -131,6 +131,7 @@ def summarize(c: Components, discount_rate_annual: ArrayLike, *, with_irr: bool 
     cumulative = np.cumsum(savings_flow, axis=2)
     positive = cumulative >= 0  # break-even reached: invested cost recovered
     payback = np.where(positive.any(axis=2), positive.argmax(axis=2) + 1.0, np.nan)
+    payback[:, 0] = np.nan  # in-house against itself: no payback
     rate_of_return = np.full((n, n_owners), np.nan)
     if with_irr and n_owners > 1:
         flows = savings_flow[:, 1:, :].reshape(n * (n_owners - 1), term)

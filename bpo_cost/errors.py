@@ -9,6 +9,9 @@ Every error the library raises on purpose derives from one base class::
     ├── NoSolutionError       a root search (IRR, XIRR, break-even) has no answer
     └── OutputError           a file could not be written (nothing partial is left behind)
 
+    BpoCostWarning (UserWarning)  a legal but suspicious value (a 60 % discount rate, a wage
+                                  below the rate card's low): the result is computed, and flagged
+
 The Excel face turns any of them into a short ``#VALUE! ...`` text in the cell; the command line
 prints the message on one line and exits with status 2.
 """
@@ -19,6 +22,7 @@ from typing import Any
 
 __all__ = [
     "BpoCostError",
+    "BpoCostWarning",
     "InputError",
     "InvalidCaseError",
     "NoSolutionError",
@@ -50,16 +54,27 @@ class InvalidCaseError(InputError):
     """A case failed validation; ``errors`` holds every problem, the message the first."""
 
     def __init__(
-        self, field: str, value: Any, allowed: str, *, errors: list[str] | None = None
+        self,
+        field: str,
+        value: Any,
+        allowed: str,
+        *,
+        errors: list[str] | None = None,
+        message: str | None = None,
     ) -> None:
         super().__init__(field, value, allowed)
-        self.errors = errors or [str(self)]
-        if len(self.errors) > 1:
-            self.args = (f"{self.args[0]} (and {len(self.errors) - 1} more problems)",)
+        first = message or str(self)
+        self.errors = errors or [first]
+        more = len(self.errors) - 1
+        self.args = (f"{first} (and {more} more problem{'s' * (more > 1)})" if more else first,)
 
 
 class RateCardError(InputError):
     """A rate card row is malformed, or no rate matches a lookup."""
+
+
+class BpoCostWarning(UserWarning):
+    """A legal but suspicious input: check it before you trust the result."""
 
 
 class NoSolutionError(BpoCostError, ArithmeticError):

@@ -10,9 +10,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from .rates import FunctionId, RateRef
+from .uncertainty import Distribution, check_paths
 
 __all__ = [
     "Automation",
@@ -38,8 +46,9 @@ __all__ = [
 ]
 
 
-NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Pos = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+# Upper bounds keep nonsense (1e300 calls a month) from overflowing into silent inf/NaN results.
+NonNeg = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
+Pos = Annotated[float, Field(gt=0, le=1e12, allow_inf_nan=False)]
 Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 ShareBelowOne = Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)]
 Growth = Annotated[float, Field(gt=-1, le=1, allow_inf_nan=False)]
@@ -104,6 +113,7 @@ class StrandedCost(_Model):
 class InHouse(_Model):
     """The function as run today. Defaults: DOMAIN.md 'In-house fully-loaded cost'."""
 
+    country: str = Field("US", pattern="^[A-Z]{2}$")  # ISO 3166 alpha-2, for rate-card checks
     wage_per_hour: Price
     paid_hours_per_year: Annotated[float, Field(gt=0, le=4000)] = 2080.0  # 52 x 40 h
     benefits_load: Annotated[float, Field(ge=0, le=2)] = 0.25  # 20-30 % of wage
@@ -296,6 +306,9 @@ class Case(_Model):
     workload: Workload
     inhouse: InHouse
     options: list[Option] = Field(min_length=1, max_length=12)
+    # Distributions of uncertain inputs, keyed by input path, for Monte Carlo (bpo_cost.analysis).
+    # The engine never reads them; excluded from dumps so input paths and Inputs sheets ignore them.
+    uncertainty: dict[str, Distribution] = Field(default_factory=dict, exclude=True)
 
     @field_validator("start", mode="before")
     @classmethod
@@ -309,20 +322,38 @@ class Case(_Model):
     def _first_of_month(cls, v: dt.date) -> dt.date:
         return v.replace(day=1)
 
+    @field_validator("uncertainty")
+    @classmethod
+    def _uncertain_numbers(cls, v: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        if v and {"workload", "inhouse", "options"} <= info.data.keys():  # else they failed
+            check_paths({k: _dumped(x) for k, x in info.data.items()}, v)
+        return v
+
     @model_validator(mode="after")
     def _consistent(self) -> Case:
         names = [o.name for o in self.options]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes or "inhouse" in {n.lower() for n in names}:
             raise ValueError(f"option names must be unique and not 'inhouse': {dupes or names}")
-        for o in self.options:
+        for i, o in enumerate(self.options):
             t = o.transition
             for field in ("parallel_run_months", "transition_months", "ramp_months"):
                 if getattr(t, field) >= self.term_months:
                     raise ValueError(
-                        f"options.{o.name}.transition.{field} = {getattr(t, field)} must be "
+                        f"options.{i}.transition.{field} = {getattr(t, field)} must be "
                         f"shorter than term_months = {self.term_months}"
                     )
             if o.automation and o.automation.start_month > self.term_months:
-                raise ValueError(f"options.{o.name}.automation.start_month is after the term")
+                raise ValueError(
+                    f"options.{i}.automation.start_month = {o.automation.start_month} must be "
+                    f"within term_months = {self.term_months}"
+                )
         return self
+
+
+def _dumped(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump()
+    if isinstance(value, list):
+        return [_dumped(v) for v in value]
+    return value

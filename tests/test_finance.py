@@ -441,7 +441,9 @@ def _excel_newton(values: np.ndarray, guess: float) -> float | None:
         with np.errstate(all="ignore"):
             z = (1 + x) ** -t
             f, df = float(values @ z), float(-(t * values) @ (z / (1 + x)))
-        new = x - f / df if f != 0 else x
+        if df == 0:
+            return x if f == 0 else None
+        new = x - f / df
         converged = converged or abs(new - x) < 1e-7
         if not converged and step == 19:
             return None

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+import warnings
 
-from ..errors import BpoCostError
+from ..errors import BpoCostError, BpoCostWarning
 from . import analysis as _analysis  # noqa: F401  (registers its commands)
 from . import core as _core  # noqa: F401
 from ._app import app
@@ -15,7 +16,14 @@ __all__ = ["app", "main"]
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, turning every error into one line and a non-zero exit."""
     try:
-        app(args=argv, prog_name="bpo-cost")  # standalone: usage errors print and exit 2
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", BpoCostWarning)
+            try:
+                app(args=argv, prog_name="bpo-cost")  # standalone: usage errors exit 2
+            finally:
+                for w in caught:
+                    if issubclass(w.category, BpoCostWarning):
+                        print(f"bpo-cost: warning: {w.message}", file=sys.stderr)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except BpoCostError as exc:

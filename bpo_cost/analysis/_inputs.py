@@ -1,0 +1,202 @@
+"""What the analyses vary and how they evaluate a batch.
+
+An input is a number of the case named by its dotted path (``workload.volume_per_month``,
+``options.3.pricing.rate``); users may write an option or role by name
+(``options[Offshore PH].pricing.rate``). Each input carries the range its field allows (from the
+case model's constraints) and whether it is a whole number (month counts). A batch evaluation
+keeps only the two figures the analyses need per scenario and owner: TCO and NPV of cost,
+computed exactly as ``engine.summarize`` does.
+"""
+
+from __future__ import annotations
+
+import math
+import types
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, Union, get_args, get_origin
+
+import numpy as np
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from .._types import ArrayLike, FloatArray
+from ..api import resolve_rates
+from ..case_io import load_case
+from ..compile import compile_case, numeric_inputs
+from ..engine import INHOUSE, run
+from ..errors import InputError
+from ..finance import monthly_rate, npv
+from ..models import Case
+from ..rates import RateCards
+from ..uncertainty import canonical_path
+
+CaseSource = Case | str | Path | Mapping[str, Any]
+RateCardSource = RateCards | str | Path | None
+Metric = Literal["tco", "npv_cost", "savings", "npv_savings"]
+METRICS: tuple[Metric, ...] = ("tco", "npv_cost", "savings", "npv_savings")
+
+
+def prepare(case: CaseSource, rate_cards: RateCardSource = None) -> Case:
+    """Load a case and replace its rate-card references by numbers."""
+    resolved, _ = resolve_rates(load_case(case), rate_cards)
+    return resolved
+
+
+@dataclass(frozen=True)
+class Input:
+    """A number of the case a batch may vary: where it is, its value, the range its field allows."""
+
+    path: str
+    label: str
+    value: float
+    low: float
+    high: float
+    integer: bool
+
+    def check(self, where: str, values: ArrayLike) -> FloatArray:
+        """The values as floats, or an InputError naming ``where`` if one is out of range."""
+        v = np.asarray(values, dtype=float)
+        bad = ~np.isfinite(v) | (v < self.low) | (v > self.high)
+        if self.integer:
+            bad |= v != np.round(v)
+        if np.any(bad):
+            kind = "whole numbers" if self.integer else "numbers"
+            raise InputError(where, float(v[bad].flat[0]),
+                             f"{kind} in [{self.low:g}, {self.high:g}] (the range of {self.label})")
+        return v
+
+
+class Inputs:
+    """The variable numbers of one (rate-resolved) case, by path or by name."""
+
+    def __init__(self, case: Case) -> None:
+        self.case = case
+        self.tree = case.model_dump(mode="python")
+        self.values = numeric_inputs(case)
+
+    def canonical(self, path: str, *, where: str = "input") -> str:
+        try:
+            canonical = canonical_path(self.tree, path)
+        except InputError as exc:
+            raise InputError(where, path, exc.allowed) from None
+        if canonical not in self.values:
+            raise InputError(where, path, "the path of a number in the case, like "
+                             "workload.volume_per_month or options[Name].pricing.rate")
+        return canonical
+
+    def __getitem__(self, path: str) -> Input:
+        return self.get(path)
+
+    def get(self, path: str, *, where: str = "input") -> Input:
+        canonical = self.canonical(path, where=where)
+        parts = canonical.split(".")
+        if parts[-1] == "up_to":  # vendor.py reads tier bounds as one table for every scenario
+            raise InputError(where, path, "a number that may differ between scenarios (tier "
+                             "bounds shape the price table: edit the case instead)")
+        low, high, integer = _field_range(self.case, parts)
+        return Input(canonical, self.label(canonical), self.values[canonical], low, high,
+                     integer)
+
+    def label(self, canonical: str) -> str:
+        """The path with list items that have a name written by name: ``options[Onshore US]``."""
+        node: Any = self.tree
+        out: list[str] = []
+        for part in canonical.split("."):
+            if isinstance(node, list):
+                node = node[int(part)]
+                name = node.get("name") if isinstance(node, dict) else None
+                out[-1] += f"[{name}]" if isinstance(name, str) and "]" not in name else f".{part}"
+            else:
+                node = node[part]
+                out.append(part)
+        return ".".join(out)
+
+    def variable(self) -> list[str]:
+        """Every path a batch may vary (tier bounds excluded), in case order."""
+        return [p for p in self.values if not p.endswith(".up_to")]
+
+
+def _field_range(case: Case, parts: list[str]) -> tuple[float, float, bool]:
+    """The bounds the model puts on the field at ``parts`` and whether it holds whole numbers."""
+    node: Any = case
+    field: FieldInfo | None = None
+    item = False
+    for part in parts:
+        if isinstance(node, list):
+            node, item = node[int(part)], True
+        else:
+            field, item = type(node).model_fields[part], False
+            node = getattr(node, part)
+    assert field is not None  # a path always starts with a field of Case
+    ann = get_args(field.annotation)[0] if item else field.annotation
+    meta = [] if item else list(field.metadata)
+    stack = [ann]
+    while stack:
+        a = stack.pop()
+        if get_origin(a) is Union or isinstance(a, types.UnionType):
+            stack.extend(get_args(a))
+        elif hasattr(a, "__metadata__"):  # Annotated[float, Field(...)]
+            for m in a.__metadata__:
+                meta.extend(m.metadata if isinstance(m, FieldInfo) else [m])
+    low, high = -math.inf, math.inf
+    for m in meta:
+        if getattr(m, "ge", None) is not None:
+            low = max(low, float(m.ge))
+        if getattr(m, "gt", None) is not None:
+            low = max(low, float(np.nextafter(m.gt, math.inf)))
+        if getattr(m, "le", None) is not None:
+            high = min(high, float(m.le))
+        if getattr(m, "lt", None) is not None:
+            high = min(high, float(np.nextafter(m.lt, -math.inf)))
+    integer = isinstance(node, int) and not isinstance(node, bool)
+    if integer:
+        low, high = math.ceil(low), math.floor(high)
+    return low, high, integer
+
+
+@dataclass(frozen=True)
+class Figures:
+    """TCO and NPV of cost per scenario (rows) and owner (columns: in-house first)."""
+
+    owners: list[str]
+    tco: FloatArray
+    npv_cost: FloatArray
+
+    def get(self, metric: Metric) -> FloatArray:
+        if metric == "tco":
+            return self.tco
+        if metric == "npv_cost":
+            return self.npv_cost
+        if metric == "savings":
+            return self.tco[:, :1] - self.tco
+        if metric == "npv_savings":
+            return self.npv_cost[:, :1] - self.npv_cost
+        raise InputError("metric", metric, f"one of {list(METRICS)}")
+
+
+def figures(case: Case, overrides: Mapping[str, ArrayLike] | None = None, *,
+            n: int | None = None) -> Figures:
+    """Evaluate one batch; the expressions are summarize's, so results match it bit for bit."""
+    p = compile_case(case, overrides, n=n)
+    comps = run(p, case.term_months)
+    totals = np.stack([comps.total(o) for o in comps.owners], axis=1)  # (n, owners, months)
+    rows, owners, months = totals.shape
+    rate = np.asarray(monthly_rate(np.asarray(p.discount_rate_annual, float)), float).reshape(-1)
+    flat = totals.reshape(rows * owners, months)
+    # one rate for the whole batch: discount factors computed once (the same numbers per row)
+    rates: Any = rate[0] if rate.size == 1 else np.repeat(rate, owners)
+    npv_cost = np.asarray(npv(rates, flat), dtype=float).reshape(rows, owners)
+    return Figures(comps.owners, totals.sum(axis=2), npv_cost)
+
+
+def owner_index(owners: list[str], name: str, *, where: str = "option") -> int:
+    """Column of an owner (``"inhouse"`` or an option name) in the figures."""
+    if name not in owners:
+        raise InputError(where, name, f"one of {owners}")
+    return owners.index(name)
+
+
+def option_names(case: Case) -> list[str]:
+    return [INHOUSE, *(o.name for o in case.options)]

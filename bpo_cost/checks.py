@@ -1,0 +1,60 @@
+"""Plausibility checks: values that are legal but usually a mistake get a warning, not an error."""
+
+from __future__ import annotations
+
+import warnings
+
+from .errors import BpoCostError, BpoCostWarning
+from .models import Case
+from .rates import RateCards
+
+__all__ = ["suspicious_values", "warn_suspicious"]
+
+
+def suspicious_values(case: Case, cards: RateCards) -> list[str]:
+    """Sentences naming each suspicious value of a case (prices must already be numbers)."""
+    found = []
+
+    def above(path: str, value: float, limit: float, why: str) -> None:
+        if value > limit:
+            found.append(f"{path} = {value:g} is above {limit:g}: {why}")
+
+    above("discount_rate_annual", case.discount_rate_annual, 0.5, "is it a decimal?")
+    above("inflation_per_year", case.inflation_per_year, 0.15, "is it a decimal?")
+    above("wage_inflation_per_year", case.wage_inflation_per_year, 0.15, "is it a decimal?")
+    above("workload.growth_per_year", case.workload.growth_per_year, 0.5, "is it a decimal?")
+    above("inhouse.attrition_per_year", case.inhouse.attrition_per_year, 1.0,
+          "more than the whole team leaves every year")
+    function = case.workload.function
+    preset = cards.presets.get(function)
+    if preset is not None:
+        low, high = preset.handle_minutes_low / 2, preset.handle_minutes_high * 2
+        if not low <= case.workload.handle_minutes <= high:
+            found.append(f"workload.handle_minutes = {case.workload.handle_minutes:g} is outside "
+                         f"{low:g}-{high:g} minutes, twice the benchmark range for {function}")
+    _below_card(found, cards, "inhouse.wage_per_hour", case.inhouse.wage_per_hour, "wage",
+                function, case.inhouse.country)
+    for i, o in enumerate(case.options):
+        if o.pricing.model == "hourly" and o.pricing.basis == "productive_hour":
+            _below_card(found, cards, f"options.{i}.pricing.rate", o.pricing.rate,
+                        "billing_hourly", function, o.location.country)
+    return found
+
+
+def _below_card(found: list[str], cards: RateCards, path: str, value: object, card: str,
+                function: str, location: str) -> None:
+    if not isinstance(value, float):
+        return
+    try:
+        low = cards.lookup(card=card, function=function, location=location, statistic="low")
+    except BpoCostError:
+        return  # no benchmark for that function and place: nothing to compare with
+    if value < low.value:
+        found.append(f"{path} = {value:g} is below the rate card's low "
+                     f"{low.value:g} for {function} in {location} ({low.source})")
+
+
+def warn_suspicious(case: Case, cards: RateCards) -> None:
+    """Issue a BpoCostWarning for each suspicious value."""
+    for message in suspicious_values(case, cards):
+        warnings.warn(message, BpoCostWarning, stacklevel=3)

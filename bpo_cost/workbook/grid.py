@@ -1,0 +1,113 @@
+"""Sheets with the months across: column A a row key, B a label, C the term total, D.. month 1..M.
+
+A row is written from one formula template in which ``{c}`` stands for the month's column letter
+and ``{p}`` for the previous month's, so a row reads the same in every month and an auditor can
+check one cell and drag. Keys in column A are the engine's component names where there is one.
+"""
+
+from __future__ import annotations
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from . import styles as st
+from .refs import check_functions, col, quote
+
+__all__ = ["DATE_ROW", "FIRST_COL", "MONTH", "MONTH_ROW", "Grid"]
+
+FIRST_COL = 4  # column D is month 1
+MONTH_ROW = 4
+DATE_ROW = 5
+FIRST_ROW = 7
+MONTH = "{c}$4"  # the month number (1..M) in a template
+
+
+class Grid:
+    """A months-across sheet being written; ``rows`` maps each row key to its row number."""
+
+    def __init__(self, wb: Workbook, title: str, months: int, *, heading: str, note: str,
+                 index: int | None = None) -> None:
+        self.ws = wb.create_sheet(title, index)
+        self.title = title
+        self.months = months
+        self.cols = [col(FIRST_COL + i) for i in range(months)]
+        self.rows: dict[str, int] = {}
+        self.next = FIRST_ROW
+        ws = self.ws
+        st.text(ws, 1, 1, heading, font=st.TITLE_FONT)
+        st.text(ws, 2, 1, note, font=st.NOTE_FONT)
+        st.heading(ws, MONTH_ROW, ["Row", "Description", "Term total"])
+        st.text(ws, DATE_ROW, 1, "date", font=st.BOLD)
+        st.text(ws, DATE_ROW, 2, "Month starting", font=st.BOLD)
+        for i, c in enumerate(self.cols):
+            cell = ws.cell(row=MONTH_ROW, column=FIRST_COL + i, value=i + 1)
+            cell.font, cell.fill = st.HEADER_FONT, st.HEADER_FILL
+            st.put(ws, DATE_ROW, FIRST_COL + i, f"=EDATE(in_start,{c}{MONTH_ROW}-1)", st.DATE,
+                   font=st.BOLD)
+        st.page_setup(ws, widths={"A": 30, "B": 44, "C": 15, **{c: 12 for c in self.cols}},
+                      freeze=f"D{FIRST_ROW}", title_rows=f"{MONTH_ROW}:{DATE_ROW}",
+                      title_cols="A:C")
+
+    # ------------------------------------------------------------------------------ writing
+
+    def section(self, label: str) -> None:
+        """A blank line, then a bold section label."""
+        self.next += 1
+        st.text(self.ws, self.next, 1, label, font=st.BOLD)
+        self.next += 1
+
+    def add(self, key: str, label: str, template: str, *, fmt: str = st.MONEY,
+            total: str | bool = True, first: str | None = None, font: Font | None = None,
+            owner: str | None = None) -> int:
+        """Write one row: ``template`` in every month (``first`` in month 1 if given).
+
+        ``total`` is True for the term sum in column C, False for none, or a formula for C.
+        ``owner`` replaces the label (rows repeated per owner carry the owner in column B).
+        """
+        r = self.next
+        self.next += 1
+        self.rows[key if owner is None else f"{key}|{owner}"] = r
+        ws = self.ws
+        st.text(ws, r, 1, key, font=font)
+        st.text(ws, r, 2, label if owner is None else owner, font=font)
+        for t in {template, first or template}:
+            check_functions(t)
+        for i, c in enumerate(self.cols):
+            t = first if (i == 0 and first is not None) else template
+            cell = ws.cell(row=r, column=FIRST_COL + i,
+                           value=t.replace("{c}", c).replace("{p}", self.cols[i - 1] if i else ""))
+            cell.number_format = fmt
+            if font is not None:
+                cell.font = font
+        if total is not False:
+            formula = f"=SUM({self.span_local(r)})" if total is True else total
+            st.put(ws, r, 3, check_functions(formula), fmt, font=font or st.BOLD)
+        return r
+
+    def span_local(self, row: int) -> str:
+        return f"D{row}:{self.cols[-1]}{row}"
+
+    # --------------------------------------------------------------------------- references
+
+    def row(self, key: str, owner: str | None = None) -> int:
+        return self.rows[key if owner is None else f"{key}|{owner}"]
+
+    def here(self, key: str, owner: str | None = None, *, external: bool = False) -> str:
+        """This month's cell of a row, for a template (``{c}12``)."""
+        prefix = quote(self.title) + "!" if external else ""
+        return f"{prefix}{{c}}{self.row(key, owner)}"
+
+    def span(self, key: str, owner: str | None = None, *, external: bool = True) -> str:
+        """Every month of a row, absolute (``'In-house'!$D$12:$BK$12``)."""
+        r = self.row(key, owner)
+        prefix = quote(self.title) + "!" if external else ""
+        return f"{prefix}$D${r}:${self.cols[-1]}${r}"
+
+    def cells(self, key: str, first: int, last: int, owner: str | None = None) -> str:
+        """Months ``first``..``last`` of a row, absolute, with the sheet title."""
+        r = self.row(key, owner)
+        return f"{quote(self.title)}!${self.cols[first - 1]}${r}:${self.cols[last - 1]}${r}"
+
+    def total(self, key: str, owner: str | None = None) -> str:
+        """The term-total cell of a row (column C), absolute, with the sheet title."""
+        return f"{quote(self.title)}!$C${self.row(key, owner)}"
