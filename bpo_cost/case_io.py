@@ -63,7 +63,8 @@ def _invalid(exc: ValidationError) -> InvalidCaseError:
             problems.append((f"{path}.{ctx.get('discriminator', '').strip(chr(39))}",
                              ctx.get("tag"), f"one of {ctx.get('expected_tags')}"))
         elif err["type"] == "value_error":  # a rule across fields: its text says what is wrong
-            problems.append((path, _Said(err["msg"].removeprefix("Value error, ")), ""))
+            said = _Said(err["msg"].removeprefix("Value error, "))
+            problems.append((path, said, "") if raw else (said.split(" ")[0], said, ""))
         else:
             allowed = _allowed(err["msg"])
             limit = ctx.get("le", ctx.get("lt"))
@@ -73,8 +74,11 @@ def _invalid(exc: ValidationError) -> InvalidCaseError:
     if not problems:  # every error came from a branch we skipped: report the first one plainly
         err = exc.errors(include_url=False)[0]
         problems.append((".".join(map(str, err["loc"])), err.get("input"), _allowed(err["msg"])))
-    lines = [f"{p}: {v}" if isinstance(v, _Said) else f"{p} must be {a}: got {v!r}"
-             for p, v, a in problems]
+    lines = [
+        (str(v) if v.startswith(p) else f"{p}: {v}") if isinstance(v, _Said)
+        else f"{p} must be {a}: got {v!r}"
+        for p, v, a in problems
+    ]
     path, value, allowed = problems[0]
     return InvalidCaseError(path, value, allowed, errors=lines, message=lines[0])
 

@@ -11,7 +11,7 @@ and ``fv`` broadcast their arguments like numpy. Rates are per period and must b
 
 ``irr`` and ``xirr`` run Newton's method from the guess, as Excel does, on every scenario at once;
 a scenario where Newton fails falls back to a scan of rates for the sign change of the NPV
-nearest the guess, then bisection.
+nearest the guess, refined by regula falsi (Illinois).
 """
 
 from __future__ import annotations
@@ -179,10 +179,11 @@ def irr(
     Notes
     -----
     Newton's method ``r <- r - f(r) / f'(r)`` from ``guess`` is Excel's and LibreOffice's
-    algorithm, so flows with several roots give the one the spreadsheet gives for the same
-    guess. Where Newton fails (Excel's ``#NUM!``) the rate comes from the sign change of the NPV
-    nearest the guess on a scan of rates, refined by bisection. numpy-financial 1.0.0 instead
-    returns the root nearest zero, whatever the guess.
+    algorithm, with Excel's limit of 20 steps, so flows with several roots give the root the
+    spreadsheet gives for the same guess. Where Newton fails (Excel's ``#NUM!``), or steps to a
+    rate at or below -1 (as in pyxirr; Excel would go on from there), the rate comes from the
+    sign change of the NPV nearest the guess on a scan of rates, refined by regula falsi.
+    numpy-financial 1.0.0 instead returns the root nearest zero, whatever the guess.
 
     Examples
     --------
@@ -238,7 +239,8 @@ def xirr(
 
     Notes
     -----
-    Same method as ``irr`` on ``sum(values[i] * (1 + r) ** -((dates[i] - dates[0]) / 365))``.
+    Same method as ``irr`` (with Excel's XIRR limit of 100 Newton steps) on
+    ``sum(values[i] * (1 + r) ** -((dates[i] - dates[0]) / 365))``.
 
     Examples
     --------
@@ -490,8 +492,8 @@ def _horner_kernel(values: FloatArray) -> _Kernel:
         z = 1.0 / (1.0 + x)
         sweep = 2 * rows.size > by_period.shape[1]  # sweeping all rows beats gathering most
         if sweep:
-            vt, z = by_period, np.zeros(by_period.shape[1])
-            z[rows] = 1.0 / (1.0 + x)
+            vt, z_rows, z = by_period, z, np.zeros(by_period.shape[1])
+            z[rows] = z_rows
         else:
             vt = np.take(by_period, rows, axis=1)
         f = vt[-1].copy()
@@ -587,7 +589,7 @@ def _scaled_npv(values: FloatArray, e: FloatArray) -> Callable[[FloatArray], Flo
         # A polynomial in 1 / (1 + r) for u >= 0, in 1 + r (coefficients reversed) for u < 0.
         low = u < 0.0
         base = np.exp(-np.abs(u))
-        f = np.where(low, by_period[0], by_period[-1])
+        f: FloatArray = np.where(low, by_period[0], by_period[-1])
         for k in range(1, n):
             f = f * base + np.where(low, by_period[k], by_period[n - 1 - k])
         return f

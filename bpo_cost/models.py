@@ -12,9 +12,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
-    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -47,17 +47,28 @@ __all__ = [
 
 
 # Upper bounds keep nonsense (1e300 calls a month) from overflowing into silent inf/NaN results.
-NonNeg = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
-Pos = Annotated[float, Field(gt=0, le=1e12, allow_inf_nan=False)]
-Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
-ShareBelowOne = Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)]
-Growth = Annotated[float, Field(gt=-1, le=1, allow_inf_nan=False)]
+def _not_bool(v: Any) -> Any:
+    # YAML's `yes`/`true` would otherwise pass as 1 for a price, a share or a month count
+    if isinstance(v, bool):
+        raise ValueError("must be a number, not true/false")
+    return v
+
+
+Float = Annotated[float, BeforeValidator(_not_bool)]
+Int = Annotated[int, BeforeValidator(_not_bool)]
+NonNeg = Annotated[Float, Field(ge=0, le=1e12)]
+Pos = Annotated[Float, Field(gt=0, le=1e12)]
+Share = Annotated[Float, Field(ge=0, le=1)]
+ShareBelowOne = Annotated[Float, Field(ge=0, lt=1)]
+Growth = Annotated[Float, Field(gt=-1, le=1)]
 Money = NonNeg
 Price = NonNeg | RateRef  # a number, or a rate-card reference resolved before evaluation
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, validate_default=True, allow_inf_nan=False
+    )
 
 
 # ----------------------------------------------------------------------------------- workload
@@ -66,10 +77,10 @@ class _Model(BaseModel):
 class RealTime(_Model):
     """A channel answered live (voice, chat): staffing from Erlang C against a service level."""
 
-    service_level_target: Annotated[float, Field(gt=0, lt=1)] = 0.8  # 80/20: industry convention
+    service_level_target: Annotated[Float, Field(gt=0, lt=1)] = 0.8  # 80/20: industry convention
     answer_seconds: Pos = 20.0
     interval_minutes: Pos = 30.0
-    open_hours_per_month: Annotated[float, Field(gt=0, le=744)] = 260.0  # ~21.7 days x 12 h
+    open_hours_per_month: Annotated[Float, Field(gt=0, le=744)] = 260.0  # ~21.7 days x 12 h
 
 
 class Workload(_Model):
@@ -107,7 +118,7 @@ class StrandedCost(_Model):
 
     name: str = Field(min_length=1, max_length=60)
     cost_per_month: Money
-    months_remaining: Annotated[int, Field(ge=0, le=240)]
+    months_remaining: Annotated[Int, Field(ge=0, le=240)]
 
 
 class InHouse(_Model):
@@ -115,17 +126,17 @@ class InHouse(_Model):
 
     country: str = Field("US", pattern="^[A-Z]{2}$")  # ISO 3166 alpha-2, for rate-card checks
     wage_per_hour: Price
-    paid_hours_per_year: Annotated[float, Field(gt=0, le=4000)] = 2080.0  # 52 x 40 h
-    benefits_load: Annotated[float, Field(ge=0, le=2)] = 0.25  # 20-30 % of wage
-    payroll_tax: Annotated[float, Field(ge=0, le=1)] = 0.0765  # US FICA
+    paid_hours_per_year: Annotated[Float, Field(gt=0, le=4000)] = 2080.0  # 52 x 40 h
+    benefits_load: Annotated[Float, Field(ge=0, le=2)] = 0.25  # 20-30 % of wage
+    payroll_tax: Annotated[Float, Field(ge=0, le=1)] = 0.0765  # US FICA
     shrinkage: ShareBelowOne = 0.30  # 20-35 %
-    occupancy: Annotated[float, Field(gt=0, le=1)] = 0.85  # occupancy cap ~85 %
-    supervision_span: Annotated[float, Field(ge=1)] = 12.0  # 1 per 10-15 agents
+    occupancy: Annotated[Float, Field(gt=0, le=1)] = 0.85  # occupancy cap ~85 %
+    supervision_span: Annotated[Float, Field(ge=1)] = 12.0  # 1 per 10-15 agents
     supervisor_wage_per_hour: Price = 28.0
     other_roles: list[Role] = Field(default_factory=list)
     facilities_per_seat_month: Money = 300.0  # $200-400 per employee per month
     it_per_seat_month: Money = 150.0
-    attrition_per_year: Annotated[float, Field(ge=0, le=3)] = 0.35  # ICMI 33-42 %
+    attrition_per_year: Annotated[Float, Field(ge=0, le=3)] = 0.35  # ICMI 33-42 %
     cost_per_hire: Money = 4000.0  # ContactBabel $1,750 .. SHRM $4,683
     training_per_hire: Money = 3000.0
     fixed_costs_per_month: Money = 0.0
@@ -143,9 +154,9 @@ class HourlyPricing(_Model):
     rate: Price
     minimum_billed_per_month: NonNeg = 0.0  # in billed units: hours or FTE
     handle_minutes: Pos | None = None  # vendor's handle time; None = the workload's
-    occupancy: Annotated[float, Field(gt=0, le=1)] = 0.85
+    occupancy: Annotated[Float, Field(gt=0, le=1)] = 0.85
     shrinkage: ShareBelowOne = 0.30
-    paid_hours_per_month: Annotated[float, Field(gt=0, le=744)] = 2080.0 / 12
+    paid_hours_per_month: Annotated[Float, Field(gt=0, le=744)] = 2080.0 / 12
 
 
 class Tier(_Model):
@@ -201,8 +212,8 @@ class Kpi(_Model):
     """Bonus/malus on a KPI (decimals): fee x clip((expected - target) x per_point, +-cap)."""
 
     name: str = "quality score"
-    target: float = Field(allow_inf_nan=False)
-    expected: float = Field(allow_inf_nan=False)
+    target: Float = Field()
+    expected: Float = Field()
     per_point: NonNeg = 1.0
     cap: Share = 0.10
 
@@ -229,7 +240,7 @@ Pricing = Annotated[
 class Escalator(_Model):
     """COLA on the price, capped, less a productivity commitment; stepped each contract year."""
 
-    cola_per_year: Annotated[float, Field(ge=-0.5, le=1)] = 0.03  # Everest: COLA 3-5 %/yr
+    cola_per_year: Annotated[Float, Field(ge=-0.5, le=1)] = 0.03  # Everest: COLA 3-5 %/yr
     cap_per_year: Share | None = 0.05
     productivity_per_year: ShareBelowOne = 0.0
 
@@ -247,27 +258,27 @@ class Automation(_Model):
     share: ShareBelowOne
     cost_per_unit: Money
     build_cost: Money = 0.0
-    start_month: Annotated[int, Field(ge=1)] = 1
+    start_month: Annotated[Int, Field(ge=1)] = 1
 
 
 class Transition(_Model):
     """Hidden costs of moving the work (Barthélemy's four families; magnitudes in DOMAIN.md)."""
 
     vendor_selection_cost: Money = 0.0
-    vendor_selection_share_of_acv: Annotated[float, Field(ge=0, le=0.2)] = 0.01  # 0.2-2 %/yr
-    transition_months: Annotated[int, Field(ge=0, le=36)] = 3
-    transition_team_share: Annotated[float, Field(ge=0, le=1)] = 0.10  # faoblog 5-30 %
+    vendor_selection_share_of_acv: Annotated[Float, Field(ge=0, le=0.2)] = 0.01  # 0.2-2 %/yr
+    transition_months: Annotated[Int, Field(ge=0, le=36)] = 3
+    transition_team_share: Annotated[Float, Field(ge=0, le=1)] = 0.10  # faoblog 5-30 %
     knowledge_transfer_cost: Money = 0.0
-    parallel_run_months: Annotated[int, Field(ge=0, le=36)] = 2  # CIO 2003: 3-12 months
-    severance_months_of_pay: Annotated[float, Field(ge=0, le=36)] = 2.0
-    retention_share: Annotated[float, Field(ge=0, le=1)] = 0.04  # CIO 2003: +3-5 %
-    ramp_months: Annotated[int, Field(ge=0, le=36)] = 6  # Tenacity: full after ~6 months
-    ramp_start_efficiency: Annotated[float, Field(gt=0, le=1)] = 0.8  # Meta Group: ~20 % dip
-    governance_share_of_fees: Annotated[float, Field(ge=0, le=0.5)] = 0.04  # TPI 3-5 % of ACV
+    parallel_run_months: Annotated[Int, Field(ge=0, le=36)] = 2  # CIO 2003: 3-12 months
+    severance_months_of_pay: Annotated[Float, Field(ge=0, le=36)] = 2.0
+    retention_share: Annotated[Float, Field(ge=0, le=1)] = 0.04  # CIO 2003: +3-5 %
+    ramp_months: Annotated[Int, Field(ge=0, le=36)] = 6  # Tenacity: full after ~6 months
+    ramp_start_efficiency: Annotated[Float, Field(gt=0, le=1)] = 0.8  # Meta Group: ~20 % dip
+    governance_share_of_fees: Annotated[Float, Field(ge=0, le=0.5)] = 0.04  # TPI 3-5 % of ACV
     governance_fte: NonNeg = 0.0
     governance_cost_per_fte_month: Money = 9000.0
-    repeat_rate: Annotated[float, Field(ge=0, le=1)] = 0.02  # rework / repeat contacts paid for
-    exit_share_of_annual_spend: Annotated[float, Field(ge=0, le=2)] = 0.33  # Peukert 2018: ~1/3
+    repeat_rate: Annotated[Float, Field(ge=0, le=1)] = 0.02  # rework / repeat contacts paid for
+    exit_share_of_annual_spend: Annotated[Float, Field(ge=0, le=2)] = 0.33  # Peukert 2018: ~1/3
 
 
 class Location(_Model):
@@ -298,10 +309,10 @@ class Case(_Model):
     description: str = ""
     currency: str = Field("USD", pattern="^[A-Z]{3}$")
     start: dt.date
-    term_months: Annotated[int, Field(ge=12, le=120)]
-    discount_rate_annual: Annotated[float, Field(gt=-1, le=2, allow_inf_nan=False)] = 0.08
-    inflation_per_year: Annotated[float, Field(ge=-0.5, le=1)] = 0.025
-    wage_inflation_per_year: Annotated[float, Field(ge=-0.5, le=1)] = 0.03
+    term_months: Annotated[Int, Field(ge=12, le=120)]
+    discount_rate_annual: Annotated[Float, Field(gt=-1, le=2)] = 0.08
+    inflation_per_year: Annotated[Float, Field(ge=-0.5, le=1)] = 0.025
+    wage_inflation_per_year: Annotated[Float, Field(ge=-0.5, le=1)] = 0.03
     include_exit_costs: bool = False
     workload: Workload
     inhouse: InHouse
@@ -334,7 +345,7 @@ class Case(_Model):
         names = [o.name for o in self.options]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes or "inhouse" in {n.lower() for n in names}:
-            raise ValueError(f"option names must be unique and not 'inhouse': {dupes or names}")
+            raise ValueError(f"options: names must be unique and not 'inhouse': {dupes or names}")
         for i, o in enumerate(self.options):
             t = o.transition
             for field in ("parallel_run_months", "transition_months", "ramp_months"):

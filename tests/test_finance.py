@@ -11,7 +11,7 @@ import numpy_financial as npf
 import pandas as pd
 import pytest
 import pyxirr
-from hypothesis import assume, given, settings
+from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
 
 from bpo_cost import finance
@@ -475,4 +475,5 @@ def test_several_roots_newton_from_the_guess(case: tuple[np.ndarray, list[float]
     # answer is the root Excel gives.
     expected, nudged = _excel_newton(values, guess), _excel_newton(values, guess + 1e-9)
     if expected is not None and nudged is not None and abs(expected - nudged) < 1e-9:
+        event("Excel's Newton converges")
         assert got == pytest.approx(expected, abs=ROOT)

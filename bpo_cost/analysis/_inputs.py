@@ -152,7 +152,7 @@ def _field_range(case: Case, parts: list[str]) -> tuple[float, float, bool]:
             high = min(high, float(np.nextafter(m.lt, -math.inf)))
     integer = isinstance(node, int) and not isinstance(node, bool)
     if integer:
-        low, high = math.ceil(low), math.floor(high)
+        low, high = float(np.ceil(low)), float(np.floor(high))
     return low, high, integer
 
 

@@ -32,6 +32,7 @@ class Grid:
         self.months = months
         self.cols = [col(FIRST_COL + i) for i in range(months)]
         self.rows: dict[str, int] = {}
+        self.planned: dict[str, int] = {}
         self.next = FIRST_ROW
         ws = self.ws
         st.text(ws, 1, 1, heading, font=st.TITLE_FONT)
@@ -56,24 +57,33 @@ class Grid:
         st.text(self.ws, self.next, 1, label, font=st.BOLD)
         self.next += 1
 
-    def add(self, key: str, label: str, template: str, *, fmt: str = st.MONEY,
+    def layout(self, keys: list[str] | tuple[str, ...]) -> dict[str, str]:
+        """Reserve the next rows for ``keys`` (written next, in order): template references."""
+        self.planned |= {k: self.next + i for i, k in enumerate(keys)}
+        return {k: f"{{c}}{self.next + i}" for i, k in enumerate(keys)}
+
+    def add(self, key: str, label: str, template: str | None, *, fmt: str = st.MONEY,
             total: str | bool = True, first: str | None = None, font: Font | None = None,
             owner: str | None = None) -> int:
-        """Write one row: ``template`` in every month (``first`` in month 1 if given).
+        """Write one row: ``template`` in every month (``first`` in month 1 if given; no month
+        cells when ``template`` is None).
 
         ``total`` is True for the term sum in column C, False for none, or a formula for C.
-        ``owner`` replaces the label (rows repeated per owner carry the owner in column B).
+        ``owner`` tells apart rows with the same key (one per owner or pool).
         """
         r = self.next
         self.next += 1
-        self.rows[key if owner is None else f"{key}|{owner}"] = r
+        name = key if owner is None else f"{key}|{owner}"
+        if self.planned.get(name, r) != r:
+            raise RuntimeError(f"row {name} planned at {self.planned[name]}, written at {r}")
+        self.rows[name] = r
         ws = self.ws
         st.text(ws, r, 1, key, font=font)
-        st.text(ws, r, 2, label if owner is None else owner, font=font)
-        for t in {template, first or template}:
+        st.text(ws, r, 2, label, font=font)
+        for t in {template or "", first or ""}:
             check_functions(t)
-        for i, c in enumerate(self.cols):
-            t = first if (i == 0 and first is not None) else template
+        for i, c in enumerate(self.cols if template is not None else ()):
+            t = first if (i == 0 and first is not None) else str(template)
             cell = ws.cell(row=r, column=FIRST_COL + i,
                            value=t.replace("{c}", c).replace("{p}", self.cols[i - 1] if i else ""))
             cell.number_format = fmt

@@ -1,0 +1,31 @@
+"""Decision analysis on the vectorised engine: sensitivity, break-even, scenario grids, Monte Carlo.
+
+Every analysis evaluates its scenarios as engine batches (never one ``evaluate`` per scenario):
+a tornado is one batch, a break-even search a handful, a Monte Carlo one batch per chunk.
+"""
+
+from __future__ import annotations
+
+from .breakeven import (
+    BreakEven,
+    breakeven,
+    breakeven_month,
+    breakeven_price,
+    breakeven_volume,
+)
+from .grid import scenario_grid
+from .montecarlo import PERCENTILES, Simulation, simulate
+from .sensitivity import sensitivity
+
+__all__ = [
+    "PERCENTILES",
+    "BreakEven",
+    "Simulation",
+    "breakeven",
+    "breakeven_month",
+    "breakeven_price",
+    "breakeven_volume",
+    "scenario_grid",
+    "sensitivity",
+    "simulate",
+]

@@ -1,0 +1,273 @@
+"""Monte Carlo: draw the uncertain inputs, evaluate every draw in vectorised chunks, summarise.
+
+Draws come from ``bpo_cost.uncertainty.sample`` (reproducible per draw index), so results are the
+same for a seed whatever ``chunk_size`` or ``workers``. Each chunk is one engine batch; only TCO
+and NPV of cost per draw and owner are kept, so memory is bounded by the chunk size.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._types import FloatArray
+from ..engine import INHOUSE
+from ..errors import InputError
+from ..models import Case
+from ..uncertainty import Distribution, correlation_matrix, sample
+from ._inputs import CaseSource, Figures, Inputs, Metric, RateCardSource, figures, prepare
+
+__all__ = ["DEFAULT_CHUNK", "PERCENTILES", "Simulation", "simulate"]
+
+PERCENTILES = (5.0, 10.0, 50.0, 90.0, 95.0)
+DEFAULT_CHUNK = 1024  # draws per engine batch: fits the CPU cache; ~60 MB working memory
+MAX_DRAWS = 50_000_000
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """Monte Carlo results: TCO and NPV of cost for every draw (rows) and owner (columns).
+
+    ``owners`` is ``["inhouse", option names…]``; ``inputs`` the paths of the uncertain inputs
+    and ``draws`` their sampled values (one column each); ``base_*`` the deterministic figures.
+    """
+
+    case: Case
+    n: int
+    seed: int
+    inputs: list[str]
+    labels: list[str]
+    draws: FloatArray
+    owners: list[str]
+    tco: FloatArray
+    npv_cost: FloatArray
+    base_tco: FloatArray
+    base_npv_cost: FloatArray
+
+    def values(self, metric: Metric = "tco") -> FloatArray:
+        """``(n, owners)`` values of ``"tco"``, ``"npv_cost"``, ``"savings"`` or ``"npv_savings"``."""
+        return Figures(self.owners, self.tco, self.npv_cost).get(metric)
+
+    def base(self, metric: Metric = "tco") -> FloatArray:
+        """The deterministic value of a metric per owner (the case as written)."""
+        return Figures(self.owners, self.base_tco[None, :], self.base_npv_cost[None, :]
+                       ).get(metric)[0]
+
+    def percentiles(self, metric: Metric = "tco", q: Sequence[float] = PERCENTILES
+                    ) -> pd.DataFrame:
+        """Percentiles (columns ``P5``…) of a metric per owner (rows)."""
+        values = np.percentile(self.values(metric), list(q), axis=0).T
+        return pd.DataFrame(values, index=pd.Index(self.owners, name="owner"),
+                            columns=[f"P{x:g}" for x in q])
+
+    def probability_cheaper(self, *, basis: Metric = "npv_cost") -> pd.Series:
+        """Share of draws in which each option costs less than in-house (``tco``/``npv_cost``)."""
+        cost = self._cost(basis)
+        p = (cost[:, 1:] < cost[:, :1]).mean(axis=0)
+        return pd.Series(p, index=pd.Index(self.owners[1:], name="owner"),
+                         name="p_cheaper_than_inhouse")
+
+    def probability_cheapest(self, *, basis: Metric = "npv_cost") -> pd.Series:
+        """Share of draws in which each owner is the cheapest (ties go to the first listed)."""
+        best = self._cost(basis).argmin(axis=1)
+        p = np.bincount(best, minlength=len(self.owners)) / self.n
+        return pd.Series(p, index=pd.Index(self.owners, name="owner"), name="p_cheapest")
+
+    def summary(self, q: Sequence[float] = PERCENTILES) -> pd.DataFrame:
+        """Per owner: TCO and NPV of savings (deterministic, mean, percentiles) and the chances."""
+        parts = []
+        for metric in ("tco", "npv_savings"):
+            values = self.values(metric)  # type: ignore[arg-type]
+            frame = self.percentiles(metric, q)  # type: ignore[arg-type]
+            frame.insert(0, "mean", values.mean(axis=0))
+            frame.insert(0, "base", self.base(metric))  # type: ignore[arg-type]
+            frame.columns = [f"{metric}_{c}" for c in frame.columns]
+            parts.append(frame)
+        out = pd.concat(parts, axis=1)
+        out["p_cheaper_than_inhouse"] = self.probability_cheaper().reindex(out.index)
+        out["p_cheapest"] = self.probability_cheapest()
+        return out
+
+    def drivers(self, metric: Metric = "npv_savings") -> pd.DataFrame:
+        """Spearman rank correlation of each uncertain input (rows) with a metric per owner."""
+        ranks_x = _ranks(self.draws)
+        values = self.values(metric)
+        cols = {}
+        for j, owner in enumerate(self.owners):
+            if owner == INHOUSE and metric in ("savings", "npv_savings"):
+                continue
+            cols[owner] = _pearson(ranks_x, _ranks(values[:, j:j + 1])[:, 0])
+        return pd.DataFrame(cols, index=pd.Index(self.labels, name="input"))
+
+    def to_dict(self, q: Sequence[float] = PERCENTILES) -> dict[str, Any]:
+        """A JSON-ready summary: percentiles, means and probabilities per owner."""
+        s = self.summary(q)
+        owners = []
+        for owner, row in s.iterrows():
+            entry: dict[str, Any] = {"name": owner}
+            for metric in ("tco", "npv_savings"):
+                if owner == INHOUSE and metric == "npv_savings":
+                    continue
+                entry[metric] = {c.removeprefix(f"{metric}_"): float(row[c])
+                                 for c in s.columns if c.startswith(f"{metric}_")}
+            if owner != INHOUSE:
+                entry["p_cheaper_than_inhouse"] = float(row["p_cheaper_than_inhouse"])
+            entry["p_cheapest"] = float(row["p_cheapest"])
+            owners.append(entry)
+        return {
+            "case": self.case.name,
+            "currency": self.case.currency,
+            "draws": self.n,
+            "seed": self.seed,
+            "uncertain_inputs": self.labels,
+            "owners": owners,
+        }
+
+    def _cost(self, basis: Metric) -> FloatArray:
+        if basis not in ("tco", "npv_cost"):
+            raise InputError("basis", basis, "'tco' or 'npv_cost'")
+        return self.values(basis)
+
+
+def _ranks(x: FloatArray) -> FloatArray:
+    return np.argsort(np.argsort(x, axis=0, kind="stable"), axis=0).astype(float)
+
+
+def _pearson(x: FloatArray, y: FloatArray) -> FloatArray:
+    xc = x - x.mean(axis=0)
+    yc = y - y.mean()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = (xc * yc[:, None]).sum(axis=0) / np.sqrt((xc**2).sum(axis=0) * (yc**2).sum())
+    return np.nan_to_num(r)  # a constant input or metric: no correlation
+
+
+def _default_workers() -> int:
+    if sys.platform == "emscripten":  # xlwings Lite / Pyodide: no threads
+        return 1
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def simulate(
+    case: CaseSource,
+    *,
+    n: int,
+    seed: int,
+    uncertainty: Mapping[str, Distribution] | None = None,
+    rate_cards: RateCardSource = None,
+    chunk_size: int = DEFAULT_CHUNK,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Simulation:
+    """Monte Carlo of a case: ``n`` draws of its uncertain inputs, every option evaluated.
+
+    Parameters
+    ----------
+    case : a Case, a mapping, or the path of a case file; its ``uncertainty`` block gives the
+        distributions.
+    n : number of draws.
+    seed : the seed (a whole number >= 0): the same seed gives the same results.
+    uncertainty : distributions to add to (or replace in) the case's, by input path.
+    rate_cards : rate cards for references in the case (default: the bundled ones).
+    chunk_size : draws per engine batch (memory, not results, depends on it).
+    workers : threads evaluating chunks at once (default: CPU count, at most 4).
+    progress : called as ``progress(done, n)`` after each chunk.
+
+    Returns
+    -------
+    Simulation
+        TCO and NPV of cost per draw and owner; ``percentiles``, ``probability_cheaper``,
+        ``probability_cheapest``, ``summary``, ``drivers``.
+
+    Notes
+    -----
+    Inputs with a ``relative`` distribution take ``value × (1 + draw)``; month counts are
+    rounded to whole months. Draws outside what a field allows are refused up front: the
+    distribution's support must lie inside the field's range.
+
+    Examples
+    --------
+    >>> from bpo_cost.examples import example_path
+    >>> sim = simulate(example_path("claims_back_office"), n=2000, seed=7)
+    >>> sim.tco.shape
+    (2000, 5)
+    >>> p = sim.probability_cheaper()
+    >>> bool(((p >= 0) & (p <= 1)).all())
+    True
+    """
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1 <= n <= MAX_DRAWS:
+        raise InputError("n", n, f"a whole number of draws in [1, {MAX_DRAWS:,}]")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise InputError("seed", seed, "a whole number >= 0")
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) \
+            or chunk_size < 1:
+        raise InputError("chunk_size", chunk_size, "a whole number >= 1")
+    workers = _default_workers() if workers is None else workers
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise InputError("workers", workers, "a whole number >= 1")
+
+    resolved = prepare(case, rate_cards)
+    ins = Inputs(resolved)
+    dists: dict[str, Distribution] = {}
+    for key, d in [*resolved.uncertainty.items(), *(uncertainty or {}).items()]:
+        dists[ins.canonical(key, where=f"uncertainty[{key!r}]")] = d  # later entries win
+    if not dists:
+        raise InputError("uncertainty", {}, "at least one distribution: add an uncertainty: "
+                         "block to the case (see workbooks/claims_back_office.yaml)")
+    specs = [ins.get(p, where=f"uncertainty[{p!r}]") for p in dists]
+    for spec, d in zip(specs, dists.values(), strict=True):
+        lo, hi = d.support()
+        if d.relative:
+            lo, hi = sorted((spec.value * (1 + lo), spec.value * (1 + hi)))
+        if lo < spec.low or hi > spec.high:
+            raise InputError(f"uncertainty[{spec.label!r}]", (lo, hi),
+                             f"a distribution inside [{spec.low:g}, {spec.high:g}], the range "
+                             "of the field (give it low/high bounds)")
+    aliases = {k: ins.canonical(k, where="rank_correlation")
+               for d in dists.values() for k in d.rank_correlation}
+    rho = correlation_matrix(dists, aliases)
+
+    draws = sample(dists, int(n), seed=int(seed), rank_correlation=rho)
+    for j, (spec, d) in enumerate(zip(specs, dists.values(), strict=True)):
+        if d.relative:
+            draws[:, j] = spec.value * (1.0 + draws[:, j])
+        if spec.integer:
+            draws[:, j] = np.round(draws[:, j])
+
+    base = figures(resolved)
+    owners = base.owners
+    tco = np.empty((n, len(owners)))
+    npv_cost = np.empty((n, len(owners)))
+    paths = [s.path for s in specs]
+
+    def chunk(start: int) -> int:
+        stop = min(start + chunk_size, n)
+        f = figures(resolved, {p: draws[start:stop, j] for j, p in enumerate(paths)},
+                    n=stop - start)
+        tco[start:stop], npv_cost[start:stop] = f.tco, f.npv_cost
+        return stop - start
+
+    starts = range(0, n, chunk_size)
+    done = 0
+    if workers == 1 or len(starts) == 1:
+        for start in starts:
+            done += chunk(start)
+            if progress is not None:
+                progress(done, n)
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for fut in as_completed([pool.submit(chunk, s) for s in starts]):
+                done += fut.result()
+                if progress is not None:
+                    progress(done, n)
+    return Simulation(
+        case=resolved, n=int(n), seed=int(seed), inputs=paths, labels=[s.label for s in specs],
+        draws=draws, owners=owners, tco=tco, npv_cost=npv_cost,
+        base_tco=base.tco[0], base_npv_cost=base.npv_cost[0],
+    )

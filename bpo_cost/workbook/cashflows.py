@@ -1,0 +1,141 @@
+"""The Cash flows sheet: monthly savings per option, discounting, and the decision figures.
+
+Figures match ``engine.summarize``: savings = in-house cost - option cost each month; NPV is
+Excel's NPV (first month discounted one period) at the monthly rate ``(1 + annual)^(1/12) - 1``;
+payback is the first month cumulative savings reach zero ("never" when they do not); IRR is
+``IRR(monthly savings, 0.1)`` annualised as ``(1 + irr)^12 - 1`` ("n/a" when there is none); cost
+per unit is TCO over the term's total volume; rank 1 is the lowest NPV of cost (ties: first).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from openpyxl import Workbook
+
+from ..models import Case
+from . import styles as st
+from .grid import MONTH, Grid
+from .refs import check_functions, col
+from .refs import input_name as n
+
+__all__ = ["DECISION_COLUMNS", "CashFlows", "Owner", "cashflows_sheet"]
+
+# key, header, number format: the decision table (Cash flows sheet and Summary)
+DECISION_COLUMNS = (
+    ("owner", "Option", None),
+    ("pricing_model", "Pricing model", None),
+    ("tco", "TCO", st.MONEY),
+    ("npv_cost", "NPV of cost", st.MONEY),
+    ("savings", "Savings", st.MONEY),
+    ("savings_pct", "Savings %", st.PERCENT),
+    ("npv_savings", "NPV of savings", st.MONEY),
+    ("payback_month", "Payback month", st.MONTHS),
+    ("irr", "IRR (annual)", st.PERCENT),
+    ("cost_per_unit", "Cost per unit", st.MONEY_CENTS),
+    ("rank", "Rank (NPV of cost)", st.MONTHS),
+)
+
+
+@dataclass(frozen=True)
+class Owner:
+    """In-house or an option: its display name, pricing model and cost sheet."""
+
+    key: str
+    name: str
+    model: str
+    grid: Grid
+
+
+@dataclass(frozen=True)
+class CashFlows:
+    grid: Grid
+    decision_header: int  # row of the decision table's header; owners follow in order
+    owners: list[Owner]
+
+    def figure(self, owner: int, key: str) -> str:
+        """Absolute reference to a decision figure of owner ``owner`` (0 is in-house)."""
+        c = col(1 + [k for k, _, _ in DECISION_COLUMNS].index(key))
+        return f"'Cash flows'!${c}${self.decision_header + 1 + owner}"
+
+
+def cashflows_sheet(wb: Workbook, case: Case, tl: Grid, owners: list[Owner]) -> CashFlows:
+    """Write the Cash flows sheet; ``owners[0]`` is in-house."""
+    g = Grid(wb, "Cash flows", case.term_months,
+             heading="Cash flows: savings, discounting and decision figures",
+             note="Savings = in-house cost - option cost, each month: the decision cash flow "
+                  "(negative during transition, positive after).")
+    g.section("Discounting")
+    g.add("discount_rate_monthly", "Monthly discount rate (1 + annual)^(1/12) - 1 in column C",
+          None, fmt=st.RATE, total=f"=(1+{n('discount_rate_annual')})^(1/12)-1")
+    rate = f"$C${g.row('discount_rate_monthly')}"
+    g.add("discount_factor", "Discount factor 1 / (1 + monthly rate)^month",
+          f"=1/(1+{rate})^{MONTH}", fmt=st.FACTOR, total=False)
+    g.section("Total cost")
+    for o in owners:
+        g.add("total_cost", o.name, f"={o.grid.here('total', external=True)}", owner=o.key)
+    g.section("Cumulative cost")
+    for o in owners:
+        tc = g.here("total_cost", o.key)
+        g.add("cumulative_cost", o.name, f"={{p}}{g.next}+{tc}", first=f"={tc}", total=False,
+              owner=o.key)
+    ih, options = owners[0], owners[1:]
+    sections = [
+        ("savings", "Savings: in-house cost - option cost", True,
+         lambda o: f"={g.here('total_cost', ih.key)}-{g.here('total_cost', o.key)}", None),
+        ("cumulative_savings", "Cumulative savings", False,
+         lambda o: f"={{p}}{g.next}+{g.here('savings', o.key)}",
+         lambda o: f"={g.here('savings', o.key)}"),
+        ("discounted_savings", "Discounted savings (term total = NPV of savings)", True,
+         lambda o: f"={g.here('savings', o.key)}*{g.here('discount_factor')}", None),
+        ("payback_test", "Payback test: the month if cumulative savings >= 0", False,
+         lambda o: f'=IF({g.here("cumulative_savings", o.key)}>=0,{MONTH},"")', None),
+    ]
+    for key, heading, total, template, first in sections:
+        g.section(heading)
+        for o in options:
+            g.add(key, o.name, template(o), first=None if first is None else first(o),
+                  total=total, owner=o.key, fmt=st.MONTHS if key == "payback_test" else st.MONEY)
+    header = g.next + 1
+    _decision_table(g, tl, header, owners)
+    return CashFlows(g, header, owners)
+
+
+def _decision_table(g: Grid, tl: Grid, header: int, owners: list[Owner]) -> None:
+    ws = g.ws
+    st.text(ws, header - 1, 1, "Decision figures", font=st.BOLD)
+    st.heading(ws, header, [h for _, h, _ in DECISION_COLUMNS])
+    keys = [k for k, _, _ in DECISION_COLUMNS]
+    c = {k: col(1 + i) for i, k in enumerate(keys)}
+    first, last = header + 1, header + len(owners)
+    ih = first
+    volume = f"SUM({tl.span('volume')})"
+    for j, o in enumerate(owners):
+        r = first + j
+        tc = g.row("total_cost", o.key)
+        rank_ties = (f"+SUMPRODUCT(({c['npv_cost']}${first}:{c['npv_cost']}{r - 1}"
+                     f"={c['npv_cost']}{r})*1)" if r > first else "")
+        values: dict[str, str | None] = {
+            "owner": o.name,
+            "pricing_model": o.model,
+            "tco": f"=C{tc}",
+            "npv_cost": f"=NPV($C${g.row('discount_rate_monthly')},{g.span_local(tc)})",
+            "cost_per_unit": f"={c['tco']}{r}/{volume}",
+            "rank": f"=1+SUMPRODUCT(({c['npv_cost']}${first}:{c['npv_cost']}${last}"
+                    f"<{c['npv_cost']}{r})*1){rank_ties}",
+        }
+        if j:
+            payback = g.span_local(g.row("payback_test", o.key))
+            values |= {
+                "savings": f"={c['tco']}{ih}-{c['tco']}{r}",
+                "savings_pct": f'=IF({c["tco"]}{ih}<>0,{c["savings"]}{r}/{c["tco"]}{ih},"n/a")',
+                "npv_savings": f"={c['npv_cost']}{ih}-{c['npv_cost']}{r}",
+                "payback_month": f'=IF(COUNT({payback})=0,"never",MIN({payback}))',
+                "irr": f"=IFERROR((1+IRR({g.span_local(g.row('savings', o.key))},0.1))^12-1,"
+                       f'"n/a")',
+            }
+        for i, (key, _, fmt) in enumerate(DECISION_COLUMNS):
+            value = values.get(key)
+            if value is not None:
+                st.put(ws, r, 1 + i, check_functions(value) if value.startswith("=") else value,
+                       fmt)

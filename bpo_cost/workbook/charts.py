@@ -1,0 +1,98 @@
+"""Native Excel charts for the Summary sheet (they render in LibreOffice too).
+
+A waterfall is drawn as a stacked column chart (an invisible base, decreases, increases and the
+two totals): Excel's own waterfall type is a chartex part that openpyxl and LibreOffice cannot
+write or read.
+"""
+
+from __future__ import annotations
+
+from openpyxl.chart import BarChart, LineChart, Reference, Series
+from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+__all__ = ["annual_chart", "bridge_chart", "cumulative_chart"]
+
+_PALETTE = ("1F4E78", "C55A11", "548235", "7030A0", "BF9000", "2E75B6", "A5A5A5", "843C0C",
+            "375623", "FF0000", "00B0F0", "92D050", "FFC000")
+
+
+def _size(chart: LineChart | BarChart, width: float = 18.0, height: float = 8.5) -> None:
+    chart.width, chart.height = width, height
+    chart.legend.position = "b"
+
+
+def cumulative_chart(ws: Worksheet, rows: list[tuple[int, str]], first_col: int,
+                     last_col: int, month_row: int) -> LineChart:
+    """Cumulative cost by owner over the term: one line per ``(row, name)`` of ``ws``."""
+    chart = LineChart()
+    chart.title = "Cumulative cost over the term"
+    chart.y_axis.title = "Cost"
+    chart.x_axis.title = "Month"
+    chart.y_axis.numFmt = "#,##0"
+    for i, (row, name) in enumerate(rows):
+        values = Reference(ws, min_col=first_col, max_col=last_col, min_row=row, max_row=row)
+        s = Series(values, title=name)
+        s.smooth = False
+        s.graphicalProperties.line.solidFill = _PALETTE[i % len(_PALETTE)]
+        s.graphicalProperties.line.width = 22000
+        chart.series.append(s)
+    chart.set_categories(Reference(ws, min_col=first_col, max_col=last_col, min_row=month_row,
+                                   max_row=month_row))
+    chart.x_axis.tickLblSkip = 12
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    _size(chart)
+    return chart
+
+
+def annual_chart(ws: Worksheet, header_row: int, rows: list[tuple[int, str]], first_col: int,
+                 years: int) -> BarChart:
+    """Annual cost by owner: clustered columns, one series per owner, one group per year."""
+    chart = BarChart()
+    chart.type = "col"
+    chart.title = "Annual cost by contract year"
+    chart.y_axis.numFmt = "#,##0"
+    last = first_col + years - 1
+    for i, (row, name) in enumerate(rows):
+        s = Series(Reference(ws, min_col=first_col, max_col=last, min_row=row, max_row=row),
+                   title=name)
+        s.graphicalProperties.solidFill = _PALETTE[i % len(_PALETTE)]
+        chart.series.append(s)
+    chart.set_categories(Reference(ws, min_col=first_col, max_col=last, min_row=header_row,
+                                   max_row=header_row))
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    _size(chart)
+    return chart
+
+
+def bridge_chart(ws: Worksheet, first_row: int, last_row: int, label_col: int,
+                 base_col: int, title: str) -> BarChart:
+    """A waterfall from stacked columns: base (invisible), decrease, increase, total."""
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.gapWidth = 60
+    chart.title = title
+    chart.y_axis.numFmt = "#,##0"
+    colours = (None, "548235", "C00000", "1F4E78")  # base, decrease, increase, total
+    names = ("Base", "Decrease", "Increase", "Total")
+    for k, (name, colour) in enumerate(zip(names, colours, strict=True)):
+        c = base_col + k
+        s = Series(Reference(ws, min_col=c, max_col=c, min_row=first_row, max_row=last_row),
+                   title=name)
+        if colour is None:
+            s.graphicalProperties = GraphicalProperties(noFill=True)
+            s.graphicalProperties.line.noFill = True
+        else:
+            s.graphicalProperties.solidFill = colour
+        chart.series.append(s)
+    chart.set_categories(Reference(ws, min_col=label_col, max_col=label_col, min_row=first_row,
+                                   max_row=last_row))
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    _size(chart)
+    chart.legend = None
+    return chart

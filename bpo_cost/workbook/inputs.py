@@ -1,0 +1,137 @@
+"""The Inputs sheet: every assumption of the case, one ``(key, value)`` pair a row.
+
+Columns A:B are the case itself (``case_io.case_to_pairs``): read-back and the Excel ``BPO_*``
+functions take them as they are. C is the unit, D what the input means, E where the value comes
+from (the rate card it was read from, the source of the model default, or the case). Every input
+has a defined name ``in_<key with _>``; values with a range or a fixed set of choices carry data
+validation taken from the model, so Excel refuses what read-back would refuse.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..case_io import case_to_pairs
+from ..result import Result
+from . import styles as st
+from .fields import Rule, describe, generic_key, rule
+from .refs import check_name, col, input_name, quote
+
+__all__ = ["FIRST_INPUT_ROW", "HEADER", "INPUTS", "inputs_sheet"]
+
+INPUTS = "Inputs"
+LISTS = "Lists"
+HEADER = ("Key", "Value", "Unit", "Description", "Source")
+HEADER_ROW = 4
+FIRST_INPUT_ROW = HEADER_ROW + 1
+
+
+def inputs_sheet(wb: Workbook, result: Result) -> Worksheet:
+    """Write the Inputs sheet (and the hidden Lists sheet its drop-downs read)."""
+    case = result.case
+    ws = wb.create_sheet(INPUTS)
+    st.text(ws, 1, 1, f"Inputs: {case.name}", font=st.TITLE_FONT)
+    st.text(ws, 2, 1, "Blue cells are inputs: change them here and every sheet follows. "
+            "Columns A:B are the case: bpo-cost evaluate reads this workbook back. Inputs marked "
+            "structural shape the sheets: change them in the case file and regenerate.",
+            font=st.NOTE_FONT)
+    st.heading(ws, HEADER_ROW, list(HEADER))
+    rates = {r.path: r for r in result.rates_used}
+    rules: dict[Rule, list[str]] = {}
+    row = FIRST_INPUT_ROW
+    for key, value in case_to_pairs(case):
+        field = describe(case, key)
+        st.text(ws, row, 1, key)
+        _value(ws, row, value, field.unit)
+        st.text(ws, row, 3, field.unit)
+        st.text(ws, row, 4, field.description)
+        if key in rates:
+            r = rates[key]
+            source = f"Rate card: {r.detail}; {r.source}, as of {r.as_of}"
+        elif field.default is not None and value == field.default:
+            source = "Default" + (f": {field.default_source}" if field.default_source else "")
+        else:
+            source = "Case"
+        st.text(ws, row, 5, source)
+        wb.defined_names[input_name(key)] = DefinedName(
+            input_name(key), attr_text=f"{quote(INPUTS)}!$B${row}")
+        r_ = rule(case, key)
+        if r_ is not None and r_.kind not in ("text", "date"):
+            rules.setdefault(r_, []).append(f"B{row}")
+        row += 1
+    last = row - 1
+    _range_names(wb, ws, last)
+    _validations(wb, ws, rules)
+    st.page_setup(ws, widths={"A": 52, "B": 18, "C": 20, "D": 52, "E": 60},
+                  freeze=f"C{FIRST_INPUT_ROW}", title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    return ws
+
+
+def _value(ws: Worksheet, row: int, value: Any, unit: str) -> None:
+    if isinstance(value, str):
+        st.text(ws, row, 2, value, font=st.INPUT_FONT)
+    else:
+        fmt = None
+        if isinstance(value, bool) or isinstance(value, dt.date):
+            fmt = None
+        elif "share" in unit or "decimal" in unit:
+            fmt = "0.00%"
+        elif unit.split(" ")[0].isupper() and len(unit.split(" ")[0]) == 3:  # currency amounts
+            fmt = "#,##0.00"
+        st.put(ws, row, 2, value, fmt, font=st.INPUT_FONT)
+    ws.cell(row=row, column=2).fill = st.INPUT_FILL
+
+
+def _range_names(wb: Workbook, ws: Worksheet, last: int) -> None:
+    """``in_workload_seasonality`` (the 12 factors, for INDEX) and ``bpo_case`` (A:B)."""
+    rows = [r for r in range(FIRST_INPUT_ROW, last + 1)
+            if generic_key(str(ws.cell(row=r, column=1).value)) == "workload.seasonality"]
+    if rows != list(range(rows[0], rows[0] + 12)):
+        raise RuntimeError(f"seasonality rows are not 12 consecutive rows: {rows}")
+    name = check_name("in_workload_seasonality")
+    wb.defined_names[name] = DefinedName(
+        name, attr_text=f"{quote(INPUTS)}!$B${rows[0]}:$B${rows[-1]}")
+    wb.defined_names["bpo_case"] = DefinedName(
+        "bpo_case", attr_text=f"{quote(INPUTS)}!$A${FIRST_INPUT_ROW}:$B${last}")
+
+
+def _validations(wb: Workbook, ws: Worksheet, rules: dict[Rule, list[str]]) -> None:
+    lists = wb.create_sheet(LISTS)
+    lists.sheet_state = "hidden"
+    st.text(lists, 1, 1, "Allowed values of the Inputs drop-downs")
+    list_col = 0
+    for r, cells in rules.items():
+        allowed = r.describe() if len(r.describe()) < 200 else "a value from the drop-down"
+        kw: dict[str, Any] = {"allow_blank": True, "showErrorMessage": True,
+                              "errorTitle": "Not allowed", "error": f"Must be {allowed}.",
+                              "showInputMessage": True, "prompt": f"Must be {allowed}."}
+        if r.kind == "bool":
+            dv = DataValidation(type="list", formula1='"TRUE,FALSE"', **kw)
+        elif r.kind == "list":
+            list_col += 1
+            for i, choice in enumerate(r.choices):
+                st.text(lists, i + 2, list_col, choice)
+            c = col(list_col)
+            dv = DataValidation(type="list", formula1=f"{quote(LISTS)}!${c}$2:${c}$"
+                                f"{len(r.choices) + 1}", **kw)
+        elif r.low is not None and r.high is not None:
+            dv = DataValidation(type=r.kind, operator="between", formula1=repr(r.low),
+                                formula2=repr(r.high), **kw)
+        elif r.low is not None:
+            dv = DataValidation(type=r.kind, operator="greaterThan" if r.low_strict
+                                else "greaterThanOrEqual", formula1=repr(r.low), **kw)
+        elif r.high is not None:
+            dv = DataValidation(type=r.kind, operator="lessThan" if r.high_strict
+                                else "lessThanOrEqual", formula1=repr(r.high), **kw)
+        else:
+            dv = DataValidation(type=r.kind, operator="between", formula1="-1E+307",
+                                formula2="1E+307", **kw)
+        for cell in cells:
+            dv.add(cell)
+        ws.add_data_validation(dv)

@@ -1,0 +1,147 @@
+"""The Staffing sheet: Erlang C agents per interval, recomputed by live formulas.
+
+For each staffing pool (in-house, and each hourly option, with its own handle time and
+occupancy) and each month: the offered load A per interval, then the Erlang B recursion
+``B(n) = A B(n-1) / (n + A B(n-1))`` row by row, and per agent count an "ok" cell that holds n
+when n > A, the service level ``1 - C exp(-(n - A) T / AHT)`` (``C = n B / (n - A (1 - B))``) meets
+the target and A / n is within the occupancy cap, 1E+9 otherwise. Required agents are the MIN of
+the ok cells; past the last row the sheet shows #N/A rather than a wrong number.
+
+Like ``staffing.required_agents``, the recursion starts at ``n0 = max(INT(A - 10 SQRT(A)), 0)``
+from ``B = 1 - n0 / MAX(A, 1)`` (exact to double precision; n0 = 0 below 100 Erlangs), so rows
+are counted from n0: row k is ``n = n0 + k``. The rows cover twice the engine's largest
+``agents - n0`` plus 20, room for an analyst to raise the volume.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from openpyxl import Workbook
+
+from .._types import FloatArray
+from ..models import HourlyPricing, RealTime
+from ..result import Result
+from ..staffing import required_agents
+from . import styles as st
+from .grid import FIRST_ROW, Grid
+from .refs import input_name as n
+from .refs import quote
+
+__all__ = ["INHOUSE_POOL", "STAFFING", "Pool", "StaffingPlan"]
+
+INHOUSE_POOL = "inhouse"
+STAFFING = "Staffing"
+_DRIVERS = ("volume_per_interval", "offered_load", "answer_over_handle", "warm_start",
+            "required_agents", "staffed_hours")
+_NOT_OK = "1E+9"
+
+
+@dataclass
+class Pool:
+    """One Erlang C staffing pool: the in-house team or one hourly vendor."""
+
+    key: str  # INHOUSE_POOL or the option name
+    label: str
+    handle: str  # the defined name of its handle minutes
+    occupancy: str  # the defined name of its occupancy cap
+    k: int  # rows of the recursion above the warm start
+    first: int = 0  # row of its first driver
+
+
+class StaffingPlan:
+    """Where each pool's rows go, fixed before the cost sheets refer to its staffed hours."""
+
+    def __init__(self, result: Result) -> None:
+        case = result.case
+        rt = case.workload.real_time
+        if rt is None:
+            raise ValueError("the case has no real-time workload")
+        self.months = case.term_months
+        volume = result.components.volume[0]
+        m = np.arange(1, case.term_months + 1)
+        wl = case.workload
+        self.pools = [Pool(INHOUSE_POOL, "In-house", n("workload.handle_minutes"),
+                           n("inhouse.occupancy"),
+                           _rows(volume, wl.handle_minutes, case.inhouse.occupancy, rt))]
+        for i, o in enumerate(case.options):
+            pr = o.pricing
+            if not isinstance(pr, HourlyPricing):
+                continue
+            vv = volume
+            if o.automation is not None:
+                vv = volume * (1.0 - o.automation.share * (m >= o.automation.start_month))
+            handle = wl.handle_minutes if pr.handle_minutes is None else pr.handle_minutes
+            name = (n(f"options.{i}.pricing.handle_minutes") if pr.handle_minutes is not None
+                    else n("workload.handle_minutes"))
+            self.pools.append(Pool(o.name, o.name, name, n(f"options.{i}.pricing.occupancy"),
+                                   _rows(vv, handle, pr.occupancy, rt)))
+        row = FIRST_ROW
+        for pool in self.pools:
+            pool.first = row + 2  # after Grid.section
+            row = pool.first + len(_DRIVERS) + 2 + (pool.k + 1) + 2 + pool.k
+
+    def hours(self, key: str) -> str:
+        """Template reference to a pool's staffed hours (``'Staffing'!{c}14``)."""
+        pool = next(p for p in self.pools if p.key == key)
+        return f"{quote(STAFFING)}!{{c}}{pool.first + _DRIVERS.index('staffed_hours')}"
+
+    def write(self, wb: Workbook, volumes: dict[str, str]) -> Grid:
+        """Write the sheet; ``volumes`` maps each pool to a template reference to its volume."""
+        g = Grid(wb, STAFFING, self.months, heading="Staffing: Erlang C agents per interval",
+                 note="Per pool and month: offered load, Erlang B recursion, the agent counts "
+                      "meeting the service level and occupancy cap; the least is required.")
+        rt = "workload.real_time."
+        oh, im = n(rt + "open_hours_per_month"), n(rt + "interval_minutes")
+        for pool in self.pools:
+            g.section(f"Pool: {pool.label}")
+            if g.next != pool.first:
+                raise RuntimeError(f"staffing pool {pool.key} planned at {pool.first}")
+            at = g.layout([f"{d}|{pool.key}" for d in _DRIVERS])
+            vpi, a, tau, n0, agents, _ = (at[f"{d}|{pool.key}"] for d in _DRIVERS)
+            b_first = pool.first + len(_DRIVERS) + 2
+            ok_first = b_first + pool.k + 1 + 2
+            ok = f"{{c}}{ok_first}:{{c}}{ok_first + pool.k - 1}"
+            rows = [
+                ("Volume per interval", f"={volumes[pool.key]}/({oh}*60/{im})", st.NUMBER),
+                ("Offered load A (Erlangs)", f"={vpi}*({pool.handle}*60)/({im}*60)", st.NUMBER),
+                ("Answer time / handle time", f"={n(rt + 'answer_seconds')}/({pool.handle}*60)",
+                 st.FACTOR),
+                ("Warm start n0 = max(INT(A - 10 SQRT(A)), 0)",
+                 f"=MAX(INT({a}-10*SQRT({a})),0)", st.MONTHS),
+                ("Required agents (least ok count; #N/A past the last row)",
+                 f"=IF({vpi}<=0,0,IF(MIN({ok})>={_NOT_OK},NA(),MIN({ok})))", st.MONTHS),
+                ("Staffed hours (agents x open hours)", f"={agents}*{oh}", st.NUMBER),
+            ]
+            for d, (label, formula, fmt) in zip(_DRIVERS, rows, strict=True):
+                g.add(d, label, formula, fmt=fmt, total=False, owner=pool.key)
+            g.section("Erlang B: B(n0) = 1 - n0 / MAX(A, 1), then B(n) = A B(n-1) / (n + A B(n-1))")
+            g.add("erlang_b", "k = 0: n = n0", f"=1-{n0}/MAX({a},1)", fmt=st.FACTOR,
+                  total=False, owner=f"{pool.key}:0")
+            for k in range(1, pool.k + 1):
+                prev = f"{{c}}{b_first + k - 1}"
+                g.add("erlang_b", f"k = {k}: n = n0 + {k}",
+                      f"={a}*{prev}/(({n0}+{k})+{a}*{prev})", fmt=st.FACTOR, total=False,
+                      owner=f"{pool.key}:{k}")
+            g.section("n where n > A, service level >= target and A / n <= occupancy cap; "
+                      "else 1E+9")
+            target = n(rt + "service_level_target")
+            for k in range(1, pool.k + 1):
+                nk, b = f"({n0}+{k})", f"{{c}}{b_first + k}"
+                sl = f"1-{nk}*{b}/({nk}-{a}*(1-{b}))*EXP(-({nk}-{a})*{tau})"
+                g.add("agents_ok", f"k = {k}: n = n0 + {k}",
+                      f"=IF({nk}<={a},{_NOT_OK},IF(AND({sl}>={target},{a}/{nk}<={pool.occupancy}),"
+                      f"{nk},{_NOT_OK}))", fmt=st.MONTHS, total=False, owner=f"{pool.key}:{k}")
+        return g
+
+
+def _rows(volume: FloatArray, handle: float, occupancy: float, rt: RealTime) -> int:
+    """Rows of the recursion: twice the engine's largest agents - n0, plus 20."""
+    v = volume / (rt.open_hours_per_month * 60.0 / rt.interval_minutes)
+    a = v * (handle * 60.0) / (rt.interval_minutes * 60.0)
+    agents = required_agents(v, handle * 60.0, rt.interval_minutes,
+                             target_service_level=rt.service_level_target,
+                             answer_seconds=rt.answer_seconds, max_occupancy=occupancy)
+    n0 = np.maximum(np.floor(a - 10.0 * np.sqrt(a)), 0.0)
+    return int(2 * np.max(agents - n0, initial=0.0)) + 20
