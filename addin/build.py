@@ -8,8 +8,8 @@
 2. Its ``_xlwings.conf`` sheet becomes ``xlwings.conf`` (active) with ``UDF Modules`` set to
    ``bpo_cost.udfs``.
 3. A ``Demo`` sheet calls every ``BPO_*`` function on a worked example, next to the value
-   bpo-cost computed at build time; an ``Inputs`` sheet holds the example case as path/value
-   rows for the case functions.
+   bpo-cost computed at build time; the case functions read the example case from an
+   ``Inputs`` sheet written as in a business-case workbook (key/value range ``bpo_case``).
 
 The output is reproducible: the same xlwings, openpyxl and bpo-cost give the same bytes.
 """
@@ -17,7 +17,6 @@ The output is reproducible: the same xlwings, openpyxl and bpo-cost give the sam
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import io
 import re
 import subprocess
@@ -40,12 +39,15 @@ from bpo_cost.api import evaluate
 from bpo_cost.case_io import case_to_pairs, load_case
 from bpo_cost.examples import DEFAULT_EXAMPLE, example_path
 from bpo_cost.files import atomic_write_bytes
+from bpo_cost.workbook.inputs import inputs_sheet
 
 HERE = Path(__file__).resolve().parent
 TARGET = HERE / "bpo_cost.xlsm"
 UDF_MODULE = "bpo_cost.udfs"
 CONF_SHEET = "xlwings.conf"
+CASE_RANGE = "bpo_case"  # the defined name of the Inputs sheet's key/value columns
 FIXED_TIME = (2020, 1, 1, 0, 0, 0)  # zip member times: fixed, so that a rebuild is identical
+FIXED_DATE = b"2020-01-01T00:00:00Z"  # the workbook's "modified" property, likewise
 BOLD = Font(bold=True)
 
 
@@ -75,7 +77,7 @@ EXAMPLES = (
              "it_per_seat_month": 150, "attrition_per_year": 0.35, "cost_per_hire": 4000,
              "training_per_hire": 3000}),
     Example("BPO_HOURLY_FEE", "1,500 hours at $12.50 with a 1,600-hour minimum",
-            {"hours": 1500, "rate": 12.5, "minimum_hours": 1600}),
+            {"hours": 1500, "hourly_rate": 12.5, "minimum_hours": 1600}),
     Example("BPO_TIERED_FEE", "15,000 transactions, incremental tiers (last bound left empty)",
             {"volume": 15000, "bounds": [10000, 50000, None], "prices": [2.0, 1.5, 1.2],
              "mode": "incremental", "minimum_volume": 0}),
@@ -149,7 +151,8 @@ def write_demo(ws: Worksheet, inputs_ref: str, pairs: list[list[Any]], option: s
                     _call(ex.function, *ex.args.values()))
         row += 2
 
-    ws.cell(row, 1, f"Business case from the Inputs sheet ({inputs_ref})").font = BOLD
+    ws.cell(row, 1, f"Business case: the key/value columns of the Inputs sheet ({inputs_ref})"
+            ).font = BOLD
     row += 1
     ws.cell(row, 1, "option_name")
     ws.cell(row, 2, option)
@@ -170,22 +173,8 @@ def write_demo(ws: Worksheet, inputs_ref: str, pairs: list[list[Any]], option: s
         ws[f"A{row}"] = ArrayFormula(area, f"={function}({','.join(args)})")
         row += len(table)
     ws.column_dimensions["A"].width = 30
-    for col in "BCD":
-        ws.column_dimensions[col].width = 22
-
-
-def write_inputs(ws: Worksheet, pairs: list[list[Any]]) -> str:
-    """The example case as path/value rows (the layout of a business case's Inputs sheet)."""
-    ws.append(["path", "value"])
-    for cell in ws[1]:
-        cell.font = BOLD
-    for path, value in pairs:
-        ws.append([path, value])
-        if isinstance(value, dt.date):
-            ws.cell(ws.max_row, 2).number_format = "yyyy-mm-dd"
-    ws.column_dimensions["A"].width = 48
-    ws.column_dimensions["B"].width = 24
-    return f"Inputs!$A$2:$B${ws.max_row}"
+    for letter in "BCD":
+        ws.column_dimensions[letter].width = 22
 
 
 def configure(template: Path) -> openpyxl.Workbook:
@@ -196,15 +185,15 @@ def configure(template: Path) -> openpyxl.Workbook:
     udf_row = next(r for r in range(1, conf.max_row + 1) if conf.cell(r, 1).value == "UDF Modules")
     conf.cell(udf_row, 2, UDF_MODULE)
 
-    case = load_case(example_path(DEFAULT_EXAMPLE))
-    pairs = [list(p) for p in case_to_pairs(case)]
-    summary = evaluate(case).summary().drop(index="inhouse")
-    option = str(summary["npv_savings"].idxmax())
+    result = evaluate(load_case(example_path(DEFAULT_EXAMPLE)))
+    inputs = inputs_sheet(wb, result)  # as in a business-case workbook, with the name bpo_case
+    wb.move_sheet(inputs, offset=1 - wb.index(inputs))
+    pairs = [list(p) for p in case_to_pairs(result.case)]
+    option = str(result.summary().drop(index="inhouse")["npv_savings"].idxmax())
 
     demo = wb.worksheets[0]
     demo.title = "Demo"
-    inputs = wb.create_sheet("Inputs", 1)
-    write_demo(demo, write_inputs(inputs, pairs), pairs, option)
+    write_demo(demo, CASE_RANGE, pairs, option)
     wb.active = 0
     wb.properties.creator = wb.properties.lastModifiedBy = "bpo-cost"
     return wb
@@ -217,7 +206,7 @@ def _reproducible(xlsm: bytes) -> bytes:
         for info in src.infolist():
             data = src.read(info)
             if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2020-01-01T00:00:00Z", data)
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + FIXED_DATE, data)
             fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(fixed, data)

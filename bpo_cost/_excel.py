@@ -35,7 +35,9 @@ __all__ = [
 ]
 
 MAX_TEXT = 255  # Excel's function wizard and most cell texts show no more than this
-_EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 (after Excel's 1900 leap-day bug)
+# Day 0 of Excel's serial dates; right from serial 61 (1900-03-01) on, as Excel counts a
+# 29 February 1900 that never was.
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -83,7 +85,7 @@ def as_number(name: str, value: Any) -> float:
     value = _scalar(name, value)
     if _is_empty(value):
         raise InputError(name, EMPTY, "a number")
-    if isinstance(value, bool) or isinstance(value, (dt.date, dt.datetime)):
+    if isinstance(value, (bool, dt.date)):  # Excel passes dates as dates: not a number here
         raise InputError(name, value, "a number")
     if isinstance(value, str):
         text = value.strip()
@@ -193,10 +195,11 @@ def as_date(name: str, value: Any) -> dt.date:
 
 
 def as_pairs(name: str, value: Any) -> tuple[tuple[str, Any], ...]:
-    """A key/value range (first column: dotted input path, second: value) as pairs.
+    """A key/value range (first column: dotted input key, second: value) as pairs.
 
-    Rows with an empty key are skipped (blank lines, section titles); an empty value means
-    "use the default", as on the Inputs sheet. A date typed as a serial number is a date.
+    Rows without a key are skipped; an empty value means "use the default", as on the Inputs
+    sheet (so a title row with nothing in the value column is ignored). A ``start`` given as a
+    serial number (xlwings Lite sends dates so) is a date.
 
     Examples
     --------
@@ -209,12 +212,12 @@ def as_pairs(name: str, value: Any) -> tuple[tuple[str, Any], ...]:
     pairs = []
     for row in rows:
         if len(row) < 2:
-            raise InputError(name, _Shown("a range of 1 column"), "two columns: path and value")
+            raise InputError(name, _Shown("a range of 1 column"), "two columns: key and value")
         key, cell = row[0], row[1]
         if _is_empty(key):
             continue
         if not isinstance(key, str):
-            raise InputError(f"{name} path", key, "a text such as workload.volume_per_month")
+            raise InputError(f"{name} key", key, "a text such as workload.volume_per_month")
         key = key.strip()
         if key == "start" and not _is_empty(cell):
             cell = as_date(key, cell)
@@ -222,7 +225,7 @@ def as_pairs(name: str, value: Any) -> tuple[tuple[str, Any], ...]:
             cell = cell.date()
         pairs.append((key, cell))
     if not pairs:
-        raise InputError(name, EMPTY, "a range of input paths and values")
+        raise InputError(name, EMPTY, "a range of input keys and values")
     return tuple(pairs)
 
 
@@ -242,16 +245,25 @@ def error_text(exc: BaseException) -> str:
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 3] + "..."
 
 
-def to_cell(result: Any) -> Any:
-    """Plain Python values Excel can show: floats (not numpy), lists of rows, no NaN."""
+def to_cell(result: Any, *, in_table: bool = False) -> Any:
+    """Plain Python values Excel can show: floats (not numpy), lists of rows, no NaN or inf.
+
+    A table cell without a value (NaN: an undefined IRR) becomes an empty text, since Excel
+    shows an empty element of an array as 0; a result that is not finite becomes ``#NUM!``.
+
+    Examples
+    --------
+    >>> to_cell(np.float64(2.5)), to_cell([[1.0, float("nan")]]), to_cell(float("inf"))
+    (2.5, [[1.0, '']], '#NUM! the result is not a finite number')
+    """
     if isinstance(result, np.ndarray):
         result = result.tolist()
     if isinstance(result, np.generic):
         result = result.item()
     if isinstance(result, (list, tuple)):
-        return [to_cell(v) for v in result]
-    if isinstance(result, float) and math.isnan(result):
-        return ""  # an empty text: Excel shows an empty element of an array as 0
+        return [to_cell(v, in_table=True) for v in result]
+    if isinstance(result, float) and not math.isfinite(result):
+        return "" if in_table and math.isnan(result) else "#NUM! the result is not a finite number"
     return result
 
 
@@ -263,8 +275,9 @@ def cell_function(**converters: Converter) -> Callable[[F], F]:
 
     Every argument is converted with `as_number` unless ``converters`` names another converter
     for it (``mode=as_text``). An empty argument takes the parameter's default (a default of
-    ``None`` stays ``None``), the result becomes plain cell values (`to_cell`), and any exception
-    becomes ``#VALUE! <message>`` (`error_text`). The signature is kept and the docstring joined
+    ``None`` stays ``None``), the result becomes plain cell values (`to_cell`; numpy's overflow
+    warnings are silenced, an infinite result shows as ``#NUM!``), and any exception becomes
+    ``#VALUE! <message>`` (`error_text`). The signature is kept and the docstring joined
     into one line: xlwings shows it as the function wizard's description.
 
     Examples
@@ -292,7 +305,8 @@ def cell_function(**converters: Converter) -> Callable[[F], F]:
                         convert: Converter = converters.get(name, as_number)
                         value = convert(name, value)
                     bound.arguments[name] = value
-                return to_cell(fn(*bound.args))
+                with np.errstate(all="ignore"):
+                    return to_cell(fn(*bound.args))
             except Exception as exc:  # the cell shows it: a UDF must never raise into Excel
                 return error_text(exc)
 

@@ -60,8 +60,13 @@ def _invalid(exc: ValidationError) -> InvalidCaseError:
         elif err["type"] == "extra_forbidden":
             problems.append((path, value, "a known field (check the spelling)"))
         elif err["type"] == "union_tag_invalid":
-            problems.append((f"{path}.{ctx.get('discriminator', '').strip(chr(39))}",
-                             ctx.get("tag"), f"one of {ctx.get('expected_tags')}"))
+            problems.append(
+                (
+                    f"{path}.{ctx.get('discriminator', '').strip(chr(39))}",
+                    ctx.get("tag"),
+                    f"one of {ctx.get('expected_tags')}",
+                )
+            )
         elif err["type"] == "value_error":  # a rule across fields: its text says what is wrong
             said = _Said(err["msg"].removeprefix("Value error, "))
             problems.append((path, said, "") if raw else (said.split(" ")[0], said, ""))
@@ -75,7 +80,8 @@ def _invalid(exc: ValidationError) -> InvalidCaseError:
         err = exc.errors(include_url=False)[0]
         problems.append((".".join(map(str, err["loc"])), err.get("input"), _allowed(err["msg"])))
     lines = [
-        (str(v) if v.startswith(p) else f"{p}: {v}") if isinstance(v, _Said)
+        (str(v) if v.startswith(p) else f"{p}: {v}")
+        if isinstance(v, _Said)
         else f"{p} must be {a}: got {v!r}"
         for p, v, a in problems
     ]
@@ -131,6 +137,8 @@ def load_case(source: str | Path | Mapping[str, Any] | Case) -> Case:
             raise InvalidCaseError(
                 str(path.name), f"line {exc.lineno}", f"valid JSON ({exc.msg})"
             ) from None
+        except RecursionError:
+            raise InvalidCaseError(path.name, "...", f"nested at most {MAX_DEPTH} levels") from None
     elif suffix in (".yaml", ".yml"):
         data = _safe_yaml(text, path.name)
     else:
@@ -140,12 +148,20 @@ def load_case(source: str | Path | Mapping[str, Any] | Case) -> Case:
 
 
 def _safe_yaml(text: str, name: str) -> Any:
-    # SafeLoader builds only plain data (no Python objects); aliases are refused outright so a
-    # "billion laughs" document cannot expand.
+    # SafeLoader builds only plain data (no Python objects). A first pass over the parser's events
+    # (iterative, cheap) refuses aliases, so a "billion laughs" document cannot expand, and deep
+    # nesting, which PyYAML's recursive composer would take minutes over.
     try:
+        depth = 0
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.AliasEvent):
                 raise InvalidCaseError(name, "*alias", "YAML without anchors/aliases")
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise InvalidCaseError(name, "...", f"nested at most {MAX_DEPTH} levels")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
         return yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

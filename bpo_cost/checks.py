@@ -23,26 +23,53 @@ def suspicious_values(case: Case, cards: RateCards) -> list[str]:
     above("inflation_per_year", case.inflation_per_year, 0.15, "is it a decimal?")
     above("wage_inflation_per_year", case.wage_inflation_per_year, 0.15, "is it a decimal?")
     above("workload.growth_per_year", case.workload.growth_per_year, 0.5, "is it a decimal?")
-    above("inhouse.attrition_per_year", case.inhouse.attrition_per_year, 1.0,
-          "more than the whole team leaves every year")
+    above(
+        "inhouse.attrition_per_year",
+        case.inhouse.attrition_per_year,
+        1.0,
+        "more than the whole team leaves every year",
+    )
     function = case.workload.function
     preset = cards.presets.get(function)
     if preset is not None:
         low, high = preset.handle_minutes_low / 2, preset.handle_minutes_high * 2
         if not low <= case.workload.handle_minutes <= high:
-            found.append(f"workload.handle_minutes = {case.workload.handle_minutes:g} is outside "
-                         f"{low:g}-{high:g} minutes, twice the benchmark range for {function}")
-    _below_card(found, cards, "inhouse.wage_per_hour", case.inhouse.wage_per_hour, "wage",
-                function, case.inhouse.country)
+            found.append(
+                f"workload.handle_minutes = {case.workload.handle_minutes:g} is outside "
+                f"{low:g}-{high:g} minutes, twice the benchmark range for {function}"
+            )
+    _below_card(
+        found,
+        cards,
+        "inhouse.wage_per_hour",
+        case.inhouse.wage_per_hour,
+        "wage",
+        function,
+        case.inhouse.country,
+    )
     for i, o in enumerate(case.options):
         if o.pricing.model == "hourly" and o.pricing.basis == "productive_hour":
-            _below_card(found, cards, f"options.{i}.pricing.rate", o.pricing.rate,
-                        "billing_hourly", function, o.location.country)
+            _below_card(
+                found,
+                cards,
+                f"options.{i}.pricing.rate",
+                o.pricing.rate,
+                "billing_hourly",
+                function,
+                o.location.country,
+            )
     return found
 
 
-def _below_card(found: list[str], cards: RateCards, path: str, value: object, card: str,
-                function: str, location: str) -> None:
+def _below_card(
+    found: list[str],
+    cards: RateCards,
+    path: str,
+    value: object,
+    card: str,
+    function: str,
+    location: str,
+) -> None:
     if not isinstance(value, float):
         return
     try:
@@ -50,8 +77,10 @@ def _below_card(found: list[str], cards: RateCards, path: str, value: object, ca
     except BpoCostError:
         return  # no benchmark for that function and place: nothing to compare with
     if value < low.value:
-        found.append(f"{path} = {value:g} is below the rate card's low "
-                     f"{low.value:g} for {function} in {location} ({low.source})")
+        found.append(
+            f"{path} = {value:g} is below the rate card's low "
+            f"{low.value:g} for {function} in {location} ({low.source})"
+        )
 
 
 def warn_suspicious(case: Case, cards: RateCards) -> None:

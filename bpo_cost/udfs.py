@@ -4,7 +4,7 @@ Windows desktop Excel loads them from the ``UDF Modules`` setting ``bpo_cost.udf
 add-in workbook (``addin/bpo_cost.xlsm``); xlwings Lite imports them into ``main.py``. Each
 function converts what Excel sends (see ``bpo_cost._excel``), calls the engine, and shows a bad
 argument as ``#VALUE! <message>`` in the cell. Argument defaults are those of the case model.
-Case functions take a two-column range of input paths and values, laid out like the Inputs
+Case functions take a two-column range of input keys and values, laid out like the Inputs
 sheet of a business-case workbook (``bpo_cost.case_io.case_from_pairs``), and spill tables with
 a header row.
 
@@ -21,6 +21,7 @@ Called from Python with what Excel sends (floats, ranges as lists, empty cells a
 from __future__ import annotations
 
 import functools
+import math
 from typing import Any, TypeAlias, get_args
 
 from pydantic import BaseModel
@@ -205,13 +206,13 @@ def BPO_LOADED_COST(
 
 @func(category=CATEGORY)
 @arg("hours", doc="Units billed in the period: productive hours, or FTE for an FTE-month rate.")
-@arg("rate", doc="Price per hour (or per FTE-month).")
+@arg("hourly_rate", doc="Price per billed hour (or per FTE-month).")
 @arg("minimum_hours", doc="Contracted minimum billed in any period. Empty: 0.")
 @_cell_function()
-def BPO_HOURLY_FEE(hours: Cell, rate: Cell, minimum_hours: Cell = 0.0) -> Cell:
+def BPO_HOURLY_FEE(hours: Cell, hourly_rate: Cell, minimum_hours: Cell = 0.0) -> Cell:
     """Vendor fee for hours or FTE billed at a rate, with a contracted minimum:
     rate x max(hours, minimum)."""
-    return pricing.hourly_fee(hours, rate, minimum_hours=minimum_hours)
+    return pricing.hourly_fee(hours, hourly_rate, minimum_hours=minimum_hours)
 
 
 @func(category=CATEGORY)
@@ -375,17 +376,17 @@ def _figure(inputs: tuple[tuple[str, Any], ...], option_name: str, figure: str) 
 
 
 def _payback(month: float) -> float | str:
-    return "never" if month != month else month  # NaN: not within the term
+    return "never" if math.isnan(month) else month  # NaN: no payback within the term
 
 
-_INPUTS_DOC = "Range of two columns, input path and value, like the Inputs sheet."
+_INPUTS_DOC = "Two columns, input key and value: A:B of an Inputs sheet (the name bpo_case)."
 
 
 @func(category=CATEGORY)
 @arg("inputs", doc=_INPUTS_DOC, ndim=2)
 @_cell_function(inputs=as_pairs)
 def BPO_SUMMARY(inputs: Cell) -> Cell:
-    """Business case summary from a path/value range: a row per owner (inhouse, each option) with
+    """Business case summary from a key/value range: a row per owner (inhouse, each option) with
     TCO, NPV of cost, savings, payback month, IRR, cost per unit and rank. Spills."""
     s = _evaluate(inputs).summary()
     s["payback_month"] = [_payback(m) for m in s["payback_month"]]
@@ -398,7 +399,7 @@ def BPO_SUMMARY(inputs: Cell) -> Cell:
 @arg("option_name", doc="inhouse, or the name of an option of the case.")
 @_cell_function(inputs=as_pairs, option_name=as_text)
 def BPO_TCO(inputs: Cell, option_name: Cell) -> Cell:
-    """Monthly cost of in-house or of one option of a business case given as a path/value range:
+    """Monthly cost of in-house or of one option of a business case given as a key/value range:
     a row per month, a column per cost component, then the total. Spills."""
     result = _evaluate(inputs)
     owner = _owner(result, option_name, inhouse=True)

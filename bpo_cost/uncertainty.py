@@ -33,6 +33,7 @@ __all__ = [
     "Pert",
     "Triangular",
     "Uniform",
+    "Z_MAX",
     "canonical_path",
     "check_paths",
     "correlation_matrix",
@@ -46,6 +47,7 @@ __all__ = [
 BLOCK = 1 << 14  # draws per random block: a constant, so any chunking reproduces the same numbers
 
 _SQRT2PI = math.sqrt(2.0 * math.pi)
+Z_MAX = 8.3  # |z| beyond this has probability 1e-16: the practical end of an unbounded normal
 
 
 # ------------------------------------------------------------------------------ normal CDF
@@ -79,7 +81,8 @@ def norm_cdf(x: ArrayLike) -> FloatArray:
         cf = ax + k / cf
     with np.errstate(divide="ignore", invalid="ignore"):
         tail = np.where(ax < 7.07106781186547, e * num / den, e / cf / _SQRT2PI)
-    return np.where(x > 0, 1.0 - tail, tail)
+    out: FloatArray = np.where(x > 0, 1.0 - tail, tail)
+    return out
 
 
 _A = (-3.969683028665376e01, 2.209460984245205e02, -2.759285104469687e02, 1.383577518672690e02,
@@ -104,30 +107,29 @@ def norm_ppf(p: ArrayLike) -> FloatArray:
     Notes
     -----
     P. J. Acklam's rational approximation (relative error 1.15e-9) refined by one Halley step
-    on ``norm_cdf``: relative error below 1e-10 for p in [1e-300, 1 - 1e-12] (beyond, ``1 - p``
-    itself carries too few digits).
+    on ``norm_cdf``, solved for the smaller tail and mirrored: relative error below 1e-10 for
+    p in [1e-300, 1 - 1e-15].
 
     Examples
     --------
     >>> norm_ppf([0.025, 0.5, 0.975]).round(12).tolist()
-    [-1.959963984541, 0.0, 1.959963984541]
+    [-1.95996398454, 0.0, 1.95996398454]
     """
     p = np.asarray(p, dtype=float)
     if np.any(np.isnan(p) | (p < 0) | (p > 1)):
         raise InputError("p", p[np.isnan(p) | (p < 0) | (p > 1)].flat[0], "in [0, 1]")
     with np.errstate(divide="ignore", invalid="ignore"):
+        # solve for the lower-tail probability q = min(p, 1 - p) and mirror: Φ(x) for x <= 0 is
+        # computed without cancellation, so the Halley step stays accurate in both tails
         q = np.minimum(p, 1.0 - p)
-        low = q < 0.02425
-        r = np.sqrt(-2.0 * np.log(np.where(low, q, 0.5)))
-        tail = _poly(_C, r) / (_poly(_D, r) * r + 1.0)  # lower tail, for min(p, 1 - p)
-        tail = np.where(p > 0.5, -tail, tail)
-        c = p - 0.5
+        r = np.sqrt(-2.0 * np.log(np.where(q < 0.02425, q, 0.5)))
+        c = q - 0.5
         s = c * c
-        central = c * _poly(_A, s) / (_poly(_B, s) * s + 1.0)
-        x = np.where(low, tail, central)
-        err = norm_cdf(x) - p
-        u = err * _SQRT2PI * np.exp(0.5 * x * x)
+        x = np.where(q < 0.02425, _poly(_C, r) / (_poly(_D, r) * r + 1.0),
+                     c * _poly(_A, s) / (_poly(_B, s) * s + 1.0))
+        u = (norm_cdf(x) - q) * _SQRT2PI * np.exp(0.5 * x * x)
         x = x - u / (1.0 + 0.5 * x * u)
+        x = np.where(p > 0.5, -x, x)
     return np.where(p == 0, -np.inf, np.where(p == 1, np.inf, x))
 
 
@@ -160,7 +162,7 @@ class _Dist(BaseModel):
 def _ordered(*pairs: tuple[str, float | None]) -> None:
     given = [(k, v) for k, v in pairs if v is not None]
     for (k1, v1), (k2, v2) in zip(given, given[1:], strict=False):
-        if v1 > v2:  # type: ignore[operator]
+        if v1 > v2:
             raise ValueError(f"{k1} <= {k2} (got {k1} = {v1}, {k2} = {v2})")
 
 
@@ -189,8 +191,8 @@ class Triangular(_Dist):
 
 
 class Pert(_Dist):
-    """(Modified) PERT: a Beta on ``[low, high]`` with mode ``mode``; mean ``(low + shape·mode + high)
-    / (shape + 2)`` (shape 4: the classic PERT, Vose, *Risk Analysis*, 2008)."""
+    """(Modified) PERT: a Beta on ``[low, high]`` peaking at ``mode``, mean
+    ``(low + shape·mode + high) / (shape + 2)`` (shape 4: classic PERT; Vose, *Risk Analysis*)."""
 
     kind: Literal["pert"] = "pert"
     low: float = Field(allow_inf_nan=False)
@@ -215,7 +217,8 @@ class Pert(_Dist):
         if self.high == self.low:
             return np.full_like(u, self.low)
         x, cdf = _beta_table(*self.alpha_beta)
-        return self.low + (self.high - self.low) * np.interp(u, cdf, x)
+        out: FloatArray = self.low + (self.high - self.low) * np.interp(u, cdf, x)
+        return out
 
 
 def _beta_table(a: float, b: float, n: int = 1 << 14) -> tuple[FloatArray, FloatArray]:
@@ -286,15 +289,11 @@ class _Bounded(_Dist):
         return self.quantile(norm_cdf(z))
 
     def support(self) -> tuple[float, float]:
+        """The range of values; an unbounded side ends ``Z_MAX`` standard deviations out."""
         mu, s = self._location_scale()
-        if s == 0:
-            v = float(self._to_value(np.array(mu)))
-            return v, v
-        lo = -math.inf if self.low is None else self.low
-        hi = math.inf if self.high is None else self.high
-        if isinstance(self, LogNormal):
-            lo = max(lo, 0.0)
-        return lo, hi
+        lo, hi = self._score_bounds() if s > 0 else (0.0, 0.0)
+        ends = self._to_value(mu + s * np.clip(np.array([lo, hi]), -Z_MAX, Z_MAX))
+        return float(ends[0]), float(ends[1])
 
     def _check_bounds(self) -> None:
         _ordered(("low", self.low), ("high", self.high))
@@ -508,7 +507,7 @@ def _cholesky(rank_corr: FloatArray) -> FloatArray:
     pearson = 2.0 * np.sin(np.pi * rank_corr / 6.0)  # Spearman -> Pearson for normal scores
     np.fill_diagonal(pearson, 1.0)
     try:
-        return np.linalg.cholesky(pearson)
+        return np.asarray(np.linalg.cholesky(pearson), dtype=float)
     except np.linalg.LinAlgError:
         raise InputError("rank_correlation", "the matrix given",
                          "consistent correlations (a positive definite matrix)") from None
@@ -559,7 +558,6 @@ def sample(
     rho = correlation_matrix(distributions) if rank_correlation is None else rank_correlation
     if rho is not None and not np.array_equal(rho, np.eye(len(dists))):
         z = z @ _cholesky(rho).T
-    out = np.empty_like(z)
-    for j, d in enumerate(dists):
-        out[:, j] = d.from_normal(z[:, j])
-    return out
+    for j, d in enumerate(dists):  # in place: column j's values depend on its scores only
+        z[:, j] = d.from_normal(z[:, j])
+    return z

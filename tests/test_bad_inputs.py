@@ -18,15 +18,38 @@ from bpo_cost.case_io import case_to_pairs, flatten, parse_case
 from .strategies import bare_case
 
 # Fields where a negative number is legal (deflation, shrinking volume, a KPI below zero).
-NEGATIVE_OK = ("growth_per_year", "inflation_per_year", "cola_per_year", ".kpi.target",
-               ".kpi.expected", "discount_rate_annual")
+NEGATIVE_OK = (
+    "growth_per_year",
+    "inflation_per_year",
+    "cola_per_year",
+    ".kpi.target",
+    ".kpi.expected",
+    "discount_rate_annual",
+)
 # Shares and rates bounded by 1: typing 27 for 27 % must be refused.
-SHARES = ("shrinkage", "occupancy", "outcome_rate", "dead_band", ".share", "at_risk_share",
-          "expected_breach_share", "transition_team_share", "retention_share",
-          "ramp_start_efficiency", "repeat_rate", "productivity_per_year",
-          "service_level_target", "cap_per_year", "vendor_selection_share_of_acv",
-          "governance_share_of_fees", "wage_inflation_per_year", "inflation_per_year",
-          "growth_per_year", "payroll_tax", ".kpi.cap")
+SHARES = (
+    "shrinkage",
+    "occupancy",
+    "outcome_rate",
+    "dead_band",
+    ".share",
+    "at_risk_share",
+    "expected_breach_share",
+    "transition_team_share",
+    "retention_share",
+    "ramp_start_efficiency",
+    "repeat_rate",
+    "productivity_per_year",
+    "service_level_target",
+    "cap_per_year",
+    "vendor_selection_share_of_acv",
+    "governance_share_of_fees",
+    "wage_inflation_per_year",
+    "inflation_per_year",
+    "growth_per_year",
+    "payroll_tax",
+    ".kpi.cap",
+)
 
 
 def full_case() -> dict[str, Any]:
@@ -35,38 +58,74 @@ def full_case() -> dict[str, Any]:
     option = base["options"][0]
     return bare_case(
         term_months=36,
-        workload={"function": "customer_service_voice",
-                  "real_time": {"service_level_target": 0.8, "answer_seconds": 20}},
-        inhouse={"other_roles": [{"name": "Manager", "headcount": 1, "wage_per_hour": 50}],
-                 "stranded_costs": [{"name": "Lease", "cost_per_month": 100,
-                                     "months_remaining": 6}]},
+        workload={
+            "function": "customer_service_voice",
+            "real_time": {"service_level_target": 0.8, "answer_seconds": 20},
+        },
+        inhouse={
+            "other_roles": [{"name": "Manager", "headcount": 1, "wage_per_hour": 50}],
+            "stranded_costs": [{"name": "Lease", "cost_per_month": 100, "months_remaining": 6}],
+        },
         options=[
-            {**option, "name": "Hourly",
-             "pricing": {"model": "hourly", "rate": 20.0, "minimum_billed_per_month": 10.0,
-                         "handle_minutes": 5.0},
-             "automation": {"share": 0.1, "cost_per_unit": 1.0, "build_cost": 100.0}},
-            {**option, "name": "Tiers",
-             "pricing": {"model": "per_transaction", "minimum_volume_per_month": 100.0,
-                         "tiers": [{"up_to": 500.0, "price": 3.0}, {"price": 2.0}]}},
-            {**option, "name": "Collar",
-             "pricing": {"model": "per_transaction",
-                         "collar": {"base_fee_per_month": 1000.0, "baseline_volume": 900.0,
-                                    "dead_band": 0.1, "arc": 2.0, "rrc": 1.0}}},
-            {**option, "name": "Outcome",
-             "pricing": {"model": "outcome", "price_per_outcome": 5.0, "outcome_rate": 0.8,
-                         "base_fee_per_month": 10.0,
-                         "gainshare": {"baseline_cost_per_month": 9000.0, "share": 0.3,
-                                       "cap_per_month": 500.0},
-                         "kpi": {"target": 0.9, "expected": 0.92, "per_point": 1.0,
-                                 "cap": 0.05}}},
+            {
+                **option,
+                "name": "Hourly",
+                "pricing": {
+                    "model": "hourly",
+                    "rate": 20.0,
+                    "minimum_billed_per_month": 10.0,
+                    "handle_minutes": 5.0,
+                },
+                "automation": {"share": 0.1, "cost_per_unit": 1.0, "build_cost": 100.0},
+            },
+            {
+                **option,
+                "name": "Tiers",
+                "pricing": {
+                    "model": "per_transaction",
+                    "minimum_volume_per_month": 100.0,
+                    "tiers": [{"up_to": 500.0, "price": 3.0}, {"price": 2.0}],
+                },
+            },
+            {
+                **option,
+                "name": "Collar",
+                "pricing": {
+                    "model": "per_transaction",
+                    "collar": {
+                        "base_fee_per_month": 1000.0,
+                        "baseline_volume": 900.0,
+                        "dead_band": 0.1,
+                        "arc": 2.0,
+                        "rrc": 1.0,
+                    },
+                },
+            },
+            {
+                **option,
+                "name": "Outcome",
+                "pricing": {
+                    "model": "outcome",
+                    "price_per_outcome": 5.0,
+                    "outcome_rate": 0.8,
+                    "base_fee_per_month": 10.0,
+                    "gainshare": {
+                        "baseline_cost_per_month": 9000.0,
+                        "share": 0.3,
+                        "cap_per_month": 500.0,
+                    },
+                    "kpi": {"target": 0.9, "expected": 0.92, "per_point": 1.0, "cap": 0.05},
+                },
+            },
         ],
     )
 
 
 def numeric_paths() -> list[str]:
     case = parse_case(full_case())
-    return [p for p, v in case_to_pairs(case)
-            if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    return [
+        p for p, v in case_to_pairs(case) if isinstance(v, (int, float)) and not isinstance(v, bool)
+    ]
 
 
 def with_value(path: str, value: Any) -> dict[str, Any]:
@@ -101,8 +160,9 @@ def test_the_battery_covers_every_number():
 
 
 @pytest.mark.parametrize("path", PATHS)
-@pytest.mark.parametrize("bad", ALWAYS_BAD, ids=["nan", "inf", "-inf", "text", "list", "dict",
-                                                 "bool"])
+@pytest.mark.parametrize(
+    "bad", ALWAYS_BAD, ids=["nan", "inf", "-inf", "text", "list", "dict", "bool"]
+)
 def test_non_numbers_are_refused(path, bad):
     refused(with_value(path, bad), path)
 
@@ -119,17 +179,32 @@ def test_percent_typed_as_whole_number_is_refused_with_a_hint(path):
     assert "27" in message
 
 
-@pytest.mark.parametrize("path", [p for p in PATHS if p.endswith(("volume_per_month", "price",
-                                                                  "rate", "wage_per_hour"))])
+@pytest.mark.parametrize(
+    "path", [p for p in PATHS if p.endswith(("volume_per_month", "price", "rate", "wage_per_hour"))]
+)
 def test_absurdly_large_is_refused(path):
     refused(with_value(path, 1e300), path)
 
 
-REQUIRED = ["name", "start", "term_months", "workload", "inhouse", "options",
-            "workload.function", "workload.volume_per_month", "workload.handle_minutes",
-            "inhouse.wage_per_hour", "options.0.name", "options.0.location",
-            "options.0.pricing", "options.0.pricing.rate", "options.3.pricing.price_per_outcome",
-            "options.2.pricing.collar.arc", "options.3.pricing.gainshare.baseline_cost_per_month"]
+REQUIRED = [
+    "name",
+    "start",
+    "term_months",
+    "workload",
+    "inhouse",
+    "options",
+    "workload.function",
+    "workload.volume_per_month",
+    "workload.handle_minutes",
+    "inhouse.wage_per_hour",
+    "options.0.name",
+    "options.0.location",
+    "options.0.pricing",
+    "options.0.pricing.rate",
+    "options.3.pricing.price_per_outcome",
+    "options.2.pricing.collar.arc",
+    "options.3.pricing.gainshare.baseline_cost_per_month",
+]
 
 
 @pytest.mark.parametrize("path", REQUIRED)
@@ -147,38 +222,55 @@ def test_missing_required_field_is_named(path):
 INCONSISTENT = {
     "tiers-not-increasing": (
         lambda d: d["options"][1]["pricing"].update(
-            tiers=[{"up_to": 500.0, "price": 3.0}, {"up_to": 400.0, "price": 2.5},
-                   {"price": 2.0}]),
-        "options.1.pricing"),
+            tiers=[{"up_to": 500.0, "price": 3.0}, {"up_to": 400.0, "price": 2.5}, {"price": 2.0}]
+        ),
+        "options.1.pricing",
+    ),
     "last-tier-bounded": (
         lambda d: d["options"][1]["pricing"].update(tiers=[{"up_to": 500.0, "price": 3.0}]),
-        "options.1.pricing"),
-    "price-and-tiers": (lambda d: d["options"][1]["pricing"].update(price=2.0),
-                        "options.1.pricing"),
+        "options.1.pricing",
+    ),
+    "price-and-tiers": (
+        lambda d: d["options"][1]["pricing"].update(price=2.0),
+        "options.1.pricing",
+    ),
     "parallel-run-longer-than-term": (
         lambda d: d["options"][0]["transition"].update(parallel_run_months=36),
-        "options.0.transition.parallel_run_months"),
-    "ramp-longer-than-term": (lambda d: d["options"][0]["transition"].update(ramp_months=36),
-                              "options.0.transition.ramp_months"),
-    "automation-after-term": (lambda d: d["options"][0]["automation"].update(start_month=40),
-                              "options.0.automation.start_month"),
-    "dead-band-one": (lambda d: d["options"][2]["pricing"]["collar"].update(dead_band=1.0),
-                      "options.2.pricing.collar.dead_band"),
-    "seasonality-not-12": (lambda d: d["workload"].update(seasonality=[1.0] * 11),
-                           "workload.seasonality"),
+        "options.0.transition.parallel_run_months",
+    ),
+    "ramp-longer-than-term": (
+        lambda d: d["options"][0]["transition"].update(ramp_months=36),
+        "options.0.transition.ramp_months",
+    ),
+    "automation-after-term": (
+        lambda d: d["options"][0]["automation"].update(start_month=40),
+        "options.0.automation.start_month",
+    ),
+    "dead-band-one": (
+        lambda d: d["options"][2]["pricing"]["collar"].update(dead_band=1.0),
+        "options.2.pricing.collar.dead_band",
+    ),
+    "seasonality-not-12": (
+        lambda d: d["workload"].update(seasonality=[1.0] * 11),
+        "workload.seasonality",
+    ),
     "open-hours-above-a-month": (
         lambda d: d["workload"]["real_time"].update(open_hours_per_month=800),
-        "workload.real_time.open_hours_per_month"),
+        "workload.real_time.open_hours_per_month",
+    ),
     "duplicate-option-names": (lambda d: d["options"][1].update(name="Hourly"), "options"),
     "option-named-inhouse": (lambda d: d["options"][1].update(name="inhouse"), "options"),
     "term-too-short": (lambda d: d.update(term_months=6), "term_months"),
     "unknown-field": (lambda d: d["inhouse"].update(salary=5), "inhouse.salary"),
-    "wrong-enum": (lambda d: d["workload"].update(function="customer_svc"),
-                   "workload.function"),
-    "wrong-pricing-model": (lambda d: d["options"][0]["pricing"].update(model="hourli"),
-                            "options.0.pricing.model"),
-    "bad-country": (lambda d: d["options"][0]["location"].update(country="Philippines"),
-                    "options.0.location.country"),
+    "wrong-enum": (lambda d: d["workload"].update(function="customer_svc"), "workload.function"),
+    "wrong-pricing-model": (
+        lambda d: d["options"][0]["pricing"].update(model="hourli"),
+        "options.0.pricing.model",
+    ),
+    "bad-country": (
+        lambda d: d["options"][0]["location"].update(country="Philippines"),
+        "options.0.location.country",
+    ),
     "bad-start": (lambda d: d.update(start="2027-13"), "start"),
     "no-options": (lambda d: d.update(options=[]), "options"),
 }

@@ -48,8 +48,11 @@ def test_suspicious_value_warns_with_field(patch, field):
 
 
 def test_vendor_rate_below_card_low_warns():
-    option = {**bare_case()["options"][0], "location": {"tier": "offshore", "country": "PH"},
-              "pricing": {"model": "hourly", "rate": 0.5}}
+    option = {
+        **bare_case()["options"][0],
+        "location": {"tier": "offshore", "country": "PH"},
+        "pricing": {"model": "hourly", "rate": 0.5},
+    }
     with pytest.warns(BpoCostWarning, match=r"options\.0\.pricing\.rate"):
         evaluate(bare_case(**RESEARCH, options=[option]))
 

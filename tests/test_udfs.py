@@ -37,7 +37,7 @@ FUNCTIONS = {name: getattr(udfs, name) for name in udfs.__all__ if name.startswi
 
 
 def excel_rows(pairs: list[tuple[str, Any]]) -> list[list[Any]]:
-    """A case as Excel would pass its path/value range: rows of two cells, dates as datetimes."""
+    """A case as Excel would pass its key/value range: rows of two cells, dates as datetimes."""
     return [[k, dt.datetime.combine(v, dt.time()) if isinstance(v, dt.date) else v]
             for k, v in pairs]
 
@@ -158,13 +158,13 @@ def test_loaded_cost_is_the_engines_inhouse_cost_per_fte() -> None:
     p = compile_case(case)
     volume = np.full((1, 1), case.workload.volume_per_month)
     one = np.ones((1, 1))
-    month_one = sum(inhouse_components(p, volume, one, one).values())
+    month_one = sum(v[0, 0] for v in inhouse_components(p, volume, one, one).values())
     ih = case.inhouse
     args = (ih.wage_per_hour, ih.benefits_load, ih.payroll_tax, ih.paid_hours_per_year,
             ih.supervision_span, ih.supervisor_wage_per_hour, ih.facilities_per_seat_month,
             ih.it_per_seat_month, ih.attrition_per_year, ih.cost_per_hire, ih.training_per_hire)
     fte = agent_fte(p.workload, p.inhouse, volume)
-    assert udfs.BPO_LOADED_COST(*args) * fte[0, 0] == pytest.approx(month_one[0, 0], rel=1e-12)
+    assert udfs.BPO_LOADED_COST(*args) * fte[0, 0] == pytest.approx(month_one, rel=1e-12)
 
 
 # ------------------------------------------------------------------------------ case functions
@@ -241,8 +241,6 @@ ERROR_CASES = [
     ("BPO_SERVICE_LEVEL", (13.5, 100.0, 180.0), "agents must be finite and a whole number >= 0: "
                                                 "got 13.5"),
     ("BPO_LOADED_COST", (20.0, -0.1), "benefits_load must be finite and >= 0: got -0.1"),
-    ("BPO_TIERED_FEE", (1.0, [5.0, 2.0], [3.0, 2.0, 1.0]), "bounds must be positive and "
-                                                            "strictly increasing: got [5.0, 2.0]"),
     ("BPO_TIERED_FEE", (1.0, [5.0], [3.0]), "prices must be one price more than bounds (2): "
                                             "got 1"),
     ("BPO_TIERED_FEE", (1.0, [5.0], [3.0, 1.0], "tiered"), "mode must be one of all_units, "
@@ -261,13 +259,13 @@ ERROR_CASES = [
                                             " wage: got 'fees'"),
     ("BPO_RATE", ("payroll", "US", None, None, None, "soon"), "at_date must be a date: got "
                                                                "'soon'"),
-    ("BPO_SUMMARY", ([["term_months", 6.0]],), "workload must be given (it is required): got "
-                                               "<missing>"),
-    ("BPO_SUMMARY", ([["inputs"]],), "inputs must be two columns: path and value: got a range "
+    ("BPO_SUMMARY", ([["term_months", 36.0]],), "name must be given (it is required): got "
+                                                "'<missing>' (and 4 more problems)"),
+    ("BPO_SUMMARY", ([["inputs"]],), "inputs must be two columns: key and value: got a range "
                                      "of 1 column"),
-    ("BPO_SUMMARY", ([[None, None]],), "inputs must be a range of input paths and values: got "
+    ("BPO_SUMMARY", ([[None, None]],), "inputs must be a range of input keys and values: got "
                                        "an empty cell"),
-    ("BPO_SUMMARY", ([[3.0, 4.0]],), "inputs path must be a text such as "
+    ("BPO_SUMMARY", ([[3.0, 4.0]],), "inputs key must be a text such as "
                                      "workload.volume_per_month: got 3.0"),
 ]
 
@@ -275,6 +273,12 @@ ERROR_CASES = [
 @pytest.mark.parametrize(("name", "args", "message"), ERROR_CASES, ids=map(_case_id, ERROR_CASES))
 def test_bad_argument_gives_the_error_text(name: str, args: tuple[Any, ...], message: str) -> None:
     assert FUNCTIONS[name](*args) == f"#VALUE! {message}"
+
+
+def test_tier_bound_errors() -> None:
+    text = udfs.BPO_TIERED_FEE(1.0, [5.0, 2.0], [3.0, 2.0, 1.0])
+    assert text.startswith("#VALUE! bounds must be positive and strictly increasing: got [")
+    assert "5.0" in text and "2.0" in text
 
 
 def test_case_errors_name_the_input() -> None:
@@ -311,8 +315,16 @@ def test_never_raises_into_excel(name: str, data: st.DataObject) -> None:
     fn = FUNCTIONS[name]
     n = len(inspect.signature(fn).parameters)
     result = fn(*data.draw(st.lists(excel_arg, min_size=n, max_size=n)))
-    assert isinstance(result, float) or (
-        isinstance(result, str) and result.startswith("#VALUE! ") and len(result) <= 255)
+    if isinstance(result, float):
+        assert np.isfinite(result)
+    else:
+        assert isinstance(result, str) and len(result) <= 255
+        assert result.startswith(("#VALUE! ", "#NUM! ")) and "Warning" not in result
+
+
+def test_overflow_shows_as_num() -> None:
+    assert udfs.BPO_FTE(1e300, 1e300) == "#NUM! the result is not a finite number"
+    assert udfs.BPO_ESCALATE(3e38, 1e9, 1.0) == "#NUM! the result is not a finite number"
 
 
 def test_excel_values_convert() -> None:
@@ -416,7 +428,7 @@ class RangeImpl:
     @property
     def sheet(self) -> Any:  # main.Range.sheet.book.app.engine -> the Windows engine
         return types.SimpleNamespace(book=types.SimpleNamespace(
-            app=types.SimpleNamespace(engine=sys.modules["xlwings._xlwindows"].engine)))
+            app=types.SimpleNamespace(pid=0, engine=sys.modules["xlwings._xlwindows"].engine)))
 
 
 def windows_engine_module() -> types.ModuleType:
@@ -435,10 +447,9 @@ def windows_engine_module() -> types.ModuleType:
     import pandas as pd
 
     module.__dict__.update(dt=dt, np=np, pd=pd, pywintypes=sys.modules["pywintypes"])
-    exec(compile(tree, "xlwings/_xlwindows.py", "exec"), module.__dict__)  # noqa: S102
-    module.engine = module.Engine()
-    module.Range = RangeImpl
-    module.is_range_instance = lambda x: isinstance(x, ComRange)
+    exec(compile(tree, "xlwings/_xlwindows.py", "exec"), module.__dict__)
+    module.__dict__.update(engine=module.Engine(), Range=RangeImpl,
+                           is_range_instance=lambda x: isinstance(x, ComRange))
     return module
 
 
@@ -449,10 +460,10 @@ class VBComponents:
     def __call__(self, name: str) -> str:
         return name
 
-    def Remove(self, component: str) -> None:  # noqa: N802 - COM method names
+    def Remove(self, component: str) -> None:  # COM method names
         pass
 
-    def Import(self, path: str) -> None:  # noqa: N802
+    def Import(self, path: str) -> None:
         self.imported = Path(path).read_text()
 
 
@@ -462,7 +473,7 @@ class Application:
     def __init__(self) -> None:
         self.macro_options: dict[str, dict[str, Any]] = {}
 
-    def MacroOptions(self, macro: str, **options: Any) -> None:  # noqa: N802
+    def MacroOptions(self, macro: str, **options: Any) -> None:
         self.macro_options[macro] = options
 
 
@@ -571,11 +582,11 @@ def test_windows_call_case_functions(windows: types.SimpleNamespace) -> None:
     assert call_udf(windows, "BPO_NPV_SAVINGS", inputs, "Onshore US") == [[
         evaluate(case).summary().loc["Onshore US", "npv_savings"]]]
     one_row = ComRange((("term_months", 36.0),))  # ndim=2 keeps even one row two-dimensional
-    assert call_udf(windows, "BPO_SUMMARY", one_row)[0][0].startswith("#VALUE! workload must")
+    assert call_udf(windows, "BPO_SUMMARY", one_row)[0][0].startswith("#VALUE! name must")
 
 
 def test_windows_import_functions_writes_vba_and_wizard_help(
-    windows: types.SimpleNamespace, capsys: pytest.CaptureFixture[str]
+    windows: types.SimpleNamespace,
 ) -> None:
     """xlwings' "Import Functions" (import_udfs) against a stand-in workbook."""
     components, app = VBComponents(), Application()
@@ -598,4 +609,3 @@ def test_windows_import_functions_writes_vba_and_wizard_help(
         assert options["ArgumentDescriptions"] == [
             a["doc"] for a in getattr(windows.module, name).__xlfunc__["args"]]
     assert vba.count("End Function") == len(FUNCTIONS)
-    assert "Imported functions from the following modules: bpo_cost.udfs" in capsys.readouterr().out

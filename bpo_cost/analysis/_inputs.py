@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin
 
 import numpy as np
-from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from .._types import ArrayLike, FloatArray
@@ -137,8 +136,8 @@ def _field_range(case: Case, parts: list[str]) -> tuple[float, float, bool]:
         a = stack.pop()
         if get_origin(a) is Union or isinstance(a, types.UnionType):
             stack.extend(get_args(a))
-        elif hasattr(a, "__metadata__"):  # Annotated[float, Field(...)]
-            for m in a.__metadata__:
+        else:  # Annotated[float, Field(...)] carries its constraints in __metadata__
+            for m in getattr(a, "__metadata__", ()):
                 meta.extend(m.metadata if isinstance(m, FieldInfo) else [m])
     low, high = -math.inf, math.inf
     for m in meta:

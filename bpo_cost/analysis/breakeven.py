@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -62,7 +62,6 @@ class BreakEven:
     crossings: tuple[float, ...]
     low: float
     high: float
-    notes: list[str] = field(default_factory=list)
 
     @property
     def exact(self) -> bool:
@@ -193,7 +192,7 @@ def breakeven_price(
     """
     resolved = prepare(case, rate_cards)
     ins = Inputs(resolved)
-    owner_index([INHOUSE, *(o.name for o in resolved.options)], owner)
+    owner_index([INHOUSE, *(o.name for o in resolved.options)], owner, where="owner")
     if owner == INHOUSE:
         raise InputError("owner", owner, "an option (in-house has no vendor price)")
     specs = [ins.get(p) for p in price_paths(resolved, owner)]
@@ -310,5 +309,5 @@ def _roots(f: Callable[[FloatArray], FloatArray], lo: float, hi: float
         da, db = d_all[rows, first], d_all[rows, first + 1]
     with np.errstate(divide="ignore", invalid="ignore"):
         secant = np.where(da == 0, a, np.where(db == 0, b, a - da * (b - a) / (db - da)))
-    secant = np.clip(np.nan_to_num(secant, nan=0.5 * (a + b)), a, b)
+    secant = np.clip(np.where(np.isnan(secant), 0.5 * (a + b), secant), a, b)
     return sorted(set(exact) | {float(r) for r in secant}), d

@@ -35,8 +35,10 @@ MAX_DRAWS = 50_000_000
 class Simulation:
     """Monte Carlo results: TCO and NPV of cost for every draw (rows) and owner (columns).
 
-    ``owners`` is ``["inhouse", option names…]``; ``inputs`` the paths of the uncertain inputs
-    and ``draws`` their sampled values (one column each); ``base_*`` the deterministic figures.
+    ``owners`` is ``["inhouse", option names…]``; ``inputs`` the paths of the uncertain inputs,
+    ``labels`` the same written with names, ``distributions`` theirs, ``case_values`` their
+    values in the case and ``draws`` the sampled values (one column each); ``base_*`` the
+    deterministic figures.
     """
 
     case: Case
@@ -44,6 +46,8 @@ class Simulation:
     seed: int
     inputs: list[str]
     labels: list[str]
+    distributions: list[Distribution]
+    case_values: list[float]
     draws: FloatArray
     owners: list[str]
     tco: FloatArray
@@ -52,13 +56,13 @@ class Simulation:
     base_npv_cost: FloatArray
 
     def values(self, metric: Metric = "tco") -> FloatArray:
-        """``(n, owners)`` values of ``"tco"``, ``"npv_cost"``, ``"savings"`` or ``"npv_savings"``."""
+        """``(n, owners)`` values of a metric: tco, npv_cost, savings or npv_savings."""
         return Figures(self.owners, self.tco, self.npv_cost).get(metric)
 
     def base(self, metric: Metric = "tco") -> FloatArray:
         """The deterministic value of a metric per owner (the case as written)."""
-        return Figures(self.owners, self.base_tco[None, :], self.base_npv_cost[None, :]
-                       ).get(metric)[0]
+        one = Figures(self.owners, self.base_tco[None, :], self.base_npv_cost[None, :])
+        return np.asarray(one.get(metric)[0], dtype=float)
 
     def percentiles(self, metric: Metric = "tco", q: Sequence[float] = PERCENTILES
                     ) -> pd.DataFrame:
@@ -84,10 +88,10 @@ class Simulation:
         """Per owner: TCO and NPV of savings (deterministic, mean, percentiles) and the chances."""
         parts = []
         for metric in ("tco", "npv_savings"):
-            values = self.values(metric)  # type: ignore[arg-type]
-            frame = self.percentiles(metric, q)  # type: ignore[arg-type]
+            values = self.values(metric)
+            frame = self.percentiles(metric, q)
             frame.insert(0, "mean", values.mean(axis=0))
-            frame.insert(0, "base", self.base(metric))  # type: ignore[arg-type]
+            frame.insert(0, "base", self.base(metric))
             frame.columns = [f"{metric}_{c}" for c in frame.columns]
             parts.append(frame)
         out = pd.concat(parts, axis=1)
@@ -145,7 +149,7 @@ def _pearson(x: FloatArray, y: FloatArray) -> FloatArray:
     yc = y - y.mean()
     with np.errstate(divide="ignore", invalid="ignore"):
         r = (xc * yc[:, None]).sum(axis=0) / np.sqrt((xc**2).sum(axis=0) * (yc**2).sum())
-    return np.nan_to_num(r)  # a constant input or metric: no correlation
+    return np.asarray(np.nan_to_num(r), dtype=float)  # a constant input or metric: no correlation
 
 
 def _default_workers() -> int:
@@ -188,8 +192,8 @@ def simulate(
     Notes
     -----
     Inputs with a ``relative`` distribution take ``value × (1 + draw)``; month counts are
-    rounded to whole months. Draws outside what a field allows are refused up front: the
-    distribution's support must lie inside the field's range.
+    rounded to whole months. A distribution must stay inside the range its field allows (an
+    unbounded side counts to ``Z_MAX`` = 8.3 standard deviations, probability 1 − 1e-16).
 
     Examples
     --------
@@ -239,6 +243,8 @@ def simulate(
             draws[:, j] = spec.value * (1.0 + draws[:, j])
         if spec.integer:
             draws[:, j] = np.round(draws[:, j])
+        # beyond Z_MAX only (probability 1e-16 a draw): keep the engine inside the field's range
+        np.clip(draws[:, j], spec.low, spec.high, out=draws[:, j])
 
     base = figures(resolved)
     owners = base.owners
@@ -268,6 +274,7 @@ def simulate(
                     progress(done, n)
     return Simulation(
         case=resolved, n=int(n), seed=int(seed), inputs=paths, labels=[s.label for s in specs],
-        draws=draws, owners=owners, tco=tco, npv_cost=npv_cost,
+        distributions=list(dists.values()), case_values=[s.value for s in specs], draws=draws,
+        owners=owners, tco=tco, npv_cost=npv_cost,
         base_tco=base.tco[0], base_npv_cost=base.npv_cost[0],
     )

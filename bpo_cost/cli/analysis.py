@@ -1,1 +1,341 @@
-"""Decision-analysis commands (sensitivity, break-even, Monte Carlo)."""
+"""Decision-analysis commands: sensitivity (tornado), break-even, Monte Carlo."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from ..analysis import (
+    BreakEven,
+    breakeven,
+    breakeven_month,
+    breakeven_price,
+    breakeven_volume,
+)
+from ..analysis import sensitivity as run_sensitivity
+from ..analysis import simulate as run_simulate
+from ..analysis._inputs import prepare
+from ..analysis.breakeven import price_paths
+from ..api import evaluate
+from ..engine import INHOUSE
+from ..errors import InputError, NoSolutionError
+from ..models import Case
+from ._app import app, console
+
+CaseArg = Annotated[Path, typer.Argument(help="Case file: .yaml, .json, or a generated .xlsx.")]
+RatesOpt = Annotated[
+    Path | None, typer.Option("--rates", help="Your own rate card (CSV file or folder); wins.")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+PlotOpt = Annotated[
+    Path | None,
+    typer.Option("--plot", help="Write PNG charts to this folder (needs bpo-cost[plot])."),
+]
+PROGRESS_FROM = 20_000  # draws: below this a run takes a second or so, no bar needed
+
+
+def _dump(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
+
+
+def _money(x: float) -> str:
+    return f"{x:,.0f}"
+
+
+def _num(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
+
+
+def _who(owner: str) -> str:
+    return "In-house" if owner == INHOUSE else owner
+
+
+def _plot_dir(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_").lower() or "option"
+
+
+# ------------------------------------------------------------------------------ sensitivity
+
+
+def _parse_range(text: str) -> tuple[str, tuple[float, float]]:
+    path, _, span = text.rpartition("=")
+    low, _, high = span.partition(":")
+    try:
+        return path.strip(), (float(low), float(high))
+    except ValueError:
+        raise InputError("--range", text, "PATH=LOW:HIGH, e.g. inhouse.attrition_per_year="
+                         "0.2:0.45") from None
+
+
+@app.command("sensitivity")
+def sensitivity_cmd(
+    case: CaseArg,
+    metric: Annotated[str, typer.Option(
+        "--metric", help="npv_savings, savings, tco or npv_cost.")] = "npv_savings",
+    swing: Annotated[float, typer.Option(
+        "--swing", help="Default range: case value ∓ this share.")] = 0.2,
+    inputs: Annotated[list[str] | None, typer.Option(
+        "--input", help="Only this input (repeatable), e.g. workload.volume_per_month.")] = None,
+    ranges: Annotated[list[str] | None, typer.Option(
+        "--range", help="PATH=LOW:HIGH for one input (repeatable).")] = None,
+    option: Annotated[list[str] | None, typer.Option(
+        "--option", help="Only this option (repeatable).")] = None,
+    top: Annotated[int, typer.Option("--top", help="Rows shown per option.", min=1)] = 12,
+    as_json: JsonOpt = False,
+    plot: PlotOpt = None,
+    rates: RatesOpt = None,
+) -> None:
+    """Tornado: swing each input low and high on its own; see what moves each option most.
+
+    Ranges: ±swing of the case value, the P10-P90 of the input's distribution when the case
+    has an uncertainty block, or --range.
+    """
+    resolved = prepare(case, rates)
+    table = run_sensitivity(resolved, inputs=inputs, swing=swing,
+                            metric=metric,  # type: ignore[arg-type]  # checked inside
+                            ranges=dict(_parse_range(r) for r in ranges or []))
+    owners = list(dict.fromkeys(table["owner"]))
+    for name in option or []:
+        if name not in owners:
+            raise InputError("--option", name, f"one of {owners}")
+    shown = table[table["owner"].isin(option or owners)]
+    if plot is not None:
+        from ..analysis.plots import tornado_png
+
+        folder = _plot_dir(plot)
+        for owner in dict.fromkeys(shown["owner"]):
+            path = tornado_png(shown, folder / f"tornado_{_slug(owner)}.png", owner=owner,
+                               top=top, currency=resolved.currency)
+            if not as_json:
+                console().print(f"wrote {path}")
+    if as_json:
+        records = [{k: (v if not isinstance(v, float) or math.isfinite(v) else None)
+                    for k, v in r.items()} for r in shown.to_dict(orient="records")]
+        typer.echo(_dump({"case": resolved.name, "metric": metric, "rows": records}))
+        return
+    out = console()
+    cur = resolved.currency
+    for owner, rows in shown.groupby("owner", sort=False):
+        base = float(rows["base"].iloc[0])
+        t = Table(title=f"{_who(str(owner))}: {metric} {_money(base)} {cur} at the case values "
+                  f"(top {min(top, len(rows))} of {len(rows)} inputs)")
+        for col, justify in [("Input", "left"), ("Case", "right"), ("Low → high", "right"),
+                             ("At low", "right"), ("At high", "right"), ("Swing", "right")]:
+            t.add_column(col, justify=justify)  # type: ignore[arg-type]
+        for r in rows.head(top).to_dict(orient="records"):
+            t.add_row(str(r["input"]), _num(r["value"]),
+                      f"{_num(r['low_value'])} → {_num(r['high_value'])}",
+                      _money(r["low"]), _money(r["high"]), _money(r["swing"]))
+        out.print(t)
+
+
+# ------------------------------------------------------------------------------- break-even
+
+
+def _breakeven_record(b: BreakEven | NoSolutionError) -> dict[str, Any]:
+    if isinstance(b, NoSolutionError):
+        return {"found": False, "reason": str(b)}
+    return {"found": True, "value": b.value, "exact": b.exact, "gap": b.gap, "cost": b.cost,
+            "crossings": list(b.crossings), "inputs": b.inputs, "basis": b.basis}
+
+
+def _cell(b: BreakEven | NoSolutionError, case_value: float) -> str:
+    if isinstance(b, NoSolutionError):
+        return "none in range"
+    text = f"{b.value:,.6g} (case {case_value:,.6g})"
+    if not b.exact:
+        text += f" jump, gap {_money(b.gap)}"
+    if len(b.crossings) > 1:
+        text += f" +{len(b.crossings) - 1} more"
+    return text
+
+
+def _attempt(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return fn(*args, **kwargs)
+    except NoSolutionError as exc:
+        return exc
+
+
+@app.command("breakeven")
+def breakeven_cmd(
+    case: CaseArg,
+    option: Annotated[list[str] | None, typer.Option(
+        "--option", help="Option to analyse (repeatable; default: every option).")] = None,
+    against: Annotated[str, typer.Option(
+        "--against", help="Compare with this option instead of in-house.")] = INHOUSE,
+    input_path: Annotated[str | None, typer.Option(
+        "--input", help="Solve for this input instead of price and volume.")] = None,
+    volume: Annotated[bool, typer.Option("--volume", help="Only the break-even volume.")] = False,
+    price: Annotated[bool, typer.Option("--price", help="Only the break-even price.")] = False,
+    low: Annotated[float | None, typer.Option("--low", help="Search from this value.")] = None,
+    high: Annotated[float | None, typer.Option("--high", help="Search up to this value.")] = None,
+    basis: Annotated[str, typer.Option("--basis", help="tco (undiscounted) or npv_cost.")] = "tco",
+    as_json: JsonOpt = False,
+    plot: PlotOpt = None,
+    rates: RatesOpt = None,
+) -> None:
+    """Break-even: the price and the volume at which an option costs what in-house (or another
+    option) costs over the term, and the payback month."""
+    resolved = prepare(case, rates)
+    names = [o.name for o in resolved.options]
+    chosen = option or [n for n in names if n != against]
+    for name in [*chosen, against]:
+        if name not in [INHOUSE, *names]:
+            raise InputError("--option" if name != against else "--against", name,
+                             f"one of {[INHOUSE, *names]}")
+    what = [w for w, on in (("input", input_path is not None), ("volume", volume),
+                            ("price", price)) if on]
+    if len(what) > 1:
+        raise InputError("--input/--volume/--price", what, "one of them at a time")
+    if (low is not None or high is not None) and not what:
+        raise InputError("--low/--high", (low, high), "used with --volume, --price or --input")
+    kw: dict[str, Any] = {"against": against, "low": low, "high": high,
+                          "basis": basis}
+    rows: list[dict[str, Any]] = []
+    for name in chosen:
+        row: dict[str, Any] = {"option": name, "against": against}
+        if input_path is not None:
+            row["input"] = _attempt(breakeven, resolved, input_path, owner=name, **kw)
+        if not what or price:
+            row["price"] = _attempt(breakeven_price, resolved, name, **kw)
+        if not what or volume:
+            row["volume"] = _attempt(breakeven_volume, resolved, name, **kw)
+        if not what:
+            row["payback_month"] = _attempt(breakeven_month, resolved, name, against=against)
+        rows.append(row)
+    if plot is not None:
+        from ..analysis.plots import cumulative_cost_png
+
+        path = cumulative_cost_png(evaluate(resolved), _plot_dir(plot) / "cumulative_cost.png")
+        if not as_json:
+            console().print(f"wrote {path}")
+    if as_json:
+        data = [{k: (_breakeven_record(v) if isinstance(v, (BreakEven, NoSolutionError))
+                     else v) for k, v in r.items()} for r in rows]
+        for r in data:
+            if isinstance(r.get("payback_month"), dict):
+                r["payback_month"] = None
+        typer.echo(_dump({"case": resolved.name, "basis": basis, "results": data}))
+        return
+    _show_breakeven(resolved, rows, input_path)
+
+
+def _show_breakeven(case: Case, rows: list[dict[str, Any]], input_path: str | None) -> None:
+    out = console()
+    t = Table(title=f"{case.name}: break-even over the {case.term_months}-month term")
+    t.add_column("Option")
+    t.add_column("Against")
+    cols = [k for k in ("input", "price", "volume", "payback_month") if k in rows[0]]
+    heads = {"input": input_path or "", "price": "Break-even price",
+             "volume": f"Break-even {case.workload.unit}s / month", "payback_month": "Payback"}
+    for c in cols:
+        t.add_column(heads[c], justify="right")
+    notes = []
+    for r in rows:
+        cells = [r["option"], _who(r["against"])]
+        for c in cols:
+            v = r[c]
+            if c == "payback_month":
+                cells.append("never" if isinstance(v, NoSolutionError) else f"month {v}")
+                continue
+            if c == "input":
+                base = float(_case_value(case, next(iter(v.inputs)))) if isinstance(
+                    v, BreakEven) else math.nan
+            elif c == "price":
+                base = _case_value(case, price_paths(case, r["option"])[0])
+            else:
+                base = case.workload.volume_per_month
+            cells.append(_cell(v, base))
+            if isinstance(v, NoSolutionError):
+                notes.append(str(v))
+        t.add_row(*cells)
+    out.print(t)
+    for n in notes:
+        out.print(f"  {n}")
+
+
+def _case_value(case: Case, path: str) -> float:
+    from ..compile import numeric_inputs
+
+    return numeric_inputs(case).get(path, math.nan)
+
+
+# ------------------------------------------------------------------------------ Monte Carlo
+
+
+@app.command("simulate")
+def simulate_cmd(
+    case: CaseArg,
+    n: Annotated[int, typer.Option("-n", "--draws", help="Number of draws.", min=1)] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same result).",
+                                      min=0)] = 1,
+    chunk_size: Annotated[int, typer.Option("--chunk-size", help="Draws per engine batch.",
+                                            min=1)] = 1024,
+    workers: Annotated[int | None, typer.Option("--workers", help="Threads (default: CPUs).",
+                                                min=1)] = None,
+    as_json: JsonOpt = False,
+    plot: PlotOpt = None,
+    rates: RatesOpt = None,
+) -> None:
+    """Monte Carlo over the case's uncertainty block: percentiles of TCO and NPV of savings,
+    the chance each option beats in-house and the chance each is the cheapest."""
+    err = Console(stderr=True)
+    bar = Progress(TextColumn("simulating"), BarColumn(), MofNCompleteColumn(),
+                   TimeRemainingColumn(), console=err, transient=True,
+                   disable=n < PROGRESS_FROM or not err.is_terminal)
+    with bar:
+        task = bar.add_task("draws", total=n)
+        sim = run_simulate(case, n=n, seed=seed, rate_cards=rates, chunk_size=chunk_size,
+                           workers=workers, progress=lambda done, _: bar.update(task,
+                                                                                completed=done))
+    if plot is not None:
+        from ..analysis.plots import savings_distribution_png
+
+        path = savings_distribution_png(sim, _plot_dir(plot) / "savings_distribution.png")
+        if not as_json:
+            console().print(f"wrote {path}")
+    if as_json:
+        typer.echo(_dump(sim.to_dict()))
+        return
+    s = sim.summary()
+    cur = sim.case.currency
+    t = Table(title=f"{sim.case.name}: {sim.n:,} draws (seed {sim.seed}) of "
+              f"{len(sim.inputs)} uncertain inputs, {cur}")
+    for col in ["Option", "TCO P5", "TCO P50", "TCO P95", "NPV savings P5", "P50", "P95",
+                "P(beats in-house)", "P(cheapest)"]:
+        t.add_column(col, justify="left" if col == "Option" else "right")
+    for owner, r in s.iterrows():
+        ih = owner == INHOUSE
+        t.add_row(_who(str(owner)), _money(r["tco_P5"]), _money(r["tco_P50"]),
+                  _money(r["tco_P95"]),
+                  *(["", "", "", ""] if ih else [
+                      _money(r["npv_savings_P5"]), _money(r["npv_savings_P50"]),
+                      _money(r["npv_savings_P95"]), f"{r['p_cheaper_than_inhouse']:.1%}"]),
+                  f"{r['p_cheapest']:.1%}")
+    out = console()
+    out.print(t)
+    best = str(s["p_cheapest"].idxmax())
+    if best != INHOUSE:
+        corr = sim.drivers()[best]
+        top = corr.abs().sort_values(ascending=False).head(3).index
+        chance = float(s["p_cheapest"].to_numpy().max())
+        out.print(f"{best} is the cheapest in {chance:.1%} of draws; its savings move most with "
+                  + ", ".join(f"{k} (rank corr. {float(corr[k]):+.2f})" for k in top))
+    if sys.stdout.isatty() and n < 1000:
+        out.print("[dim]few draws: percentiles are rough; try -n 10000 or more[/]")
+

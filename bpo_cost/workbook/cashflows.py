@@ -5,6 +5,12 @@ Excel's NPV (first month discounted one period) at the monthly rate ``(1 + annua
 payback is the first month cumulative savings reach zero ("never" when they do not); IRR is
 ``IRR(monthly savings, 0.1)`` annualised as ``(1 + irr)^12 - 1`` ("n/a" when there is none); cost
 per unit is TCO over the term's total volume; rank 1 is the lowest NPV of cost (ties: first).
+
+IRR: Excel and LibreOffice run Newton's method from the guess for 20 steps and give #NUM! when
+it diverges; ``finance.irr`` runs it longer and then scans for the sign change nearest the
+guess. Where Newton from 0.1 fails, the workbook runs it again from the monthly rate the engine
+found when the workbook was written (a starting point, not a result: the formula still finds
+the root of the live savings stream), so both agree.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from openpyxl import Workbook
 from ..models import Case
 from . import styles as st
 from .grid import MONTH, Grid
-from .refs import check_functions, col
+from .refs import check_functions, col, quote
 from .refs import input_name as n
 
 __all__ = ["DECISION_COLUMNS", "CashFlows", "Owner", "cashflows_sheet"]
@@ -33,7 +39,7 @@ DECISION_COLUMNS = (
     ("payback_month", "Payback month", st.MONTHS),
     ("irr", "IRR (annual)", st.PERCENT),
     ("cost_per_unit", "Cost per unit", st.MONEY_CENTS),
-    ("rank", "Rank (NPV of cost)", st.MONTHS),
+    ("rank", "Rank", st.MONTHS),
 )
 
 
@@ -45,6 +51,7 @@ class Owner:
     name: str
     model: str
     grid: Grid
+    irr_hint: float | None = None  # the engine's monthly IRR, a second Newton start
 
 
 @dataclass(frozen=True)
@@ -56,7 +63,13 @@ class CashFlows:
     def figure(self, owner: int, key: str) -> str:
         """Absolute reference to a decision figure of owner ``owner`` (0 is in-house)."""
         c = col(1 + [k for k, _, _ in DECISION_COLUMNS].index(key))
-        return f"'Cash flows'!${c}${self.decision_header + 1 + owner}"
+        return f"{quote(self.grid.title)}!${c}${self.decision_header + 1 + owner}"
+
+    def options(self, key: str) -> str:
+        """Absolute reference to a decision figure of every option (in-house left out)."""
+        c = col(1 + [k for k, _, _ in DECISION_COLUMNS].index(key))
+        first = self.decision_header + 2
+        return f"{quote(self.grid.title)}!${c}${first}:${c}${first + len(self.owners) - 2}"
 
 
 def cashflows_sheet(wb: Workbook, case: Case, tl: Grid, owners: list[Owner]) -> CashFlows:
@@ -126,13 +139,16 @@ def _decision_table(g: Grid, tl: Grid, header: int, owners: list[Owner]) -> None
         }
         if j:
             payback = g.span_local(g.row("payback_test", o.key))
+            flows = g.span_local(g.row("savings", o.key))
+            irr = f"IRR({flows},0.1)"
+            if o.irr_hint is not None:
+                irr = f"IFERROR({irr},IRR({flows},{o.irr_hint!r}))"
             values |= {
                 "savings": f"={c['tco']}{ih}-{c['tco']}{r}",
                 "savings_pct": f'=IF({c["tco"]}{ih}<>0,{c["savings"]}{r}/{c["tco"]}{ih},"n/a")',
                 "npv_savings": f"={c['npv_cost']}{ih}-{c['npv_cost']}{r}",
                 "payback_month": f'=IF(COUNT({payback})=0,"never",MIN({payback}))',
-                "irr": f"=IFERROR((1+IRR({g.span_local(g.row('savings', o.key))},0.1))^12-1,"
-                       f'"n/a")',
+                "irr": f'=IFERROR((1+{irr})^12-1,"n/a")',
             }
         for i, (key, _, fmt) in enumerate(DECISION_COLUMNS):
             value = values.get(key)

@@ -17,7 +17,7 @@ _PALETTE = ("1F4E78", "C55A11", "548235", "7030A0", "BF9000", "2E75B6", "A5A5A5"
             "375623", "FF0000", "00B0F0", "92D050", "FFC000")
 
 
-def _size(chart: LineChart | BarChart, width: float = 18.0, height: float = 8.5) -> None:
+def _size(chart: LineChart | BarChart, width: float = 16.0, height: float = 8.5) -> None:
     chart.width, chart.height = width, height
     chart.legend.position = "b"
 

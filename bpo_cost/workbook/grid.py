@@ -7,8 +7,13 @@ check one cell and drag. Keys in column A are the engine's component names where
 
 from __future__ import annotations
 
+from copy import copy
+from typing import Any
+
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.dimensions import ColumnDimension
+from openpyxl.worksheet.worksheet import Worksheet
 
 from . import styles as st
 from .refs import check_functions, col, quote
@@ -40,14 +45,14 @@ class Grid:
         st.heading(ws, MONTH_ROW, ["Row", "Description", "Term total"])
         st.text(ws, DATE_ROW, 1, "date", font=st.BOLD)
         st.text(ws, DATE_ROW, 2, "Month starting", font=st.BOLD)
-        for i, c in enumerate(self.cols):
-            cell = ws.cell(row=MONTH_ROW, column=FIRST_COL + i, value=i + 1)
-            cell.font, cell.fill = st.HEADER_FONT, st.HEADER_FILL
-            st.put(ws, DATE_ROW, FIRST_COL + i, f"=EDATE(in_start,{c}{MONTH_ROW}-1)", st.DATE,
-                   font=st.BOLD)
-        st.page_setup(ws, widths={"A": 30, "B": 44, "C": 15, **{c: 12 for c in self.cols}},
-                      freeze=f"D{FIRST_ROW}", title_rows=f"{MONTH_ROW}:{DATE_ROW}",
-                      title_cols="A:C")
+        _row(ws, MONTH_ROW, list(range(1, months + 1)), st.GENERAL, st.HEADER_FONT,
+             st.HEADER_FILL)
+        _row(ws, DATE_ROW, [f"=EDATE(in_start,{c}{MONTH_ROW}-1)" for c in self.cols], st.DATE,
+             st.BOLD)
+        st.page_setup(ws, widths={"A": 30, "B": 44, "C": 15}, freeze=f"D{FIRST_ROW}",
+                      title_rows=f"{MONTH_ROW}:{DATE_ROW}", title_cols="A:C", fit="none")
+        ws.column_dimensions["D"] = ColumnDimension(ws, min=FIRST_COL,  # one entry: all months
+                                                    max=FIRST_COL + months - 1, width=12)
 
     # ------------------------------------------------------------------------------ writing
 
@@ -82,13 +87,10 @@ class Grid:
         st.text(ws, r, 2, label, font=font)
         for t in {template or "", first or ""}:
             check_functions(t)
-        for i, c in enumerate(self.cols if template is not None else ()):
-            t = first if (i == 0 and first is not None) else str(template)
-            cell = ws.cell(row=r, column=FIRST_COL + i,
-                           value=t.replace("{c}", c).replace("{p}", self.cols[i - 1] if i else ""))
-            cell.number_format = fmt
-            if font is not None:
-                cell.font = font
+        if template is not None:
+            _row(ws, r, [(first if i == 0 and first is not None else template)
+                         .replace("{c}", c).replace("{p}", self.cols[i - 1] if i else "")
+                         for i, c in enumerate(self.cols)], fmt, font)
         if total is not False:
             formula = f"=SUM({self.span_local(r)})" if total is True else total
             st.put(ws, r, 3, check_functions(formula), fmt, font=font or st.BOLD)
@@ -121,3 +123,18 @@ class Grid:
     def total(self, key: str, owner: str | None = None) -> str:
         """The term-total cell of a row (column C), absolute, with the sheet title."""
         return f"{quote(self.title)}!$C${self.row(key, owner)}"
+
+
+def _row(ws: Worksheet, row: int, values: list[Any], fmt: str, font: Font | None = None,
+         fill: PatternFill | None = None) -> None:
+    """Write values from column D on, all in one style (styled once, then shared: openpyxl
+    looks a style up in its tables on every assignment, the costliest part of writing)."""
+    first = ws.cell(row=row, column=FIRST_COL, value=values[0])
+    first.number_format = fmt
+    if font is not None:
+        first.font = font
+    if fill is not None:
+        first.fill = fill
+    style = first._style
+    for i, value in enumerate(values[1:], start=FIRST_COL + 1):
+        ws.cell(row=row, column=i, value=value)._style = copy(style)

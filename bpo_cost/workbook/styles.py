@@ -80,6 +80,10 @@ def put(ws: Worksheet, row: int, column: int, value: Any, fmt: str | None = None
         text(ws, row, column, value, font=font)
         return
     cell = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, float) and float("%.16g" % value) != value:
+        # openpyxl writes numbers with 16 significant digits, which can be one unit in the
+        # last place off; the 17 digits of repr read back as the same double (Excel reads them).
+        cell._value = repr(value)
     if fmt is not None:
         cell.number_format = fmt
     elif isinstance(value, dt.date):
@@ -97,17 +101,24 @@ def heading(ws: Worksheet, row: int, labels: list[str], *, start: int = 1) -> No
 
 def page_setup(ws: Worksheet, *, widths: Mapping[str, float], freeze: str | None = None,
                title_rows: str | None = None, title_cols: str | None = None,
-               landscape: bool = True) -> None:
-    """Column widths, frozen panes and print setup: fit to one page wide, repeat titles."""
+               landscape: bool = True, fit: str = "width") -> None:
+    """Column widths, frozen panes and print setup with repeated titles.
+
+    ``fit``: "width" (one page wide), "page" (one page), or "none" (70 % scale, months run
+    over several pages with the title rows and columns repeated).
+    """
     for letter, width in widths.items():
         ws.column_dimensions[letter].width = width
     if freeze:
         ws.freeze_panes = freeze
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if fit == "none":
+        ws.page_setup.scale = 70
+    else:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 1 if fit == "page" else 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.gridLines = False
     if title_rows:
         ws.print_title_rows = title_rows

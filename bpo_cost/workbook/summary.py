@@ -18,7 +18,7 @@ __all__ = ["BRIDGE_GROUPS", "summary_sheet"]
 # Bridge from in-house TCO to an option's TCO: each step is a group of option components; the
 # first also takes off the in-house cost the vendor's charges replace.
 BRIDGE_GROUPS = (
-    ("Vendor charges less in-house cost",
+    ("Vendor vs in-house",
      ("vendor.fees", "vendor.gainshare", "vendor.kpi_adjustment", "vendor.service_credits")),
     ("Automation", ("automation",)),
     ("Transition", ("transition.vendor_selection", "transition.knowledge_transfer",
@@ -31,14 +31,14 @@ BRIDGE_GROUPS = (
 if sorted(c for _, group in BRIDGE_GROUPS for c in group) != sorted(OPTION_COMPONENTS):
     raise RuntimeError("BRIDGE_GROUPS must cover every option component once")
 
-_CHART_COL = "M"
+_CHART_COLS = ("M", "U")  # charts are 16 cm wide: eight 10-character columns
+_CHART_ROWS = 18
 
 
 def summary_sheet(ws: Worksheet, case: Case, cf: CashFlows, tl: Grid) -> None:
     """Fill the (first, already created) Summary sheet."""
-    st.text(ws, 1, 1, "=in_name", font=st.TITLE_FONT)
-    ws.cell(row=1, column=1).value = "=in_name"  # a formula: the title follows the input
-    ws["A2"] = "=in_description"
+    st.put(ws, 1, 1, f"={n('name')}", font=st.TITLE_FONT)  # the title follows the input
+    st.put(ws, 2, 1, f"={n('description')}")
     ws["A2"].alignment = st.WRAP
     ws.merge_cells("A2:K2")
     ws.row_dimensions[2].height = 45
@@ -55,7 +55,7 @@ def summary_sheet(ws: Worksheet, case: Case, cf: CashFlows, tl: Grid) -> None:
         st.text(ws, 4 + i, 1, label, font=st.BOLD)
         st.put(ws, 4 + i, 2, formula, fmt)
     header = 4 + len(facts) + 1
-    rows = _decision(ws, header, cf)
+    _decision(ws, header, cf)
     r = header + len(cf.owners) + 2
     st.text(ws, r, 1, "Recommendation", font=st.BOLD)
     st.put(ws, r, 2, _recommendation(cf), font=st.BOLD)
@@ -66,52 +66,41 @@ def summary_sheet(ws: Worksheet, case: Case, cf: CashFlows, tl: Grid) -> None:
     bridges = _bridges(ws, annual_header + len(cf.owners) + 3, cf)
 
     g = cf.grid
-    ws.add_chart(cumulative_chart(g.ws, [(g.row("cumulative_cost", o.key), o.name)
-                                         for o in cf.owners],
-                                  FIRST_COL, FIRST_COL + case.term_months - 1, MONTH_ROW),
-                 f"{_CHART_COL}1")
-    ws.add_chart(annual_chart(ws, annual_header, annual_rows, 2, years), f"{_CHART_COL}19")
-    for i, (first, last, name) in enumerate(bridges):
-        ws.add_chart(bridge_chart(ws, first, last, 1, 4, f"From in-house to {name} (term)"),
-                     f"{_CHART_COL}{37 + 18 * i}")
-    st.page_setup(ws, widths={"A": 34, **{col(c): 15 for c in range(2, 12)}},
-                  title_rows=None, landscape=True)
+    charts = [
+        cumulative_chart(g.ws, [(g.row("cumulative_cost", o.key), o.name) for o in cf.owners],
+                         FIRST_COL, FIRST_COL + case.term_months - 1, MONTH_ROW),
+        annual_chart(ws, annual_header, annual_rows, 2, years),
+        *(bridge_chart(ws, first, last, 1, 4, f"Term cost: in-house to {name}")
+          for first, last, name in bridges),
+    ]
+    for i, chart in enumerate(charts):  # two charts a row, right of the tables
+        ws.add_chart(chart, f"{_CHART_COLS[i % 2]}{1 + _CHART_ROWS * (i // 2)}")
+    st.page_setup(ws, widths={"A": 34, **{col(c): 15 for c in range(2, 12)},
+                              "L": 3, **{col(c): 10 for c in range(13, 33)}}, fit="page")
     ws.sheet_view.showGridLines = False
-    del rows
 
 
-def _decision(ws: Worksheet, header: int, cf: CashFlows) -> list[int]:
+def _decision(ws: Worksheet, header: int, cf: CashFlows) -> None:
     st.heading(ws, header, [h for _, h, _ in DECISION_COLUMNS])
-    rows = []
-    for j, _owner in enumerate(cf.owners):
-        r = header + 1 + j
-        rows.append(r)
+    for j in range(len(cf.owners)):
         for i, (key, _, fmt) in enumerate(DECISION_COLUMNS):
             if j == 0 and key in ("savings", "savings_pct", "npv_savings", "payback_month",
                                   "irr"):
-                continue
-            # IF(ISBLANK) is not needed: text figures ("never", "n/a") pass through
-            st.put(ws, r, 1 + i, f"={cf.figure(j, key)}", fmt)
-    return rows
+                continue  # savings of in-house against itself: left blank, as in the CLI
+            st.put(ws, header + 1 + j, 1 + i, f"={cf.figure(j, key)}", fmt)
 
 
 def _recommendation(cf: CashFlows) -> str:
     """The CLI's verdict as a formula: the lowest NPV of cost wins if it saves in NPV."""
-    k = len(cf.owners) - 1
-
-    def column(key: str) -> str:
-        first = cf.figure(1, key)
-        return f"{first}:{first.rsplit('$', 1)[0]}${int(first.rsplit('$', 1)[1]) + k - 1}"
-
-    npv_cost, best = column("npv_cost"), None
+    npv_cost = cf.options("npv_cost")
     best = f"MATCH(MIN({npv_cost}),{npv_cost},0)"
 
     def pick(key: str) -> str:
-        return f"INDEX({column(key)},{best})"
+        return f"INDEX({cf.options(key)},{best})"
 
     return check_functions(
         f'=IF({pick("npv_savings")}>0,{pick("owner")}&" saves "&FIXED({pick("npv_savings")},0)'
-        f'&" "&in_currency&" in NPV ("&IFERROR(FIXED(100*{pick("savings_pct")},1)&"%","n/a")'
+        f'&" "&{n("currency")}&" in NPV ("&IFERROR(FIXED(100*{pick("savings_pct")},1)&"%","n/a")'
         f'&" of in-house TCO), payback in month "&{pick("payback_month")},'
         f'"Keep in-house: no option costs less in NPV")')
 

@@ -1,0 +1,115 @@
+"""Decision-analysis benchmarks: Monte Carlo, memory, tornado; ratios against baselines of this run.
+
+Run: ``python benchmarks/bench_analysis.py [--draws 100000] [--big 1000000]``. Prints wall times,
+per-draw speed-ups against calling ``evaluate`` once per draw (and against a one-scenario engine
+batch per draw, the stricter baseline), the peak memory of a large run (measured in a child
+process), and the time of a 40-input tornado. Targets (issue): Monte Carlo of 100,000 draws over
+the largest example (84 months, every option) under 1 s and >= 100x faster per draw than
+``evaluate``; 1,000,000 draws under 1 GB peak; a 40-input tornado under 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from bpo_cost.analysis import sensitivity, simulate
+from bpo_cost.analysis._inputs import Inputs, figures, prepare
+from bpo_cost.analysis.breakeven import with_values
+from bpo_cost.api import evaluate
+from bpo_cost.examples import example_path
+
+
+def best_of(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def per_draw_baselines(case_name: str, draws: int) -> tuple[float, float]:
+    """Seconds per draw: ``evaluate`` of a case with the draw written in; a batch of one."""
+    case = prepare(example_path(case_name))
+    sim = simulate(case, n=draws, seed=1, workers=1)
+    t = time.perf_counter()
+    for row in sim.draws:
+        evaluate(with_values(case, dict(zip(sim.inputs, map(float, row), strict=True))))
+    per_evaluate = (time.perf_counter() - t) / draws
+    t = time.perf_counter()
+    for row in sim.draws:
+        figures(case, {p: row[j:j + 1] for j, p in enumerate(sim.inputs)}, n=1)
+    per_batch_of_one = (time.perf_counter() - t) / draws
+    return per_evaluate, per_batch_of_one
+
+
+def monte_carlo(case_name: str, n: int, baseline_draws: int) -> None:
+    case = prepare(example_path(case_name))
+    simulate(case, n=2000, seed=1)  # warm up (imports, caches)
+    for workers in (1, None):
+        wall = best_of(lambda w=workers: simulate(case, n=n, seed=1, workers=w), 2)
+        label = "1 thread" if workers == 1 else f"{os.cpu_count()} CPUs"
+        print(f"  {n:,} draws, {label}: {wall:.2f} s ({wall / n * 1e6:.1f} µs/draw)")
+    per_eval, per_one = per_draw_baselines(case_name, baseline_draws)
+    per_mc = wall / n
+    print(f"  evaluate() once per draw: {per_eval * 1e3:.2f} ms/draw -> Monte Carlo is "
+          f"{per_eval / per_mc:,.0f}x faster per draw")
+    print(f"  engine batch of one per draw: {per_one * 1e3:.2f} ms/draw -> "
+          f"{per_one / per_mc:,.0f}x")
+
+
+def peak_memory(n: int) -> None:
+    code = ("import resource, time; from bpo_cost.analysis import simulate; "
+            "from bpo_cost.examples import example_path; t = time.perf_counter(); "
+            f"s = simulate(example_path('claims_back_office'), n={n}, seed=1); "
+            "print(time.perf_counter() - t, "
+            "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
+    base = ("import resource; import bpo_cost.analysis; "
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
+    idle = float(subprocess.run([sys.executable, "-c", base], capture_output=True, text=True,
+                                check=True).stdout)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    print(f"  {n:,} draws: {float(out[0]):.1f} s, peak RSS {float(out[1]):,.0f} MB "
+          f"(interpreter and imports alone: {idle:,.0f} MB)")
+
+
+def tornado(k: int) -> None:
+    case = prepare(example_path("claims_back_office"))
+    paths = [p for p in Inputs(case).variable() if Inputs(case).values[p] != 0][:k]
+    wall = best_of(lambda: sensitivity(case, inputs=paths), 7)
+    one = best_of(lambda: evaluate(case), 7)
+    print(f"  {len(paths)} inputs ({2 * len(paths) + 1} scenarios): {wall * 1e3:.1f} ms "
+          f"(one evaluate(): {one * 1e3:.1f} ms; {2 * len(paths) + 1} of them would take "
+          f"{(2 * len(paths) + 1) * one * 1e3:.0f} ms)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--draws", type=int, default=100_000)
+    parser.add_argument("--big", type=int, default=1_000_000)
+    parser.add_argument("--baseline-draws", type=int, default=200)
+    args = parser.parse_args()
+    print(f"numpy {np.__version__}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}")
+    print("Monte Carlo, claims_back_office (84 months, 4 options + in-house):")
+    monte_carlo("claims_back_office", args.draws, args.baseline_draws)
+    print("Monte Carlo, voice_customer_service (60 months, Erlang C staffing):")
+    monte_carlo("voice_customer_service", args.draws // 10, args.baseline_draws // 2)
+    print("Peak memory:")
+    peak_memory(args.big)
+    print("Tornado, claims_back_office:")
+    tornado(40)
+    print(f"(this process peaked at "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB)")
+
+
+if __name__ == "__main__":
+    main()

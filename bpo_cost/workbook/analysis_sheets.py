@@ -1,0 +1,250 @@
+"""Sensitivity and Monte Carlo sheets for the business-case workbook (values, native charts).
+
+These sheets hold numbers computed by bpo-cost when the workbook was written, not live formulas
+(a Monte Carlo of thousands of draws does not belong in a spreadsheet's recalculation): each
+sheet says so at the top. Pass the factories' results to ``write_workbook(extra_sheets=…)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference, ScatterChart, Series
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .. import __version__
+from ..analysis import sensitivity as run_sensitivity
+from ..analysis import simulate
+from ..analysis._inputs import Metric
+from ..engine import INHOUSE
+from ..errors import InputError
+from ..result import Result
+from ..uncertainty import Distribution
+from .styles import MONEY, NOTE_FONT, NUMBER, PERCENT, TITLE_FONT, heading, page_setup, put, text
+from .writer import ExtraSheet
+
+__all__ = ["analysis_sheets", "monte_carlo_sheet", "sensitivity_sheet"]
+
+_COLOURS = ("1F4E78", "C55A11", "548235", "7030A0", "BF9000", "2E75B6", "A5A5A5", "843C0C")
+_METRIC_LABEL = {"npv_savings": "NPV of savings", "savings": "Savings", "tco": "TCO",
+                 "npv_cost": "NPV of cost"}
+_CHART_ROWS = 20  # rows a chart of the default size covers
+
+
+def _who(owner: str) -> str:
+    return "In-house" if owner == INHOUSE else owner
+
+
+def _banner(ws: Worksheet, title: str, note: str) -> None:
+    text(ws, 1, 1, title, font=TITLE_FONT)
+    text(ws, 2, 1, f"Computed by bpo-cost {__version__} when this workbook was written: values, "
+         "not live formulas. " + note, font=NOTE_FONT)
+
+
+def sensitivity_sheet(
+    *,
+    inputs: Sequence[str] | None = None,
+    ranges: Mapping[str, tuple[float, float]] | None = None,
+    swing: float = 0.2,
+    metric: Metric = "npv_savings",
+    top: int = 15,
+) -> ExtraSheet:
+    """A "Sensitivity" sheet: the tornado table of each option and a tornado chart.
+
+    Arguments are those of ``bpo_cost.analysis.sensitivity``; ``top`` inputs per option.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from bpo_cost.examples import example_path
+    >>> from bpo_cost.workbook import write_workbook
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "payroll.xlsx"
+    >>> _ = write_workbook(example_path("payroll"), out, extra_sheets=[sensitivity_sheet()])
+    >>> import openpyxl
+    >>> "Sensitivity" in openpyxl.load_workbook(out).sheetnames
+    True
+    """
+    if not isinstance(top, int) or top < 1:
+        raise InputError("top", top, "a whole number >= 1")
+
+    def add(wb: Workbook, result: Result) -> None:
+        case = result.case
+        table = run_sensitivity(case, inputs=inputs, ranges=ranges, swing=swing, metric=metric)
+        label = _METRIC_LABEL[metric]
+        ws = wb.create_sheet("Sensitivity")
+        _banner(ws, f"Sensitivity: what moves the {label.lower()} most",
+                "Each input is moved on its own to a low and a high value, every other input "
+                f"at its case value. Ranges: ±{swing:.0%} of the case value, the P10-P90 of the "
+                f"input's distribution (uncertainty block), or as given. {case.currency}.")
+        row = 4
+        heads = ["Input", "Case value", "Low value", "High value", f"{label} at low",
+                 f"{label} at high", "Change at low", "Change at high", "Swing"]
+        for owner, rows in table.groupby("owner", sort=False):
+            rows = rows.head(top)
+            base = float(rows["base"].iloc[0])
+            text(ws, row, 1, f"{_who(str(owner))}: {label.lower()} {base:,.0f} at the case "
+                 "values", font=TITLE_FONT)
+            heading(ws, row + 1, heads)
+            first = row + 2
+            for i, r in enumerate(rows.to_dict(orient="records")):
+                at = first + i
+                text(ws, at, 1, str(r["input"]))
+                for c, v in enumerate([r["value"], r["low_value"], r["high_value"]], start=2):
+                    put(ws, at, c, float(v), NUMBER)
+                for c, v in enumerate([r["low"], r["high"], r["low"] - base, r["high"] - base,
+                                       r["swing"]], start=5):
+                    put(ws, at, c, float(v), MONEY)
+            last = first + len(rows) - 1
+            ws.add_chart(_tornado_chart(ws, first, last, f"{_who(str(owner))}: {label}"),
+                         f"K{row}")
+            row = max(last + 3, row + _CHART_ROWS + 1)
+        page_setup(ws, widths={"A": 58, **{c: 15 for c in "BCDEFGHI"}}, freeze="A4")
+
+    return add
+
+
+def _tornado_chart(ws: Worksheet, first: int, last: int, title: str) -> BarChart:
+    chart = BarChart()
+    chart.type = "bar"  # horizontal bars
+    chart.grouping = "clustered"
+    chart.overlap = 100  # low and high bars on one line: a tornado
+    chart.gapWidth = 40
+    chart.title = title
+    for col, name, colour in ((7, "Input low", "C00000"), (8, "Input high", "1F4E78")):
+        s = Series(Reference(ws, min_col=col, min_row=first, max_row=last), title=name)
+        s.graphicalProperties.solidFill = colour
+        chart.series.append(s)
+    chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
+    chart.y_axis.numFmt = "#,##0"
+    chart.x_axis.scaling.orientation = "maxMin"  # largest swing on top
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.width, chart.height = 18.0, 9.5
+    chart.legend.position = "b"
+    return chart
+
+
+def monte_carlo_sheet(
+    *, n: int = 10_000, seed: int = 1, uncertainty: Mapping[str, Distribution] | None = None
+) -> ExtraSheet:
+    """A "Monte Carlo" sheet: percentiles, chances and an S-curve of the NPV of savings.
+
+    Draws the case's ``uncertainty`` block (plus ``uncertainty``) ``n`` times with ``seed``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from bpo_cost.examples import example_path
+    >>> from bpo_cost.workbook import write_workbook
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "claims.xlsx"
+    >>> _ = write_workbook(example_path("claims_back_office"), out,
+    ...                    extra_sheets=[monte_carlo_sheet(n=500, seed=3)])
+    >>> import openpyxl
+    >>> openpyxl.load_workbook(out)["Monte Carlo"]["A1"].value
+    'Monte Carlo: how sure are the savings?'
+    """
+
+    def add(wb: Workbook, result: Result) -> None:
+        case = result.case
+        sim = simulate(case, n=n, seed=seed, uncertainty=uncertainty)
+        ws = wb.create_sheet("Monte Carlo")
+        _banner(ws, "Monte Carlo: how sure are the savings?",
+                f"{sim.n:,} draws of {len(sim.inputs)} uncertain inputs, seed {sim.seed}; the "
+                f"same seed gives the same numbers. {case.currency}.")
+        s = sim.summary()
+        q = [c.removeprefix("tco_") for c in s.columns if c.startswith("tco_P")]
+        heads = (["Owner", "TCO (case)", "TCO mean", *(f"TCO {p}" for p in q),
+                  "NPV of savings (case)", "NPV of savings mean",
+                  *(f"NPV of savings {p}" for p in q), "P(cheaper than in-house)",
+                  "P(cheapest)"])
+        heading(ws, 4, heads)
+        for i, (owner, r) in enumerate(s.iterrows()):
+            at = 5 + i
+            text(ws, at, 1, _who(str(owner)))
+            values = [r["tco_base"], r["tco_mean"], *(r[f"tco_{p}"] for p in q)]
+            if owner != INHOUSE:
+                values += [r["npv_savings_base"], r["npv_savings_mean"],
+                           *(r[f"npv_savings_{p}"] for p in q)]
+            for c, v in enumerate(values, start=2):
+                put(ws, at, c, float(v), MONEY)
+            c = len(heads) - 1
+            if owner != INHOUSE:
+                put(ws, at, c, float(r["p_cheaper_than_inhouse"]), PERCENT)
+            put(ws, at, c + 1, float(r["p_cheapest"]), PERCENT)
+        owners_last = 4 + len(s)
+        chance = BarChart()
+        chance.type = "col"
+        chance.title = "Chance of being the cheapest (NPV of cost)"
+        chance.add_data(Reference(ws, min_col=len(heads), min_row=4, max_row=owners_last),
+                        titles_from_data=True)
+        chance.set_categories(Reference(ws, min_col=1, min_row=5, max_row=owners_last))
+        chance.y_axis.numFmt = "0%"
+        chance.y_axis.scaling.min, chance.y_axis.scaling.max = 0.0, 1.0
+        chance.legend = None
+        chance.x_axis.delete = chance.y_axis.delete = False
+        chance.width, chance.height = 14.0, 8.0
+
+        row = owners_last + 3
+        text(ws, row, 1, "Uncertain inputs", font=TITLE_FONT)
+        heading(ws, row + 1, ["Input", "Distribution", "Parameters", "Case value",
+                              "Rank correlation with"])
+        for i, (label, value, d) in enumerate(zip(sim.labels, sim.case_values,
+                                                  sim.distributions, strict=True)):
+            at = row + 2 + i
+            text(ws, at, 1, label)
+            text(ws, at, 2, d.kind + (" (relative to the case value)" if d.relative else ""))
+            params = d.model_dump(exclude={"kind", "relative", "rank_correlation"},
+                                  exclude_none=True)
+            text(ws, at, 3, ", ".join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}"
+                                      for k, v in params.items()))
+            put(ws, at, 4, value, NUMBER)
+            text(ws, at, 5, ", ".join(f"{k} {v:+.2f}" for k, v in d.rank_correlation.items()))
+
+        row = row + 3 + len(sim.inputs)
+        text(ws, row, 1, "S-curve: chance that the NPV of savings is at most the value shown",
+             font=TITLE_FONT)
+        options = [o for o in sim.owners if o != INHOUSE]
+        heading(ws, row + 1, ["Probability", *options])
+        probs = np.arange(1, 100) / 100.0
+        curve = np.percentile(sim.values("npv_savings")[:, 1:], probs * 100.0, axis=0)
+        first = row + 2
+        for i, p in enumerate(probs):
+            put(ws, first + i, 1, float(p), PERCENT)
+            for j in range(len(options)):
+                put(ws, first + i, 2 + j, float(curve[i, j]), MONEY)
+        last = first + len(probs) - 1
+        scurve = ScatterChart()
+        scurve.title = "NPV of savings: cumulative probability"
+        scurve.style = 13
+        scurve.x_axis.title = f"NPV of savings ({case.currency})"
+        scurve.y_axis.title = "Probability"
+        scurve.x_axis.numFmt = "#,##0"
+        scurve.y_axis.numFmt = "0%"
+        y = Reference(ws, min_col=1, min_row=first, max_row=last)
+        for j, name in enumerate(options):
+            x = Reference(ws, min_col=2 + j, min_row=first, max_row=last)
+            series = Series(y, x, title=name)
+            series.marker.symbol = "none"
+            series.smooth = False
+            series.graphicalProperties.line.solidFill = _COLOURS[j % len(_COLOURS)]
+            scurve.series.append(series)
+        scurve.x_axis.delete = scurve.y_axis.delete = False
+        scurve.width, scurve.height = 18.0, 9.5
+        scurve.legend.position = "b"
+        ws.add_chart(scurve, f"H{row}")
+        ws.add_chart(chance, f"H{owners_last + 3}")
+        page_setup(ws, widths={"A": 52, "B": 22, "C": 34, **{c: 15 for c in "DEFGHIJKLMNOPQR"}},
+                   freeze="B5")
+
+    return add
+
+
+def analysis_sheets(*, sensitivity: bool = True, simulate_draws: int | None = None,
+                    seed: int = 1) -> list[ExtraSheet]:
+    """The extra sheets for ``write_workbook``: Sensitivity, and Monte Carlo when asked."""
+    sheets = [sensitivity_sheet()] if sensitivity else []
+    if simulate_draws:
+        sheets.append(monte_carlo_sheet(n=simulate_draws, seed=seed))
+    return sheets

@@ -1,0 +1,132 @@
+"""Read the Inputs sheet of a business-case workbook back into ``(key, value)`` pairs.
+
+A workbook comes from outside (e-mail, a shared drive), so it is read defensively: the archive's
+declared sizes and part count are capped before anything is parsed, XML parts declaring a DTD
+(the door to entity-expansion "billion laughs" bombs and external entities) are refused, and
+openpyxl itself parses through defusedxml, a dependency. Only the Inputs sheet is read, in
+read-only mode, and at most ``MAX_INPUT_ROWS`` rows of it.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from ..errors import InvalidCaseError
+from .inputs import HEADER, INPUTS
+
+__all__ = ["MAX_INPUT_ROWS", "MAX_PARTS", "MAX_UNCOMPRESSED_BYTES", "read_inputs"]
+
+MAX_PARTS = 2_000  # a generated workbook has a few dozen
+MAX_UNCOMPRESSED_BYTES = 200_000_000  # declared size of all parts; zipfile never reads past it
+MAX_INPUT_ROWS = 10_000
+_HEADER_SEARCH_ROWS = 20
+_PROLOG_BYTES = 4096
+_ERRORS = (zipfile.BadZipFile, KeyError, ValueError, SyntaxError, TypeError, OSError,
+           InvalidFileException, EOFError)
+
+
+def read_inputs(path: str | Path) -> list[tuple[str, Any]]:
+    """The ``(key, value)`` pairs of a workbook's Inputs sheet, edits included.
+
+    Parameters
+    ----------
+    path : a workbook written by ``write_workbook`` (or any .xlsx with an Inputs sheet whose
+        columns A:B under a "Key" / "Value" header hold dotted keys and values).
+
+    Returns
+    -------
+    list of (str, value)
+        In sheet order; ``case_io.case_from_pairs`` turns them into a case. Empty keys are
+        skipped; an empty value means "use the default".
+
+    Raises
+    ------
+    InvalidCaseError
+        The file is not a readable workbook, exceeds the size limits, contains an XML DTD, has
+        no Inputs sheet, or an input cell holds a formula without a saved result.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from bpo_cost.examples import example_path
+    >>> from bpo_cost.workbook import write_workbook
+    >>> out = write_workbook(example_path("payroll"), pathlib.Path(tempfile.mkdtemp()) / "p.xlsx")
+    >>> dict(read_inputs(out))["workload.volume_per_month"]
+    10000
+    """
+    path = Path(path)
+    _check_archive(path)
+    try:
+        values = _column_pairs(path, data_only=True)
+        formulas = _column_pairs(path, data_only=False)
+    except InvalidCaseError:
+        raise
+    except _ERRORS as exc:
+        raise InvalidCaseError(path.name, type(exc).__name__,
+                               f"a readable .xlsx workbook ({str(exc)[:120]})") from None
+    pairs = []
+    for (key, value), (_, raw) in zip(values, formulas, strict=True):
+        if key is None or not str(key).strip():
+            continue
+        if value is None and isinstance(raw, str) and raw.startswith("="):
+            raise InvalidCaseError(str(key), raw, "a value: the formula has no saved result "
+                                   "(open the workbook in Excel or LibreOffice and save it)")
+        pairs.append((str(key).strip(), value))
+    return pairs
+
+
+def _check_archive(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+            if len(parts) > MAX_PARTS:
+                raise InvalidCaseError(path.name, f"{len(parts)} parts",
+                                       f"a workbook of at most {MAX_PARTS} parts")
+            size = sum(p.file_size for p in parts)
+            if size > MAX_UNCOMPRESSED_BYTES:
+                raise InvalidCaseError(path.name, f"{size:,} bytes uncompressed",
+                                       f"at most {MAX_UNCOMPRESSED_BYTES:,} bytes uncompressed")
+            for part in parts:
+                if part.filename.lower().endswith((".xml", ".rels", ".vml")):
+                    with archive.open(part) as f:
+                        prolog = f.read(_PROLOG_BYTES).replace(b"\x00", b"").upper()
+                    if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
+                        raise InvalidCaseError(part.filename, "<!DOCTYPE ...>",
+                                               "XML without a DTD or entities")
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise InvalidCaseError(path.name, type(exc).__name__,
+                               f"a readable .xlsx workbook ({str(exc)[:120]})") from None
+
+
+def _column_pairs(path: Path, *, data_only: bool) -> list[tuple[Any, Any]]:
+    wb = load_workbook(path, read_only=True, data_only=data_only, keep_links=False)
+    try:
+        if INPUTS not in wb.sheetnames:
+            raise InvalidCaseError(path.name, wb.sheetnames[:5], f"a workbook with an {INPUTS} "
+                                   "sheet (one written by bpo-cost workbook)")
+        rows = wb[INPUTS].iter_rows(min_col=1, max_col=2, values_only=True)
+        for i, row in enumerate(rows):
+            if tuple(row[:2]) == HEADER[:2]:
+                break
+            if i >= _HEADER_SEARCH_ROWS:
+                break
+        else:
+            i = _HEADER_SEARCH_ROWS
+        if i >= _HEADER_SEARCH_ROWS:
+            raise InvalidCaseError(f"{INPUTS} sheet", "no header", f"a '{HEADER[0]}' / "
+                                   f"'{HEADER[1]}' header in the first {_HEADER_SEARCH_ROWS} rows")
+        out = []
+        for row in rows:
+            if len(out) >= MAX_INPUT_ROWS:
+                raise InvalidCaseError(f"{INPUTS} sheet", f"more than {MAX_INPUT_ROWS} rows",
+                                       f"at most {MAX_INPUT_ROWS} input rows")
+            padded = (*row, None, None)
+            out.append((padded[0], padded[1]))
+        return out
+    finally:
+        wb.close()

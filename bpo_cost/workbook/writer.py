@@ -1,0 +1,142 @@
+"""Write a business-case workbook: every figure a live formula over a visible Inputs sheet."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from ..api import CaseSource, evaluate
+from ..errors import InputError
+from ..files import atomic_write
+from ..models import Case, HourlyPricing
+from ..rates import RateCards
+from ..result import Result
+from .cashflows import Owner, cashflows_sheet
+from .costs import inhouse_sheet, option_sheet, timeline_sheet
+from .inputs import LISTS, inputs_sheet
+from .method import method_sheet
+from .refs import check_name, check_title
+from .staffing import INHOUSE_POOL, StaffingPlan
+from .summary import summary_sheet
+
+__all__ = ["RESERVED_TITLES", "ExtraSheet", "build_workbook", "write_workbook"]
+
+ExtraSheet = Callable[[Workbook, Result], None]
+
+# Sheets this writer makes, and those the decision-analysis face adds through extra_sheets.
+RESERVED_TITLES = ("Summary", "Inputs", "Timeline", "In-house", "Staffing", "Cash flows",
+                   "Method & sources", "Lists", "Sensitivity", "Monte Carlo")
+
+
+def write_workbook(
+    case: CaseSource,
+    path: str | Path,
+    *,
+    rate_cards: RateCards | str | Path | None = None,
+    protect: Iterable[str | Path] = (),
+    extra_sheets: Sequence[ExtraSheet] = (),
+) -> Path:
+    """Write the business-case workbook of a case: live formulas, charts, an Inputs sheet.
+
+    Parameters
+    ----------
+    case : a Case, a mapping, or the path of a case file (YAML, JSON or a generated workbook).
+    path : the ``.xlsx`` file to write (atomically: a failed write leaves no partial file).
+    rate_cards : rate cards for references in the case (see ``evaluate``).
+    protect : files that must not be overwritten (the case the workbook is made from).
+    extra_sheets : callables ``fn(workbook, result)`` called after the standard sheets, e.g.
+        to add Sensitivity and Monte Carlo sheets.
+
+    Returns
+    -------
+    Path
+        The written file.
+
+    Notes
+    -----
+    Sheets: Summary (decision table, recommendation, charts), Inputs (every assumption with its
+    unit and source; defined names ``in_<key>``), Timeline, In-house and one sheet per option
+    (one row per engine component, one column per month), Staffing (Erlang C, for live
+    channels), Cash flows (savings, NPV, IRR, payback), Method & sources. Every formula computes
+    what the engine computes; ``load_case(path)`` reads the Inputs sheet back.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from bpo_cost.examples import example_path
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "payroll.xlsx"
+    >>> write_workbook(example_path("payroll"), out).name
+    'payroll.xlsx'
+    >>> from bpo_cost import evaluate
+    >>> evaluate(out).summary().loc["Onshore US", "rank"]
+    3
+    """
+    target = Path(path)
+    if target.suffix.lower() != ".xlsx":
+        raise InputError("workbook path", str(path), "a file name ending in .xlsx")
+    result = evaluate(case, rate_cards=rate_cards)
+    wb = build_workbook(result)
+    for add in extra_sheets:
+        add(wb, result)
+    taken: list[str] = []
+    for ws in wb.worksheets:
+        taken.append(check_title(ws.title, taken))
+    for name in wb.defined_names:
+        check_name(name)
+    return atomic_write(target, lambda tmp: wb.save(tmp), protect=protect)
+
+
+def build_workbook(result: Result) -> Workbook:
+    """The workbook of an evaluated case, in memory (see ``write_workbook``)."""
+    case = result.case
+    wb = Workbook()
+    summary = wb.active
+    summary.title = "Summary"
+    inputs_sheet(wb, result)
+    tl = timeline_sheet(wb, case)
+    plan = StaffingPlan(result) if case.workload.real_time is not None else None
+    hours = plan.hours if plan is not None else None
+    ih = inhouse_sheet(wb, case, tl, hours)
+    owners = [Owner(INHOUSE_POOL, "In-house", "in-house", ih)]
+    for i, title in enumerate(option_titles(case)):
+        o = case.options[i]
+        annual = float(result.summary_arrays.irr[0, i + 1])
+        hint = None if math.isnan(annual) else float((1.0 + annual) ** (1 / 12) - 1.0)
+        owners.append(Owner(o.name, o.name, o.pricing.model,
+                            option_sheet(wb, case, i, title, tl, ih, hours), hint))
+    if plan is not None:
+        volumes = {INHOUSE_POOL: ih.here("volume", external=True)}
+        volumes |= {o.key: o.grid.here("vendor_volume", external=True) for o, opt in
+                    zip(owners[1:], case.options, strict=True)
+                    if isinstance(opt.pricing, HourlyPricing)}
+        plan.write(wb, volumes)
+    cf = cashflows_sheet(wb, case, tl, owners)
+    summary_sheet(summary, case, cf, tl)
+    method_sheet(wb, result)
+    wb.move_sheet(LISTS, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS))
+    wb.active = 0
+    props = wb.properties
+    props.creator = props.lastModifiedBy = "bpo-cost"
+    props.title = case.name
+    # Pinned so that two writes of one case differ only in openpyxl's save time stamp.
+    props.created = dt.datetime(case.start.year, case.start.month, 1)
+    wb.calculation.fullCalcOnLoad = True  # Excel computes every formula on opening
+    return wb
+
+
+def option_titles(case: Case) -> list[str]:
+    """Sheet titles of the options: the option name, or "Option i" where that would clash."""
+    taken = {t.lower() for t in RESERVED_TITLES} | {o.name.lower() for o in case.options}
+    titles = []
+    for i, o in enumerate(case.options):
+        title = o.name
+        if title.lower() in {t.lower() for t in [*RESERVED_TITLES, *titles, "History"]}:
+            title = next(t for k in range(len(taken) + 1)
+                         if (t := f"Option {i + 1}" + (f"-{k}" if k else "")).lower() not in taken)
+        taken.add(title.lower())
+        titles.append(check_title(title, [*RESERVED_TITLES, *titles]))
+    return titles

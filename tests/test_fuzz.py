@@ -1,0 +1,170 @@
+"""Fuzzing the loaders: nothing but a BpoCostError may escape, whatever the file holds.
+
+Mutations of every example case (bytes flipped, cut, duplicated; values swapped for odd scalars;
+structure nested or emptied), hostile YAML (aliases, tags, huge documents), and the same for JSON.
+Each input is loaded and, when it loads, evaluated. ``BPO_FUZZ_N`` sets the number of mutations
+per example (default 150; the issue note reports a long run).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bpo_cost import BpoCostError, evaluate, example_names, example_path, load_case
+
+N = int(os.environ.get("BPO_FUZZ_N", "150"))
+ODD = [
+    None,
+    "",
+    "x",
+    -1,
+    0,
+    1e308,
+    -1e308,
+    float("nan"),
+    True,
+    [],
+    {},
+    [1, 2],
+    "2027-99",
+    "1e999",
+    10**30,
+    "\u202e",
+    "=1+1",
+    {"card": "wage"},
+]
+
+
+def attempt(path: Path) -> str:
+    """Load and evaluate; return 'ok' or 'refused'. Any other exception fails the test."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            evaluate(load_case(path))
+    except BpoCostError:
+        return "refused"
+    return "ok"
+
+
+def mutate_bytes(data: bytes, rng: random.Random) -> bytes:
+    b = bytearray(data)
+    for _ in range(rng.randint(1, 8)):
+        if not b:
+            b = bytearray(b"x")
+        op = rng.randrange(4)
+        i = rng.randrange(len(b))
+        if op == 0:
+            b[i] = rng.randrange(256)
+        elif op == 1:
+            del b[i : i + rng.randint(1, 40)]
+        elif op == 2:
+            b[i:i] = b[rng.randrange(len(b)) :][: rng.randint(1, 60)]
+        else:
+            b = b[:i]
+    return bytes(b) or b"x"
+
+
+def leaves(node: Any, out: list[tuple[Any, Any]]) -> None:
+    items = node.items() if isinstance(node, dict) else enumerate(node)
+    for k, v in items:
+        if isinstance(v, (dict, list)) and v:
+            leaves(v, out)
+        out.append((node, k))
+
+
+def mutate_tree(data: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    tree = json.loads(json.dumps(data, default=str))
+    for _ in range(rng.randint(1, 4)):
+        spots: list[tuple[Any, Any]] = []
+        leaves(tree, spots)
+        parent, key = rng.choice(spots)
+        op = rng.randrange(4)
+        if op == 0:
+            parent[key] = rng.choice(ODD)
+        elif op == 1 and isinstance(parent, dict):
+            del parent[key]
+        elif op == 2:
+            parent[key] = {"nested": parent[key]}
+        else:
+            value = parent[key]
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                parent[key] = value * rng.choice([-1, 0, 100, 1e-9, 1e12])
+    return tree
+
+
+@pytest.mark.parametrize("name", example_names())
+def test_mutated_yaml_and_json_never_crash(name, tmp_path):
+    rng = random.Random(f"fuzz-{name}")
+    text = example_path(name).read_bytes()
+    tree = yaml.safe_load(text)
+    outcomes = {"ok": 0, "refused": 0}
+    for i in range(N):
+        raw = tmp_path / f"m{i}.yaml"
+        raw.write_bytes(mutate_bytes(text, rng))
+        outcomes[attempt(raw)] += 1
+        structured = tmp_path / f"t{i}.json"
+        structured.write_text(json.dumps(mutate_tree(tree, rng), allow_nan=True))
+        outcomes[attempt(structured)] += 1
+    assert outcomes["refused"] > 0 and sum(outcomes.values()) == 2 * N
+
+
+HOSTILE = {
+    "billion-laughs": "a: &a ['x','x','x','x','x']\nb: &b [*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b]\n",
+    "python-object": "!!python/object/apply:os.system ['echo pwned']\n",
+    "python-name": "name: !!python/name:os.system\n",
+    "deep-nesting": "a: " + "[" * 5000 + "]" * 5000 + "\n",
+    "not-a-mapping": "- 1\n- 2\n",
+    "scalar": "42\n",
+    "empty": "",
+    "binary": "\x00\x01\x02",
+    "huge-key": "x" * 100 + ": 1\n",
+    "merge-key": "base: &b {name: x}\ncase:\n  <<: *b\n",
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_hostile_yaml_is_refused_cleanly(name, tmp_path):
+    path = tmp_path / "case.yaml"
+    path.write_text(HOSTILE[name])
+    with pytest.raises(BpoCostError):
+        load_case(path)
+
+
+def test_oversized_file_is_refused(tmp_path):
+    path = tmp_path / "case.yaml"
+    path.write_bytes(b"# " + b"x" * 3_000_000 + b"\n")
+    with pytest.raises(BpoCostError, match="bytes"):
+        load_case(path)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"name": NaN}', "[1, 2", '{"a": ' * 2000, "[" * 100_000 + "]" * 100_000, "\ufeff{}", "{}"],
+    ids=["nan", "unclosed", "deep-unclosed", "deep", "bom", "empty-object"],
+)
+def test_bad_json_is_refused(tmp_path, text):
+    path = tmp_path / "case.json"
+    path.write_text(text)
+    with pytest.raises(BpoCostError):
+        load_case(path)
+
+
+def test_no_eval_or_exec_in_the_package():
+    root = Path(__file__).resolve().parents[1] / "bpo_cost"
+    for source in root.rglob("*.py"):
+        text = source.read_text(encoding="utf-8")
+        for banned in ("eval(", "exec(", "yaml.load(", "pickle", "yaml.Loader", "UnsafeLoader"):
+            hits = [
+                line
+                for line in text.splitlines()
+                if banned in line and "SafeLoader" not in line and "literal_eval" not in line
+            ]
+            assert not hits, f"{source.name}: {hits}"
