@@ -1,4 +1,4 @@
-"""Every field of the case model against bad values: each gives an InvalidCaseError naming the field.
+"""Every case field against bad values: each gives an InvalidCaseError naming the field.
 
 The battery walks every number of a case that uses every optional section, so a field added to
 the model later is covered without editing this file.
