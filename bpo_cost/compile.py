@@ -29,14 +29,16 @@ Params = SimpleNamespace
 def numeric_inputs(case: Case) -> dict[str, float]:
     """Every number in the case that a batch may vary, by its dotted path.
 
-    Counts and switches that shape the timeline (term, list lengths) are left out; integer
-    month counts (parallel run, ramp) are included and may vary per scenario.
+    What shapes the model is left out: the term and tier bounds. Month counts (parallel run,
+    ramp) are included and may vary per scenario.
     """
-    fixed = {"term_months"}
     return {
         path: float(v)
         for path, v in flatten(case.model_dump(mode="python"))
-        if isinstance(v, (int, float)) and not isinstance(v, bool) and path not in fixed
+        if isinstance(v, (int, float))
+        and not isinstance(v, bool)
+        and path != "term_months"
+        and not path.endswith(".up_to")
     }
 
 

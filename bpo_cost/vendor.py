@@ -68,9 +68,8 @@ def _base_fee(p: SimpleNamespace, option: SimpleNamespace, volume: FloatArray) -
         if pr.tiers is None:
             return np.asarray(pr.price * billed, dtype=float)
         bounds = [float(t.up_to[0, 0]) for t in pr.tiers[:-1]]
-        prices = np.stack(
-            [np.broadcast_to(t.price, (t.price.shape[0], 1)) for t in pr.tiers], axis=-1
-        )  # (n or 1, 1, k): a price per tier per scenario
+        # (n or 1, 1, k): a price per tier per scenario, whichever tiers vary
+        prices = np.stack(np.broadcast_arrays(*[t.price for t in pr.tiers]), axis=-1)
         return np.asarray(tiered_fee(billed, bounds, prices, mode=pr.tier_mode), dtype=float)
     return np.asarray(
         outcome_fee(
