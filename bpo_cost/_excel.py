@@ -218,7 +218,7 @@ def as_pairs(name: str, value: Any) -> tuple[tuple[str, Any], ...]:
             continue
         if not isinstance(key, str):
             raise InputError(f"{name} key", key, "a text such as workload.volume_per_month")
-        key = key.strip()
+        key, cell = key.strip(), _scalar(key.strip(), cell)
         if key == "start" and not _is_empty(cell):
             cell = as_date(key, cell)
         elif isinstance(cell, dt.datetime):

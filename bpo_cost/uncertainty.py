@@ -13,6 +13,7 @@ Spearman's ``ρ_s`` between normal variables) and mapped through each inverse CD
 
 from __future__ import annotations
 
+import functools
 import math
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
@@ -68,23 +69,25 @@ def norm_cdf(x: ArrayLike) -> FloatArray:
     [0.025, 0.5]
     """
     x = np.asarray(x, dtype=float)
-    ax = np.abs(x)
+    ax = np.abs(x).reshape(-1)
     e = np.exp(-0.5 * ax * ax)
-    num = (((((0.0352624965998911 * ax + 0.700383064443688) * ax + 6.37396220353165) * ax
-             + 33.912866078383) * ax + 112.079291497871) * ax + 221.213596169931) * ax \
-        + 220.206867912376
-    den = ((((((0.0883883476483184 * ax + 1.75566716318264) * ax + 16.064177579207) * ax
-              + 86.7807322029461) * ax + 296.564248779674) * ax + 637.333633378831) * ax
-           + 793.826512519948) * ax + 440.413735824752
-    cf = ax + 16.0 / (ax + 1.0)
-    for k in range(15, 0, -1):  # Laplace's continued fraction for the far tail
-        cf = ax + k / cf
-    with np.errstate(divide="ignore", invalid="ignore"):
-        tail = np.where(ax < 7.07106781186547, e * num / den, e / cf / _SQRT2PI)
-    out: FloatArray = np.where(x > 0, 1.0 - tail, tail)
+    with np.errstate(invalid="ignore"):  # ±inf: 0·inf here, replaced by the far branch
+        tail = e * _poly(_HART_P, ax) / _poly(_HART_Q, ax)
+    far = ax >= 7.07106781186547
+    if np.any(far):  # Laplace's continued fraction, only where the rational one stops
+        a = ax[far]
+        cf = a + 16.0 / (a + 1.0)
+        for k in range(15, 0, -1):
+            cf = a + k / cf
+        tail[far] = e[far] / cf / _SQRT2PI
+    out: FloatArray = np.where(x > 0, 1.0 - tail.reshape(x.shape), tail.reshape(x.shape))
     return out
 
 
+_HART_P = (0.0352624965998911, 0.700383064443688, 6.37396220353165, 33.912866078383,
+           112.079291497871, 221.213596169931, 220.206867912376)
+_HART_Q = (0.0883883476483184, 1.75566716318264, 16.064177579207, 86.7807322029461,
+           296.564248779674, 637.333633378831, 793.826512519948, 440.413735824752)
 _A = (-3.969683028665376e01, 2.209460984245205e02, -2.759285104469687e02, 1.383577518672690e02,
       -3.066479806614716e01, 2.506628277459239e00)
 _B = (-5.447609879822406e01, 1.615858368580409e02, -1.556989798598866e02, 6.680131188771972e01,
@@ -121,14 +124,16 @@ def norm_ppf(p: ArrayLike) -> FloatArray:
     with np.errstate(divide="ignore", invalid="ignore"):
         # solve for the lower-tail probability q = min(p, 1 - p) and mirror: Φ(x) for x <= 0 is
         # computed without cancellation, so the Halley step stays accurate in both tails
-        q = np.minimum(p, 1.0 - p)
-        r = np.sqrt(-2.0 * np.log(np.where(q < 0.02425, q, 0.5)))
+        q = np.minimum(p, 1.0 - p).reshape(-1)
         c = q - 0.5
         s = c * c
-        x = np.where(q < 0.02425, _poly(_C, r) / (_poly(_D, r) * r + 1.0),
-                     c * _poly(_A, s) / (_poly(_B, s) * s + 1.0))
+        x = c * _poly(_A, s) / (_poly(_B, s) * s + 1.0)
+        low = q < 0.02425
+        if np.any(low):
+            r = np.sqrt(-2.0 * np.log(q[low]))
+            x[low] = _poly(_C, r) / (_poly(_D, r) * r + 1.0)
         u = (norm_cdf(x) - q) * _SQRT2PI * np.exp(0.5 * x * x)
-        x = x - u / (1.0 + 0.5 * x * u)
+        x = (x - u / (1.0 + 0.5 * x * u)).reshape(p.shape)
         x = np.where(p > 0.5, -x, x)
     return np.where(p == 0, -np.inf, np.where(p == 1, np.inf, x))
 
@@ -221,11 +226,13 @@ class Pert(_Dist):
         return out
 
 
+@functools.lru_cache(maxsize=64)  # a few hundred kB each; the same PERT is drawn chunk after chunk
 def _beta_table(a: float, b: float, n: int = 1 << 14) -> tuple[FloatArray, FloatArray]:
     """Beta(a, b) CDF on a grid clustered at both ends (where x^(a-1) bends), for inversion.
 
     The density is integrated with the trapezoid rule on the cosine grid and normalised so the
-    CDF ends at exactly 1; interpolation error is below 1e-7 of the range for a, b >= 1.
+    CDF ends at exactly 1; for a, b >= 1 (every PERT) the quantile is off by less than 1e-7 in
+    probability: ``|F(quantile(u)) - u| < 1e-7``.
     """
     t = np.linspace(0.0, math.pi, n + 1)
     x = 0.5 * (1.0 - np.cos(t))
@@ -233,7 +240,9 @@ def _beta_table(a: float, b: float, n: int = 1 << 14) -> tuple[FloatArray, Float
         logpdf = (a - 1.0) * np.log(x) + (b - 1.0) * np.log1p(-x)
     pdf = np.nan_to_num(np.exp(logpdf), nan=0.0, posinf=0.0)
     cdf = np.concatenate(([0.0], np.cumsum(0.5 * (pdf[1:] + pdf[:-1]) * np.diff(x))))
-    return x, cdf / cdf[-1]
+    cdf /= cdf[-1]
+    x.flags.writeable = cdf.flags.writeable = False  # shared through the cache
+    return x, cdf
 
 
 class Uniform(_Dist):

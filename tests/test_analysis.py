@@ -107,7 +107,7 @@ def test_tornado_uses_the_case_distributions_percentiles() -> None:
     ("kwargs", "match"),
     [
         ({"inputs": ["workload.nope"]}, "input must be"),
-        ({"inputs": ["options.0.pricing.tiers.0.up_to"]}, "tier bounds"),
+        ({"inputs": ["options.0.pricing.tiers.0.up_to"]}, "the path of a number"),
         ({"ranges": {"inhouse.occupancy": (0.5, 1.2)}}, r"in \[.*1\]"),
         ({"metric": "irr"}, "metric must be"),
         ({"swing": 1.5}, "swing must be"),
@@ -275,10 +275,13 @@ def test_zero_variance_property(data: dict[str, Any], scale: float) -> None:
     assert (sim.npv_cost == det["npv_cost"].to_numpy()[None, :]).all()
 
 
-def test_seed_reproduces_and_chunking_does_not_matter() -> None:
+def test_seed_reproduces_and_chunking_does_not_matter(monkeypatch: pytest.MonkeyPatch) -> None:
     kw: dict[str, Any] = {"n": 300, "seed": 42}
     a = simulate(CLAIMS, chunk_size=1024, workers=1, **kw)
-    for chunk, workers in [(7, 1), (64, 3), (299, 2)]:
+    import bpo_cost.analysis.montecarlo as mc
+
+    monkeypatch.setattr(mc, "BLOCK", 32)  # many small parallel tasks instead of one
+    for chunk, workers in [(7, 1), (64, 3), (299, 2), (5, 2)]:
         b = simulate(CLAIMS, chunk_size=chunk, workers=workers, **kw)
         assert np.array_equal(a.tco, b.tco) and np.array_equal(a.npv_cost, b.npv_cost)
         assert np.array_equal(a.draws, b.draws)
@@ -361,3 +364,24 @@ def test_example_case_results_are_plausible_and_json_ready() -> None:
     # handle time drives everyone's savings (it sets the in-house team's size)
     assert d.loc["workload.handle_minutes"].min() > 0.3
     json.dumps(sim.to_dict(), allow_nan=False)
+
+
+def test_one_tier_price_may_vary_alone() -> None:
+    # the engine stacks an option's tier prices into one table: the others must follow along
+    case = claims().model_copy(update={"uncertainty": {}})
+    t = sensitivity(case, inputs=["options[Offshore IN tiers].pricing.tiers.1.price"])
+    row = t[t["owner"] == "Offshore IN tiers"].iloc[0]
+    one = with_values(case, {"options.0.pricing.tiers.1.price": row["high_value"]})
+    assert row["high"] == pytest.approx(summary_of(one).loc["Offshore IN tiers", "npv_savings"],
+                                        rel=1e-12)
+
+
+def test_with_values_keeps_what_the_case_says() -> None:
+    data = bare_case()
+    data["options"][0]["escalator"]["cap_per_year"] = None  # uncapped, not the default cap
+    case = parse_case({**data, "uncertainty": {"workload.volume_per_month":
+                                               {"kind": "uniform", "low": 900, "high": 1100}}})
+    changed = with_values(case, {"workload.volume_per_month": 1200.0})
+    assert changed.options[0].escalator.cap_per_year is None
+    assert changed.uncertainty == case.uncertainty
+    assert changed.workload.volume_per_month == 1200.0

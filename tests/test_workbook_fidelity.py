@@ -84,6 +84,11 @@ def built(recalc: Callable[[Sequence[Path]], list[Path]],
     _edit(folder / "claims_back_office.xlsx", edited, EDITS)
     paths.append(edited)
     results["edited"] = evaluate(edited)  # read back: load_case("edited.xlsx")
+    overflow = folder / "overflow.xlsx"  # ten times the calls: beyond the Staffing rows
+    _edit(folder / "voice_customer_service.xlsx", overflow,
+          {"workload.volume_per_month": 300_000.0})
+    paths.append(overflow)
+    results["overflow"] = evaluate(overflow)
     out = recalc(paths)
     return {name: Built(name, results[name], p, openpyxl.load_workbook(p, data_only=True))
             for name, p in zip(results, out, strict=True)}
@@ -115,6 +120,18 @@ def _close(got: np.ndarray | float, want: np.ndarray | float, scale: float, what
     bad = ~(np.abs(got - want) <= REL * np.maximum(np.abs(want), scale))
     assert not bad.any(), (f"{what}: first mismatch at {np.flatnonzero(bad)[:1]}: "
                            f"workbook {got[bad][:3]} engine {want[bad][:3]}")
+
+
+_ERRORS = {"#N/A", "#VALUE!", "#DIV/0!", "#NUM!", "#REF!", "#NAME?", "#NULL!"}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_opens_without_errors(built: dict[str, Built], name: str) -> None:
+    """Every formula evaluates in LibreOffice: no error value anywhere."""
+    errors = [(ws.title, c.coordinate, c.value) for ws in built[name].values.worksheets
+              for row in ws.iter_rows() for c in row
+              if isinstance(c.value, str) and (c.value in _ERRORS or c.value.startswith("Err:"))]
+    assert not errors, errors[:5]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -239,6 +256,18 @@ def test_staffing_matches_erlang_c(built: dict[str, Built], name: str) -> None:
                            max_occupancy=case.inhouse.occupancy)
     got = _months(ws, rows[("required_agents", "")], case.term_months)  # in-house: 1st pool
     np.testing.assert_array_equal(got, want)
+
+
+def test_staffing_past_its_rows_shows_na_not_a_wrong_number(built: dict[str, Built]) -> None:
+    wb = built["overflow"].values
+    staffing = wb["Staffing"]
+    agents = next(staffing.iter_rows(min_row=_rows(staffing)[("required_agents", "")],
+                                     max_row=_rows(staffing)[("required_agents", "")],
+                                     min_col=FIRST_MONTH_COL, values_only=True))
+    assert set(agents) == {"#N/A"}
+    summary = wb["Summary"]
+    header = _rows(summary)[("Option", "")]
+    assert summary.cell(row=header + 1, column=3).value == "#N/A"  # in-house TCO
 
 
 def test_the_edit_changed_the_answer(built: dict[str, Built]) -> None:

@@ -90,11 +90,7 @@ class Inputs:
 
     def get(self, path: str, *, where: str = "input") -> Input:
         canonical = self.canonical(path, where=where)
-        parts = canonical.split(".")
-        if parts[-1] == "up_to":  # vendor.py reads tier bounds as one table for every scenario
-            raise InputError(where, path, "a number that may differ between scenarios (tier "
-                             "bounds shape the price table: edit the case instead)")
-        low, high, integer = _field_range(self.case, parts)
+        low, high, integer = _field_range(self.case, canonical.split("."))
         return Input(canonical, self.label(canonical), self.values[canonical], low, high,
                      integer)
 
@@ -113,8 +109,8 @@ class Inputs:
         return ".".join(out)
 
     def variable(self) -> list[str]:
-        """Every path a batch may vary (tier bounds excluded), in case order."""
-        return [p for p in self.values if not p.endswith(".up_to")]
+        """Every path a batch may vary, in case order."""
+        return list(self.values)
 
 
 def _field_range(case: Case, parts: list[str]) -> tuple[float, float, bool]:
@@ -177,17 +173,38 @@ class Figures:
 
 def figures(case: Case, overrides: Mapping[str, ArrayLike] | None = None, *,
             n: int | None = None) -> Figures:
-    """Evaluate one batch; the expressions are summarize's, so results match it bit for bit."""
+    """Evaluate one batch: TCO and NPV of cost per scenario and owner.
+
+    The arithmetic is ``engine.summarize``'s, in the same order, so the figures match it bit
+    for bit; what the analyses do not need (payback, IRR, rank) is not computed.
+    """
+    overrides = _whole_tier_tables(case, dict(overrides or {}))
     p = compile_case(case, overrides, n=n)
     comps = run(p, case.term_months)
-    totals = np.stack([comps.total(o) for o in comps.owners], axis=1)  # (n, owners, months)
-    rows, owners, months = totals.shape
+    owners = comps.owners
+    totals = np.stack([comps.total(o) for o in owners], axis=1)  # (n, owners, months)
+    rows, _, months = totals.shape
     rate = np.asarray(monthly_rate(np.asarray(p.discount_rate_annual, float)), float).reshape(-1)
-    flat = totals.reshape(rows * owners, months)
+    flat = totals.reshape(rows * len(owners), months)
     # one rate for the whole batch: discount factors computed once (the same numbers per row)
-    rates: Any = rate[0] if rate.size == 1 else np.repeat(rate, owners)
-    npv_cost = np.asarray(npv(rates, flat), dtype=float).reshape(rows, owners)
-    return Figures(comps.owners, totals.sum(axis=2), npv_cost)
+    rates: Any = rate[0] if rate.size == 1 else np.repeat(rate, len(owners))
+    npv_cost = np.asarray(npv(rates, flat), dtype=float).reshape(rows, len(owners))
+    return Figures(owners, totals.sum(axis=2), npv_cost)
+
+
+def _whole_tier_tables(case: Case, overrides: dict[str, ArrayLike]) -> dict[str, ArrayLike]:
+    # vendor.py stacks an option's tier prices into one table, so when one tier price varies
+    # per scenario every tier of that option must: the others get their case value repeated.
+    varied = {k.split(".")[1] for k in overrides
+              if k.startswith("options.") and ".pricing.tiers." in k and k.endswith(".price")}
+    if not varied:
+        return overrides
+    size = max(np.size(v) for v in overrides.values())
+    for i in map(int, varied):
+        for k, tier in enumerate(getattr(case.options[i].pricing, "tiers", None) or []):
+            overrides.setdefault(f"options.{i}.pricing.tiers.{k}.price",
+                                 np.full(size, float(tier.price)))
+    return overrides
 
 
 def owner_index(owners: list[str], name: str, *, where: str = "option") -> int:

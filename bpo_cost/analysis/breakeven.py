@@ -14,12 +14,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
 from .._types import FloatArray
-from ..case_io import case_from_pairs, case_to_pairs
+from ..case_io import parse_case
 from ..compile import compile_case
 from ..engine import INHOUSE, run
 from ..errors import InputError, NoSolutionError
@@ -75,8 +75,15 @@ class BreakEven:
 
 def with_values(case: Case, values: dict[str, float]) -> Case:
     """A copy of a (rate-resolved) case with some numbers replaced, by canonical path."""
-    pairs = [(k, values.get(k, v)) for k, v in case_to_pairs(case)]
-    return case_from_pairs(pairs)
+    tree = case.model_dump(mode="python")  # keeps None (an uncapped escalator stays uncapped)
+    for path, value in values.items():
+        *parents, last = path.split(".")
+        node: Any = tree
+        for part in parents:
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        node[int(last) if isinstance(node, list) else last] = value
+    tree["uncertainty"] = case.uncertainty  # excluded from dumps
+    return parse_case(tree)
 
 
 def breakeven(

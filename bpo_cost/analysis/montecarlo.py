@@ -21,7 +21,7 @@ from .._types import FloatArray
 from ..engine import INHOUSE
 from ..errors import InputError
 from ..models import Case
-from ..uncertainty import Distribution, correlation_matrix, sample
+from ..uncertainty import BLOCK, Distribution, correlation_matrix, sample
 from ._inputs import CaseSource, Figures, Inputs, Metric, RateCardSource, figures, prepare
 
 __all__ = ["DEFAULT_CHUNK", "PERCENTILES", "Simulation", "simulate"]
@@ -237,38 +237,43 @@ def simulate(
                for d in dists.values() for k in d.rank_correlation}
     rho = correlation_matrix(dists, aliases)
 
-    draws = sample(dists, int(n), seed=int(seed), rank_correlation=rho)
-    for j, (spec, d) in enumerate(zip(specs, dists.values(), strict=True)):
-        if d.relative:
-            draws[:, j] = spec.value * (1.0 + draws[:, j])
-        if spec.integer:
-            draws[:, j] = np.round(draws[:, j])
-        # beyond Z_MAX only (probability 1e-16 a draw): keep the engine inside the field's range
-        np.clip(draws[:, j], spec.low, spec.high, out=draws[:, j])
-
     base = figures(resolved)
     owners = base.owners
+    draws = np.empty((n, len(specs)))
     tco = np.empty((n, len(owners)))
     npv_cost = np.empty((n, len(owners)))
     paths = [s.path for s in specs]
+    # A task draws a span of whole random blocks (no block generated twice), then evaluates it
+    # chunk by chunk; tasks run in parallel, and numbers never depend on the split.
+    span = -(-max(chunk_size, BLOCK) // BLOCK) * BLOCK
 
-    def chunk(start: int) -> int:
-        stop = min(start + chunk_size, n)
-        f = figures(resolved, {p: draws[start:stop, j] for j, p in enumerate(paths)},
-                    n=stop - start)
-        tco[start:stop], npv_cost[start:stop] = f.tco, f.npv_cost
+    def task(start: int) -> int:
+        stop = min(start + span, n)
+        x = sample(dists, stop - start, seed=int(seed), start=start, rank_correlation=rho)
+        for j, (spec, d) in enumerate(zip(specs, dists.values(), strict=True)):
+            if d.relative:
+                x[:, j] = spec.value * (1.0 + x[:, j])
+            if spec.integer:
+                x[:, j] = np.round(x[:, j])
+            # beyond Z_MAX only (probability 1e-16 a draw): keep inside the field's range
+            np.clip(x[:, j], spec.low, spec.high, out=x[:, j])
+        draws[start:stop] = x
+        for lo in range(start, stop, chunk_size):
+            hi = min(lo + chunk_size, stop)
+            f = figures(resolved, {p: draws[lo:hi, j] for j, p in enumerate(paths)}, n=hi - lo)
+            tco[lo:hi], npv_cost[lo:hi] = f.tco, f.npv_cost
         return stop - start
 
-    starts = range(0, n, chunk_size)
+    starts = range(0, n, span)
     done = 0
     if workers == 1 or len(starts) == 1:
         for start in starts:
-            done += chunk(start)
+            done += task(start)
             if progress is not None:
                 progress(done, n)
     else:
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            for fut in as_completed([pool.submit(chunk, s) for s in starts]):
+            for fut in as_completed([pool.submit(task, s) for s in starts]):
                 done += fut.result()
                 if progress is not None:
                     progress(done, n)

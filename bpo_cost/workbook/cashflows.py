@@ -93,22 +93,23 @@ def cashflows_sheet(wb: Workbook, case: Case, tl: Grid, owners: list[Owner]) -> 
         g.add("cumulative_cost", o.name, f"={{p}}{g.next}+{tc}", first=f"={tc}", total=False,
               owner=o.key)
     ih, options = owners[0], owners[1:]
-    sections = [
-        ("savings", "Savings: in-house cost - option cost", True,
-         lambda o: f"={g.here('total_cost', ih.key)}-{g.here('total_cost', o.key)}", None),
-        ("cumulative_savings", "Cumulative savings", False,
-         lambda o: f"={{p}}{g.next}+{g.here('savings', o.key)}",
-         lambda o: f"={g.here('savings', o.key)}"),
-        ("discounted_savings", "Discounted savings (term total = NPV of savings)", True,
-         lambda o: f"={g.here('savings', o.key)}*{g.here('discount_factor')}", None),
-        ("payback_test", "Payback test: the month if cumulative savings >= 0", False,
-         lambda o: f'=IF({g.here("cumulative_savings", o.key)}>=0,{MONTH},"")', None),
-    ]
-    for key, heading, total, template, first in sections:
-        g.section(heading)
-        for o in options:
-            g.add(key, o.name, template(o), first=None if first is None else first(o),
-                  total=total, owner=o.key, fmt=st.MONTHS if key == "payback_test" else st.MONEY)
+    g.section("Savings: in-house cost - option cost")
+    for o in options:
+        g.add("savings", o.name, f"={g.here('total_cost', ih.key)}-"
+              f"{g.here('total_cost', o.key)}", owner=o.key)
+    g.section("Cumulative savings")
+    for o in options:
+        s = g.here("savings", o.key)
+        g.add("cumulative_savings", o.name, f"={{p}}{g.next}+{s}", first=f"={s}", total=False,
+              owner=o.key)
+    g.section("Discounted savings (term total = NPV of savings)")
+    for o in options:
+        g.add("discounted_savings", o.name,
+              f"={g.here('savings', o.key)}*{g.here('discount_factor')}", owner=o.key)
+    g.section("Payback test: the month if cumulative savings >= 0")
+    for o in options:
+        g.add("payback_test", o.name, f'=IF({g.here("cumulative_savings", o.key)}>=0,{MONTH},"")',
+              fmt=st.MONTHS, total=False, owner=o.key)
     header = g.next + 1
     _decision_table(g, tl, header, owners)
     return CashFlows(g, header, owners)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from openpyxl import Workbook
 
 from ..engine import INHOUSE_COMPONENTS, OPTION_COMPONENTS
+from ..inhouse import STAFF_COMPONENTS
 from ..models import Case, HourlyPricing, Option, OutcomePricing, PerTransactionPricing
 from . import styles as st
 from .grid import MONTH, Grid
@@ -132,8 +133,8 @@ def inhouse_sheet(wb: Workbook, case: Case, tl: Grid, hours: HoursRef | None) ->
         g.add(key, COMPONENT_LABELS[key], formulas[key])
     first, last = g.row(INHOUSE_COMPONENTS[0]), g.row(INHOUSE_COMPONENTS[-1])
     g.section("Totals")
-    g.add("staff_cost", "Staff cost (salaries to fixed roles)",
-          f"=SUM({{c}}{first}:{{c}}{first + 3})")
+    g.add("staff_cost", "Staff cost (salaries to fixed roles)",  # inhouse.STAFF_COMPONENTS
+          "=" + "+".join(g.here(k) for k in STAFF_COMPONENTS))
     g.add("total", "Total in-house cost", f"=SUM({{c}}{first}:{{c}}{last})", font=st.BOLD)
     return g
 
@@ -164,11 +165,11 @@ def option_sheet(wb: Workbook, case: Case, i: int, title: str, tl: Grid, ih: Gri
     g.add("escalation_index", "Price escalation index (COLA, cap, productivity)",
           f"=(1+{cola})^{year}*(1-{n(p + 'escalator.productivity_per_year')})^{year}",
           fmt=st.FACTOR, total=False)
-    _base_fee(g, case, o, p, hours)
+    _base_fee(g, o, p, hours)
     g.section("Cost components")
     at = g.layout(OPTION_COMPONENTS)
     formulas = _vendor(g, o, p, at, volume, price_index)
-    formulas |= _hidden(g, case, o, p, at, ih, price_index)
+    formulas |= _hidden(g, case, p, at, ih, price_index)
     for key in OPTION_COMPONENTS:
         g.add(key, COMPONENT_LABELS[key], formulas[key])
     first, last = g.row(OPTION_COMPONENTS[0]), g.row(OPTION_COMPONENTS[-1])
@@ -177,7 +178,7 @@ def option_sheet(wb: Workbook, case: Case, i: int, title: str, tl: Grid, ih: Gri
     return g
 
 
-def _base_fee(g: Grid, case: Case, o: Option, p: str, hours: HoursRef | None) -> None:
+def _base_fee(g: Grid, o: Option, p: str, hours: HoursRef | None) -> None:
     """Driver rows down to the contracted charge before escalation (``vendor._base_fee``)."""
     pr = o.pricing
     vv = g.here("vendor_volume")
@@ -235,8 +236,7 @@ def _base_fee(g: Grid, case: Case, o: Option, p: str, hours: HoursRef | None) ->
                     terms.append(f"{n(tier + 'price')}*MAX({b}-{lower},0)")
             g.add("base_fee", "Charge before escalation (each band at its price)",
                   "=" + "+".join(terms))
-    else:
-        assert isinstance(pr, OutcomePricing)
+    elif isinstance(pr, OutcomePricing):
         g.add("base_fee", "Charge before escalation (base + price x outcomes)",
               f"={n(p + 'pricing.base_fee_per_month')}+{n(p + 'pricing.price_per_outcome')}"
               f"*{vv}*{n(p + 'pricing.outcome_rate')}")
@@ -276,7 +276,7 @@ def _vendor(g: Grid, o: Option, p: str, at: dict[str, str], volume: str,
     return out
 
 
-def _hidden(g: Grid, case: Case, o: Option, p: str, at: dict[str, str], ih: Grid,
+def _hidden(g: Grid, case: Case, p: str, at: dict[str, str], ih: Grid,
             price_index: str) -> dict[str, str]:
     """Formulas of the hidden-cost components (``transition.hidden_components``)."""
     t = p + "transition."

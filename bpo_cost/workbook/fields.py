@@ -41,7 +41,7 @@ _FIELDS: dict[str, tuple[str, str, str]] = {
     "wage_inflation_per_year": ("decimal / year", "In-house wage inflation",
                                 "Everest Group via CIO 2016: COLA drift 3-5 %/yr"),
     "include_exit_costs": ("TRUE / FALSE", "Count the switching cost at the end of the term",
-                           "off: a case states it"),
+                           "off unless the case includes them"),
     "workload.function": ("id", "Business function", ""),
     "workload.unit": ("text", "Unit of work", "transaction"),
     "workload.volume_per_month": ("{unit} / month", "Volume in month 1 before seasonality", ""),

@@ -16,7 +16,7 @@ from openpyxl.worksheet.dimensions import ColumnDimension
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import styles as st
-from .refs import check_functions, col, quote
+from .refs import check_functions, col, input_name, quote
 
 __all__ = ["DATE_ROW", "FIRST_COL", "MONTH", "MONTH_ROW", "Grid"]
 
@@ -47,7 +47,8 @@ class Grid:
         st.text(ws, DATE_ROW, 2, "Month starting", font=st.BOLD)
         _row(ws, MONTH_ROW, list(range(1, months + 1)), st.GENERAL, st.HEADER_FONT,
              st.HEADER_FILL)
-        _row(ws, DATE_ROW, [f"=EDATE(in_start,{c}{MONTH_ROW}-1)" for c in self.cols], st.DATE,
+        start = input_name("start")
+        _row(ws, DATE_ROW, [f"=EDATE({start},{c}{MONTH_ROW}-1)" for c in self.cols], st.DATE,
              st.BOLD)
         st.page_setup(ws, widths={"A": 30, "B": 44, "C": 15}, freeze=f"D{FIRST_ROW}",
                       title_rows=f"{MONTH_ROW}:{DATE_ROW}", title_cols="A:C", fit="none")

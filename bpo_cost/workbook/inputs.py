@@ -9,7 +9,6 @@ validation taken from the model, so Excel refuses what read-back would refuse.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from openpyxl import Workbook
@@ -48,7 +47,7 @@ def inputs_sheet(wb: Workbook, result: Result) -> Worksheet:
     for key, value in case_to_pairs(case):
         field = describe(case, key)
         st.text(ws, row, 1, key)
-        _value(ws, row, value, field.unit)
+        _value(ws, row, value, field.unit, case.currency)
         st.text(ws, row, 3, field.unit)
         st.text(ws, row, 4, field.description)
         if key in rates:
@@ -73,17 +72,16 @@ def inputs_sheet(wb: Workbook, result: Result) -> Worksheet:
     return ws
 
 
-def _value(ws: Worksheet, row: int, value: Any, unit: str) -> None:
+def _value(ws: Worksheet, row: int, value: Any, unit: str, currency: str) -> None:
     if isinstance(value, str):
         st.text(ws, row, 2, value, font=st.INPUT_FONT)
     else:
-        fmt = None
-        if isinstance(value, bool) or isinstance(value, dt.date):
-            fmt = None
-        elif "share" in unit or "decimal" in unit:
-            fmt = "0.00%"
-        elif unit.split(" ")[0].isupper() and len(unit.split(" ")[0]) == 3:  # currency amounts
-            fmt = "#,##0.00"
+        fmt = None  # General; dates get st.DAY in put
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if "share" in unit or "decimal" in unit:
+                fmt = "0.00%"  # typing 5 into a percentage cell gives 5 % in Excel
+            elif unit.startswith(currency):
+                fmt = st.MONEY_CENTS
         st.put(ws, row, 2, value, fmt, font=st.INPUT_FONT)
     ws.cell(row=row, column=2).fill = st.INPUT_FILL
 

@@ -1,4 +1,4 @@
-"""The Method & sources sheet: how each figure is computed, in words, and where defaults come from."""
+"""The Method & sources sheet: how each figure is computed, in words; where defaults come from."""
 
 from __future__ import annotations
 
@@ -72,7 +72,10 @@ _FIGURES = (
     ("Payback month", "First month in which cumulative savings reach zero or more; \"never\" if "
                       "they do not within the term."),
     ("IRR (annual)", "(1 + IRR(monthly savings, guess 0.1))^12 - 1; \"n/a\" when the savings "
-                     "stream has no IRR (no sign change, or no convergence)."),
+                     "stream has no IRR. Where Newton's method from 0.1 fails (#NUM!), IRR runs "
+                     "again from the monthly rate the Python engine found when the workbook was "
+                     "written: a starting point, not a result, as the engine also looks further "
+                     "than Excel's 20 steps."),
     ("Cost per unit", "TCO / total volume of the term."),
     ("Rank", "1 for the lowest NPV of cost; ties keep the sheet order."),
 )
@@ -91,6 +94,13 @@ _NOTES = (
     "Costs are positive; service credits and painshare are negative. Month 1 is the first month "
     "of the term; wages, prices and escalators step once per contract year; volume grows "
     "smoothly and follows calendar-month seasonality.",
+    "Live channels (calls, chats) are staffed by Erlang C on the Staffing sheet: per interval the "
+    "offered load A = volume per interval x handle time / interval, the Erlang B recursion, and "
+    "the fewest agents n > A whose service level 1 - C exp(-(n - A) T / AHT) meets the target "
+    "with occupancy A / n within the cap. Each hourly vendor has its own pool (its handle time "
+    "and occupancy). A pool shows #N/A when the volume needs more agents than its rows hold: "
+    "regenerate the workbook.",
+    "Monte Carlo distributions of the case file (uncertainty) are not on the Inputs sheet.",
 )
 
 

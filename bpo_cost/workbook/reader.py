@@ -67,7 +67,10 @@ def read_inputs(path: str | Path) -> list[tuple[str, Any]]:
     except InvalidCaseError:
         raise
     except _ERRORS as exc:
-        raise InvalidCaseError(path.name, type(exc).__name__,
+        root: BaseException = exc
+        while root.__cause__ is not None:  # openpyxl wraps the parser's error in a ValueError
+            root = root.__cause__
+        raise InvalidCaseError(path.name, type(root).__name__,
                                f"a readable .xlsx workbook ({str(exc)[:120]})") from None
     pairs = []
     for (key, value), (_, raw) in zip(values, formulas, strict=True):
@@ -104,29 +107,31 @@ def _check_archive(path: Path) -> None:
 
 
 def _column_pairs(path: Path, *, data_only: bool) -> list[tuple[Any, Any]]:
-    wb = load_workbook(path, read_only=True, data_only=data_only, keep_links=False)
-    try:
-        if INPUTS not in wb.sheetnames:
-            raise InvalidCaseError(path.name, wb.sheetnames[:5], f"a workbook with an {INPUTS} "
-                                   "sheet (one written by bpo-cost workbook)")
-        rows = wb[INPUTS].iter_rows(min_col=1, max_col=2, values_only=True)
-        for i, row in enumerate(rows):
-            if tuple(row[:2]) == HEADER[:2]:
-                break
-            if i >= _HEADER_SEARCH_ROWS:
-                break
-        else:
-            i = _HEADER_SEARCH_ROWS
-        if i >= _HEADER_SEARCH_ROWS:
-            raise InvalidCaseError(f"{INPUTS} sheet", "no header", f"a '{HEADER[0]}' / "
-                                   f"'{HEADER[1]}' header in the first {_HEADER_SEARCH_ROWS} rows")
-        out = []
-        for row in rows:
-            if len(out) >= MAX_INPUT_ROWS:
-                raise InvalidCaseError(f"{INPUTS} sheet", f"more than {MAX_INPUT_ROWS} rows",
-                                       f"at most {MAX_INPUT_ROWS} input rows")
-            padded = (*row, None, None)
-            out.append((padded[0], padded[1]))
-        return out
-    finally:
-        wb.close()
+    # Our own file handle: openpyxl leaves its archive open when parsing fails.
+    with path.open("rb") as handle:
+        wb = load_workbook(handle, read_only=True, data_only=data_only, keep_links=False)
+        try:
+            return _pairs(wb, path)
+        finally:
+            wb.close()
+
+
+def _pairs(wb: Any, path: Path) -> list[tuple[Any, Any]]:
+    if INPUTS not in wb.sheetnames:
+        raise InvalidCaseError(path.name, wb.sheetnames[:5], f"a workbook with an {INPUTS} "
+                               "sheet (one written by bpo-cost workbook)")
+    rows = wb[INPUTS].iter_rows(min_col=1, max_col=2, values_only=True)
+    for _, row in zip(range(_HEADER_SEARCH_ROWS), rows, strict=False):  # at most N rows
+        if tuple(row[:2]) == HEADER[:2]:
+            break
+    else:
+        raise InvalidCaseError(f"{INPUTS} sheet", "no header", f"a '{HEADER[0]}' / "
+                               f"'{HEADER[1]}' header in the first {_HEADER_SEARCH_ROWS} rows")
+    out: list[tuple[Any, Any]] = []
+    for row in rows:
+        if len(out) >= MAX_INPUT_ROWS:
+            raise InvalidCaseError(f"{INPUTS} sheet", f"more than {MAX_INPUT_ROWS} rows",
+                                   f"at most {MAX_INPUT_ROWS} input rows")
+        padded = (*row, None, None)
+        out.append((padded[0], padded[1]))
+    return out

@@ -65,7 +65,8 @@ def text(ws: Worksheet, row: int, column: int, value: str, *, font: Font | None 
     """
     clean = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters XML 1.0 cannot hold
     if len(clean) > _MAX_CELL_TEXT:
-        raise InputError("text", clean[:40], f"at most {_MAX_CELL_TEXT:,} characters (an Excel cell)")
+        raise InputError("text", clean[:40],
+                         f"at most {_MAX_CELL_TEXT:,} characters (an Excel cell)")
     cell = ws.cell(row=row, column=column)
     cell.value = clean
     cell.data_type = "s"

@@ -43,8 +43,8 @@ def summary_sheet(ws: Worksheet, case: Case, cf: CashFlows, tl: Grid) -> None:
     ws.merge_cells("A2:K2")
     ws.row_dimensions[2].height = 45
     facts = [
-        ("Function", "=in_workload_function", None),
-        ("Start", "=in_start", st.DATE),
+        ("Function", f"={n('workload.function')}", None),
+        ("Start", f"={n('start')}", st.DATE),
         ("Term (months)", f"={n('term_months')}", st.MONTHS),
         ("Currency", f"={n('currency')}", None),
         ("Discount rate (annual)", f"={n('discount_rate_annual')}", st.PERCENT),
@@ -70,7 +70,7 @@ def summary_sheet(ws: Worksheet, case: Case, cf: CashFlows, tl: Grid) -> None:
         cumulative_chart(g.ws, [(g.row("cumulative_cost", o.key), o.name) for o in cf.owners],
                          FIRST_COL, FIRST_COL + case.term_months - 1, MONTH_ROW),
         annual_chart(ws, annual_header, annual_rows, 2, years),
-        *(bridge_chart(ws, first, last, 1, 4, f"Term cost: in-house to {name}")
+        *(bridge_chart(ws, first, last, 1, 4, f"In-house to {name}")
           for first, last, name in bridges),
     ]
     for i, chart in enumerate(charts):  # two charts a row, right of the tables
@@ -101,7 +101,8 @@ def _recommendation(cf: CashFlows) -> str:
     return check_functions(
         f'=IF({pick("npv_savings")}>0,{pick("owner")}&" saves "&FIXED({pick("npv_savings")},0)'
         f'&" "&{n("currency")}&" in NPV ("&IFERROR(FIXED(100*{pick("savings_pct")},1)&"%","n/a")'
-        f'&" of in-house TCO), payback in month "&{pick("payback_month")},'
+        f'&" of in-house TCO)"&IF(COUNT({pick("payback_month")})=1,", payback in month "'
+        f'&{pick("payback_month")},", no payback within the term"),'
         f'"Keep in-house: no option costs less in NPV")')
 
 
@@ -121,7 +122,8 @@ def _structure_check(case: Case) -> str:
         f'workbook from the case")')
 
 
-def _annual(ws: Worksheet, header: int, cf: CashFlows, tl: Grid) -> tuple[list[tuple[int, str]], int]:
+def _annual(ws: Worksheet, header: int, cf: CashFlows,
+            tl: Grid) -> tuple[list[tuple[int, str]], int]:
     years = -(-cf.grid.months // 12)
     st.text(ws, header - 1, 1, "Annual cost by contract year", font=st.BOLD)
     st.heading(ws, header, ["Option", *[f"Year {y + 1}" for y in range(years)]])
