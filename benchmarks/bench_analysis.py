@@ -20,11 +20,13 @@ from collections.abc import Callable
 
 import numpy as np
 
-from bpo_cost.analysis import sensitivity, simulate
+from bpo_cost.analysis import sensitivity, simulate, tune_allocator
 from bpo_cost.analysis._inputs import Inputs, figures, prepare
 from bpo_cost.analysis.breakeven import with_values
 from bpo_cost.api import evaluate
 from bpo_cost.examples import example_path
+
+ALLOCATOR = "default"  # tune_allocator() is process-wide: measured first without, then with
 
 
 def best_of(fn: Callable[[], object], repeat: int) -> float:
@@ -66,8 +68,8 @@ def monte_carlo(case_name: str, n: int, baseline_draws: int) -> None:
     for workers in (1, None):
         wall, cpu = timed(lambda w=workers: simulate(case, n=n, seed=1, workers=w), 2)
         label = "1 thread" if workers == 1 else f"{os.cpu_count()} threads"
-        print(f"  {n:,} draws, {label}: {wall:.2f} s wall, {cpu:.2f} s CPU "
-              f"({wall / n * 1e6:.1f} µs/draw)")
+        print(f"  {n:,} draws, {label}, allocator {ALLOCATOR}: {wall:.2f} s wall, "
+              f"{cpu:.2f} s CPU ({wall / n * 1e6:.1f} µs/draw)")
     per_eval, per_one = per_draw_baselines(case_name, baseline_draws)
     per_mc = wall / n
     print(f"  evaluate() once per draw: {per_eval * 1e3:.2f} ms/draw -> Monte Carlo is "
@@ -76,11 +78,11 @@ def monte_carlo(case_name: str, n: int, baseline_draws: int) -> None:
           f"{per_one / per_mc:,.0f}x")
 
 
-def peak_memory(n: int) -> None:
-    code = ("import resource, time; from bpo_cost.analysis import simulate; "
-            "from bpo_cost.examples import example_path; t = time.perf_counter(); "
-            f"s = simulate(example_path('claims_back_office'), n={n}, seed=1); "
-            "print(time.perf_counter() - t, "
+def peak_memory(n: int, *, tuned: bool) -> None:
+    code = ("import resource, time; from bpo_cost.analysis import simulate, tune_allocator; "
+            f"from bpo_cost.examples import example_path; {'tune_allocator(); ' * tuned}"
+            f"t = time.perf_counter(); s = simulate(example_path('claims_back_office'), n={n}, "
+            "seed=1); print(time.perf_counter() - t, "
             "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
     base = ("import resource; import bpo_cost.analysis; "
             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
@@ -88,8 +90,8 @@ def peak_memory(n: int) -> None:
                                 check=True).stdout)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split()
-    print(f"  {n:,} draws: {float(out[0]):.1f} s, peak RSS {float(out[1]):,.0f} MB "
-          f"(interpreter and imports alone: {idle:,.0f} MB)")
+    print(f"  {n:,} draws, allocator {'tuned' if tuned else 'default'}: {float(out[0]):.1f} s, "
+          f"peak RSS {float(out[1]):,.0f} MB (interpreter and imports alone: {idle:,.0f} MB)")
 
 
 def tornado(k: int) -> None:
@@ -111,11 +113,15 @@ def main() -> None:
     print(f"numpy {np.__version__}, {os.cpu_count()} CPUs, load average "
           f"{os.getloadavg()[0]:.2f} (above 0 = other processes compete for the CPUs)")
     print("Monte Carlo, claims_back_office (84 months, 4 options + in-house):")
+    monte_carlo("claims_back_office", args.draws, 20)
+    global ALLOCATOR
+    ALLOCATOR = "tuned" if tune_allocator() else "default (tuning not available)"
     monte_carlo("claims_back_office", args.draws, args.baseline_draws)
     print("Monte Carlo, voice_customer_service (60 months, Erlang C staffing):")
     monte_carlo("voice_customer_service", args.draws // 10, args.baseline_draws // 2)
     print("Peak memory:")
-    peak_memory(args.big)
+    peak_memory(args.big, tuned=False)
+    peak_memory(args.big, tuned=True)
     print("Tornado, claims_back_office:")
     tornado(40)
     print(f"(this process peaked at "

@@ -15,14 +15,15 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .errors import InvalidCaseError
 from .models import Case
 
 __all__ = ["case_from_pairs", "case_to_pairs", "load_case", "parse_case"]
 
-MAX_FILE_BYTES = 2_000_000  # a case is a few kB; refuse anything that could be a bomb
+MAX_FILE_BYTES = 2_000_000  # a YAML/JSON case is a few kB; refuse anything that could be a bomb
+MAX_WORKBOOK_BYTES = 50_000_000  # a long live-channel workbook is a few MB; the reader caps parts
 MAX_DEPTH = 12
 
 
@@ -122,9 +123,10 @@ def load_case(source: str | Path | Mapping[str, Any] | Case) -> Case:
         raise InvalidCaseError(
             "case file", str(source), "an existing .yaml, .yml, .json or .xlsx file"
         )
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise InvalidCaseError("case file", str(source), f"at most {MAX_FILE_BYTES:,} bytes")
     suffix = path.suffix.lower()
+    limit = MAX_WORKBOOK_BYTES if suffix == ".xlsx" else MAX_FILE_BYTES
+    if path.stat().st_size > limit:
+        raise InvalidCaseError("case file", str(source), f"at most {limit:,} bytes")
     if suffix == ".xlsx":
         from .workbook.reader import read_inputs  # the workbook face imports openpyxl
 
@@ -198,9 +200,48 @@ def flatten(data: Any, prefix: str = "") -> list[tuple[str, Any]]:
     return out
 
 
+NONE = "none"  # the text that says "no value" where the default is a value (no cap, say)
+
+
 def case_to_pairs(case: Case) -> list[tuple[str, Any]]:
-    """The case as ``(path, value)`` pairs, every field including defaults, in model order."""
-    return [(k, v) for k, v in flatten(case.model_dump(mode="python")) if v is not None]
+    """The case as ``(path, value)`` pairs, every field including defaults, in model order.
+
+    A field left empty where its default is a value is written as ``"none"``. Distributions of
+    the ``uncertainty`` block are keyed ``uncertainty.<input path with / for .>.<field>``.
+    """
+    return _model_pairs(case, "")
+
+
+def _model_pairs(model: BaseModel, prefix: str) -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
+    for name, field in type(model).model_fields.items():
+        value, key = getattr(model, name), prefix + name
+        if isinstance(value, BaseModel):
+            out += _model_pairs(value, key + ".")
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    out += _model_pairs(item, f"{key}.{i}.")
+                else:
+                    out.append((f"{key}.{i}", item))
+        elif isinstance(value, dict):  # uncertainty: input path -> distribution
+            for path, item in value.items():
+                sub = f"{key}.{str(path).replace('.', '/')}"
+                out += (
+                    _model_pairs(item, sub + ".")
+                    if isinstance(item, BaseModel)
+                    else flatten(item, sub)
+                )
+        elif value is None:
+            if (
+                field.default is not None
+                and field.default_factory is None
+                and not field.is_required()
+            ):
+                out.append((key, NONE))
+        else:
+            out.append((key, value))
+    return out
 
 
 def unflatten(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
@@ -210,6 +251,8 @@ def unflatten(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
         key = str(raw_key).strip()
         if not key or value is None or (isinstance(value, str) and not value.strip()):
             continue  # an empty cell means "use the default"
+        if isinstance(value, str) and value.strip().lower() == NONE:
+            value = None  # explicitly no value, e.g. no cap
         if isinstance(value, float) and math.isnan(value):
             continue
         parts = key.split(".")
@@ -248,4 +291,13 @@ def case_from_pairs(pairs: Iterable[tuple[Any, Any]]) -> Case:
         if isinstance(value, dt.datetime):
             value = value.date()
         cleaned.append((key, value))
-    return parse_case(unflatten(cleaned))
+    tree = unflatten(cleaned)
+    if "uncertainty" in tree:  # input paths were written with / for . (see case_to_pairs)
+        tree["uncertainty"] = _dots(tree["uncertainty"])
+    return parse_case(tree)
+
+
+def _dots(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {str(k).replace("/", "."): _dots(v) for k, v in node.items()}
+    return node

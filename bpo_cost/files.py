@@ -39,6 +39,8 @@ def atomic_write(
     tmp = Path(tmp_name)
     try:
         write(tmp)
+        # mkstemp makes the file private (0600): give it the mode the target has, or would get
+        os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask())
         os.replace(tmp, target)
     except PermissionError:
         raise OutputError(
@@ -49,6 +51,12 @@ def atomic_write(
     finally:
         tmp.unlink(missing_ok=True)
     return target
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def atomic_write_bytes(

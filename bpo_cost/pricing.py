@@ -117,7 +117,7 @@ def tiered_fee(
     if b.ndim != 1 or p.shape[-1] != b.size + 1:
         raise InputError("prices", p.shape[-1], f"one price more than bounds ({b.size + 1})")
     if b.size and (np.any(np.diff(b) <= 0) or b[0] <= 0):
-        raise InputError("bounds", list(b), "positive and strictly increasing")
+        raise InputError("bounds", b.tolist(), "positive and strictly increasing")
     if np.any(np.isnan(p)) or np.any(p < 0):
         raise InputError("prices", p.tolist(), "numbers >= 0")
     if mode == "all_units":

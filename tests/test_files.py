@@ -83,3 +83,17 @@ def test_folder_without_write_permission_is_a_clear_error(tmp_path, monkeypatch)
     monkeypatch.setattr(tempfile, "mkstemp", denied)
     with pytest.raises(OutputError, match="cannot write in .*Permission denied"):
         atomic_write_bytes(tmp_path / "out.txt", b"x")
+
+
+def test_new_file_gets_ordinary_permissions_and_existing_keeps_its_own(tmp_path):
+    mask = os.umask(0o022)
+    try:
+        fresh = atomic_write_bytes(tmp_path / "new.txt", b"x")
+        assert stat.S_IMODE(fresh.stat().st_mode) == 0o644
+        kept = tmp_path / "kept.txt"
+        kept.write_bytes(b"old")
+        kept.chmod(0o640)
+        atomic_write_bytes(kept, b"new")
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o640
+    finally:
+        os.umask(mask)

@@ -14,7 +14,7 @@ from .breakeven import (
     breakeven_volume,
 )
 from .grid import scenario_grid
-from .montecarlo import PERCENTILES, Simulation, simulate
+from .montecarlo import PERCENTILES, Simulation, simulate, tune_allocator
 from .sensitivity import sensitivity
 
 __all__ = [
@@ -28,4 +28,5 @@ __all__ = [
     "scenario_grid",
     "sensitivity",
     "simulate",
+    "tune_allocator",
 ]

@@ -7,6 +7,7 @@ and NPV of cost per draw and owner are kept, so memory is bounded by the chunk s
 
 from __future__ import annotations
 
+import ctypes
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -24,10 +25,10 @@ from ..models import Case
 from ..uncertainty import BLOCK, Distribution, correlation_matrix, sample
 from ._inputs import CaseSource, Figures, Inputs, Metric, RateCardSource, figures, prepare
 
-__all__ = ["DEFAULT_CHUNK", "PERCENTILES", "Simulation", "simulate"]
+__all__ = ["DEFAULT_CHUNK", "PERCENTILES", "Simulation", "simulate", "tune_allocator"]
 
 PERCENTILES = (5.0, 10.0, 50.0, 90.0, 95.0)
-DEFAULT_CHUNK = 1024  # draws per engine batch: fits the CPU cache; ~60 MB working memory
+DEFAULT_CHUNK = 1024  # draws per engine batch: fastest measured on the 84-month example
 MAX_DRAWS = 50_000_000
 
 
@@ -152,6 +153,32 @@ def _pearson(x: FloatArray, y: FloatArray) -> FloatArray:
     return np.asarray(np.nan_to_num(r), dtype=float)  # a constant input or metric: no correlation
 
 
+def tune_allocator() -> bool:
+    """Let the C allocator keep freed memory for reuse (glibc): Monte Carlo about 2x faster.
+
+    Each engine chunk allocates a few hundred arrays of about a megabyte. By default glibc
+    hands every one back to the operating system (``munmap``, heap trimming), so the next one
+    page-faults in again: measured, that is half the time of a simulation. Raising
+    ``M_MMAP_THRESHOLD`` and ``M_TRIM_THRESHOLD`` keeps them in the heap (the process keeps up
+    to a few hundred MB it no longer uses). Process-wide, so never done behind your back: call
+    it once where you own the process (the ``bpo-cost`` command does). Returns True if applied.
+
+    Examples
+    --------
+    >>> tune_allocator() in (True, False)
+    True
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        mallopt = ctypes.CDLL(None).mallopt  # the C library the interpreter runs on
+    except (OSError, AttributeError):  # not glibc (musl has no mallopt)
+        return False
+    m_trim_threshold, m_mmap_threshold = -1, -3  # <malloc.h>
+    return bool(mallopt(m_mmap_threshold, 64 << 20)) and bool(
+        mallopt(m_trim_threshold, 256 << 20))
+
+
 def _default_workers() -> int:
     if sys.platform == "emscripten":  # xlwings Lite / Pyodide: no threads
         return 1
@@ -179,9 +206,10 @@ def simulate(
     seed : the seed (a whole number >= 0): the same seed gives the same results.
     uncertainty : distributions to add to (or replace in) the case's, by input path.
     rate_cards : rate cards for references in the case (default: the bundled ones).
-    chunk_size : draws per engine batch (memory, not results, depends on it).
-    workers : threads evaluating chunks at once (default: CPU count, at most 4).
-    progress : called as ``progress(done, n)`` after each chunk.
+    chunk_size : draws per engine batch (memory and speed, not results, depend on it).
+    workers : threads drawing and evaluating at once (default: CPU count, at most 4; 1 in
+        Pyodide). Results do not depend on it.
+    progress : called as ``progress(done, n)`` as draws complete (every 16,384 or so).
 
     Returns
     -------

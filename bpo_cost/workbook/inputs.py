@@ -16,7 +16,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..case_io import case_to_pairs
+from ..case_io import NONE, case_to_pairs
 from ..result import Result
 from . import styles as st
 from .fields import Rule, describe, generic_key, rule
@@ -58,10 +58,11 @@ def inputs_sheet(wb: Workbook, result: Result) -> Worksheet:
         else:
             source = "Case"
         st.text(ws, row, 5, source)
-        wb.defined_names[input_name(key)] = DefinedName(
-            input_name(key), attr_text=f"{quote(INPUTS)}!$B${row}")
+        if not key.startswith("uncertainty."):  # distributions feed no formula: no name
+            wb.defined_names[input_name(key)] = DefinedName(
+                input_name(key), attr_text=f"{quote(INPUTS)}!$B${row}")
         r_ = rule(case, key)
-        if r_ is not None and r_.kind not in ("text", "date"):
+        if r_ is not None and r_.kind not in ("text", "date") and value != NONE:
             rules.setdefault(r_, []).append(f"B{row}")
         row += 1
     last = row - 1

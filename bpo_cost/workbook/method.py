@@ -100,7 +100,9 @@ _NOTES = (
     "with occupancy A / n within the cap. Each hourly vendor has its own pool (its handle time "
     "and occupancy). A pool shows #N/A when the volume needs more agents than its rows hold: "
     "regenerate the workbook.",
-    "Monte Carlo distributions of the case file (uncertainty) are not on the Inputs sheet.",
+    "Monte Carlo distributions of the case file are on the Inputs sheet as uncertainty.<input "
+    "path with / for .>.<field> rows: they feed no formula here and are read back with the case. "
+    "A value 'none' means explicitly no value (no cap) where the default has one.",
 )
 
 
