@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -253,8 +252,6 @@ def unflatten(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
             continue  # an empty cell means "use the default"
         if isinstance(value, str) and value.strip().lower() == NONE:
             value = None  # explicitly no value, e.g. no cap
-        if isinstance(value, float) and math.isnan(value):
-            continue
         parts = key.split(".")
         node: Any = root
         for i, part in enumerate(parts):

@@ -367,7 +367,7 @@ def test_example_case_results_are_plausible_and_json_ready() -> None:
 
 
 def test_one_tier_price_may_vary_alone() -> None:
-    # the engine stacks an option's tier prices into one table: the others must follow along
+    # the engine stacks an option's tier prices into one table, varied or not
     case = claims().model_copy(update={"uncertainty": {}})
     t = sensitivity(case, inputs=["options[Offshore IN tiers].pricing.tiers.1.price"])
     row = t[t["owner"] == "Offshore IN tiers"].iloc[0]

@@ -168,3 +168,47 @@ def test_no_eval_or_exec_in_the_package():
                 if banned in line and "SafeLoader" not in line and "literal_eval" not in line
             ]
             assert not hits, f"{source.name}: {hits}"
+
+
+# ----------------------------------------------------------------------------- workbooks (.xlsx)
+
+
+def _payroll_workbook(tmp_path: Path) -> Path:
+    from bpo_cost.workbook import write_workbook
+
+    return write_workbook(example_path("payroll"), tmp_path / "payroll.xlsx")
+
+
+def test_mutated_workbook_bytes_never_crash(tmp_path):
+    rng = random.Random("fuzz-xlsx-bytes")
+    data = _payroll_workbook(tmp_path).read_bytes()
+    outcomes = {"ok": 0, "refused": 0}
+    for i in range(max(N // 5, 20)):
+        path = tmp_path / f"b{i}.xlsx"
+        path.write_bytes(mutate_bytes(data, rng))
+        outcomes[attempt(path)] += 1
+    assert outcomes["refused"] > 0
+
+
+def test_mutated_inputs_sheet_never_crashes(tmp_path):
+    """Edits an analyst could make: any cell of the Inputs sheet set to an odd value."""
+    import openpyxl
+
+    rng = random.Random("fuzz-xlsx-cells")
+    source = _payroll_workbook(tmp_path)
+    wb = openpyxl.load_workbook(source)
+    ws = wb["Inputs"]
+    cells = [c for row in ws.iter_rows(min_col=1, max_col=2) for c in row if c.value is not None]
+    odd = [v for v in ODD if not isinstance(v, (list, dict))] + ["=1/0", "#N/A", "27%", "1,000"]
+    outcomes = {"ok": 0, "refused": 0}
+    for i in range(max(N // 5, 20)):
+        wb = openpyxl.load_workbook(source)
+        ws = wb["Inputs"]
+        for _ in range(rng.randint(1, 3)):
+            cell = rng.choice(cells)
+            value = rng.choice(odd)
+            ws.cell(cell.row, cell.column).value = value
+        path = tmp_path / f"c{i}.xlsx"
+        wb.save(path)
+        outcomes[attempt(path)] += 1
+    assert outcomes["refused"] > 0 and outcomes["ok"] > 0

@@ -29,10 +29,17 @@ def test_pairs_round_trip_including_explicit_none(data):
 
 
 def test_no_cap_is_written_as_none_and_read_back():
-    case = parse_case({**json.loads(load_case(example_path("payroll")).model_dump_json()),
-                       "options": [{**json.loads(load_case(example_path("payroll")).options[0]
-                                                 .model_dump_json()),
-                                    "escalator": {"cola_per_year": 0.03, "cap_per_year": None}}]})
+    case = parse_case(
+        {
+            **json.loads(load_case(example_path("payroll")).model_dump_json()),
+            "options": [
+                {
+                    **json.loads(load_case(example_path("payroll")).options[0].model_dump_json()),
+                    "escalator": {"cola_per_year": 0.03, "cap_per_year": None},
+                }
+            ],
+        }
+    )
     pairs = dict(case_to_pairs(case))
     assert pairs["options.0.escalator.cap_per_year"] == "none"
     assert case_from_pairs(pairs.items()).options[0].escalator.cap_per_year is None

@@ -178,7 +178,6 @@ def figures(case: Case, overrides: Mapping[str, ArrayLike] | None = None, *,
     The arithmetic is ``engine.summarize``'s, in the same order, so the figures match it bit
     for bit; what the analyses do not need (payback, IRR, rank) is not computed.
     """
-    overrides = _whole_tier_tables(case, dict(overrides or {}))
     p = compile_case(case, overrides, n=n)
     comps = run(p, case.term_months)
     owners = comps.owners
@@ -190,21 +189,6 @@ def figures(case: Case, overrides: Mapping[str, ArrayLike] | None = None, *,
     rates: Any = rate[0] if rate.size == 1 else np.repeat(rate, len(owners))
     npv_cost = np.asarray(npv(rates, flat), dtype=float).reshape(rows, len(owners))
     return Figures(owners, totals.sum(axis=2), npv_cost)
-
-
-def _whole_tier_tables(case: Case, overrides: dict[str, ArrayLike]) -> dict[str, ArrayLike]:
-    # vendor.py stacks an option's tier prices into one table, so when one tier price varies
-    # per scenario every tier of that option must: the others get their case value repeated.
-    varied = {k.split(".")[1] for k in overrides
-              if k.startswith("options.") and ".pricing.tiers." in k and k.endswith(".price")}
-    if not varied:
-        return overrides
-    size = max(np.size(v) for v in overrides.values())
-    for i in map(int, varied):
-        for k, tier in enumerate(getattr(case.options[i].pricing, "tiers", None) or []):
-            overrides.setdefault(f"options.{i}.pricing.tiers.{k}.price",
-                                 np.full(size, float(tier.price)))
-    return overrides
 
 
 def owner_index(owners: list[str], name: str, *, where: str = "option") -> int:

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -39,7 +40,8 @@ RatesOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 PlotOpt = Annotated[
     Path | None,
-    typer.Option("--plot", help="Write PNG charts to this folder (needs matplotlib: pip install 'bpo-cost\\[plot]')."),
+    typer.Option("--plot", help="Write PNG charts to this folder (needs matplotlib: "
+                 "pip install 'bpo-cost\\[plot]')."),
 ]
 PROGRESS_FROM = 20_000  # draws: below this a run takes a second or so, no bar needed
 
@@ -57,7 +59,8 @@ def _num(x: float) -> str:
 
 
 def _who(owner: str) -> str:
-    return "In-house" if owner == INHOUSE else owner
+    """An owner's display name, escaped: case text is never rich markup."""
+    return "In-house" if owner == INHOUSE else escape(owner)
 
 
 def _plot_dir(folder: Path) -> Path:
@@ -138,7 +141,7 @@ def sensitivity_cmd(
                              ("At low", "right"), ("At high", "right"), ("Swing", "right")]:
             t.add_column(col, justify=justify)  # type: ignore[arg-type]
         for r in rows.head(top).to_dict(orient="records"):
-            t.add_row(str(r["input"]), _num(r["value"]),
+            t.add_row(escape(str(r["input"])), _num(r["value"]),
                       f"{_num(r['low_value'])} → {_num(r['high_value'])}",
                       _money(r["low"]), _money(r["high"]), _money(r["swing"]))
         out.print(t)
@@ -238,7 +241,7 @@ def breakeven_cmd(
 
 def _show_breakeven(case: Case, rows: list[dict[str, Any]], input_path: str | None) -> None:
     out = console()
-    t = Table(title=f"{case.name}: break-even over the {case.term_months}-month term")
+    t = Table(title=f"{escape(case.name)}: break-even over the {case.term_months}-month term")
     t.add_column("Option")
     t.add_column("Against")
     cols = [k for k in ("input", "price", "volume", "payback_month") if k in rows[0]]
@@ -248,7 +251,7 @@ def _show_breakeven(case: Case, rows: list[dict[str, Any]], input_path: str | No
         t.add_column(heads[c], justify="right")
     notes = []
     for r in rows:
-        cells = [r["option"], _who(r["against"])]
+        cells = [escape(r["option"]), _who(r["against"])]
         for c in cols:
             v = r[c]
             if c == "payback_month":
@@ -267,7 +270,7 @@ def _show_breakeven(case: Case, rows: list[dict[str, Any]], input_path: str | No
         t.add_row(*cells)
     out.print(t)
     for n in notes:
-        out.print(f"  {n}")
+        out.print(f"  {escape(n)}")
 
 
 def _case_value(case: Case, path: str) -> float:
@@ -316,7 +319,7 @@ def simulate_cmd(
         return
     s = sim.summary()
     cur = sim.case.currency
-    t = Table(title=f"{sim.case.name}: {sim.n:,} draws (seed {sim.seed}) of "
+    t = Table(title=f"{escape(sim.case.name)}: {sim.n:,} draws (seed {sim.seed}) of "
               f"{len(sim.inputs)} uncertain inputs, {cur}")
     for col in ["Option", "TCO P5", "TCO P50", "TCO P95", "NPV savings P5", "P50", "P95",
                 "P(beats in-house)", "P(cheapest)"]:
@@ -336,8 +339,9 @@ def simulate_cmd(
         corr = sim.drivers()[best]
         top = corr.abs().sort_values(ascending=False).head(3).index
         chance = float(s["p_cheapest"].to_numpy().max())
-        out.print(f"{best} is the cheapest in {chance:.1%} of draws; its savings move most with "
-                  + ", ".join(f"{k} (rank corr. {float(corr[k]):+.2f})" for k in top))
+        out.print(f"{escape(best)} is the cheapest in {chance:.1%} of draws; its savings move "
+                  "most with " + ", ".join(f"{escape(str(k))} (rank corr. {float(corr[k]):+.2f})"
+                                           for k in top))
     if sys.stdout.isatty() and n < 1000:
         out.print("[dim]few draws: percentiles are rough; try -n 10000 or more[/]")
 
