@@ -78,20 +78,33 @@ def monte_carlo(case_name: str, n: int, baseline_draws: int) -> None:
           f"{per_one / per_mc:,.0f}x")
 
 
+_CHILD = """
+import sys, time
+from bpo_cost.analysis import simulate, tune_allocator
+from bpo_cost.examples import example_path
+
+def status(key):
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) / 1024 for line in f if line.startswith(key))
+
+if sys.argv[2] == "tuned":
+    tune_allocator()
+with open("/proc/self/clear_refs", "w") as f:  # reset the peak: an exec keeps the parent's
+    f.write("5")
+before = status("VmRSS:")
+t = time.perf_counter()
+s = simulate(example_path("claims_back_office"), n=int(sys.argv[1]), seed=1)
+print(time.perf_counter() - t, status("VmHWM:"), before)
+"""
+
+
 def peak_memory(n: int, *, tuned: bool) -> None:
-    code = ("import resource, time; from bpo_cost.analysis import simulate, tune_allocator; "
-            f"from bpo_cost.examples import example_path; {'tune_allocator(); ' * tuned}"
-            f"t = time.perf_counter(); s = simulate(example_path('claims_back_office'), n={n}, "
-            "seed=1); print(time.perf_counter() - t, "
-            "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
-    base = ("import resource; import bpo_cost.analysis; "
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
-    idle = float(subprocess.run([sys.executable, "-c", base], capture_output=True, text=True,
-                                check=True).stdout)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.split()
-    print(f"  {n:,} draws, allocator {'tuned' if tuned else 'default'}: {float(out[0]):.1f} s, "
-          f"peak RSS {float(out[1]):,.0f} MB (interpreter and imports alone: {idle:,.0f} MB)")
+    """Peak resident memory of a run in a fresh process (Linux /proc), imports included."""
+    out = subprocess.run([sys.executable, "-c", _CHILD, str(n), "tuned" if tuned else "default"],
+                         capture_output=True, text=True, check=True).stdout.split()
+    wall, peak, before = map(float, out)
+    print(f"  {n:,} draws, allocator {'tuned' if tuned else 'default'}: {wall:.1f} s, peak RSS "
+          f"{peak:,.0f} MB (of which {before:,.0f} MB interpreter and imports)")
 
 
 def tornado(k: int) -> None:

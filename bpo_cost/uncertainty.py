@@ -45,7 +45,7 @@ __all__ = [
     "standard_normals",
 ]
 
-BLOCK = 1 << 14  # draws per random block: a constant, so any chunking reproduces the same numbers
+BLOCK = 1 << 12  # draws per random block: a constant, so any chunking reproduces the same numbers
 
 _SQRT2PI = math.sqrt(2.0 * math.pi)
 Z_MAX = 8.3  # |z| beyond this has probability 1e-16: the practical end of an unbounded normal

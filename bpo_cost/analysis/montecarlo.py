@@ -209,7 +209,7 @@ def simulate(
     chunk_size : draws per engine batch (memory and speed, not results, depend on it).
     workers : threads drawing and evaluating at once (default: CPU count, at most 4; 1 in
         Pyodide). Results do not depend on it.
-    progress : called as ``progress(done, n)`` as draws complete (every 16,384 or so).
+    progress : called as ``progress(done, n)`` as draws complete (every 4,096 or so).
 
     Returns
     -------
