@@ -14,7 +14,7 @@ import numpy as np
 
 from ._types import ArrayLike, FloatArray
 from .compile import compile_case
-from .finance import irr, monthly_rate, npv
+from .finance import irr, monthly_rate
 from .inhouse import STAFF_COMPONENTS, inhouse_components
 from .models import Case
 from .timeline import month_axis, volume_path, yearly_index
@@ -27,6 +27,7 @@ __all__ = [
     "OPTION_COMPONENTS",
     "Components",
     "Summary",
+    "cost_figures",
     "run",
     "summarize",
 ]
@@ -69,7 +70,11 @@ class Components:
         return list(self.by_owner)
 
     def total(self, owner: str) -> FloatArray:
-        return np.asarray(sum(self.by_owner[owner].values()), dtype=float)
+        first, *rest = self.by_owner[owner].values()
+        total = np.array(first, dtype=float)  # a copy: the sum accumulates in place
+        for part in rest:
+            total += part
+        return total
 
 
 def run(p: SimpleNamespace, term_months: int) -> Components:
@@ -117,16 +122,34 @@ class Summary:
     rank: FloatArray
 
 
+def cost_figures(
+    c: Components, discount_rate_annual: ArrayLike
+) -> tuple[FloatArray, FloatArray]:
+    """TCO and NPV of cost, ``(n, owners)`` each: the hot path of sensitivity and Monte Carlo.
+
+    NPV is Excel's (month m discounted m periods at the monthly rate). Every reduction runs row
+    by row (no matrix products, whose summation order depends on the batch size), so a
+    scenario's figures are bit for bit the same in any batch.
+    """
+    n, term = c.volume.shape
+    rate = np.asarray(monthly_rate(discount_rate_annual), dtype=float).reshape(-1, 1)
+    factors = (1.0 + rate) ** -np.arange(1.0, term + 1.0)  # (1 or n, months)
+    tco = np.empty((n, len(c.owners)))
+    npv_cost = np.empty((n, len(c.owners)))
+    for j, owner in enumerate(c.owners):
+        total = c.total(owner)
+        tco[:, j] = total.sum(axis=1)
+        total *= factors
+        npv_cost[:, j] = total.sum(axis=1)
+    return tco, npv_cost
+
+
 def summarize(c: Components, discount_rate_annual: ArrayLike, *, with_irr: bool = True) -> Summary:
     """Summary figures, vectorised over scenarios (IRR can be skipped for speed)."""
+    tco, npv_cost = cost_figures(c, discount_rate_annual)
     totals = np.stack([c.total(o) for o in c.owners], axis=1)  # (n, owners, months)
     n, n_owners, term = totals.shape
-    rate = np.broadcast_to(np.asarray(monthly_rate(discount_rate_annual), float).reshape(-1), (n,))
-    flat = totals.reshape(n * n_owners, term)
-    rates_flat = np.repeat(rate, n_owners)
-    npv_cost = np.asarray(npv(rates_flat, flat), dtype=float).reshape(n, n_owners)
     savings_flow = totals[:, :1, :] - totals  # in-house minus each owner
-    tco = totals.sum(axis=2)
     savings = tco[:, :1] - tco
     cumulative = np.cumsum(savings_flow, axis=2)
     positive = cumulative >= 0  # break-even reached: invested cost recovered

@@ -39,14 +39,16 @@ def hidden_components(
     price_index: FloatArray,
 ) -> dict[str, FloatArray]:
     """Monthly hidden-cost components of one option, by name."""
+    # Factors that depend only on the month (and on month counts) are built first: small
+    # (1, months) rows unless a batch varies them, so each component is one pass over fees.
     t = option.transition
     term = months.shape[1]
-    first = months == 1.0
-    acv = fees.sum(axis=1, keepdims=True) * 12.0 / term
-    in_transition = months <= t.transition_months
-    in_parallel = months <= t.parallel_run_months
+    acv = fees.sum(axis=1, keepdims=True) * (12.0 / term)
+    in_transition = _mask(months <= t.transition_months)
+    in_parallel = _mask(months <= t.parallel_run_months)
     handover = np.maximum(t.parallel_run_months, 1.0)  # the month the in-house team leaves
-    staff_at_handover = (inhouse_staff * (months == handover)).sum(axis=1, keepdims=True)
+    staff_at_handover = _column(inhouse_staff, handover)
+    kt_months = np.maximum(t.transition_months, 1.0)
     ramping = months <= t.ramp_months
     efficiency = np.where(
         ramping,
@@ -56,14 +58,15 @@ def hidden_components(
     )
     stranded = sum(
         (
-            s.cost_per_month * ((months > t.parallel_run_months) & (months <= s.months_remaining))
+            s.cost_per_month
+            * _mask((months > t.parallel_run_months) & (months <= s.months_remaining))
             for s in p.inhouse.stranded_costs
         ),
         np.zeros((1, 1)),
     )
-    last_year = fees * (months > term - 12)
+    last_year = fees[:, term - 12 :].sum(axis=1, keepdims=True)  # a term is at least 12 months
     exit_cost = (
-        t.exit_share_of_annual_spend * last_year.sum(axis=1, keepdims=True) * (months == term)
+        t.exit_share_of_annual_spend * last_year * _mask(months == term)
         if p.include_exit_costs
         else np.zeros((1, 1))
     )
@@ -71,16 +74,13 @@ def hidden_components(
         "transition.vendor_selection": (
             t.vendor_selection_cost + t.vendor_selection_share_of_acv * acv
         )
-        * first,
-        "transition.knowledge_transfer": t.transition_team_share * inhouse_staff * in_transition
-        + t.knowledge_transfer_cost
-        / np.maximum(t.transition_months, 1.0)
-        * (months <= np.maximum(t.transition_months, 1.0)),
+        * _mask(months == 1.0),
+        "transition.knowledge_transfer": inhouse_staff * (t.transition_team_share * in_transition)
+        + (t.knowledge_transfer_cost / kt_months) * _mask(months <= kt_months),
         "transition.parallel_run": inhouse_total * in_parallel,
-        "transition.severance_retention": t.severance_months_of_pay
-        * staff_at_handover
-        * (months == handover)
-        + t.retention_share * inhouse_staff * in_parallel,
+        "transition.severance_retention": (t.severance_months_of_pay * staff_at_handover)
+        * _mask(months == handover)
+        + inhouse_staff * (t.retention_share * in_parallel),
         "transition.productivity_dip": fees * (1.0 / efficiency - 1.0),
         "transition.stranded_costs": stranded,
         "governance": t.governance_share_of_fees * fees
@@ -88,3 +88,14 @@ def hidden_components(
         "quality_leakage": t.repeat_rate * fees,
         "exit": exit_cost,
     }
+
+
+def _mask(condition: FloatArray) -> FloatArray:
+    # float masks: multiplying by a bool array converts it to float on every use
+    return condition.astype(float)
+
+
+def _column(values: FloatArray, month: FloatArray) -> FloatArray:
+    """``values`` in the given month (1-based; one month per scenario or one for all), (n, 1)."""
+    index = np.broadcast_to(month.astype(int) - 1, (values.shape[0], 1))
+    return np.take_along_axis(values, index, axis=1)

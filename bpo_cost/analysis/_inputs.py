@@ -24,9 +24,8 @@ from .._types import ArrayLike, FloatArray
 from ..api import resolve_rates
 from ..case_io import load_case
 from ..compile import compile_case, numeric_inputs
-from ..engine import INHOUSE, run
+from ..engine import INHOUSE, cost_figures, run
 from ..errors import InputError
-from ..finance import monthly_rate, npv
 from ..models import Case
 from ..rates import RateCards
 from ..uncertainty import canonical_path
@@ -62,8 +61,11 @@ class Input:
             bad |= v != np.round(v)
         if np.any(bad):
             kind = "whole numbers" if self.integer else "numbers"
-            raise InputError(where, float(v[bad].flat[0]),
-                             f"{kind} in [{self.low:g}, {self.high:g}] (the range of {self.label})")
+            raise InputError(
+                where,
+                float(v[bad].flat[0]),
+                f"{kind} in [{self.low:g}, {self.high:g}] (the range of {self.label})",
+            )
         return v
 
 
@@ -81,8 +83,12 @@ class Inputs:
         except InputError as exc:
             raise InputError(where, path, exc.allowed) from None
         if canonical not in self.values:
-            raise InputError(where, path, "the path of a number in the case, like "
-                             "workload.volume_per_month or options[Name].pricing.rate")
+            raise InputError(
+                where,
+                path,
+                "the path of a number in the case, like "
+                "workload.volume_per_month or options[Name].pricing.rate",
+            )
         return canonical
 
     def __getitem__(self, path: str) -> Input:
@@ -91,8 +97,7 @@ class Inputs:
     def get(self, path: str, *, where: str = "input") -> Input:
         canonical = self.canonical(path, where=where)
         low, high, integer = _field_range(self.case, canonical.split("."))
-        return Input(canonical, self.label(canonical), self.values[canonical], low, high,
-                     integer)
+        return Input(canonical, self.label(canonical), self.values[canonical], low, high, integer)
 
     def label(self, canonical: str) -> str:
         """The path with list items that have a name written by name: ``options[Onshore US]``."""
@@ -171,24 +176,18 @@ class Figures:
         raise InputError("metric", metric, f"one of {list(METRICS)}")
 
 
-def figures(case: Case, overrides: Mapping[str, ArrayLike] | None = None, *,
-            n: int | None = None) -> Figures:
+def figures(
+    case: Case, overrides: Mapping[str, ArrayLike] | None = None, *, n: int | None = None
+) -> Figures:
     """Evaluate one batch: TCO and NPV of cost per scenario and owner.
 
-    The arithmetic is ``engine.summarize``'s, in the same order, so the figures match it bit
-    for bit; what the analyses do not need (payback, IRR, rank) is not computed.
+    The arithmetic is ``engine.cost_figures``, as in ``engine.summarize``, so the figures match
+    it bit for bit; what the analyses do not need (payback, IRR, rank) is not computed.
     """
     p = compile_case(case, overrides, n=n)
     comps = run(p, case.term_months)
-    owners = comps.owners
-    totals = np.stack([comps.total(o) for o in owners], axis=1)  # (n, owners, months)
-    rows, _, months = totals.shape
-    rate = np.asarray(monthly_rate(np.asarray(p.discount_rate_annual, float)), float).reshape(-1)
-    flat = totals.reshape(rows * len(owners), months)
-    # one rate for the whole batch: discount factors computed once (the same numbers per row)
-    rates: Any = rate[0] if rate.size == 1 else np.repeat(rate, len(owners))
-    npv_cost = np.asarray(npv(rates, flat), dtype=float).reshape(rows, len(owners))
-    return Figures(owners, totals.sum(axis=2), npv_cost)
+    tco, npv_cost = cost_figures(comps, p.discount_rate_annual)
+    return Figures(comps.owners, tco, npv_cost)
 
 
 def owner_index(owners: list[str], name: str, *, where: str = "option") -> int:
