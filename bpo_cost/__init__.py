@@ -6,6 +6,17 @@
 'per_transaction'
 """
 
+from .analysis import (
+    BreakEven,
+    Simulation,
+    breakeven,
+    breakeven_month,
+    breakeven_price,
+    breakeven_volume,
+    scenario_grid,
+    sensitivity,
+    simulate,
+)
 from .api import evaluate, resolve_rates
 from .case_io import case_from_pairs, case_to_pairs, load_case
 from .errors import (
@@ -27,6 +38,7 @@ __version__ = "0.1.0"
 __all__ = [
     "BpoCostError",
     "BpoCostWarning",
+    "BreakEven",
     "Case",
     "InputError",
     "InvalidCaseError",
@@ -35,7 +47,12 @@ __all__ = [
     "RateCardError",
     "RateRef",
     "Result",
+    "Simulation",
     "__version__",
+    "breakeven",
+    "breakeven_month",
+    "breakeven_price",
+    "breakeven_volume",
     "case_from_pairs",
     "case_to_pairs",
     "evaluate",
@@ -44,6 +61,9 @@ __all__ = [
     "load_cards",
     "load_case",
     "resolve_rates",
+    "scenario_grid",
+    "sensitivity",
+    "simulate",
     "write_workbook",
 ]
 

@@ -125,3 +125,22 @@ def test_real_entry_point_prints_no_traceback(tmp_path):
     )
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "valid YAML" in done.stderr
+
+
+def test_workbook_with_analysis_sheets(capsys, tmp_path):
+    import openpyxl
+
+    out = tmp_path / "claims.xlsx"
+    code, _, err = run(capsys, "workbook", str(example_path("claims_back_office")), "-o", str(out),
+                       "--sensitivity", "--simulate", "500", "--seed", "3")
+    assert code == 0, err
+    names = openpyxl.load_workbook(out, read_only=True).sheetnames
+    assert {"Summary", "Inputs", "Sensitivity", "Monte Carlo"} <= set(names)
+
+
+def test_workbook_refuses_to_overwrite_its_case(capsys, tmp_path):
+    case = tmp_path / "case.xlsx"
+    run(capsys, "workbook", str(example_path("payroll")), "-o", str(case))
+    before = case.read_bytes()
+    code, _, err = run(capsys, "workbook", str(case), "-o", str(case))
+    assert code == 2 and "overwrite" in err and case.read_bytes() == before

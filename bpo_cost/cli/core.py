@@ -189,9 +189,23 @@ def workbook(
     case: CaseArg,
     output: Annotated[Path, typer.Option("-o", "--output", help="The .xlsx file to write.")],
     rates: RatesOpt = None,
+    sensitivity: Annotated[
+        bool, typer.Option("--sensitivity", help="Add a Sensitivity sheet (tornado values).")
+    ] = False,
+    simulate: Annotated[
+        int | None, typer.Option("--simulate", help="Add a Monte Carlo sheet with N draws.")
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the Monte Carlo draws.")] = 1,
 ) -> None:
-    """Write a business-case workbook in which every number is a live Excel formula."""
-    from ..workbook import write_workbook
+    """Write a business-case workbook in which every number is a live Excel formula.
 
-    written = write_workbook(load_case(case), output, rate_cards=rates, protect=[case])
+    Sensitivity and Monte Carlo sheets, when asked for, hold values computed by bpo-cost.
+    """
+    from ..workbook import write_workbook
+    from ..workbook.analysis_sheets import analysis_sheets
+
+    extra = analysis_sheets(sensitivity=sensitivity, simulate_draws=simulate, seed=seed)
+    written = write_workbook(
+        load_case(case), output, rate_cards=rates, protect=[case], extra_sheets=extra
+    )
     console().print(f"wrote {written}")
