@@ -6,17 +6,6 @@
 'per_transaction'
 """
 
-from .analysis import (
-    BreakEven,
-    Simulation,
-    breakeven,
-    breakeven_month,
-    breakeven_price,
-    breakeven_volume,
-    scenario_grid,
-    sensitivity,
-    simulate,
-)
 from .api import evaluate, resolve_rates
 from .case_io import case_from_pairs, case_to_pairs, load_case
 from .errors import (
@@ -68,10 +57,30 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    # The workbook face pulls in openpyxl: load it on first use, not at import.
-    if name == "write_workbook":
-        from .workbook import write_workbook
+# Faces loaded on first use, not at import: the workbook pulls in openpyxl; the analyses a
+# thread pool, which xlwings Lite (Pyodide) has not got.
+_LAZY = {
+    "write_workbook": "workbook",
+    **dict.fromkeys(
+        [
+            "BreakEven",
+            "Simulation",
+            "breakeven",
+            "breakeven_month",
+            "breakeven_price",
+            "breakeven_volume",
+            "scenario_grid",
+            "sensitivity",
+            "simulate",
+        ],
+        "analysis",
+    ),
+}
 
-        return write_workbook
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module 'bpo_cost' has no attribute {name!r}")

@@ -6,7 +6,18 @@ import bpo_cost
 def test_all_is_exactly_the_public_names():
     public = {n for n in dir(bpo_cost) if not n.startswith("_")} | {"__version__"}
     modules = {n for n in public if type(getattr(bpo_cost, n)).__name__ == "module"}
-    assert set(bpo_cost.__all__) == (public - modules) | {"write_workbook"}
+    lazy = set(bpo_cost._LAZY)  # faces loaded on first use
+    assert set(bpo_cost.__all__) == (public - modules - lazy) | lazy
+
+
+def test_importing_the_package_loads_no_heavy_face():
+    import subprocess
+    import sys
+
+    code = ("import sys, bpo_cost; print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "{'openpyxl', 'matplotlib', 'xlwings'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 def test_every_exported_name_resolves():

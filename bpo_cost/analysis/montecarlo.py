@@ -11,7 +11,6 @@ import ctypes
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
@@ -300,6 +299,9 @@ def simulate(
             if progress is not None:
                 progress(done, n)
     else:
+        # imported here: xlwings Lite (Pyodide) has no threads, and runs with workers == 1
+        from concurrent.futures import ThreadPoolExecutor, as_completed
+
         with ThreadPoolExecutor(max_workers=workers) as pool:
             for fut in as_completed([pool.submit(task, s) for s in starts]):
                 done += fut.result()
