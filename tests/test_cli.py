@@ -144,3 +144,17 @@ def test_workbook_refuses_to_overwrite_its_case(capsys, tmp_path):
     before = case.read_bytes()
     code, _, err = run(capsys, "workbook", str(case), "-o", str(case))
     assert code == 2 and "overwrite" in err and case.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["evaluate", "voice_customer_service", "--json"],
+     ["simulate", "claims_back_office", "-n", "3000", "--seed", "7", "--json"]],
+    ids=["evaluate", "simulate"],
+)
+def test_json_is_byte_identical_across_processes(args):
+    command, name, *rest = args
+    argv = [sys.executable, "-m", "bpo_cost.cli", command, str(example_path(name)), *rest]
+    first, second = (subprocess.run(argv, capture_output=True, check=True).stdout
+                     for _ in range(2))
+    assert first == second and json.loads(first)
