@@ -8,6 +8,7 @@ per example (default 150; the issue note reports a long run).
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import random
@@ -88,7 +89,7 @@ def mutate_tree(data: dict[str, Any], rng: random.Random) -> dict[str, Any]:
         parent, key = rng.choice(spots)
         op = rng.randrange(4)
         if op == 0:
-            parent[key] = rng.choice(ODD)
+            parent[key] = copy.deepcopy(rng.choice(ODD))  # never share (or nest) one object
         elif op == 1 and isinstance(parent, dict):
             del parent[key]
         elif op == 2:

@@ -10,6 +10,7 @@ read-only mode, and at most ``MAX_INPUT_ROWS`` rows of it.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +27,9 @@ MAX_UNCOMPRESSED_BYTES = 200_000_000  # declared size of all parts; zipfile neve
 MAX_INPUT_ROWS = 10_000
 _HEADER_SEARCH_ROWS = 20
 _PROLOG_BYTES = 4096
-_ERRORS = (zipfile.BadZipFile, KeyError, ValueError, SyntaxError, TypeError, OSError,
-           InvalidFileException, EOFError)
+# What a damaged or hostile file raises from zipfile, zlib and openpyxl's parsers.
+_ERRORS = (zipfile.BadZipFile, zlib.error, KeyError, ValueError, SyntaxError, TypeError, OSError,
+           InvalidFileException, EOFError, IndexError, AttributeError, NotImplementedError)
 
 
 def read_inputs(path: str | Path) -> list[tuple[str, Any]]:
@@ -101,7 +103,7 @@ def _check_archive(path: Path) -> None:
                     if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
                         raise InvalidCaseError(part.filename, "<!DOCTYPE ...>",
                                                "XML without a DTD or entities")
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
         raise InvalidCaseError(path.name, type(exc).__name__,
                                f"a readable .xlsx workbook ({str(exc)[:120]})") from None
 
