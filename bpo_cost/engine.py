@@ -73,6 +73,8 @@ class Components:
         first, *rest = self.by_owner[owner].values()
         total = np.array(first, dtype=float)  # a copy: the sum accumulates in place
         for part in rest:
+            if part.strides[0] == 0 and not part[0].any():
+                continue  # the same all-zero row in every scenario (a clause not in the deal)
             total += part
         return total
 
@@ -128,8 +130,8 @@ def cost_figures(
     """TCO and NPV of cost, ``(n, owners)`` each: the hot path of sensitivity and Monte Carlo.
 
     NPV is Excel's (month m discounted m periods at the monthly rate). Every reduction runs row
-    by row (no matrix products, whose summation order depends on the batch size), so a
-    scenario's figures are bit for bit the same in any batch.
+    by row (einsum, not BLAS matrix products, whose summation order depends on the batch
+    size), so a scenario's figures are bit for bit the same in any batch.
     """
     n, term = c.volume.shape
     rate = np.asarray(monthly_rate(discount_rate_annual), dtype=float).reshape(-1, 1)
@@ -139,8 +141,10 @@ def cost_figures(
     for j, owner in enumerate(c.owners):
         total = c.total(owner)
         tco[:, j] = total.sum(axis=1)
-        total *= factors
-        npv_cost[:, j] = total.sum(axis=1)
+        if factors.shape[0] == 1:  # one rate for the batch: a single pass, row by row
+            npv_cost[:, j] = np.einsum("nm,m->n", total, factors[0])
+        else:
+            npv_cost[:, j] = np.einsum("nm,nm->n", total, factors)
     return tco, npv_cost
 
 

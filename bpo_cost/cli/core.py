@@ -134,8 +134,10 @@ def evaluate_cmd(
     """Evaluate a case: TCO, NPV, savings, payback and IRR for in-house and every option."""
     result = evaluate(case, rate_cards=rates)
     if csv is not None:
-        for p in _write_csv(result, csv, case):
-            console().print(f"wrote {p}") if not as_json else None
+        written = _write_csv(result, csv, case)
+        if not as_json:  # keep --json output pure JSON
+            for path in written:
+                console().print(f"wrote {path}")
     if as_json:
         typer.echo(_dump(result.to_dict()))
     else:
