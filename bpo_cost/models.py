@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from .rates import FunctionId, RateRef
+from .staffing import MAX_ERLANGS
 from .uncertainty import Distribution, check_paths
 
 __all__ = [
@@ -341,12 +342,40 @@ class Case(_Model):
             check_paths({k: _dumped(x) for k, x in info.data.items()}, v)
         return v
 
+    def _check_erlang_load(self) -> None:
+        w, rt = self.workload, self.workload.real_time
+        if rt is None:
+            return
+        handles = [w.handle_minutes] + [
+            o.pricing.handle_minutes
+            for o in self.options
+            if isinstance(o.pricing, HourlyPricing) and o.pricing.handle_minutes is not None
+        ]
+        peak = (
+            w.volume_per_month
+            * max(w.seasonality)
+            * (1.0 + max(w.growth_per_year, 0.0)) ** ((self.term_months - 1) / 12)
+        )
+        load = (
+            peak
+            / (rt.open_hours_per_month * 60.0 / rt.interval_minutes)
+            * max(handles)
+            / (rt.interval_minutes)
+        )
+        if load > MAX_ERLANGS:
+            raise ValueError(
+                f"workload: the peak offered load is {load:,.0f} Erlangs per interval; Erlang C "
+                f"staffing takes at most {MAX_ERLANGS:,.0f} (check volume_per_month and "
+                "handle_minutes)"
+            )
+
     @model_validator(mode="after")
     def _consistent(self) -> Case:
         names = [o.name for o in self.options]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes or "inhouse" in {n.lower() for n in names}:
             raise ValueError(f"options: names must be unique and not 'inhouse': {dupes or names}")
+        self._check_erlang_load()
         for i, o in enumerate(self.options):
             t = o.transition
             for field in ("parallel_run_months", "transition_months", "ramp_months"):

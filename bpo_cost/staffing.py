@@ -59,12 +59,21 @@ def _nonnegative(name: str, value: ArrayLike) -> FloatArray:
     return _checked(name, value, ">= 0", lambda x: x >= 0)
 
 
+MAX_ERLANGS = 1e6  # a million agents in one interval: far beyond any real contact centre
+
+
 def _positive(name: str, value: ArrayLike) -> FloatArray:
     return _checked(name, value, "> 0", lambda x: x > 0)
 
 
 def _agents(value: ArrayLike) -> FloatArray:
-    return _checked("agents", value, "a whole number >= 0", lambda x: (x >= 0) & (x == np.floor(x)))
+    # the Erlang B recursion walks up to N: bound it like the load (see MAX_ERLANGS)
+    return _checked(
+        "agents",
+        value,
+        f"a whole number from 0 to {2 * MAX_ERLANGS:,.0f}",
+        lambda x: (x >= 0) & (x == np.floor(x)) & (x <= 2 * MAX_ERLANGS),
+    )
 
 
 def _load(
@@ -74,7 +83,14 @@ def _load(
     v = _nonnegative("volume", volume)
     h = _positive("aht_seconds", aht_seconds)
     t = _positive("interval_minutes", interval_minutes)
-    return v, np.asarray(v * h / (t * 60.0))
+    a = np.asarray(v * h / (t * 60.0))
+    if np.any(a > MAX_ERLANGS):  # the Erlang search runs ~10·sqrt(A) steps: refuse, not hang
+        raise InputError(
+            "offered load (volume x AHT / interval)",
+            float(np.max(a)),
+            f"at most {MAX_ERLANGS:,.0f} Erlangs per interval",
+        )
+    return v, a
 
 
 def _out(result: FloatArray, *inputs: FloatArray) -> Any:

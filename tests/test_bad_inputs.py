@@ -295,3 +295,10 @@ def test_full_case_evaluates():
     result = evaluate(full_case())
     assert all(math.isfinite(v) for v in result.summary()["tco"])
     assert flatten({"a": [1, {"b": 2}]}) == [("a.0", 1), ("a.1.b", 2)]
+
+
+def test_erlang_load_beyond_any_contact_centre_is_refused_not_slow():
+    data = parse_case(full_case()).model_dump(mode="json")
+    data["workload"]["handle_minutes"] = 1e9
+    message = refused(data, "workload")
+    assert "Erlangs" in message
