@@ -238,8 +238,12 @@ ERROR_CASES = [
     ("BPO_FTE", (True, 6.0), "volume_per_month must be a number: got True"),
     ("BPO_ERLANG_AGENTS", (100.0, 180.0, 1.5), "target_service_level must be finite and in (0, "
                                                "1): got 1.5"),
-    ("BPO_SERVICE_LEVEL", (13.5, 100.0, 180.0), "agents must be finite and a whole number >= 0: "
-                                                "got 13.5"),
+    ("BPO_SERVICE_LEVEL", (13.5, 100.0, 180.0), "agents must be finite and a whole number from 0 "
+                                                "to 2,000,000: got 13.5"),
+    ("BPO_SERVICE_LEVEL", (1e7, 100.0, 180.0), "agents must be finite and a whole number from 0 "
+                                               "to 2,000,000: got 10000000.0"),
+    ("BPO_ERLANG_AGENTS", (1e12, 180.0), "offered load (volume x AHT / interval) must be at most "
+                                         "1,000,000 Erlangs per interval: got 100000000000.0"),
     ("BPO_LOADED_COST", (20.0, -0.1), "benefits_load must be finite and >= 0: got -0.1"),
     ("BPO_TIERED_FEE", (1.0, [5.0], [3.0]), "prices must be one price more than bounds (2): "
                                             "got 1"),
