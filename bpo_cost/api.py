@@ -93,7 +93,8 @@ def evaluate(case: CaseSource, *, rate_cards: RateCards | str | Path | None = No
     ['inhouse', 'Nearshore PL', 'Onshore US']
     """
     loaded = load_case(case)
-    resolved, used = resolve_rates(loaded, rate_cards)
-    warn_suspicious(resolved, rate_cards if isinstance(rate_cards, RateCards) else load_cards())
+    cards = rate_cards if isinstance(rate_cards, RateCards) else load_cards(rate_cards)
+    resolved, used = resolve_rates(loaded, cards)
+    warn_suspicious(resolved, cards)  # against your own card too, when you give one
     components, summary = evaluate_arrays(resolved)
     return Result(resolved, components, summary, used)

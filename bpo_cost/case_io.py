@@ -8,6 +8,7 @@ workbook and the Excel ``BPO_*`` case functions use exactly these pairs.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -56,7 +57,7 @@ def _invalid(exc: ValidationError) -> InvalidCaseError:
         path = ".".join(p for p in raw if p not in _UNION_TAGS) or "case"
         ctx = err.get("ctx") or {}
         if err["type"] == "missing":
-            problems.append((path, "<missing>", "given (it is required)"))
+            problems.append((path, _Said(f"{path} is required but missing"), ""))
         elif err["type"] == "extra_forbidden":
             problems.append((path, value, "a known field (check the spelling)"))
         elif err["type"] == "union_tag_invalid":
@@ -79,6 +80,7 @@ def _invalid(exc: ValidationError) -> InvalidCaseError:
     if not problems:  # every error came from a branch we skipped: report the first one plainly
         err = exc.errors(include_url=False)[0]
         problems.append((".".join(map(str, err["loc"])), err.get("input"), _allowed(err["msg"])))
+    problems = _spelling_first(problems)
     lines = [
         (str(v) if v.startswith(p) else f"{p}: {v}")
         if isinstance(v, _Said)
@@ -87,6 +89,24 @@ def _invalid(exc: ValidationError) -> InvalidCaseError:
     ]
     path, value, allowed = problems[0]
     return InvalidCaseError(path, value, allowed, errors=lines, message=lines[0])
+
+
+def _spelling_first(problems: list[tuple[str, Any, str]]) -> list[tuple[str, Any, str]]:
+    """A misspelt key explains the missing field beside it: show it first, with a suggestion."""
+    missing = [p for p, v, _ in problems if isinstance(v, _Said) and v.endswith("but missing")]
+    unknown: list[tuple[str, Any, str]] = []
+    rest: list[tuple[str, Any, str]] = []
+    for path, value, allowed in problems:
+        if not allowed.startswith("a known field"):
+            rest.append((path, value, allowed))
+            continue
+        parent, _, name = path.rpartition(".")
+        siblings = [m.rpartition(".")[2] for m in missing if m.rpartition(".")[0] == parent]
+        close = difflib.get_close_matches(name, siblings, n=1)
+        if close:
+            allowed = f"a known field (did you mean {close[0]}?)"
+        unknown.append((path, value, allowed))
+    return unknown + rest
 
 
 class _Said(str):

@@ -6,7 +6,7 @@ axis, so a deterministic case, a sensitivity sweep and a Monte Carlo are the sam
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -108,8 +108,8 @@ class Summary:
 
     ``savings`` = in-house TCO − owner TCO; ``payback_month`` is the first month cumulative savings
     reach zero or above (NaN: never within the term); ``irr`` is the annualised IRR of the
-    monthly savings
-    stream (NaN where undefined, e.g. no sign change); ``rank`` 1 is the lowest NPV of cost.
+    monthly savings stream (NaN where undefined, e.g. no sign change); ``rank`` 1 is the lowest
+    NPV of cost.
     """
 
     owners: list[str]
@@ -124,22 +124,30 @@ class Summary:
     rank: FloatArray
 
 
-def cost_figures(
-    c: Components, discount_rate_annual: ArrayLike
-) -> tuple[FloatArray, FloatArray]:
+def cost_figures(c: Components, discount_rate_annual: ArrayLike) -> tuple[FloatArray, FloatArray]:
     """TCO and NPV of cost, ``(n, owners)`` each: the hot path of sensitivity and Monte Carlo.
 
     NPV is Excel's (month m discounted m periods at the monthly rate). Every reduction runs row
     by row (einsum, not BLAS matrix products, whose summation order depends on the batch
     size), so a scenario's figures are bit for bit the same in any batch.
     """
-    n, term = c.volume.shape
+    return _reduce(
+        (c.total(o) for o in c.owners), c.volume.shape, len(c.owners), discount_rate_annual
+    )
+
+
+def _reduce(
+    totals: Iterable[FloatArray],
+    shape: tuple[int, ...],
+    n_owners: int,
+    discount_rate_annual: ArrayLike,
+) -> tuple[FloatArray, FloatArray]:
+    """Row-wise TCO and Excel NPV of each owner's monthly total, ``(n, owners)`` each."""
+    n, term = shape
     rate = np.asarray(monthly_rate(discount_rate_annual), dtype=float).reshape(-1, 1)
     factors = (1.0 + rate) ** -np.arange(1.0, term + 1.0)  # (1 or n, months)
-    tco = np.empty((n, len(c.owners)))
-    npv_cost = np.empty((n, len(c.owners)))
-    for j, owner in enumerate(c.owners):
-        total = c.total(owner)
+    tco, npv_cost = np.empty((n, n_owners)), np.empty((n, n_owners))
+    for j, total in enumerate(totals):
         tco[:, j] = total.sum(axis=1)
         if factors.shape[0] == 1:  # one rate for the batch: a single pass, row by row
             npv_cost[:, j] = np.einsum("nm,m->n", total, factors[0])
@@ -150,9 +158,9 @@ def cost_figures(
 
 def summarize(c: Components, discount_rate_annual: ArrayLike, *, with_irr: bool = True) -> Summary:
     """Summary figures, vectorised over scenarios (IRR can be skipped for speed)."""
-    tco, npv_cost = cost_figures(c, discount_rate_annual)
     totals = np.stack([c.total(o) for o in c.owners], axis=1)  # (n, owners, months)
     n, n_owners, term = totals.shape
+    tco, npv_cost = _reduce(totals.transpose(1, 0, 2), (n, term), n_owners, discount_rate_annual)
     savings_flow = totals[:, :1, :] - totals  # in-house minus each owner
     savings = tco[:, :1] - tco
     cumulative = np.cumsum(savings_flow, axis=2)

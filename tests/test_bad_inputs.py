@@ -302,3 +302,11 @@ def test_erlang_load_beyond_any_contact_centre_is_refused_not_slow():
     data["workload"]["handle_minutes"] = 1e9
     message = refused(data, "workload")
     assert "Erlangs" in message
+
+
+def test_misspelt_field_comes_first_with_a_suggestion():
+    data = parse_case(full_case()).model_dump(mode="json")
+    data["workload"]["volume_per_moth"] = data["workload"].pop("volume_per_month")
+    message = refused(data, "workload.volume_per_moth")
+    assert message.startswith("workload.volume_per_moth")
+    assert "did you mean volume_per_month" in message

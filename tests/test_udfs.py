@@ -263,8 +263,8 @@ ERROR_CASES = [
                                             " wage: got 'fees'"),
     ("BPO_RATE", ("payroll", "US", None, None, None, "soon"), "at_date must be a date: got "
                                                                "'soon'"),
-    ("BPO_SUMMARY", ([["term_months", 36.0]],), "name must be given (it is required): got "
-                                                "'<missing>' (and 4 more problems)"),
+    ("BPO_SUMMARY", ([["term_months", 36.0]],), "name is required but missing "
+                                                "(and 4 more problems)"),
     ("BPO_SUMMARY", ([["inputs"]],), "inputs must be two columns: key and value: got a range "
                                      "of 1 column"),
     ("BPO_SUMMARY", ([[None, None]],), "inputs must be a range of input keys and values: got "
@@ -586,7 +586,8 @@ def test_windows_call_case_functions(windows: types.SimpleNamespace) -> None:
     assert call_udf(windows, "BPO_NPV_SAVINGS", inputs, "Onshore US") == [[
         evaluate(case).summary().loc["Onshore US", "npv_savings"]]]
     one_row = ComRange((("term_months", 36.0),))  # ndim=2 keeps even one row two-dimensional
-    assert call_udf(windows, "BPO_SUMMARY", one_row)[0][0].startswith("#VALUE! name must")
+    first = call_udf(windows, "BPO_SUMMARY", one_row)[0][0]
+    assert first.startswith("#VALUE! name is required but missing")
 
 
 def test_windows_import_functions_writes_vba_and_wizard_help(
