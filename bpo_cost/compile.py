@@ -16,12 +16,12 @@ from typing import Any
 
 import numpy as np
 
-from ._types import ArrayLike
+from ._types import ArrayLike, FloatArray
 from .case_io import flatten
 from .errors import InputError
 from .models import Case
 
-__all__ = ["Params", "compile_case", "numeric_inputs"]
+__all__ = ["Compiler", "Params", "compile_case", "numeric_inputs"]
 
 Params = SimpleNamespace
 
@@ -53,53 +53,94 @@ def compile_case(
     overrides : dotted path -> array of n values, one per scenario.
     n : number of scenarios; inferred from the overrides (1 when there are none).
     """
-    overrides = dict(overrides or {})
-    arrays = {k: np.asarray(v, dtype=float).reshape(-1) for k, v in overrides.items()}
-    sizes = {a.size for a in arrays.values()}
-    n = n or (max(sizes) if sizes else 1)
-    for key, a in arrays.items():
-        if a.size not in (1, n):
-            raise InputError(f"overrides[{key!r}]", a.size, f"1 or {n} values (one per scenario)")
-        if not np.all(np.isfinite(a)):
-            raise InputError(f"overrides[{key!r}]", a[~np.isfinite(a)][0], "finite numbers")
-    allowed = numeric_inputs(case)
-    unknown = sorted(set(arrays) - set(allowed))
-    if unknown:
-        raise InputError("overrides", unknown[0], "the path of a number in the case")
-    tree = case.model_dump(mode="python")
-    for key, a in arrays.items():
-        _set(tree, key.split("."), a)
-    params: Params = _walk(tree)
-    params.n_scenarios = n
-    return params
+    return Compiler(case)(overrides, n=n)
 
 
-def _set(node: Any, parts: list[str], value: Any) -> None:
-    for part in parts[:-1]:
-        node = node[int(part)] if isinstance(node, list) else node[part]
-    last = parts[-1]
+class Compiler:
+    """A case compiled once, for many batches (``compile_case`` is ``Compiler(case)(…)``).
+
+    A call copies only the nodes on the paths it overrides, so a Monte Carlo chunk does not
+    walk the whole case again; the arrays it shares between calls are read-only.
+    """
+
+    def __init__(self, case: Case) -> None:
+        self.case = case
+        self.allowed = numeric_inputs(case)
+        self.base: Params = _walk(case.model_dump(mode="python"))
+
+    def __call__(
+        self, overrides: Mapping[str, ArrayLike] | None = None, *, n: int | None = None
+    ) -> Params:
+        arrays = {k: np.asarray(v, dtype=float).reshape(-1) for k, v in (overrides or {}).items()}
+        sizes = {a.size for a in arrays.values()}
+        n = n or (max(sizes) if sizes else 1)
+        for key, a in arrays.items():
+            if a.size not in (1, n):
+                raise InputError(
+                    f"overrides[{key!r}]", a.size, f"1 or {n} values (one per scenario)"
+                )
+            if not np.all(np.isfinite(a)):
+                raise InputError(f"overrides[{key!r}]", a[~np.isfinite(a)][0], "finite numbers")
+        unknown = sorted(set(arrays) - set(self.allowed))
+        if unknown:
+            raise InputError("overrides", unknown[0], "the path of a number in the case")
+        params = SimpleNamespace(**vars(self.base))
+        copied: dict[tuple[str, ...], Any] = {(): params}  # nodes this call owns, by path
+        for key, a in arrays.items():
+            parts = tuple(key.split("."))
+            for depth in range(1, len(parts)):  # copy the nodes on the path, once each
+                if parts[:depth] not in copied:
+                    parent = copied[parts[: depth - 1]]
+                    copied[parts[:depth]] = _copy(_get(parent, parts[depth - 1]))
+                    _put(parent, parts[depth - 1], copied[parts[:depth]])
+            node = copied[parts[:-1]]
+            if isinstance(node, np.ndarray):  # one number of a list (seasonality): a column
+                rows = max(node.shape[0], a.size)
+                grown = np.array(np.broadcast_to(node, (rows, node.shape[1])))
+                grown[:, int(parts[-1])] = a
+                _put(copied[parts[:-2]], parts[-2], grown)
+                copied[parts[:-1]] = grown
+            else:
+                _put(node, parts[-1], a.reshape(-1, 1))
+        params.n_scenarios = n
+        return params
+
+
+def _copy(node: Any) -> Any:
+    if isinstance(node, SimpleNamespace):
+        return SimpleNamespace(**vars(node))
     if isinstance(node, list):
-        node[int(last)] = value
+        return list(node)
+    return node  # an array of numbers: replaced by a grown copy when one of them is set
+
+
+def _get(node: Any, part: str) -> Any:
+    return node[int(part)] if isinstance(node, list) else getattr(node, part)
+
+
+def _put(node: Any, part: str, value: Any) -> None:
+    if isinstance(node, list):
+        node[int(part)] = value
     else:
-        node[last] = value
+        setattr(node, part, value)
 
 
 def _leaf(v: Any) -> Any:
-    if isinstance(v, np.ndarray):
-        return v.reshape(-1, 1)
     if isinstance(v, (int, float)) and not isinstance(v, bool):
-        return np.full((1, 1), float(v))
+        return _frozen(np.full((1, 1), float(v)))
     return v
+
+
+def _frozen(a: FloatArray) -> FloatArray:
+    a.flags.writeable = False  # shared by every batch a Compiler makes
+    return a
 
 
 def _walk(node: Any) -> Any:
     if isinstance(node, dict):
         return SimpleNamespace(**{k: _walk(v) for k, v in node.items()})
     if isinstance(node, list):
-        if node and all(
-            isinstance(x, (int, float, np.ndarray)) and not isinstance(x, bool) for x in node
-        ):
-            cols = [np.asarray(x, dtype=float).reshape(-1, 1) for x in node]
-            return np.concatenate(np.broadcast_arrays(*cols), axis=1)  # (1 or n, k)
+        if node and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in node):
+            return _frozen(np.asarray([node], dtype=float))  # (1, k)
         return [_walk(x) for x in node]
     return _leaf(node)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from types import SimpleNamespace
 
 import numpy as np
@@ -60,23 +61,43 @@ OPTION_COMPONENTS = (
 
 @dataclass(frozen=True)
 class Components:
-    """Monthly cost components per owner (``"inhouse"`` or an option name), each ``(n, months)``."""
+    """Monthly cost components per owner (``"inhouse"`` or an option name).
+
+    ``by_owner`` gives each as an ``(n, months)`` grid. ``parts`` holds them as the engine made
+    them, ``(n or 1, k)`` with k <= months: one row when no scenario differs, and the first k
+    months of a cost that stops early, zero after (a clause not in the deal is a single zero),
+    so totals skip what is zero anyway.
+    """
 
     volume: FloatArray
-    by_owner: dict[str, dict[str, FloatArray]]
+    parts: dict[str, dict[str, FloatArray]]
 
     @property
     def owners(self) -> list[str]:
-        return list(self.by_owner)
+        return list(self.parts)
+
+    @cached_property
+    def by_owner(self) -> dict[str, dict[str, FloatArray]]:
+        return {
+            owner: {k: self._grid(v) for k, v in parts.items()}
+            for owner, parts in self.parts.items()
+        }
 
     def total(self, owner: str) -> FloatArray:
-        first, *rest = self.by_owner[owner].values()
-        total = np.array(first, dtype=float)  # a copy: the sum accumulates in place
+        first, *rest = self.parts[owner].values()
+        total = np.array(np.broadcast_to(first, self.volume.shape))  # a copy: summed in place
         for part in rest:
-            if part.strides[0] == 0 and not part[0].any():
-                continue  # the same all-zero row in every scenario (a clause not in the deal)
-            total += part
+            if part.shape[0] == 1 and not part.any():
+                continue  # the same zeros in every scenario (a clause not in the deal)
+            total[:, : part.shape[1]] += part  # adding the zeros after it would change nothing
         return total
+
+    def _grid(self, part: FloatArray) -> FloatArray:
+        if part.shape[1] < self.volume.shape[1]:
+            part = np.concatenate(
+                (part, np.zeros((part.shape[0], self.volume.shape[1] - part.shape[1]))), axis=1
+            )
+        return np.broadcast_to(part, self.volume.shape)
 
 
 def run(p: SimpleNamespace, term_months: int) -> Components:
@@ -92,14 +113,15 @@ def run(p: SimpleNamespace, term_months: int) -> Components:
     inhouse = inhouse_components(p, volume, wage_index, price_index)
     staff = np.asarray(sum(inhouse[k] for k in STAFF_COMPONENTS), dtype=float)
     inhouse_total = np.asarray(sum(inhouse.values()), dtype=float)
-    by_owner = {INHOUSE: {k: np.broadcast_to(inhouse[k], full) for k in INHOUSE_COMPONENTS}}
+    by_owner = {INHOUSE: {k: inhouse[k] for k in INHOUSE_COMPONENTS}}
     for option in p.options:
         parts = vendor_components(p, option, volume, months, price_index)
         parts |= hidden_components(
             p, option, months, parts["vendor.fees"], inhouse_total, staff, price_index
         )
-        by_owner[option.name] = {k: np.broadcast_to(parts[k], full) for k in OPTION_COMPONENTS}
+        by_owner[option.name] = {k: parts[k] for k in OPTION_COMPONENTS}
     return Components(np.broadcast_to(volume, full), by_owner)
+
 
 
 @dataclass(frozen=True)

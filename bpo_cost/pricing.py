@@ -120,20 +120,9 @@ def tiered_fee(
         raise InputError("bounds", b.tolist(), "positive and strictly increasing")
     if np.any(np.isnan(p)) or np.any(p < 0):
         raise InputError("prices", p.tolist(), "numbers >= 0")
-    if mode == "all_units":
-        band = np.searchsorted(b, v, side="left")  # V == bound stays in the lower band
-        price = np.take_along_axis(
-            np.broadcast_to(p, np.broadcast_shapes(p.shape, np.shape(v) + (p.shape[-1],))),
-            np.asarray(band)[..., None],
-            axis=-1,
-        )[..., 0]
-        return _out(v * price)
-    if mode == "incremental":
-        lower = np.concatenate(([0.0], b))
-        upper = np.concatenate((b, [np.inf]))
-        units = np.clip(np.asarray(v)[..., None] - lower, 0.0, upper - lower)
-        return _out(np.sum(units * p, axis=-1))
-    raise InputError("mode", mode, "'all_units' or 'incremental'")
+    if mode not in ("all_units", "incremental"):
+        raise InputError("mode", mode, "'all_units' or 'incremental'")
+    return _out(_tiered_fee(v, b, p, mode))
 
 
 def collar_fee(
@@ -158,13 +147,14 @@ def collar_fee(
     >>> collar_fee(8000, base_fee=50000, baseline_volume=10000, dead_band=0.1, arc=4, rrc=3)
     47000.0
     """
-    v = _f("volume", volume)
-    base = _f("base_fee", base_fee)
-    bl = _f("baseline_volume", baseline_volume)
-    d = _f("dead_band", dead_band, high=1.0 - 1e-12, allowed="in [0, 1)")
-    up = arc * np.maximum(0.0, v - bl * (1.0 + d))
-    down = rrc * np.maximum(0.0, bl * (1.0 - d) - v)
-    return _out(base + _f("arc", up) - _f("rrc", down))
+    return _out(_collar_fee(
+        _f("volume", volume),
+        _f("base_fee", base_fee),
+        _f("baseline_volume", baseline_volume),
+        _f("dead_band", dead_band, high=1.0 - 1e-12, allowed="in [0, 1)"),
+        _f("arc", arc),
+        _f("rrc", rrc),
+    ))
 
 
 def outcome_fee(
@@ -181,9 +171,12 @@ def outcome_fee(
     >>> outcome_fee(2000, price_per_outcome=25.0, outcome_rate=0.8, base_fee=5000)
     45000.0
     """
-    v = _f("volume", volume)
-    rate = _f("outcome_rate", outcome_rate, high=1.0, allowed="in [0, 1]")
-    return _out(_f("base_fee", base_fee) + _f("price_per_outcome", price_per_outcome) * v * rate)
+    return _out(_outcome_fee(
+        _f("volume", volume),
+        _f("price_per_outcome", price_per_outcome),
+        _f("outcome_rate", outcome_rate, high=1.0, allowed="in [0, 1]"),
+        _f("base_fee", base_fee),
+    ))
 
 
 def gainshare(
@@ -208,13 +201,13 @@ def gainshare(
     >>> gainshare(100000, 110000, share=0.5, painshare=True)
     -5000.0
     """
-    s = _f("share", share, high=1.0, allowed="in [0, 1]")
-    c = _f("cap", cap)
-    diff = _f("baseline_cost", baseline_cost) - _f("actual_cost", actual_cost)
-    gain = np.minimum(s * np.maximum(diff, 0.0), c)
-    if painshare:
-        gain = gain - np.minimum(s * np.maximum(-diff, 0.0), c)
-    return _out(gain)
+    return _out(_gainshare(
+        _f("baseline_cost", baseline_cost),
+        _f("actual_cost", actual_cost),
+        _f("share", share, high=1.0, allowed="in [0, 1]"),
+        _f("cap", cap),
+        painshare,
+    ))
 
 
 def kpi_adjustment(
@@ -235,13 +228,13 @@ def kpi_adjustment(
     >>> round(kpi_adjustment(100000, expected=0.92, target=0.90, per_point=1.0, cap=0.05), 6)
     2000.0
     """
-    f = _f("fee", fee, low=None, allowed="a number")
-    adj = np.clip(
-        (np.asarray(expected, float) - np.asarray(target, float)) * per_point,
-        -_f("cap", cap),
+    return _out(_kpi_adjustment(
+        _f("fee", fee, low=None, allowed="a number"),
+        np.asarray(expected, float),
+        np.asarray(target, float),
+        np.asarray(per_point, float),
         _f("cap", cap),
-    )
-    return _out(f * adj)
+    ))
 
 
 def service_credit(
@@ -259,11 +252,11 @@ def service_credit(
     >>> service_credit(100000, at_risk_share=0.1, expected_breach_share=0.25)
     2500.0
     """
-    return _out(
-        _f("invoice", invoice)
-        * _f("at_risk_share", at_risk_share, high=1.0, allowed="in [0, 1]")
-        * _f("expected_breach_share", expected_breach_share, high=1.0, allowed="in [0, 1]")
-    )
+    return _out(_service_credit(
+        _f("invoice", invoice),
+        _f("at_risk_share", at_risk_share, high=1.0, allowed="in [0, 1]"),
+        _f("expected_breach_share", expected_breach_share, high=1.0, allowed="in [0, 1]"),
+    ))
 
 
 def escalation_index(
@@ -290,3 +283,62 @@ def escalation_index(
     cola = np.minimum(np.asarray(cola_per_year, float), np.asarray(cap_per_year, float))
     p = _f("productivity_per_year", productivity_per_year, high=1.0 - 1e-12, allowed="in [0, 1)")
     return _out((1.0 + cola) ** y * (1.0 - p) ** y)
+
+
+# The formulas, unchecked: the public functions above check their arguments, the engine calls
+# these directly on a validated case (checking every (scenarios, months) array again cost a
+# quarter of a Monte Carlo run).
+
+
+def _tiered_fee(v: FloatArray, b: FloatArray, p: FloatArray, mode: TierMode) -> FloatArray:
+    """Tiered fee of billed volumes ``v``; ``p`` holds the tier prices on its last axis."""
+    if mode == "incremental":
+        lower = np.concatenate(([0.0], b))
+        upper = np.concatenate((b, [np.inf]))
+        units = np.clip(np.asarray(v)[..., None] - lower, 0.0, upper - lower)
+        return np.asarray(np.sum(units * p, axis=-1), dtype=float)
+    band = np.searchsorted(b, v, side="left")  # V == bound stays in the lower band
+    if p.ndim == 1 or p.shape[:-1] == (1,) * (p.ndim - 1):  # one price list for every scenario
+        return np.asarray(v * p.reshape(-1)[band], dtype=float)
+    price = np.take_along_axis(
+        np.broadcast_to(p, np.broadcast_shapes(p.shape, np.shape(v) + (p.shape[-1],))),
+        np.asarray(band)[..., None],
+        axis=-1,
+    )[..., 0]
+    return np.asarray(v * price, dtype=float)
+
+
+def _collar_fee(
+    v: FloatArray, base: FloatArray, bl: FloatArray, d: FloatArray, arc: FloatArray,
+    rrc: FloatArray,
+) -> FloatArray:
+    up = arc * np.maximum(0.0, v - bl * (1.0 + d))
+    down = rrc * np.maximum(0.0, bl * (1.0 - d) - v)
+    return np.asarray(base + up - down, dtype=float)
+
+
+def _outcome_fee(
+    v: FloatArray, price_per_outcome: FloatArray, rate: FloatArray, base_fee: FloatArray
+) -> FloatArray:
+    return np.asarray(base_fee + price_per_outcome * v * rate, dtype=float)
+
+
+def _gainshare(
+    baseline: FloatArray, actual: FloatArray, s: FloatArray, cap: FloatArray, painshare: bool
+) -> FloatArray:
+    diff = baseline - actual
+    gain = np.minimum(s * np.maximum(diff, 0.0), cap)
+    if painshare:
+        gain = gain - np.minimum(s * np.maximum(-diff, 0.0), cap)
+    return np.asarray(gain, dtype=float)
+
+
+def _kpi_adjustment(
+    fee: FloatArray, expected: FloatArray, target: FloatArray, per_point: FloatArray,
+    cap: FloatArray,
+) -> FloatArray:
+    return np.asarray(fee * np.clip((expected - target) * per_point, -cap, cap), dtype=float)
+
+
+def _service_credit(invoice: FloatArray, at_risk: FloatArray, breach: FloatArray) -> FloatArray:
+    return np.asarray(invoice * at_risk * breach, dtype=float)

@@ -38,22 +38,34 @@ def hidden_components(
     inhouse_staff: FloatArray,
     price_index: FloatArray,
 ) -> dict[str, FloatArray]:
-    """Monthly hidden-cost components of one option, by name."""
+    """Monthly hidden-cost components of one option, by name.
+
+    The transition components stop after a few months, so they are computed over the first
+    months any scenario needs and returned that narrow (zero after; see ``engine.Components``).
+    """
     # Factors that depend only on the month (and on month counts) are built first: small
     # (1, months) rows unless a batch varies them, so each component is one pass over fees.
     t = option.transition
     term = months.shape[1]
     acv = fees.sum(axis=1, keepdims=True) * (12.0 / term)
-    in_transition = _mask(months <= t.transition_months)
-    in_parallel = _mask(months <= t.parallel_run_months)
     handover = np.maximum(t.parallel_run_months, 1.0)  # the month the in-house team leaves
-    staff_at_handover = _column(inhouse_staff, handover)
     kt_months = np.maximum(t.transition_months, 1.0)
-    ramping = months <= t.ramp_months
+    m = _first(months, term, kt_months)
+    knowledge_transfer = inhouse_staff[:, : m.shape[1]] * (
+        t.transition_team_share * _mask(m <= t.transition_months)
+    ) + (t.knowledge_transfer_cost / kt_months) * _mask(m <= kt_months)
+    m = _first(months, term, handover)
+    in_parallel = _mask(m <= t.parallel_run_months)
+    staff_at_handover = _column(inhouse_staff, handover)
+    severance_retention = (t.severance_months_of_pay * staff_at_handover) * _mask(
+        m == handover
+    ) + inhouse_staff[:, : m.shape[1]] * (t.retention_share * in_parallel)
+    parallel_run = inhouse_total[:, : m.shape[1]] * in_parallel
+    m = _first(months, term, t.ramp_months)
     efficiency = np.where(
-        ramping,
+        m <= t.ramp_months,
         t.ramp_start_efficiency
-        + (1.0 - t.ramp_start_efficiency) * (months - 1.0) / np.maximum(t.ramp_months, 1.0),
+        + (1.0 - t.ramp_start_efficiency) * (m - 1.0) / np.maximum(t.ramp_months, 1.0),
         1.0,
     )
     stranded = sum(
@@ -71,23 +83,26 @@ def hidden_components(
         else np.zeros((1, 1))
     )
     return {
+        # month 1 only: the search and contract come before the service starts
         "transition.vendor_selection": (
             t.vendor_selection_cost + t.vendor_selection_share_of_acv * acv
         )
-        * _mask(months == 1.0),
-        "transition.knowledge_transfer": inhouse_staff * (t.transition_team_share * in_transition)
-        + (t.knowledge_transfer_cost / kt_months) * _mask(months <= kt_months),
-        "transition.parallel_run": inhouse_total * in_parallel,
-        "transition.severance_retention": (t.severance_months_of_pay * staff_at_handover)
-        * _mask(months == handover)
-        + inhouse_staff * (t.retention_share * in_parallel),
-        "transition.productivity_dip": fees * (1.0 / efficiency - 1.0),
+        * _mask(months[:, :1] == 1.0),
+        "transition.knowledge_transfer": knowledge_transfer,
+        "transition.parallel_run": parallel_run,
+        "transition.severance_retention": severance_retention,
+        "transition.productivity_dip": fees[:, : m.shape[1]] * (1.0 / efficiency - 1.0),
         "transition.stranded_costs": stranded,
         "governance": t.governance_share_of_fees * fees
         + t.governance_fte * t.governance_cost_per_fte_month * price_index,
         "quality_leakage": t.repeat_rate * fees,
         "exit": exit_cost,
     }
+
+
+def _first(months: FloatArray, term: int, last: FloatArray) -> FloatArray:
+    """The first months up to the latest ``last`` month of any scenario (at most the term)."""
+    return months[:, : min(term, max(int(np.max(last)), 0))]
 
 
 def _mask(condition: FloatArray) -> FloatArray:

@@ -566,7 +566,9 @@ def sample(
     z = standard_normals(seed, list(streams or distributions), start, start + n)
     rho = correlation_matrix(distributions) if rank_correlation is None else rank_correlation
     if rho is not None and not np.array_equal(rho, np.eye(len(dists))):
-        z = z @ _cholesky(rho).T
+        # einsum, not a BLAS product: row by row whatever n, and it never wakes BLAS threads
+        # that spin on the cores the Monte Carlo workers use
+        z = np.einsum("nk,jk->nj", z, _cholesky(rho))
     for j, d in enumerate(dists):  # in place: column j's values depend on its scores only
         z[:, j] = d.from_normal(z[:, j])
     return z

@@ -19,16 +19,19 @@ import numpy as np
 from ._types import FloatArray
 from .inhouse import productive_hours
 from .pricing import (
-    collar_fee,
+    _collar_fee,
+    _gainshare,
+    _kpi_adjustment,
+    _outcome_fee,
+    _service_credit,
+    _tiered_fee,
     escalation_index,
-    gainshare,
-    kpi_adjustment,
-    outcome_fee,
-    service_credit,
-    tiered_fee,
 )
 
 __all__ = ["vendor_components", "vendor_volume"]
+
+_ZERO = np.zeros((1, 1))
+_ZERO.flags.writeable = False
 
 
 def vendor_volume(option: SimpleNamespace, volume: FloatArray, months: FloatArray) -> FloatArray:
@@ -53,33 +56,16 @@ def _base_fee(p: SimpleNamespace, option: SimpleNamespace, volume: FloatArray) -
     if pr.model == "per_transaction":
         if pr.collar is not None:
             c = pr.collar
-            return np.asarray(
-                collar_fee(
-                    volume,
-                    base_fee=c.base_fee_per_month,
-                    baseline_volume=c.baseline_volume,
-                    dead_band=c.dead_band,
-                    arc=c.arc,
-                    rrc=c.rrc,
-                ),
-                dtype=float,
-            )
+            return _collar_fee(volume, c.base_fee_per_month, c.baseline_volume, c.dead_band,
+                               c.arc, c.rrc)
         billed = np.maximum(volume, pr.minimum_volume_per_month)
         if pr.tiers is None:
             return np.asarray(pr.price * billed, dtype=float)
         bounds = [float(t.up_to[0, 0]) for t in pr.tiers[:-1]]
         # (n or 1, 1, k): a price per tier per scenario, whichever tiers vary
         prices = np.stack(np.broadcast_arrays(*[t.price for t in pr.tiers]), axis=-1)
-        return np.asarray(tiered_fee(billed, bounds, prices, mode=pr.tier_mode), dtype=float)
-    return np.asarray(
-        outcome_fee(
-            volume,
-            price_per_outcome=pr.price_per_outcome,
-            outcome_rate=pr.outcome_rate,
-            base_fee=pr.base_fee_per_month,
-        ),
-        dtype=float,
-    )
+        return _tiered_fee(billed, np.asarray(bounds), prices, pr.tier_mode)
+    return _outcome_fee(volume, pr.price_per_outcome, pr.outcome_rate, pr.base_fee_per_month)
 
 
 def vendor_components(
@@ -99,38 +85,23 @@ def vendor_components(
     )
     v = vendor_volume(option, volume, months)
     fees = _base_fee(p, option, v) * index
-    zero = np.zeros_like(fees)
     pr = option.pricing
-    gain, kpi = zero, zero
+    gain = kpi = automation = _ZERO  # clauses not in the deal: one zero, not a month grid
+    invoice = fees
     if pr.model == "outcome" and pr.gainshare is not None:
         g = pr.gainshare
-        gain = np.asarray(
-            gainshare(
-                g.baseline_cost_per_month,
-                fees,
-                share=g.share,
-                cap=np.inf if g.cap_per_month is None else g.cap_per_month,
-                painshare=g.painshare,
-            ),
-            dtype=float,
-        )
+        cap = np.full((1, 1), np.inf) if g.cap_per_month is None else g.cap_per_month
+        gain = _gainshare(g.baseline_cost_per_month, fees, g.share, cap, g.painshare)
+        invoice = invoice + gain
     if pr.model == "outcome" and pr.kpi is not None:
         k = pr.kpi
-        kpi = np.asarray(
-            kpi_adjustment(
-                fees, expected=k.expected, target=k.target, per_point=k.per_point, cap=k.cap
-            ),
-            dtype=float,
-        )
-    invoice = np.maximum(fees + gain + kpi, 0.0)
+        kpi = _kpi_adjustment(fees, k.expected, k.target, k.per_point, k.cap)
+        invoice = invoice + kpi
+    if invoice is not fees or (pr.model == "per_transaction" and pr.collar is not None):
+        invoice = np.maximum(invoice, 0.0)  # only these can go negative: no credit on a refund
     sc = option.service_credits
-    credits = -np.asarray(
-        service_credit(
-            invoice, at_risk_share=sc.at_risk_share, expected_breach_share=sc.expected_breach_share
-        ),
-        dtype=float,
-    )
-    automation = zero
+    # the at-risk share negated: the credit comes out negative, as the client's cost, in one go
+    credits = _service_credit(invoice, -sc.at_risk_share, sc.expected_breach_share)
     if option.automation is not None:
         a = option.automation
         automation = (volume - v) * a.cost_per_unit * price_index + a.build_cost * (

@@ -23,7 +23,7 @@ from pydantic.fields import FieldInfo
 from .._types import ArrayLike, FloatArray
 from ..api import resolve_rates
 from ..case_io import load_case
-from ..compile import compile_case, numeric_inputs
+from ..compile import Compiler, numeric_inputs
 from ..engine import INHOUSE, cost_figures, run
 from ..errors import InputError
 from ..models import Case
@@ -177,15 +177,20 @@ class Figures:
 
 
 def figures(
-    case: Case, overrides: Mapping[str, ArrayLike] | None = None, *, n: int | None = None
+    case: Case | Compiler,
+    overrides: Mapping[str, ArrayLike] | None = None,
+    *,
+    n: int | None = None,
 ) -> Figures:
     """Evaluate one batch: TCO and NPV of cost per scenario and owner.
 
     The arithmetic is ``engine.cost_figures``, as in ``engine.summarize``, so the figures match
-    it bit for bit; what the analyses do not need (payback, IRR, rank) is not computed.
+    it bit for bit; what the analyses do not need (payback, IRR, rank) is not computed. Pass a
+    ``Compiler`` to evaluate many batches of one case without compiling it each time.
     """
-    p = compile_case(case, overrides, n=n)
-    comps = run(p, case.term_months)
+    compiler = case if isinstance(case, Compiler) else Compiler(case)
+    p = compiler(overrides, n=n)
+    comps = run(p, compiler.case.term_months)
     tco, npv_cost = cost_figures(comps, p.discount_rate_annual)
     return Figures(comps.owners, tco, npv_cost)
 

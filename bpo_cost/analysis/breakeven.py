@@ -20,7 +20,7 @@ import numpy as np
 
 from .._types import FloatArray
 from ..case_io import parse_case
-from ..compile import compile_case
+from ..compile import Compiler, compile_case
 from ..engine import INHOUSE, run
 from ..errors import InputError, NoSolutionError
 from ..models import Case
@@ -271,8 +271,10 @@ def _search(
         factor = x / lead.value
         return {s.path: s.check(s.label, s.value * factor) for s in specs}
 
+    compiler = Compiler(case)
+
     def diff(x: FloatArray) -> tuple[FloatArray, FloatArray]:
-        f = figures(case, columns(x), n=x.size).get(basis)
+        f = figures(compiler, columns(x), n=x.size).get(basis)
         return f[:, j] - f[:, i], f[:, i]
 
     roots, d_grid = _roots(lambda x: diff(x)[0], lo, hi)

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ..compile import Compiler
 from ..errors import InputError
 from ._inputs import CaseSource, Inputs, RateCardSource, figures, prepare
 
@@ -64,12 +65,13 @@ def scenario_grid(
     if n > MAX_SCENARIOS:
         raise InputError("values", f"{n:,} scenarios", f"at most {MAX_SCENARIOS:,} combinations")
     mesh = [m.ravel() for m in np.meshgrid(*axes, indexing="ij")]
-    owners = figures(resolved).owners
+    compiler = Compiler(resolved)
+    owners = figures(compiler).owners
     tco = np.empty((n, len(owners)))
     npv_cost = np.empty((n, len(owners)))
     for start in range(0, n, CHUNK):
         stop = min(start + CHUNK, n)
-        f = figures(resolved, {s.path: m[start:stop] for s, m in zip(specs, mesh, strict=True)},
+        f = figures(compiler, {s.path: m[start:stop] for s, m in zip(specs, mesh, strict=True)},
                     n=stop - start)
         tco[start:stop], npv_cost[start:stop] = f.tco, f.npv_cost
     k = len(owners)

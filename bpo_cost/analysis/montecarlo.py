@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .._types import FloatArray
+from ..compile import Compiler
 from ..engine import INHOUSE
 from ..errors import InputError
 from ..models import Case
@@ -264,7 +265,8 @@ def simulate(
                for d in dists.values() for k in d.rank_correlation}
     rho = correlation_matrix(dists, aliases)
 
-    base = figures(resolved)
+    compiler = Compiler(resolved)
+    base = figures(compiler)
     owners = base.owners
     draws = np.empty((n, len(specs)))
     tco = np.empty((n, len(owners)))
@@ -287,7 +289,8 @@ def simulate(
         draws[start:stop] = x
         for lo in range(start, stop, chunk_size):
             hi = min(lo + chunk_size, stop)
-            f = figures(resolved, {p: draws[lo:hi, j] for j, p in enumerate(paths)}, n=hi - lo)
+            f = figures(compiler, {p: draws[lo:hi, j] for j, p in enumerate(paths)},
+                        n=hi - lo)
             tco[lo:hi], npv_cost[lo:hi] = f.tco, f.npv_cost
         return stop - start
 
