@@ -7,7 +7,7 @@ axis, so a deterministic case, a sensitivity sweep and a Monte Carlo are the sam
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from types import SimpleNamespace
 
@@ -71,6 +71,7 @@ class Components:
 
     volume: FloatArray
     parts: dict[str, dict[str, FloatArray]]
+    known_totals: dict[str, FloatArray] = field(default_factory=dict, repr=False)
 
     @property
     def owners(self) -> list[str]:
@@ -84,13 +85,10 @@ class Components:
         }
 
     def total(self, owner: str) -> FloatArray:
-        first, *rest = self.parts[owner].values()
-        total = np.array(np.broadcast_to(first, self.volume.shape))  # a copy: summed in place
-        for part in rest:
-            if part.shape[0] == 1 and not part.any():
-                continue  # the same zeros in every scenario (a clause not in the deal)
-            total[:, : part.shape[1]] += part  # adding the zeros after it would change nothing
-        return total
+        """The owner's monthly total, ``(n, months)``, read-only."""
+        if owner not in self.known_totals:
+            self.known_totals[owner] = sum_parts(self.parts[owner].values(), self.volume.shape)
+        return self.known_totals[owner]
 
     def _grid(self, part: FloatArray) -> FloatArray:
         if part.shape[1] < self.volume.shape[1]:
@@ -98,6 +96,22 @@ class Components:
                 (part, np.zeros((part.shape[0], self.volume.shape[1] - part.shape[1]))), axis=1
             )
         return np.broadcast_to(part, self.volume.shape)
+
+
+def sum_parts(parts: Iterable[FloatArray], shape: tuple[int, int]) -> FloatArray:
+    """The sum of components given as ``Components.parts`` holds them, ``shape``, read-only."""
+    first, *rest = parts
+    # the same zeros in every scenario (a clause not in the deal) add nothing
+    rest = [part for part in rest if part.shape[0] > 1 or part.any()]
+    total = np.empty(shape)
+    if rest and rest[0].shape[1] == shape[1]:
+        np.add(first, rest.pop(0), out=total)  # the copy and the first sum in one pass
+    else:
+        total[...] = first
+    for part in rest:
+        total[:, : part.shape[1]] += part  # adding the zeros after it would change nothing
+    total.flags.writeable = False
+    return total
 
 
 def run(p: SimpleNamespace, term_months: int) -> Components:
@@ -111,16 +125,15 @@ def run(p: SimpleNamespace, term_months: int) -> Components:
     full = (n, term_months)
 
     inhouse = inhouse_components(p, volume, wage_index, price_index)
-    staff = np.asarray(sum(inhouse[k] for k in STAFF_COMPONENTS), dtype=float)
-    inhouse_total = np.asarray(sum(inhouse.values()), dtype=float)
     by_owner = {INHOUSE: {k: inhouse[k] for k in INHOUSE_COMPONENTS}}
+    inhouse_total = sum_parts(by_owner[INHOUSE].values(), full)
     for option in p.options:
         parts = vendor_components(p, option, volume, months, price_index)
         parts |= hidden_components(
-            p, option, months, parts["vendor.fees"], inhouse_total, staff, price_index
+            p, option, months, parts["vendor.fees"], inhouse_total, inhouse, price_index
         )
         by_owner[option.name] = {k: parts[k] for k in OPTION_COMPONENTS}
-    return Components(np.broadcast_to(volume, full), by_owner)
+    return Components(np.broadcast_to(volume, full), by_owner, {INHOUSE: inhouse_total})
 
 
 

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ._types import ArrayLike, FloatArray
-from .staffing import _checked, _out, required_agents, workload_fte
+from .staffing import _checked, _out, required_agents
 
 __all__ = [
     "STAFF_COMPONENTS",
@@ -48,8 +48,8 @@ def productive_hours(
     """Staffed (logged-in) hours a month: Erlang C agents × open hours for real-time work,
     handled hours ÷ occupancy otherwise."""
     rt = workload.real_time
-    if rt is None:
-        return volume * handle_minutes / 60.0 / occupancy
+    if rt is None:  # the per-unit factor first: one pass over the (scenarios, months) volumes
+        return np.asarray(volume * (handle_minutes / 60.0 / occupancy), dtype=float)
     intervals = rt.open_hours_per_month * 60.0 / rt.interval_minutes
     agents = required_agents(
         volume / intervals,
@@ -67,17 +67,11 @@ def agent_fte(
 ) -> FloatArray:
     """Paid agent FTE needed each month (fractional)."""
     paid_per_month = inhouse.paid_hours_per_year / 12.0
-    if workload.real_time is None:
-        return np.asarray(
-            workload_fte(
-                volume,
-                workload.handle_minutes,
-                productive_hours_per_month=paid_per_month,
-                shrinkage=inhouse.shrinkage,
-                occupancy=inhouse.occupancy,
-            ),
-            dtype=float,
+    if workload.real_time is None:  # workload_fte's formula on a validated case, factor first
+        per_unit = workload.handle_minutes / 60.0 / (
+            paid_per_month * (1.0 - inhouse.shrinkage) * inhouse.occupancy
         )
+        return np.asarray(volume * per_unit, dtype=float)
     hours = productive_hours(workload, volume, workload.handle_minutes, inhouse.occupancy)
     return np.asarray(hours / (paid_per_month * (1.0 - inhouse.shrinkage)), dtype=float)
 
@@ -90,27 +84,22 @@ def inhouse_components(
     fte = agent_fte(p.workload, ih, volume)
     month_hours = ih.paid_hours_per_year / 12.0
     load = 1.0 + ih.benefits_load + ih.payroll_tax
-    supervisors = fte / ih.supervision_span
     other_heads = sum((r.headcount for r in ih.other_roles), np.zeros((1, 1)))
     other_pay = sum((r.headcount * r.wage_per_hour for r in ih.other_roles), np.zeros((1, 1)))
-    salaries = fte * ih.wage_per_hour * month_hours * wage_index
-    seats = fte + supervisors + other_heads
+    # Costs per agent FTE and month first (one row, or one per scenario), then one pass over
+    # the FTE grid each: the grid is what is big in a batch.
+    salaries = fte * (ih.wage_per_hour * month_hours * wage_index)
+    seats = fte * (1.0 + 1.0 / ih.supervision_span) + other_heads  # agents and supervisors
+    supervisor_cost = ih.supervisor_wage_per_hour * month_hours * load / ih.supervision_span
+    hire_cost = ih.attrition_per_year / 12.0 * (ih.cost_per_hire + ih.training_per_hire)
     return {
         "inhouse.salaries": salaries,
         "inhouse.benefits_and_tax": salaries * (ih.benefits_load + ih.payroll_tax),
-        "inhouse.supervision": supervisors
-        * ih.supervisor_wage_per_hour
-        * month_hours
-        * load
-        * wage_index,
+        "inhouse.supervision": fte * (supervisor_cost * wage_index),
         "inhouse.other_staff": other_pay * month_hours * load * wage_index,
-        "inhouse.facilities": seats * ih.facilities_per_seat_month * price_index,
-        "inhouse.it": seats * ih.it_per_seat_month * price_index,
-        "inhouse.recruiting_training": fte
-        * ih.attrition_per_year
-        / 12.0
-        * (ih.cost_per_hire + ih.training_per_hire)
-        * price_index,
+        "inhouse.facilities": seats * (ih.facilities_per_seat_month * price_index),
+        "inhouse.it": seats * (ih.it_per_seat_month * price_index),
+        "inhouse.recruiting_training": fte * (hire_cost * price_index),
         "inhouse.fixed": ih.fixed_costs_per_month * price_index,
     }
 

@@ -341,4 +341,4 @@ def _kpi_adjustment(
 
 
 def _service_credit(invoice: FloatArray, at_risk: FloatArray, breach: FloatArray) -> FloatArray:
-    return np.asarray(invoice * at_risk * breach, dtype=float)
+    return np.asarray(invoice * (at_risk * breach), dtype=float)

@@ -35,14 +35,26 @@ def volume_path(
     start: dt.date,
     months: FloatArray,
 ) -> FloatArray:
-    """Units of work in each month: base volume × smooth growth × calendar-month seasonality."""
+    """Units of work in each month: base volume × smooth growth × calendar-month seasonality.
+
+    ``months`` is the month axis 1..term (``month_axis``).
+    """
+    # With m - 1 = 12·year + j: (1 + g)**((m - 1)/12) = (1 + g)**year · (1 + g)**(j/12), and
+    # month j of every contract year is the same calendar month. So the factors are small,
+    # (n, 12) and (n, years), and the month grid is a single product of the two.
+    term = months.shape[1]
+    years = -(-term // 12)
+    rate = np.log1p(growth_per_year)  # exp(log1p(g)·t) is (1 + g)**t
+    j = np.arange(12.0)[None, :]
     season = np.take_along_axis(
         seasonality,
-        np.broadcast_to(calendar_month(start, months), (seasonality.shape[0], months.shape[1])),
+        np.broadcast_to(calendar_month(start, j + 1.0), (seasonality.shape[0], 12)),
         axis=1,
     )
-    # exp(log1p(g)·t) is (1 + g)**t, twice as fast when growth varies per scenario
-    return volume_per_month * np.exp(np.log1p(growth_per_year) * ((months - 1.0) / 12.0)) * season
+    within_year = volume_per_month * np.exp(rate * (j / 12.0)) * season
+    by_year = np.exp(rate * np.arange(float(years)))
+    grid = by_year[:, :, None] * within_year[:, None, :]
+    return grid.reshape(grid.shape[0], years * 12)[:, :term]
 
 
 def yearly_index(rate_per_year: FloatArray, months: FloatArray) -> FloatArray:

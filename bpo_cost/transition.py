@@ -20,11 +20,13 @@ Components (per month, case currency):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import SimpleNamespace
 
 import numpy as np
 
 from ._types import FloatArray
+from .inhouse import STAFF_COMPONENTS
 
 __all__ = ["hidden_components"]
 
@@ -35,7 +37,7 @@ def hidden_components(
     months: FloatArray,
     fees: FloatArray,
     inhouse_total: FloatArray,
-    inhouse_staff: FloatArray,
+    inhouse: Mapping[str, FloatArray],
     price_index: FloatArray,
 ) -> dict[str, FloatArray]:
     """Monthly hidden-cost components of one option, by name.
@@ -50,32 +52,44 @@ def hidden_components(
     acv = fees.sum(axis=1, keepdims=True) * (12.0 / term)
     handover = np.maximum(t.parallel_run_months, 1.0)  # the month the in-house team leaves
     kt_months = np.maximum(t.transition_months, 1.0)
-    m = _first(months, term, kt_months)
-    knowledge_transfer = inhouse_staff[:, : m.shape[1]] * (
+    m = _first(months, kt_months, handover)
+    staff = np.asarray(sum(inhouse[k][:, : m.shape[1]] for k in STAFF_COMPONENTS), dtype=float)
+
+    m = _first(months, kt_months)
+    knowledge_transfer = staff[:, : m.shape[1]] * (
         t.transition_team_share * _mask(m <= t.transition_months)
     ) + (t.knowledge_transfer_cost / kt_months) * _mask(m <= kt_months)
-    m = _first(months, term, handover)
+
+    m = _first(months, handover)
     in_parallel = _mask(m <= t.parallel_run_months)
-    staff_at_handover = _column(inhouse_staff, handover)
-    severance_retention = (t.severance_months_of_pay * staff_at_handover) * _mask(
-        m == handover
-    ) + inhouse_staff[:, : m.shape[1]] * (t.retention_share * in_parallel)
     parallel_run = inhouse_total[:, : m.shape[1]] * in_parallel
-    m = _first(months, term, t.ramp_months)
+    severance_retention = (t.severance_months_of_pay * _column(staff, handover)) * _mask(
+        m == handover
+    ) + staff[:, : m.shape[1]] * (t.retention_share * in_parallel)
+
+    m = _first(months, t.ramp_months)
     efficiency = np.where(
         m <= t.ramp_months,
         t.ramp_start_efficiency
         + (1.0 - t.ramp_start_efficiency) * (m - 1.0) / np.maximum(t.ramp_months, 1.0),
         1.0,
     )
+    productivity_dip = fees[:, : m.shape[1]] * (1.0 / efficiency - 1.0)
+
+    leases = p.inhouse.stranded_costs
+    m = _first(months, *(s.months_remaining for s in leases))
     stranded = sum(
         (
-            s.cost_per_month
-            * _mask((months > t.parallel_run_months) & (months <= s.months_remaining))
-            for s in p.inhouse.stranded_costs
+            s.cost_per_month * _mask((m > t.parallel_run_months) & (m <= s.months_remaining))
+            for s in leases
         ),
         np.zeros((1, 1)),
     )
+
+    governance = t.governance_share_of_fees * fees
+    retained = t.governance_fte * t.governance_cost_per_fte_month
+    if np.any(retained):  # governance staff on top of the share of fees
+        governance = governance + retained * price_index
     last_year = fees[:, term - 12 :].sum(axis=1, keepdims=True)  # a term is at least 12 months
     exit_cost = (
         t.exit_share_of_annual_spend * last_year * _mask(months == term)
@@ -83,26 +97,24 @@ def hidden_components(
         else np.zeros((1, 1))
     )
     return {
-        # month 1 only: the search and contract come before the service starts
-        "transition.vendor_selection": (
-            t.vendor_selection_cost + t.vendor_selection_share_of_acv * acv
-        )
-        * _mask(months[:, :1] == 1.0),
+        # one column: month 1 only, the search and contract come before the service starts
+        "transition.vendor_selection": t.vendor_selection_cost
+        + t.vendor_selection_share_of_acv * acv,
         "transition.knowledge_transfer": knowledge_transfer,
         "transition.parallel_run": parallel_run,
         "transition.severance_retention": severance_retention,
-        "transition.productivity_dip": fees[:, : m.shape[1]] * (1.0 / efficiency - 1.0),
+        "transition.productivity_dip": productivity_dip,
         "transition.stranded_costs": stranded,
-        "governance": t.governance_share_of_fees * fees
-        + t.governance_fte * t.governance_cost_per_fte_month * price_index,
+        "governance": governance,
         "quality_leakage": t.repeat_rate * fees,
         "exit": exit_cost,
     }
 
 
-def _first(months: FloatArray, term: int, last: FloatArray) -> FloatArray:
-    """The first months up to the latest ``last`` month of any scenario (at most the term)."""
-    return months[:, : min(term, max(int(np.max(last)), 0))]
+def _first(months: FloatArray, *last: FloatArray) -> FloatArray:
+    """The first months, up to the latest of the ``last`` months of any scenario (at most all)."""
+    k = max((int(np.max(x)) for x in last), default=0)
+    return months[:, : max(k, 0)]
 
 
 def _mask(condition: FloatArray) -> FloatArray:

@@ -28,18 +28,20 @@ from .pricing import (
     escalation_index,
 )
 
-__all__ = ["vendor_components", "vendor_volume"]
+__all__ = ["deflected_volume", "vendor_components"]
 
 _ZERO = np.zeros((1, 1))
 _ZERO.flags.writeable = False
 
 
-def vendor_volume(option: SimpleNamespace, volume: FloatArray, months: FloatArray) -> FloatArray:
-    """Units the vendor handles: the volume less what automation deflects from its start month."""
+def deflected_volume(
+    option: SimpleNamespace, volume: FloatArray, months: FloatArray
+) -> FloatArray:
+    """Units automation takes off the vendor, from its start month (a zero without automation)."""
     auto = option.automation
     if auto is None:
-        return volume
-    return np.asarray(volume * (1.0 - auto.share * (months >= auto.start_month)), dtype=float)
+        return _ZERO
+    return np.asarray(volume * (auto.share * (months >= auto.start_month)), dtype=float)
 
 
 def _base_fee(p: SimpleNamespace, option: SimpleNamespace, volume: FloatArray) -> FloatArray:
@@ -83,7 +85,8 @@ def vendor_components(
         cap_per_year=np.inf if esc.cap_per_year is None else esc.cap_per_year,
         productivity_per_year=esc.productivity_per_year,
     )
-    v = vendor_volume(option, volume, months)
+    deflected = deflected_volume(option, volume, months)
+    v = volume if option.automation is None else volume - deflected  # what the vendor handles
     fees = _base_fee(p, option, v) * index
     pr = option.pricing
     gain = kpi = automation = _ZERO  # clauses not in the deal: one zero, not a month grid
@@ -104,7 +107,7 @@ def vendor_components(
     credits = _service_credit(invoice, -sc.at_risk_share, sc.expected_breach_share)
     if option.automation is not None:
         a = option.automation
-        automation = (volume - v) * a.cost_per_unit * price_index + a.build_cost * (
+        automation = deflected * (a.cost_per_unit * price_index) + a.build_cost * (
             months == a.start_month
         )
     return {
