@@ -54,7 +54,7 @@ def volume_path(
     within_year = volume_per_month * np.exp(rate * (j / 12.0)) * season
     by_year = np.exp(rate * np.arange(float(years)))
     grid = by_year[:, :, None] * within_year[:, None, :]
-    return grid.reshape(grid.shape[0], years * 12)[:, :term]
+    return np.asarray(grid.reshape(grid.shape[0], years * 12)[:, :term], dtype=float)
 
 
 def yearly_index(rate_per_year: FloatArray, months: FloatArray) -> FloatArray:

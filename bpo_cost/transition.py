@@ -124,5 +124,6 @@ def _mask(condition: FloatArray) -> FloatArray:
 
 def _column(values: FloatArray, month: FloatArray) -> FloatArray:
     """``values`` in the given month (1-based; one month per scenario or one for all), (n, 1)."""
-    index = np.broadcast_to(month.astype(int) - 1, (values.shape[0], 1))
-    return np.take_along_axis(values, index, axis=1)
+    rows = max(values.shape[0], month.shape[0])  # either may be the same in every scenario
+    index = np.broadcast_to(month.astype(int) - 1, (rows, 1))
+    return np.take_along_axis(np.broadcast_to(values, (rows, values.shape[1])), index, axis=1)

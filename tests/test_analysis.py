@@ -385,3 +385,26 @@ def test_with_values_keeps_what_the_case_says() -> None:
     assert changed.options[0].escalator.cap_per_year is None
     assert changed.uncertainty == case.uncertainty
     assert changed.workload.volume_per_month == 1200.0
+
+
+@pytest.mark.parametrize("name", ["claims_back_office", "voice_customer_service", "it_help_desk",
+                                  "payroll"])
+def test_every_number_can_vary_alone_in_a_batch(name: str) -> None:
+    """Any number of a case may vary on its own (the others the same in every scenario): the
+    batch runs, and the scenario at the case value is exactly the deterministic result. (Varying
+    a month count alone once crashed the severance lookup.)"""
+    from bpo_cost.analysis._inputs import Inputs, figures, prepare
+    from bpo_cost.compile import Compiler
+
+    case = prepare(example_path(name))
+    base = figures(case)
+    compiler = Compiler(case)
+    ins = Inputs(case)
+    for path in ins.variable():
+        spec = ins.get(path)
+        other = spec.value + 1.0 if spec.integer else (spec.value * 1.1 or 0.01)
+        other = min(max(other, spec.low), spec.high)
+        f = figures(compiler, {path: [spec.value, other]}, n=2)
+        assert np.array_equal(f.tco[0], base.tco[0]), path
+        assert np.array_equal(f.npv_cost[0], base.npv_cost[0]), path
+        assert np.isfinite(f.tco[1]).all(), path

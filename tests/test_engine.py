@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import numpy as np
@@ -403,3 +404,65 @@ def test_one_tier_price_varying_alone():
     # 600 x 10 + 400 x 5 (or x 7) a month, 12 months
     np.testing.assert_allclose(summ.tco[:, 1], [12 * 8000.0, 12 * 8800.0], rtol=1e-12)
     assert "options.0.pricing.tiers.0.up_to" not in numeric_inputs(case)
+
+
+# ------------------------------------------- batches: narrow transition parts, month counts
+
+
+def test_month_counts_varying_per_scenario_equal_separate_evaluations():
+    """Transition costs are computed over the months the longest scenario needs; each scenario
+    must still get exactly its own months (worked case, one count per scenario each)."""
+    data = worked_case()
+    data["term_months"] = 30  # not whole years: the volume grid is cut short
+    case = parse_case(data)
+    counts = {
+        "options.0.transition.transition_months": [0, 3, 7],
+        "options.0.transition.parallel_run_months": [5, 0, 2],
+        "options.0.transition.ramp_months": [4, 9, 0],
+        "inhouse.stranded_costs.0.months_remaining": [3, 30, 0],
+        "options.0.automation.start_month": [1, 4, 30],
+    }
+    comps, summ = evaluate_arrays(case, counts)
+    for i in range(3):
+        one = parse_case(data)
+        for path, values in counts.items():
+            one = _with(one, path, values[i])
+        alone, s = evaluate_arrays(one)
+        for owner, parts in alone.by_owner.items():
+            for name, grid in parts.items():
+                assert comps.by_owner[owner][name].shape == (3, 30)
+                np.testing.assert_array_equal(comps.by_owner[owner][name][i], grid[0],
+                                              err_msg=f"{owner} {name} scenario {i}")
+            np.testing.assert_array_equal(comps.total(owner)[i], alone.total(owner)[0])
+        np.testing.assert_array_equal(summ.tco[i], s.tco[0])
+        np.testing.assert_array_equal(summ.npv_cost[i], s.npv_cost[0])
+
+
+def _with(case, path: str, value: float):
+    from bpo_cost.analysis.breakeven import with_values
+
+    return with_values(case, {path: value})
+
+
+def test_totals_are_the_sum_of_the_component_grids():
+    comps, _ = evaluate_arrays(parse_case(worked_case()),
+                               {"workload.volume_per_month": [900.0, 1000.0, 1300.0]})
+    for owner, parts in comps.by_owner.items():
+        by_hand = np.zeros((3, 24))
+        for grid in parts.values():  # in component order, as the engine sums
+            by_hand = by_hand + grid
+        np.testing.assert_array_equal(comps.total(owner), by_hand)
+        assert not comps.total(owner).flags.writeable  # shared: the figures are built from it
+
+
+def test_volume_grows_smoothly_over_a_term_of_part_years():
+    from bpo_cost.timeline import month_axis, volume_path
+
+    season = np.array([[1.1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0.9, 1.2]])
+    growth = np.array([[0.0], [0.06], [-0.2]])
+    got = volume_path(np.array([[1000.0]]), growth, season, dt.date(2027, 11, 1), month_axis(30))
+    assert got.shape == (3, 30)
+    for i, g in enumerate(growth[:, 0]):  # V (1 + g)^((m - 1)/12) x season of the calendar month
+        want = [1000 * (1 + g) ** ((m - 1) / 12) * season[0, (10 + m - 1) % 12]
+                for m in range(1, 31)]
+        np.testing.assert_allclose(got[i], want, rtol=1e-14)

@@ -27,6 +27,7 @@ from ..analysis import sensitivity as run_sensitivity
 from ..analysis import simulate as run_simulate
 from ..analysis._inputs import prepare
 from ..analysis.breakeven import price_paths
+from ..analysis.montecarlo import DEFAULT_CHUNK
 from ..api import evaluate
 from ..engine import INHOUSE
 from ..errors import InputError, NoSolutionError
@@ -289,7 +290,7 @@ def simulate_cmd(
     seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same result).",
                                       min=0)] = 1,
     chunk_size: Annotated[int, typer.Option("--chunk-size", help="Draws per engine batch.",
-                                            min=1)] = 1024,
+                                            min=1)] = DEFAULT_CHUNK,
     workers: Annotated[int | None, typer.Option("--workers", help="Threads (default: CPUs).",
                                                 min=1)] = None,
     as_json: JsonOpt = False,
