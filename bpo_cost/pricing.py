@@ -297,7 +297,11 @@ def _tiered_fee(v: FloatArray, b: FloatArray, p: FloatArray, mode: TierMode) -> 
         upper = np.concatenate((b, [np.inf]))
         units = np.clip(np.asarray(v)[..., None] - lower, 0.0, upper - lower)
         return np.asarray(np.sum(units * p, axis=-1), dtype=float)
-    band = np.searchsorted(b, v, side="left")  # V == bound stays in the lower band
+    # the band: how many bounds lie below V (V == bound stays in the lower band), counted with
+    # comparisons, which is several times faster than searchsorted over a month grid
+    band = np.zeros(np.shape(v), dtype=np.intp)
+    for bound in b:
+        band += v > bound
     if p.ndim == 1 or p.shape[:-1] == (1,) * (p.ndim - 1):  # one price list for every scenario
         return np.asarray(v * p.reshape(-1)[band], dtype=float)
     price = np.take_along_axis(

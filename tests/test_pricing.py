@@ -1,0 +1,39 @@
+"""Tier bands: the volume at a bound stays in the lower band, in every shape the engine uses."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bpo_cost.pricing import tiered_fee
+
+BOUNDS = [10_000.0, 15_000.0]
+PRICES = [4.2, 3.9, 3.6]
+
+
+def _by_hand(v: float, prices: list[float]) -> float:
+    """All units at the price of the band V falls in: b_{k-1} < V <= b_k (DOMAIN.md tiers)."""
+    if v <= BOUNDS[0]:
+        return v * prices[0]
+    if v <= BOUNDS[1]:
+        return v * prices[1]
+    return v * prices[2]
+
+
+@pytest.mark.parametrize("v", [0.0, 9_999.5, 10_000.0, 10_000.25, 15_000.0, 15_000.5, 80_000.0])
+def test_all_units_band_edges(v: float) -> None:
+    assert tiered_fee(v, BOUNDS, PRICES) == _by_hand(v, PRICES)
+
+
+def test_month_grid_with_prices_per_scenario() -> None:
+    rng = np.random.default_rng(5)
+    volumes = np.concatenate([rng.uniform(5_000, 20_000, (3, 9)), np.full((3, 3), 15_000.0)], 1)
+    volumes[:, 0] = BOUNDS[0]
+    prices = np.array([[PRICES], [[5.0, 4.0, 3.0]], [[1.0, 1.0, 2.0]]])  # (3, 1, 3)
+    got = tiered_fee(volumes, BOUNDS, prices)
+    for i in range(3):
+        for m in range(12):
+            assert got[i, m] == _by_hand(volumes[i, m], list(prices[i, 0]))
+    one_list = tiered_fee(volumes, BOUNDS, PRICES)
+    assert one_list.shape == (3, 12)
+    assert one_list[0, 0] == BOUNDS[0] * PRICES[0]
