@@ -154,11 +154,11 @@ def _pearson(x: FloatArray, y: FloatArray) -> FloatArray:
 
 
 def tune_allocator() -> bool:
-    """Let the C allocator keep freed memory for reuse (glibc): Monte Carlo about 2x faster.
+    """Let the C allocator keep freed memory for reuse (glibc): Monte Carlo about 1.5x faster.
 
     Each engine chunk allocates a few hundred arrays of about a megabyte. By default glibc
     hands every one back to the operating system (``munmap``, heap trimming), so the next one
-    page-faults in again: measured, that is half the time of a simulation. Raising
+    page-faults in again: measured, a third of the time of a simulation. Raising
     ``M_MMAP_THRESHOLD`` and ``M_TRIM_THRESHOLD`` keeps them in the heap (the process keeps up
     to a few hundred MB it no longer uses). Process-wide, so never done behind your back: call
     it once where you own the process (the ``bpo-cost`` command does). Returns True if applied.

@@ -299,7 +299,7 @@ def simulate_cmd(
 ) -> None:
     """Monte Carlo over the case's uncertainty block: percentiles of TCO and NPV of savings,
     the chance each option beats in-house and the chance each is the cheapest."""
-    tune_allocator()  # this process is ours: let malloc keep memory (about 2x faster)
+    tune_allocator()  # this process is ours: let malloc keep memory (about 1.5x faster)
     err = Console(stderr=True)
     bar = Progress(TextColumn("simulating"), BarColumn(), MofNCompleteColumn(),
                    TimeRemainingColumn(), console=err, transient=True,

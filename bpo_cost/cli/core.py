@@ -206,6 +206,10 @@ def workbook(
     from ..workbook import write_workbook
     from ..workbook.analysis_sheets import analysis_sheets
 
+    if simulate:
+        from ..analysis import tune_allocator
+
+        tune_allocator()  # this process is ours: let malloc keep memory (about 1.5x faster)
     extra = analysis_sheets(sensitivity=sensitivity, simulate_draws=simulate, seed=seed)
     written = write_workbook(
         load_case(case), output, rate_cards=rates, protect=[case], extra_sheets=extra
