@@ -125,16 +125,15 @@ def run(p: SimpleNamespace, term_months: int) -> Components:
     full = (n, term_months)
 
     inhouse = inhouse_components(p, volume, wage_index, price_index)
-    by_owner = {INHOUSE: {k: inhouse[k] for k in INHOUSE_COMPONENTS}}
-    inhouse_total = sum_parts(by_owner[INHOUSE].values(), full)
+    parts_of = {INHOUSE: {k: inhouse[k] for k in INHOUSE_COMPONENTS}}
+    inhouse_total = sum_parts(parts_of[INHOUSE].values(), full)
     for option in p.options:
         parts = vendor_components(p, option, volume, months, price_index)
         parts |= hidden_components(
             p, option, months, parts["vendor.fees"], inhouse_total, inhouse, price_index
         )
-        by_owner[option.name] = {k: parts[k] for k in OPTION_COMPONENTS}
-    return Components(np.broadcast_to(volume, full), by_owner, {INHOUSE: inhouse_total})
-
+        parts_of[option.name] = {k: parts[k] for k in OPTION_COMPONENTS}
+    return Components(np.broadcast_to(volume, full), parts_of, {INHOUSE: inhouse_total})
 
 
 @dataclass(frozen=True)
