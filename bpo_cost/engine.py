@@ -190,8 +190,8 @@ def _reduce(
     return tco, npv_cost
 
 
-def summarize(c: Components, discount_rate_annual: ArrayLike, *, with_irr: bool = True) -> Summary:
-    """Summary figures, vectorised over scenarios (IRR can be skipped for speed)."""
+def summarize(c: Components, discount_rate_annual: ArrayLike) -> Summary:
+    """Summary figures, vectorised over scenarios."""
     totals = np.stack([c.total(o) for o in c.owners], axis=1)  # (n, owners, months)
     n, n_owners, term = totals.shape
     tco, npv_cost = _reduce(totals.transpose(1, 0, 2), (n, term), n_owners, discount_rate_annual)
@@ -202,7 +202,7 @@ def summarize(c: Components, discount_rate_annual: ArrayLike, *, with_irr: bool 
     payback = np.where(positive.any(axis=2), positive.argmax(axis=2) + 1.0, np.nan)
     payback[:, 0] = np.nan  # in-house against itself: no payback
     rate_of_return = np.full((n, n_owners), np.nan)
-    if with_irr and n_owners > 1:
+    if n_owners > 1:
         flows = savings_flow[:, 1:, :].reshape(n * (n_owners - 1), term)
         monthly = np.asarray(irr(flows, silent=True), dtype=float).reshape(n, n_owners - 1)
         rate_of_return[:, 1:] = (1.0 + monthly) ** 12 - 1.0
@@ -227,11 +227,8 @@ def summarize(c: Components, discount_rate_annual: ArrayLike, *, with_irr: bool 
 def evaluate_arrays(
     case: Case,
     overrides: Mapping[str, ArrayLike] | None = None,
-    *,
-    n: int | None = None,
-    with_irr: bool = True,
 ) -> tuple[Components, Summary]:
     """Compile and run a case whose prices are numbers, with optional per-scenario overrides."""
-    p = compile_case(case, overrides, n=n)
+    p = compile_case(case, overrides)
     comps = run(p, case.term_months)
-    return comps, summarize(comps, p.discount_rate_annual, with_irr=with_irr)
+    return comps, summarize(comps, p.discount_rate_annual)

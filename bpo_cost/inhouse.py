@@ -28,6 +28,7 @@ __all__ = [
     "agent_fte",
     "inhouse_components",
     "loaded_cost_per_fte_month",
+    "paid_fte",
     "productive_hours",
 ]
 
@@ -66,14 +67,15 @@ def agent_fte(
     workload: SimpleNamespace, inhouse: SimpleNamespace, volume: FloatArray
 ) -> FloatArray:
     """Paid agent FTE needed each month (fractional)."""
-    paid_per_month = inhouse.paid_hours_per_year / 12.0
-    if workload.real_time is None:  # workload_fte's formula on a validated case, factor first
-        per_unit = workload.handle_minutes / 60.0 / (
-            paid_per_month * (1.0 - inhouse.shrinkage) * inhouse.occupancy
-        )
-        return np.asarray(volume * per_unit, dtype=float)
     hours = productive_hours(workload, volume, workload.handle_minutes, inhouse.occupancy)
-    return np.asarray(hours / (paid_per_month * (1.0 - inhouse.shrinkage)), dtype=float)
+    return paid_fte(hours, inhouse.paid_hours_per_year / 12.0, inhouse.shrinkage)
+
+
+def paid_fte(
+    hours: FloatArray, paid_hours_per_month: FloatArray, shrinkage: FloatArray
+) -> FloatArray:
+    """FTE to pay for staffed hours: each FTE is paid for its hours, shrinkage included."""
+    return np.asarray(hours / (paid_hours_per_month * (1.0 - shrinkage)), dtype=float)
 
 
 def inhouse_components(

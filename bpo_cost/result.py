@@ -94,7 +94,8 @@ class Result:
         if not tidy:
             return wide
         long = wide.stack(["owner", "component"], future_stack=True).rename("cost").reset_index()  # type: ignore[call-overload]
-        long["date"] = [self.dates[int(m) - 1] for m in long["month"]]
+        dates = self.dates
+        long["date"] = [dates[int(m) - 1] for m in long["month"]]
         return long[["owner", "component", "month", "date", "cost"]]
 
     def totals(self) -> pd.DataFrame:

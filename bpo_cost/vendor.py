@@ -17,7 +17,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from ._types import FloatArray
-from .inhouse import productive_hours
+from .inhouse import paid_fte, productive_hours
 from .pricing import (
     _collar_fee,
     _gainshare,
@@ -52,7 +52,7 @@ def _base_fee(p: SimpleNamespace, option: SimpleNamespace, volume: FloatArray) -
         units = (
             hours
             if pr.basis == "productive_hour"
-            else (hours / (pr.paid_hours_per_month * (1.0 - pr.shrinkage)))
+            else paid_fte(hours, pr.paid_hours_per_month, pr.shrinkage)
         )
         return np.asarray(pr.rate * np.maximum(units, pr.minimum_billed_per_month), dtype=float)
     if pr.model == "per_transaction":
@@ -91,17 +91,19 @@ def vendor_components(
     pr = option.pricing
     gain = kpi = automation = _ZERO  # clauses not in the deal: one zero, not a month grid
     invoice = fees
+    # only a collar (a refund below the band) or a gainshare/KPI adjustment can go negative
+    may_go_negative = pr.model == "per_transaction" and pr.collar is not None
     if pr.model == "outcome" and pr.gainshare is not None:
         g = pr.gainshare
         cap = np.full((1, 1), np.inf) if g.cap_per_month is None else g.cap_per_month
         gain = _gainshare(g.baseline_cost_per_month, fees, g.share, cap, g.painshare)
-        invoice = invoice + gain
+        invoice, may_go_negative = invoice + gain, True
     if pr.model == "outcome" and pr.kpi is not None:
         k = pr.kpi
         kpi = _kpi_adjustment(fees, k.expected, k.target, k.per_point, k.cap)
-        invoice = invoice + kpi
-    if invoice is not fees or (pr.model == "per_transaction" and pr.collar is not None):
-        invoice = np.maximum(invoice, 0.0)  # only these can go negative: no credit on a refund
+        invoice, may_go_negative = invoice + kpi, True
+    if may_go_negative:
+        invoice = np.maximum(invoice, 0.0)  # no service credit on a refund
     sc = option.service_credits
     # the at-risk share negated: the credit comes out negative, as the client's cost, in one go
     credits = _service_credit(invoice, -sc.at_risk_share, sc.expected_breach_share)

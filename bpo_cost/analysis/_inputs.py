@@ -91,9 +91,6 @@ class Inputs:
             )
         return canonical
 
-    def __getitem__(self, path: str) -> Input:
-        return self.get(path)
-
     def get(self, path: str, *, where: str = "input") -> Input:
         canonical = self.canonical(path, where=where)
         low, high, integer = _field_range(self.case, canonical.split("."))

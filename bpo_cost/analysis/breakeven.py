@@ -24,7 +24,16 @@ from ..compile import Compiler, compile_case
 from ..engine import INHOUSE, run
 from ..errors import InputError, NoSolutionError
 from ..models import Case
-from ._inputs import CaseSource, Input, Inputs, RateCardSource, figures, owner_index, prepare
+from ._inputs import (
+    CaseSource,
+    Input,
+    Inputs,
+    RateCardSource,
+    figures,
+    option_names,
+    owner_index,
+    prepare,
+)
 
 __all__ = [
     "BreakEven",
@@ -199,7 +208,7 @@ def breakeven_price(
     """
     resolved = prepare(case, rate_cards)
     ins = Inputs(resolved)
-    owner_index([INHOUSE, *(o.name for o in resolved.options)], owner, where="owner")
+    owner_index(option_names(resolved), owner, where="owner")
     if owner == INHOUSE:
         raise InputError("owner", owner, "an option (in-house has no vendor price)")
     specs = [ins.get(p) for p in price_paths(resolved, owner)]
@@ -222,7 +231,7 @@ def breakeven_month(
     True
     """
     resolved = prepare(case, rate_cards)
-    owners = [INHOUSE, *(o.name for o in resolved.options)]
+    owners = option_names(resolved)
     i, j = owner_index(owners, owner, where="owner"), owner_index(owners, against, where="against")
     comps = run(compile_case(resolved), resolved.term_months)
     saved = np.cumsum(comps.total(owners[j])[0] - comps.total(owners[i])[0])
@@ -247,7 +256,7 @@ def _search(
 ) -> BreakEven:
     if basis not in ("tco", "npv_cost"):
         raise InputError("basis", basis, "'tco' or 'npv_cost'")
-    owners = [INHOUSE, *(o.name for o in case.options)]
+    owners = option_names(case)
     i = owner_index(owners, owner, where="owner")
     j = owner_index(owners, against, where="against")
     if i == j:

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..compile import Compiler
 from ..errors import InputError
-from ._inputs import CaseSource, Inputs, RateCardSource, figures, prepare
+from ._inputs import CaseSource, Inputs, RateCardSource, figures, option_names, prepare
 
 __all__ = ["MAX_SCENARIOS", "scenario_grid"]
 
@@ -66,7 +66,7 @@ def scenario_grid(
         raise InputError("values", f"{n:,} scenarios", f"at most {MAX_SCENARIOS:,} combinations")
     mesh = [m.ravel() for m in np.meshgrid(*axes, indexing="ij")]
     compiler = Compiler(resolved)
-    owners = figures(compiler).owners
+    owners = option_names(resolved)
     tco = np.empty((n, len(owners)))
     npv_cost = np.empty((n, len(owners)))
     for start in range(0, n, CHUNK):

@@ -17,6 +17,7 @@ from ._inputs import (
     Metric,
     RateCardSource,
     figures,
+    option_names,
     prepare,
 )
 
@@ -114,7 +115,7 @@ def sensitivity(
         column[1 + 2 * i], column[2 + 2 * i] = lows[i], highs[i]
         overrides[spec.path] = column
     values = figures(resolved, overrides, n=n).get(metric)  # (n, owners)
-    owners = [INHOUSE, *(o.name for o in resolved.options)]
+    owners = option_names(resolved)
 
     frames = []
     for j, owner in enumerate(owners):
