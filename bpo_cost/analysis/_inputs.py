@@ -11,14 +11,12 @@ computed exactly as ``engine.summarize`` does.
 from __future__ import annotations
 
 import math
-import types
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import Any, Literal
 
 import numpy as np
-from pydantic.fields import FieldInfo
 
 from .._types import ArrayLike, FloatArray
 from ..api import resolve_rates
@@ -28,6 +26,7 @@ from ..engine import INHOUSE, cost_figures, run
 from ..errors import InputError
 from ..models import Case
 from ..rates import RateCards
+from ..rules import Rule, rule
 from ..uncertainty import canonical_path
 
 CaseSource = Case | str | Path | Mapping[str, Any]
@@ -49,9 +48,43 @@ class Input:
     path: str
     label: str
     value: float
-    low: float
-    high: float
-    integer: bool
+    rule: Rule
+
+    @property
+    def integer(self) -> bool:
+        return self.rule.kind == "whole"
+
+    @property
+    def low(self) -> float:
+        """The smallest value the field allows (a strict bound's next number)."""
+        r = self.rule
+        if r.low is None:
+            return -math.inf
+        low = float(np.nextafter(r.low, math.inf)) if r.low_strict else r.low
+        return float(math.ceil(low)) if self.integer else low
+
+    @property
+    def high(self) -> float:
+        """The largest value the field allows (a strict bound's previous number)."""
+        r = self.rule
+        if r.high is None:
+            return math.inf
+        high = float(np.nextafter(r.high, -math.inf)) if r.high_strict else r.high
+        return float(math.floor(high)) if self.integer else high
+
+    def range_text(self) -> str:
+        """``numbers in [0, 1] other than 1``: the field's range, a strict bound said so."""
+        if self.integer:
+            return f"whole numbers in [{self.low:g}, {self.high:g}]"
+        r = self.rule
+        low = -math.inf if r.low is None else r.low
+        high = math.inf if r.high is None else r.high
+        strict = [f"{b:g}" for b, s in ((low, r.low_strict), (high, r.high_strict)) if s]
+        return f"numbers in [{low:g}, {high:g}]" + (
+            f" other than {' and '.join(strict)}" if strict else "")
+
+    def allowed(self) -> str:
+        return f"{self.range_text()} (the range of {self.label})"
 
     def check(self, where: str, values: ArrayLike) -> FloatArray:
         """The values as floats, or an InputError naming ``where`` if one is out of range."""
@@ -60,12 +93,7 @@ class Input:
         if self.integer:
             bad |= v != np.round(v)
         if np.any(bad):
-            kind = "whole numbers" if self.integer else "numbers"
-            raise InputError(
-                where,
-                float(v[bad].flat[0]),
-                f"{kind} in [{self.low:g}, {self.high:g}] (the range of {self.label})",
-            )
+            raise InputError(where, float(v[bad].flat[0]), self.allowed())
         return v
 
 
@@ -93,8 +121,9 @@ class Inputs:
 
     def get(self, path: str, *, where: str = "input") -> Input:
         canonical = self.canonical(path, where=where)
-        low, high, integer = _field_range(self.case, canonical.split("."))
-        return Input(canonical, self.label(canonical), self.values[canonical], low, high, integer)
+        field_rule = rule(self.case, canonical)
+        assert field_rule is not None  # a canonical path always names a number of the case
+        return Input(canonical, self.label(canonical), self.values[canonical], field_rule)
 
     def label(self, canonical: str) -> str:
         """The path with list items that have a name written by name: ``options[Onshore US]``."""
@@ -113,44 +142,6 @@ class Inputs:
     def variable(self) -> list[str]:
         """Every path a batch may vary, in case order."""
         return list(self.values)
-
-
-def _field_range(case: Case, parts: list[str]) -> tuple[float, float, bool]:
-    """The bounds the model puts on the field at ``parts`` and whether it holds whole numbers."""
-    node: Any = case
-    field: FieldInfo | None = None
-    item = False
-    for part in parts:
-        if isinstance(node, list):
-            node, item = node[int(part)], True
-        else:
-            field, item = type(node).model_fields[part], False
-            node = getattr(node, part)
-    assert field is not None  # a path always starts with a field of Case
-    ann = get_args(field.annotation)[0] if item else field.annotation
-    meta = [] if item else list(field.metadata)
-    stack = [ann]
-    while stack:
-        a = stack.pop()
-        if get_origin(a) is Union or isinstance(a, types.UnionType):
-            stack.extend(get_args(a))
-        else:  # Annotated[float, Field(...)] carries its constraints in __metadata__
-            for m in getattr(a, "__metadata__", ()):
-                meta.extend(m.metadata if isinstance(m, FieldInfo) else [m])
-    low, high = -math.inf, math.inf
-    for m in meta:
-        if getattr(m, "ge", None) is not None:
-            low = max(low, float(m.ge))
-        if getattr(m, "gt", None) is not None:
-            low = max(low, float(np.nextafter(m.gt, math.inf)))
-        if getattr(m, "le", None) is not None:
-            high = min(high, float(m.le))
-        if getattr(m, "lt", None) is not None:
-            high = min(high, float(np.nextafter(m.lt, -math.inf)))
-    integer = isinstance(node, int) and not isinstance(node, bool)
-    if integer:
-        low, high = float(np.ceil(low)), float(np.floor(high))
-    return low, high, integer
 
 
 @dataclass(frozen=True)

@@ -259,8 +259,8 @@ def simulate(
             lo, hi = sorted((spec.value * (1 + lo), spec.value * (1 + hi)))
         if lo < spec.low or hi > spec.high:
             raise InputError(f"uncertainty[{spec.label!r}]", (lo, hi),
-                             f"a distribution inside [{spec.low:g}, {spec.high:g}], the range "
-                             "of the field (give it low/high bounds)")
+                             f"a distribution inside the range of the field, "
+                             f"{spec.range_text()} (give it low/high bounds)")
     aliases = {k: ins.canonical(k, where="rank_correlation")
                for d in dists.values() for k in d.rank_correlation}
     rho = correlation_matrix(dists, aliases)

@@ -1,27 +1,22 @@
-"""What each input means: unit, description, where its default comes from, and its allowed range.
+"""What each input means: unit, description and where its default comes from.
 
 Units, descriptions and default sources are written once here (the sources are those cited in
-``models.py`` and DOMAIN.md); ranges and allowed values are read from the pydantic model, so the
-Inputs sheet's data validation can never drift from what read-back accepts.
+``models.py`` and DOMAIN.md); ranges and allowed values come from ``bpo_cost.rules``, read from
+the pydantic model, so the Inputs sheet's data validation can never drift from what read-back
+accepts.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-import types
-import typing
 from dataclasses import dataclass
 from typing import Any
 
-import annotated_types as at
-from pydantic import BaseModel
-from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from ..models import Case
+from ..rules import _field_info, generic_key
 
-__all__ = ["Field", "Rule", "describe", "generic_key", "rule"]
+__all__ = ["Field", "describe"]
 
 _DEFAULT = "bpo-cost default (analyst assumption)"
 _CIO = "CIO Magazine 2003 (Overby)"
@@ -174,13 +169,6 @@ _FIELDS: dict[str, tuple[str, str, str]] = {
                                                       "Peukert, EJIS 2018: ~1/3 of annual spend"),
 }
 
-_INDEX = re.compile(r"\.\d+(?=\.|$)")
-
-
-def generic_key(key: str) -> str:
-    """The key without list indices: ``options.1.pricing.rate`` -> ``options.pricing.rate``."""
-    return _INDEX.sub("", key)
-
 
 @dataclass(frozen=True)
 class Field:
@@ -190,34 +178,6 @@ class Field:
     description: str
     default: Any  # the model default (None: required or no default)
     default_source: str
-
-
-@dataclass(frozen=True)
-class Rule:
-    """What the model accepts for an input: a type, bounds, or a fixed set."""
-
-    kind: str  # "decimal", "whole", "list", "bool", "date", "text"
-    low: float | None = None
-    low_strict: bool = False
-    high: float | None = None
-    high_strict: bool = False
-    choices: tuple[str, ...] = ()
-
-    def describe(self) -> str:
-        if self.kind == "list":
-            return "one of " + ", ".join(self.choices)
-        if self.kind == "bool":
-            return "TRUE or FALSE"
-        if self.kind in ("text", "date"):
-            return "a " + self.kind
-        parts = []
-        if self.low is not None:
-            parts.append(f"{'>' if self.low_strict else '>='} {self.low:g}")
-        if self.high is not None:
-            parts.append(f"{'<' if self.high_strict else '<='} {self.high:g}")
-        noun = "a whole number" if self.kind == "whole" else "a number"
-        return noun + (" " + " and ".join(parts) if parts else "")
-
 
 def describe(case: Case, key: str) -> Field:
     """Unit, description and default (with its source) of the input at ``key``."""
@@ -230,78 +190,3 @@ def describe(case: Case, key: str) -> Field:
     elif info is not None and info.default_factory is not None:
         default = 1.0 if generic_key(key) == "workload.seasonality" else None
     return Field(unit, text, default, source)
-
-
-def rule(case: Case, key: str) -> Rule | None:
-    """What read-back accepts at ``key`` (None when the model has no field there)."""
-    info, in_list = _field_info(case, key)
-    if info is None:
-        return None
-    ann = info.annotation
-    if in_list:
-        ann = typing.get_args(ann)[0]
-    bounds: dict[str, tuple[float, bool]] = {}
-    base = _collect(ann, list(info.metadata), bounds)
-    if generic_key(key) == "options.pricing.model":  # a discriminator: one choice per branch
-        return Rule("list", choices=("hourly", "per_transaction", "outcome"))
-    if isinstance(base, tuple):
-        return Rule("list", choices=base)
-    if base is bool:
-        return Rule("bool")
-    if base is dt.date:
-        return Rule("date")
-    if base in (int, float):
-        low, high = bounds.get("low"), bounds.get("high")
-        return Rule("whole" if base is int else "decimal",
-                    low=None if low is None else low[0], low_strict=bool(low and low[1]),
-                    high=None if high is None else high[0], high_strict=bool(high and high[1]))
-    return Rule("text")
-
-
-def _field_info(case: Case, key: str) -> tuple[FieldInfo | None, bool]:
-    """The pydantic field at ``key`` and whether the key is an element of a list field."""
-    node: Any = case
-    info: FieldInfo | None = None
-    in_list = False
-    for part in key.split("."):
-        if isinstance(node, BaseModel):
-            fields = type(node).model_fields
-            if part not in fields:
-                return None, False
-            info, in_list = fields[part], False
-            node = getattr(node, part)
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node, in_list = node[int(part)], True
-        else:
-            return None, False
-    return info, in_list and not isinstance(node, BaseModel)
-
-
-def _collect(ann: Any, metadata: list[Any], bounds: dict[str, tuple[float, bool]]) -> Any:
-    """The base type of an annotation (a tuple of choices for a Literal), gathering bounds."""
-    for m in metadata:
-        if isinstance(m, FieldInfo):
-            _collect(None, list(m.metadata), bounds)
-        elif isinstance(m, at.Ge):
-            bounds["low"] = (float(m.ge), False)  # type: ignore[arg-type]
-        elif isinstance(m, at.Gt):
-            bounds["low"] = (float(m.gt), True)  # type: ignore[arg-type]
-        elif isinstance(m, at.Le):
-            bounds["high"] = (float(m.le), False)  # type: ignore[arg-type]
-        elif isinstance(m, at.Lt):
-            bounds["high"] = (float(m.lt), True)  # type: ignore[arg-type]
-    if ann is None:
-        return None
-    origin = typing.get_origin(ann)
-    if origin is typing.Annotated:
-        args = typing.get_args(ann)
-        return _collect(args[0], list(args[1:]), bounds)
-    if origin is typing.Literal:
-        return tuple(str(a) for a in typing.get_args(ann))
-    if origin in (typing.Union, types.UnionType):
-        for arg in typing.get_args(ann):
-            if arg is not type(None) and not (isinstance(arg, type)
-                                              and issubclass(arg, BaseModel)):
-                return _collect(arg, [], bounds)
-        return None
-    return ann

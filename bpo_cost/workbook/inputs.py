@@ -18,8 +18,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..case_io import NONE, case_to_pairs
 from ..result import Result
+from ..rules import Rule, generic_key, rule
 from . import styles as st
-from .fields import Rule, describe, generic_key, rule
+from .fields import describe
 from .refs import check_name, col, input_name, quote
 
 __all__ = ["FIRST_INPUT_ROW", "HEADER", "INPUTS", "inputs_sheet"]

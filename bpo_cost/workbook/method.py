@@ -7,8 +7,9 @@ from openpyxl import Workbook
 from ..case_io import case_to_pairs
 from ..engine import INHOUSE_COMPONENTS, OPTION_COMPONENTS
 from ..result import Result
+from ..rules import generic_key
 from . import styles as st
-from .fields import describe, generic_key
+from .fields import describe
 
 __all__ = ["HOW", "method_sheet"]
 
