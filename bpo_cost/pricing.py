@@ -51,7 +51,7 @@ def _f(
     if high is not None:
         bad |= arr > high
     if np.any(bad):
-        raise InputError(name, arr[bad].flat[0] if arr.ndim else float(arr), allowed)
+        raise InputError(name, float(arr[bad].flat[0]), allowed)
     return arr
 
 
@@ -230,9 +230,9 @@ def kpi_adjustment(
     """
     return _out(_kpi_adjustment(
         _f("fee", fee, low=None, allowed="a number"),
-        np.asarray(expected, float),
-        np.asarray(target, float),
-        np.asarray(per_point, float),
+        _f("expected", expected, low=None, allowed="a number"),
+        _f("target", target, low=None, allowed="a number"),
+        _f("per_point", per_point),
         _f("cap", cap),
     ))
 
@@ -280,7 +280,10 @@ def escalation_index(
     1.018888
     """
     y = contract_year(month)
-    cola = np.minimum(np.asarray(cola_per_year, float), np.asarray(cap_per_year, float))
+    cola = np.minimum(
+        _f("cola_per_year", cola_per_year, low=-1.0 + 1e-12, allowed="a decimal > -1"),
+        _f("cap_per_year", cap_per_year, allowed="a decimal >= 0 (or no cap)"),
+    )
     p = _f("productivity_per_year", productivity_per_year, high=1.0 - 1e-12, allowed="in [0, 1)")
     return _out((1.0 + cola) ** y * (1.0 - p) ** y)
 

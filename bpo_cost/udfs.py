@@ -102,8 +102,9 @@ def BPO_FTE(
 ) -> Cell:
     """Paid FTE (fractional) for back-office work that can wait in a backlog: volume x handle
     minutes / 60 / (paid hours a month x (1 - shrinkage) x occupancy). No queueing."""
+    hours = staffing._positive("paid_hours_per_year", paid_hours_per_year) / 12  # named as here
     return staffing.workload_fte(
-        volume_per_month, handle_minutes, productive_hours_per_month=paid_hours_per_year / 12,
+        volume_per_month, handle_minutes, productive_hours_per_month=hours,
         shrinkage=shrinkage, occupancy=occupancy,
     )
 

@@ -158,3 +158,44 @@ def test_json_is_byte_identical_across_processes(args):
     first, second = (subprocess.run(argv, capture_output=True, check=True).stdout
                      for _ in range(2))
     assert first == second and json.loads(first)
+
+
+def test_case_text_is_shown_as_written_never_as_markup(capsys, tmp_path):
+    data = yaml.safe_load(example_path("payroll").read_text())
+    data["name"] = "Claims [/] [bold]draft"  # rich markup would crash on "[/]" or hide "[bold]"
+    case = tmp_path / "odd.yaml"
+    case.write_text(yaml.safe_dump(data))
+    code, out, err = run(capsys, "evaluate", str(case))
+    assert code == 0, err
+    assert "Claims [/] [bold]draft" in out
+
+
+@pytest.mark.parametrize("option", ["--csv", "--plot"])
+def test_an_output_folder_that_is_a_file_is_one_line(capsys, tmp_path, option):
+    blocker = tmp_path / "afile"
+    blocker.write_text("keep me")
+    args = (["evaluate", str(example_path("payroll")), "--csv", str(blocker)]
+            if option == "--csv" else
+            ["simulate", str(example_path("claims_back_office")), "-n", "50", "--plot",
+             str(blocker / "sub")])
+    code, out, err = run(capsys, *args)
+    assert code == 2
+    assert err.startswith(f"bpo-cost: error: {option} ") and err.count("\n") == 1
+    assert "not a folder" in err and blocker.read_text() == "keep me"
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["simulate", "CASE", "-n", "0"], "'-n' / '--draws'"),
+        (["workbook", "CASE", "-o", "x.xlsx", "--simulate", "0"], "'--simulate'"),
+        (["evaluate"], "Missing argument 'case'"),
+        (["evaluat", "CASE"], "No such command 'evaluat'"),
+    ],
+    ids=["draws", "simulate-sheet", "missing-case", "typo"],
+)
+def test_usage_errors_are_one_line_and_exit_2(capsys, args, needle):
+    args = [str(example_path("payroll")) if a == "CASE" else a for a in args]
+    code, out, err = run(capsys, *args)
+    assert code == 2 and out == ""
+    assert err.startswith("bpo-cost: error: ") and err.count("\n") == 1 and needle in err

@@ -231,6 +231,8 @@ def test_inputs_as_excel_sends_them() -> None:
 
 ERROR_CASES = [
     ("BPO_FTE", (12000.0, 6.0, 1.2), "shrinkage must be finite and in [0, 1): got 1.2"),
+    ("BPO_FTE", (12000.0, 6.0, 0.25, 0.85, -5.0), "paid_hours_per_year must be finite and > 0: "
+                                                   "got -5.0"),
     ("BPO_FTE", ("twelve", 6.0), "volume_per_month must be a number: got 'twelve'"),
     ("BPO_FTE", (None, 6.0), "volume_per_month must be a number: got an empty cell"),
     ("BPO_FTE", ([[1.0, 2.0]], 6.0), "volume_per_month must be a single cell: got a range of 2 "

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 import warnings
 
+from typer.main import get_command
+
 from ..errors import BpoCostError, BpoCostWarning
 from . import analysis as _analysis  # noqa: F401  (registers its commands)
 from . import core as _core  # noqa: F401
@@ -19,7 +21,8 @@ def main(argv: list[str] | None = None) -> int:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", BpoCostWarning)
             try:
-                app(args=argv, prog_name="bpo-cost")  # standalone: usage errors exit 2
+                code = get_command(app).main(args=argv, prog_name="bpo-cost",
+                                             standalone_mode=False)
             finally:
                 for w in caught:
                     if issubclass(w.category, BpoCostWarning):
@@ -33,9 +36,15 @@ def main(argv: list[str] | None = None) -> int:
         print("bpo-cost: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - the CLI promises one line, never a traceback
+        if type(exc).__name__ == "NoArgsIsHelpError":  # bare `bpo-cost`: the help, as asked
+            exc.show()  # type: ignore[attr-defined]
+            return 2
+        if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):  # typer usage errors
+            print(f"bpo-cost: error: {exc.format_message()} (see --help)", file=sys.stderr)
+            return int(exc.exit_code)
         print(
             f"bpo-cost: internal error: {type(exc).__name__}: {exc} (please report this)",
             file=sys.stderr,
         )
         return 3
-    return 0
+    return code if isinstance(code, int) else 0

@@ -1,7 +1,15 @@
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
 from rich.console import Console
+from rich.markup import escape
+
+from ..engine import INHOUSE
+from ..errors import OutputError
 
 app = typer.Typer(
     name="bpo-cost",
@@ -10,6 +18,34 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+CaseArg = Annotated[Path, typer.Argument(help="Case file: .yaml, .json, or a generated .xlsx.")]
+RatesOpt = Annotated[
+    Path | None, typer.Option("--rates", help="Your own rate card (CSV file or folder); wins.")
+]
+
+
+def money(x: float) -> str:
+    return f"{x:,.0f}"
+
+
+def dump(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
+
+
+def who(owner: str) -> str:
+    """An owner's display name, escaped: case text is never rich markup."""
+    return "In-house" if owner == INHOUSE else escape(owner)
+
+
+def output_dir(folder: Path, option: str) -> Path:
+    """A folder to write into, made if missing; a file of that name is an OutputError."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise OutputError(f"{option} {folder}: not a folder (a file is in the way)") from None
+    return folder
 
 
 def console() -> Console:

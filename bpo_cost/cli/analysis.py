@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import sys
@@ -32,12 +31,8 @@ from ..api import evaluate
 from ..engine import INHOUSE
 from ..errors import InputError, NoSolutionError
 from ..models import Case
-from ._app import app, console
+from ._app import CaseArg, RatesOpt, app, console, dump, money, output_dir, who
 
-CaseArg = Annotated[Path, typer.Argument(help="Case file: .yaml, .json, or a generated .xlsx.")]
-RatesOpt = Annotated[
-    Path | None, typer.Option("--rates", help="Your own rate card (CSV file or folder); wins.")
-]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 PlotOpt = Annotated[
     Path | None,
@@ -47,26 +42,12 @@ PlotOpt = Annotated[
 PROGRESS_FROM = 20_000  # draws: below this a run takes a second or so, no bar needed
 
 
-def _dump(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
-
-
-def _money(x: float) -> str:
-    return f"{x:,.0f}"
-
-
 def _num(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
 
 
-def _who(owner: str) -> str:
-    """An owner's display name, escaped: case text is never rich markup."""
-    return "In-house" if owner == INHOUSE else escape(owner)
-
-
 def _plot_dir(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return output_dir(folder, "--plot")
 
 
 def _slug(name: str) -> str:
@@ -130,13 +111,13 @@ def sensitivity_cmd(
     if as_json:
         records = [{k: (v if not isinstance(v, float) or math.isfinite(v) else None)
                     for k, v in r.items()} for r in shown.to_dict(orient="records")]
-        typer.echo(_dump({"case": resolved.name, "metric": metric, "rows": records}))
+        typer.echo(dump({"case": resolved.name, "metric": metric, "rows": records}))
         return
     out = console()
     cur = resolved.currency
     for owner, rows in shown.groupby("owner", sort=False):
         base = float(rows["base"].iloc[0])
-        t = Table(title=f"{_who(str(owner))}: {metric} {_money(base)} {cur} at the case values "
+        t = Table(title=f"{who(str(owner))}: {metric} {money(base)} {cur} at the case values "
                   f"(top {min(top, len(rows))} of {len(rows)} inputs)")
         for col, justify in [("Input", "left"), ("Case", "right"), ("Low → high", "right"),
                              ("At low", "right"), ("At high", "right"), ("Swing", "right")]:
@@ -144,7 +125,7 @@ def sensitivity_cmd(
         for r in rows.head(top).to_dict(orient="records"):
             t.add_row(escape(str(r["input"])), _num(r["value"]),
                       f"{_num(r['low_value'])} → {_num(r['high_value'])}",
-                      _money(r["low"]), _money(r["high"]), _money(r["swing"]))
+                      money(r["low"]), money(r["high"]), money(r["swing"]))
         out.print(t)
 
 
@@ -163,7 +144,7 @@ def _cell(b: BreakEven | NoSolutionError, case_value: float) -> str:
         return "none in range"
     text = f"{b.value:,.6g} (case {case_value:,.6g})"
     if not b.exact:
-        text += f" jump, gap {_money(b.gap)}"
+        text += f" jump, gap {money(b.gap)}"
     if len(b.crossings) > 1:
         text += f" +{len(b.crossings) - 1} more"
     return text
@@ -235,7 +216,7 @@ def breakeven_cmd(
         for r in data:
             if isinstance(r.get("payback_month"), dict):
                 r["payback_month"] = None
-        typer.echo(_dump({"case": resolved.name, "basis": basis, "results": data}))
+        typer.echo(dump({"case": resolved.name, "basis": basis, "results": data}))
         return
     _show_breakeven(resolved, rows, input_path)
 
@@ -252,7 +233,7 @@ def _show_breakeven(case: Case, rows: list[dict[str, Any]], input_path: str | No
         t.add_column(heads[c], justify="right")
     notes = []
     for r in rows:
-        cells = [escape(r["option"]), _who(r["against"])]
+        cells = [escape(r["option"]), who(r["against"])]
         for c in cols:
             v = r[c]
             if c == "payback_month":
@@ -316,7 +297,7 @@ def simulate_cmd(
         if not as_json:
             console().print(f"wrote {path}")
     if as_json:
-        typer.echo(_dump(sim.to_dict()))
+        typer.echo(dump(sim.to_dict()))
         return
     s = sim.summary()
     cur = sim.case.currency
@@ -327,11 +308,11 @@ def simulate_cmd(
         t.add_column(col, justify="left" if col == "Option" else "right")
     for owner, r in s.iterrows():
         ih = owner == INHOUSE
-        t.add_row(_who(str(owner)), _money(r["tco_P5"]), _money(r["tco_P50"]),
-                  _money(r["tco_P95"]),
+        t.add_row(who(str(owner)), money(r["tco_P5"]), money(r["tco_P50"]),
+                  money(r["tco_P95"]),
                   *(["", "", "", ""] if ih else [
-                      _money(r["npv_savings_P5"]), _money(r["npv_savings_P50"]),
-                      _money(r["npv_savings_P95"]), f"{r['p_cheaper_than_inhouse']:.1%}"]),
+                      money(r["npv_savings_P5"]), money(r["npv_savings_P50"]),
+                      money(r["npv_savings_P95"]), f"{r['p_cheaper_than_inhouse']:.1%}"]),
                   f"{r['p_cheapest']:.1%}")
     out = console()
     out.print(t)

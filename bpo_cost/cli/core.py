@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import pandas as pd
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from ..api import evaluate
@@ -16,23 +16,14 @@ from ..case_io import load_case
 from ..examples import example_path
 from ..files import atomic_write, atomic_write_bytes
 from ..result import Result
-from ._app import app, console
-
-CaseArg = Annotated[Path, typer.Argument(help="Case file: .yaml, .json, or a generated .xlsx.")]
-RatesOpt = Annotated[
-    Path | None, typer.Option("--rates", help="Your own rate card (CSV file or folder); wins.")
-]
-
-
-def _money(x: float) -> str:
-    return f"{x:,.0f}"
+from ._app import CaseArg, RatesOpt, app, console, dump, money, output_dir, who
 
 
 def _show(result: Result) -> None:
     s = result.summary()
     cur = result.case.currency
     table = Table(
-        title=f"{result.case.name}: {result.case.term_months} months from "
+        title=f"{escape(result.case.name)}: {result.case.term_months} months from "
         f"{result.case.start:%b %Y}, {cur}"
     )
     for col, justify in [
@@ -52,13 +43,13 @@ def _show(result: Result) -> None:
     for owner, row in s.iterrows():
         is_ih = owner == "inhouse"
         table.add_row(
-            "In-house" if is_ih else str(owner),
+            who(str(owner)),
             "" if is_ih else str(row["pricing_model"]),
-            _money(row["tco"]),
-            _money(row["npv_cost"]),
-            "" if is_ih else _money(row["savings"]),
+            money(row["tco"]),
+            money(row["npv_cost"]),
+            "" if is_ih else money(row["savings"]),
             "" if is_ih or math.isnan(row["savings_pct"]) else f"{row['savings_pct']:.1%}",
-            "" if is_ih else _money(row["npv_savings"]),
+            "" if is_ih else money(row["npv_savings"]),
             ""
             if is_ih
             else (
@@ -72,25 +63,22 @@ def _show(result: Result) -> None:
         )
     out = console()
     out.print(table)
-    best = s.drop(index="inhouse").sort_values("npv_cost").iloc[0]
-    name = s.drop(index="inhouse").sort_values("npv_cost").index[0]
+    ranked = s.drop(index="inhouse").sort_values("npv_cost")
+    name, best = ranked.index[0], ranked.iloc[0]
     verdict = (
-        f"[bold]{name}[/] saves {_money(best['npv_savings'])} {cur} in NPV "
+        f"[bold]{who(str(name))}[/] saves {money(best['npv_savings'])} {cur} in NPV "
         f"({best['savings_pct']:.1%} of in-house TCO)"
         if best["npv_savings"] > 0
         else "[bold]Keep in-house[/]: no option costs less in NPV"
     )
     out.print(verdict)
     for r in result.rates_used:
-        out.print(f"  rate {r.path} = {r.value:,.4g} ({r.detail}; {r.source}, as of {r.as_of})")
-
-
-def _dump(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
+        out.print(escape(f"  rate {r.path} = {r.value:,.4g} ({r.detail}; {r.source}, "
+                         f"as of {r.as_of})"))
 
 
 def _write_csv(result: Result, folder: Path, protect: Path | None) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
+    output_dir(folder, "--csv")
     written = []
     frames = {
         "components.csv": result.monthly(tidy=True),
@@ -117,7 +105,7 @@ def demo(
     """Evaluate the bundled example (a voice customer-service desk) and print the comparison."""
     result = evaluate(example_path())
     if as_json:
-        typer.echo(_dump(result.to_dict()))
+        typer.echo(dump(result.to_dict()))
     else:
         _show(result)
 
@@ -139,7 +127,7 @@ def evaluate_cmd(
             for path in written:
                 console().print(f"wrote {path}")
     if as_json:
-        typer.echo(_dump(result.to_dict()))
+        typer.echo(dump(result.to_dict()))
     else:
         _show(result)
 
@@ -165,7 +153,7 @@ def schema() -> None:
     """Print the JSON Schema of a case file."""
     from ..models import Case
 
-    typer.echo(_dump(Case.model_json_schema()))
+    typer.echo(dump(Case.model_json_schema()))
 
 
 @app.command()
@@ -182,7 +170,7 @@ def rates(
     for col in frame.columns:
         table.add_column(str(col))
     for row in frame.itertuples(index=False):
-        table.add_row(*["" if v is None else str(v) for v in row])
+        table.add_row(*["" if v is None or v != v else escape(str(v)) for v in row])  # NaN != NaN
     console().print(table)
 
 
@@ -195,7 +183,8 @@ def workbook(
         bool, typer.Option("--sensitivity", help="Add a Sensitivity sheet (tornado values).")
     ] = False,
     simulate: Annotated[
-        int | None, typer.Option("--simulate", help="Add a Monte Carlo sheet with N draws.")
+        int | None,
+        typer.Option("--simulate", help="Add a Monte Carlo sheet with N draws.", min=1),
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the Monte Carlo draws.")] = 1,
 ) -> None:
