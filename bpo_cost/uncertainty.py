@@ -512,14 +512,16 @@ def correlation_matrix(
     return rho if found else None
 
 
-def _cholesky(rank_corr: FloatArray) -> FloatArray:
+def _cholesky(rank_corr: FloatArray, names: Sequence[str]) -> FloatArray:
     pearson = 2.0 * np.sin(np.pi * rank_corr / 6.0)  # Spearman -> Pearson for normal scores
     np.fill_diagonal(pearson, 1.0)
     try:
         return np.asarray(np.linalg.cholesky(pearson), dtype=float)
     except np.linalg.LinAlgError:
-        raise InputError("rank_correlation", "the matrix given",
-                         "consistent correlations (a positive definite matrix)") from None
+        linked = [n for n, row in zip(names, rank_corr, strict=True) if np.count_nonzero(row) > 1]
+        raise InputError("rank_correlation", linked, "correlations that can hold together "
+                         "(a positive definite matrix): weaken some of those between these "
+                         "inputs") from None
 
 
 def standard_normals(seed: int, streams: Sequence[str], start: int, stop: int) -> FloatArray:
@@ -568,7 +570,7 @@ def sample(
     if rho is not None and not np.array_equal(rho, np.eye(len(dists))):
         # einsum, not a BLAS product: row by row whatever n, and it never wakes BLAS threads
         # that spin on the cores the Monte Carlo workers use
-        z = np.einsum("nk,jk->nj", z, _cholesky(rho))
+        z = np.einsum("nk,jk->nj", z, _cholesky(rho, list(distributions)))
     for j, d in enumerate(dists):  # in place: column j's values depend on its scores only
         z[:, j] = d.from_normal(z[:, j])
     return z

@@ -408,3 +408,25 @@ def test_every_number_can_vary_alone_in_a_batch(name: str) -> None:
         assert np.array_equal(f.tco[0], base.tco[0]), path
         assert np.array_equal(f.npv_cost[0], base.npv_cost[0]), path
         assert np.isfinite(f.tco[1]).all(), path
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: sensitivity(CLAIMS, ranges={"inhouse.wage_per_hour": 30.0}),
+         "ranges['inhouse.wage_per_hour'] must be a (low, high) pair of numbers: got 30.0"),
+        (lambda: sensitivity(CLAIMS, ranges={"inhouse.wage_per_hour": (20.0, 25.0, 30.0)}),
+         "ranges['inhouse.wage_per_hour'] must be a (low, high) pair of numbers"),
+        (lambda: sensitivity(CLAIMS, percentiles=(10.0,)),
+         "percentiles must be two percentiles 0 <= low < high <= 100: got (10.0,)"),
+        (lambda: scenario_grid(CLAIMS, {"inhouse.wage_per_hour": ["a"]}),
+         "values['inhouse.wage_per_hour'] must be a non-empty list of numbers: got ['a']"),
+        (lambda: breakeven_volume(CLAIMS, "Onshore US flat", low="x"),
+         "low must be a number: got 'x'"),
+    ],
+    ids=["range-scalar", "range-triple", "one-percentile", "grid-text", "low-text"],
+)
+def test_malformed_arguments_name_the_argument(call: Any, message: str) -> None:
+    with pytest.raises(InputError) as err:
+        call()
+    assert str(err.value).startswith(message)

@@ -244,3 +244,12 @@ def test_case_validates_uncertainty_keys() -> None:
         bad = bare_case(uncertainty={key: {"kind": "uniform", "low": 1, "high": 2}})
         with pytest.raises(InvalidCaseError, match="uncertainty"):
             parse_case(bad)
+
+
+def test_inconsistent_correlations_name_the_inputs() -> None:
+    d = {"a": Uniform(low=0, high=1, rank_correlation={"b": 0.9, "c": 0.9}),
+         "b": Uniform(low=0, high=1, rank_correlation={"c": -0.9}),
+         "c": Uniform(low=0, high=1), "d": Uniform(low=0, high=1)}
+    with pytest.raises(InputError) as err:
+        sample(d, 10, seed=1)
+    assert err.value.field == "rank_correlation" and err.value.value == ["a", "b", "c"]

@@ -41,6 +41,19 @@ def prepare(case: CaseSource, rate_cards: RateCardSource = None) -> Case:
     return resolved
 
 
+def numbers(
+    where: str, values: Any, allowed: str = "numbers", *, shape: tuple[int, ...] | None = None
+) -> FloatArray:
+    """``values`` as a float array (of ``shape`` if given), or an InputError naming ``where``."""
+    try:
+        v = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError(where, values, allowed) from None
+    if shape is not None and v.shape != shape:
+        raise InputError(where, values, allowed)
+    return v
+
+
 @dataclass(frozen=True)
 class Input:
     """A number of the case a batch may vary: where it is, its value, the range its field allows."""
@@ -88,7 +101,7 @@ class Input:
 
     def check(self, where: str, values: ArrayLike) -> FloatArray:
         """The values as floats, or an InputError naming ``where`` if one is out of range."""
-        v = np.asarray(values, dtype=float)
+        v = numbers(where, values, self.allowed())
         bad = ~np.isfinite(v) | (v < self.low) | (v > self.high)
         if self.integer:
             bad |= v != np.round(v)

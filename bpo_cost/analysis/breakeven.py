@@ -30,6 +30,7 @@ from ._inputs import (
     Inputs,
     RateCardSource,
     figures,
+    numbers,
     option_names,
     owner_index,
     prepare,
@@ -264,8 +265,9 @@ def _search(
     if any(s.integer for s in specs):
         raise InputError("input", lead.label, "a continuous number (month counts are whole: "
                          "compare them with scenario_grid)")
-    lo = max(lead.low, 0.0) if low is None else float(low)
-    hi = min(lead.high, 10.0 * lead.value) if high is None else float(high)
+    lo = max(lead.low, 0.0) if low is None else float(numbers("low", low, "a number", shape=()))
+    hi = (min(lead.high, 10.0 * lead.value) if high is None
+          else float(numbers("high", high, "a number", shape=())))
     if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
         raise InputError("low, high", (lo, hi), "a finite range with low < high (the case value "
                          f"of {lead.label} is {lead.value:g}; give low and high)")

@@ -9,7 +9,15 @@ import pandas as pd
 
 from ..compile import Compiler
 from ..errors import InputError
-from ._inputs import CaseSource, Inputs, RateCardSource, figures, option_names, prepare
+from ._inputs import (
+    CaseSource,
+    Inputs,
+    RateCardSource,
+    figures,
+    numbers,
+    option_names,
+    prepare,
+)
 
 __all__ = ["MAX_SCENARIOS", "scenario_grid"]
 
@@ -53,9 +61,11 @@ def scenario_grid(
     specs, axes = [], []
     for key, vals in values.items():
         spec = ins.get(key, where="values")
-        arr = spec.check(f"values[{key!r}]", np.atleast_1d(np.asarray(vals, dtype=float)))
+        where = f"values[{key!r}]"
+        arr = np.atleast_1d(numbers(where, vals, "a non-empty list of numbers"))
         if arr.ndim != 1 or arr.size == 0:
-            raise InputError(f"values[{key!r}]", vals, "a non-empty list of numbers")
+            raise InputError(where, vals, "a non-empty list of numbers")
+        arr = spec.check(where, arr)
         specs.append(spec)
         axes.append(arr)
     if len({s.path for s in specs}) < len(specs):

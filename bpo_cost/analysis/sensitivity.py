@@ -17,6 +17,7 @@ from ._inputs import (
     Metric,
     RateCardSource,
     figures,
+    numbers,
     option_names,
     prepare,
 )
@@ -77,9 +78,10 @@ def sensitivity(
         raise InputError("metric", metric, f"one of {list(METRICS)}")
     if not (isinstance(swing, (int, float)) and 0 < swing < 1):
         raise InputError("swing", swing, "a share in (0, 1), e.g. 0.2 for ±20 %")
-    lo_q, hi_q = percentiles
+    allowed = "two percentiles 0 <= low < high <= 100"
+    lo_q, hi_q = numbers("percentiles", percentiles, allowed, shape=(2,))
     if not 0 <= lo_q < hi_q <= 100:
-        raise InputError("percentiles", percentiles, "two percentiles 0 <= low < high <= 100")
+        raise InputError("percentiles", percentiles, allowed)
     resolved = prepare(case, rate_cards)
     ins = Inputs(resolved)
     given = {ins.canonical(k, where="ranges"): v for k, v in (ranges or {}).items()}
@@ -95,7 +97,9 @@ def sensitivity(
     lows, highs = [], []
     for spec in specs:
         if spec.path in given:
-            low, high = spec.check(f"ranges[{spec.label!r}]", given[spec.path])
+            where = f"ranges[{spec.label!r}]"
+            pair = numbers(where, given[spec.path], "a (low, high) pair of numbers", shape=(2,))
+            low, high = spec.check(where, pair)
         elif spec.path in dists:
             d = dists[spec.path]
             low, high = d.quantile(np.array([lo_q, hi_q]) / 100.0)
