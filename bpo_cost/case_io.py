@@ -284,19 +284,19 @@ def unflatten(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
                 node = node.setdefault(part, {})
                 if not isinstance(node, dict):
                     raise InvalidCaseError(key, value, "a key that does not clash with another")
-    tree: dict[str, Any] = _lists(root)
+    tree: dict[str, Any] = _lists(root, "")
     return tree
 
 
-def _lists(node: Any) -> Any:
+def _lists(node: Any, path: str) -> Any:
     """Dicts whose keys are all 0..n-1 become lists (the order keys were given does not matter)."""
     if not isinstance(node, dict):
         return node
-    node = {k: _lists(v) for k, v in node.items()}
+    node = {k: _lists(v, f"{path}.{k}" if path else k) for k, v in node.items()}
     if node and all(k.isdigit() for k in node):
         idx = sorted(int(k) for k in node)
         if idx != list(range(len(idx))):
-            raise InvalidCaseError("list indices", idx, "consecutive from 0")
+            raise InvalidCaseError(f"{path or 'case'} (list indices)", idx, "consecutive from 0")
         return [node[str(i)] for i in idx]
     return node
 

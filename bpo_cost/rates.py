@@ -23,9 +23,8 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Annotated, Any, Literal, TypeAlias, TypeVar, get_args
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, TypeVar, get_args
 
-import pandas as pd
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -37,6 +36,9 @@ from pydantic import (
 
 from ._resources import data_dir
 from .errors import InputError, RateCardError
+
+if TYPE_CHECKING:  # pandas loads on first use: it is half the import time of bpo_cost
+    import pandas as pd
 
 __all__ = [
     "FUNCTION_IDS",
@@ -553,6 +555,8 @@ class RateCards:
             if (function is None or row.function == function)
             and (location is None or row.location == location)
         ]
+        import pandas as pd
+
         return pd.DataFrame(records, columns=_FRAME_COLUMNS)
 
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from ._types import FloatArray
 from .engine import INHOUSE, Components, Summary
 from .models import Case
+
+if TYPE_CHECKING:  # pandas loads on first use: it is half the import time of bpo_cost
+    import pandas as pd
 
 __all__ = ["RateUsed", "Result"]
 
@@ -64,6 +66,8 @@ class Result:
 
     def summary(self) -> pd.DataFrame:
         """One row per owner: TCO, NPV of cost, savings, payback, IRR, cost per unit, rank."""
+        import pandas as pd
+
         s = self.summary_arrays
         frame = pd.DataFrame(
             {
@@ -84,6 +88,8 @@ class Result:
 
     def monthly(self, *, tidy: bool = False) -> pd.DataFrame:
         """Monthly components: wide (months × (owner, component)) or tidy (one row per value)."""
+        import pandas as pd
+
         cols = {
             (owner, name): values[0]
             for owner, parts in self.components.by_owner.items()
@@ -100,6 +106,8 @@ class Result:
 
     def totals(self) -> pd.DataFrame:
         """Monthly total cost per owner."""
+        import pandas as pd
+
         return pd.DataFrame(
             {o: self.components.total(o)[0] for o in self.owners},
             index=pd.Index(self.months, name="month"),

@@ -20,6 +20,17 @@ def test_importing_the_package_loads_no_heavy_face():
     assert out.stdout.strip() == "[]"
 
 
+def test_pandas_loads_on_first_use_not_at_import():
+    import subprocess
+    import sys
+
+    code = ("import sys, bpo_cost; a = 'pandas' in sys.modules; "
+            "f = bpo_cost.evaluate(bpo_cost.example_path('payroll')).summary(); "
+            "print(a, 'pandas' in sys.modules, type(f).__name__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True", "DataFrame"]
+
+
 def test_every_exported_name_resolves():
     for name in bpo_cost.__all__:
         assert getattr(bpo_cost, name) is not None

@@ -49,3 +49,16 @@ def test_examples_round_trip_with_their_uncertainty_blocks():
     for name in example_names():
         case = load_case(example_path(name))
         assert case_from_pairs(case_to_pairs(case)) == case
+
+
+def test_a_gap_in_list_indices_names_the_list():
+    from bpo_cost.errors import InvalidCaseError
+
+    pairs = [*case_to_pairs(load_case(example_path("payroll")))]
+    pairs = [(k.replace("options.1.", "options.2."), v) for k, v in pairs]
+    try:
+        case_from_pairs(pairs)
+    except InvalidCaseError as exc:
+        assert str(exc) == "options (list indices) must be consecutive from 0: got [0, 2]"
+    else:
+        raise AssertionError("a gap in the option numbers was accepted")
