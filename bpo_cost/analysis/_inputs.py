@@ -33,6 +33,13 @@ CaseSource = Case | str | Path | Mapping[str, Any]
 RateCardSource = RateCards | str | Path | None
 Metric = Literal["tco", "npv_cost", "savings", "npv_savings"]
 METRICS: tuple[Metric, ...] = ("tco", "npv_cost", "savings", "npv_savings")
+METRIC_LABELS: dict[str, str] = {"tco": "TCO", "npv_cost": "NPV of cost", "savings": "Savings",
+                                 "npv_savings": "NPV of savings"}
+
+
+def display_name(owner: str) -> str:
+    """An owner as charts and tables title it: ``In-house`` or the option's name."""
+    return "In-house" if owner == INHOUSE else owner
 
 
 def prepare(case: CaseSource, rate_cards: RateCardSource = None) -> Case:

@@ -16,12 +16,11 @@ from ..engine import INHOUSE
 from ..errors import OutputError
 from ..files import atomic_write
 from ..result import Result
+from ._inputs import METRIC_LABELS, display_name
 from .montecarlo import Simulation
 
 __all__ = ["cumulative_cost_png", "savings_distribution_png", "tornado_png"]
 
-_LABELS = {"npv_savings": "NPV of savings", "savings": "Savings", "tco": "TCO",
-           "npv_cost": "NPV of cost"}
 
 
 def _figure(width: float, height: float) -> Any:
@@ -40,10 +39,6 @@ def _num(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
 
 
-def _who(owner: str) -> str:
-    return "In-house" if owner == INHOUSE else owner
-
-
 def tornado_png(table: pd.DataFrame, path: str | Path, *, owner: str | None = None,
                 top: int = 15, currency: str = "") -> Path:
     """Tornado chart of one owner from a ``sensitivity`` table (default: the first listed)."""
@@ -59,9 +54,9 @@ def tornado_png(table: pd.DataFrame, path: str | Path, *, owner: str | None = No
     ax.set_yticks(y, [f"{i} ({_num(lo)} / {_num(hi)})" for i, lo, hi in
                       zip(rows["input"], rows["low_value"], rows["high_value"], strict=True)],
                   fontsize=8)
-    metric = _LABELS.get(str(table.attrs.get("metric", "")), "value")
+    metric = METRIC_LABELS.get(str(table.attrs.get("metric", "")), "value")
     ax.set_xlabel(f"{metric} {currency}".strip())
-    ax.set_title(f"{_who(owner)}: what moves the {metric} most")
+    ax.set_title(f"{display_name(owner)}: what moves the {metric} most")
     ax.legend(loc="lower right", fontsize=8)
     ax.xaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
     return _save(fig, path)
@@ -74,7 +69,7 @@ def cumulative_cost_png(result: Result, path: str | Path) -> Path:
     fig = _figure(9, 5)
     ax = fig.add_subplot()
     for owner in totals.columns:
-        ax.plot(totals.index, totals[owner], label=_who(str(owner)),
+        ax.plot(totals.index, totals[owner], label=display_name(str(owner)),
                 linewidth=2.4 if owner == INHOUSE else 1.5,
                 color="black" if owner == INHOUSE else None)
     ax.set_xlabel("month of the term")

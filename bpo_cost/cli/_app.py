@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from ..engine import INHOUSE
+from ..analysis._inputs import display_name
 from ..errors import OutputError
 
 app = typer.Typer(
@@ -36,7 +36,7 @@ def dump(data: Any) -> str:
 
 def who(owner: str) -> str:
     """An owner's display name, escaped: case text is never rich markup."""
-    return "In-house" if owner == INHOUSE else escape(owner)
+    return escape(display_name(owner))
 
 
 def output_dir(folder: Path, option: str) -> Path:

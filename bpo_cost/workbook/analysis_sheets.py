@@ -17,24 +17,18 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .. import __version__
 from ..analysis import sensitivity as run_sensitivity
 from ..analysis import simulate
-from ..analysis._inputs import Metric
+from ..analysis._inputs import METRIC_LABELS, Metric, display_name
 from ..engine import INHOUSE
 from ..errors import InputError
 from ..result import Result
 from ..uncertainty import Distribution
+from .charts import _PALETTE
 from .styles import MONEY, NOTE_FONT, NUMBER, PERCENT, TITLE_FONT, heading, page_setup, put, text
 from .writer import ExtraSheet
 
 __all__ = ["analysis_sheets", "monte_carlo_sheet", "sensitivity_sheet"]
 
-_COLOURS = ("1F4E78", "C55A11", "548235", "7030A0", "BF9000", "2E75B6", "A5A5A5", "843C0C")
-_METRIC_LABEL = {"npv_savings": "NPV of savings", "savings": "Savings", "tco": "TCO",
-                 "npv_cost": "NPV of cost"}
 _CHART_ROWS = 20  # rows a chart of the default size covers
-
-
-def _who(owner: str) -> str:
-    return "In-house" if owner == INHOUSE else owner
 
 
 def _banner(ws: Worksheet, title: str, note: str) -> None:
@@ -72,7 +66,7 @@ def sensitivity_sheet(
     def add(wb: Workbook, result: Result) -> None:
         case = result.case
         table = run_sensitivity(case, inputs=inputs, ranges=ranges, swing=swing, metric=metric)
-        label = _METRIC_LABEL[metric]
+        label = METRIC_LABELS[metric]
         ws = wb.create_sheet("Sensitivity")
         _banner(ws, f"Sensitivity: what moves the {label.lower()} most",
                 "Each input is moved on its own to a low and a high value, every other input "
@@ -84,7 +78,7 @@ def sensitivity_sheet(
         for owner, rows in table.groupby("owner", sort=False):
             rows = rows.head(top)
             base = float(rows["base"].iloc[0])
-            text(ws, row, 1, f"{_who(str(owner))}: {label.lower()} {base:,.0f} at the case "
+            text(ws, row, 1, f"{display_name(str(owner))}: {label.lower()} {base:,.0f} at the case "
                  "values", font=TITLE_FONT)
             heading(ws, row + 1, heads)
             first = row + 2
@@ -97,7 +91,7 @@ def sensitivity_sheet(
                                        r["swing"]], start=5):
                     put(ws, at, c, float(v), MONEY)
             last = first + len(rows) - 1
-            ws.add_chart(_tornado_chart(ws, first, last, f"{_who(str(owner))}: {label}"),
+            ws.add_chart(_tornado_chart(ws, first, last, f"{display_name(str(owner))}: {label}"),
                          f"K{row}")
             row = max(last + 3, row + _CHART_ROWS + 1)
         page_setup(ws, widths={"A": 58, **{c: 15 for c in "BCDEFGHI"}}, freeze="A4")
@@ -162,7 +156,7 @@ def monte_carlo_sheet(
         heading(ws, 4, heads)
         for i, (owner, r) in enumerate(s.iterrows()):
             at = 5 + i
-            text(ws, at, 1, _who(str(owner)))
+            text(ws, at, 1, display_name(str(owner)))
             values = [r["tco_base"], r["tco_mean"], *(r[f"tco_{p}"] for p in q)]
             if owner != INHOUSE:
                 values += [r["npv_savings_base"], r["npv_savings_mean"],
@@ -228,7 +222,7 @@ def monte_carlo_sheet(
             series = Series(y, x, title=name)
             series.marker.symbol = "none"
             series.smooth = False
-            series.graphicalProperties.line.solidFill = _COLOURS[j % len(_COLOURS)]
+            series.graphicalProperties.line.solidFill = _PALETTE[j % len(_PALETTE)]
             scurve.series.append(series)
         scurve.x_axis.delete = scurve.y_axis.delete = False
         scurve.width, scurve.height = 18.0, 9.5
