@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 
 import numpy as np
+from _timing import best_of
 
 from bpo_cost.analysis import sensitivity, simulate, tune_allocator
 from bpo_cost.analysis._inputs import Inputs, figures, prepare
@@ -27,10 +28,6 @@ from bpo_cost.api import evaluate
 from bpo_cost.examples import example_path
 
 ALLOCATOR = "default"  # tune_allocator() is process-wide: measured first without, then with
-
-
-def best_of(fn: Callable[[], object], repeat: int) -> float:
-    return timed(fn, repeat)[0]
 
 
 def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
@@ -110,8 +107,8 @@ def peak_memory(n: int, *, tuned: bool) -> None:
 def tornado(k: int) -> None:
     case = prepare(example_path("claims_back_office"))
     paths = [p for p in Inputs(case).variable() if Inputs(case).values[p] != 0][:k]
-    wall = best_of(lambda: sensitivity(case, inputs=paths), 7)
-    one = best_of(lambda: evaluate(case), 7)
+    wall = best_of(7, lambda: sensitivity(case, inputs=paths))
+    one = best_of(7, lambda: evaluate(case))
     print(f"  {len(paths)} inputs ({2 * len(paths) + 1} scenarios): {wall * 1e3:.1f} ms "
           f"(one evaluate(): {one * 1e3:.1f} ms; {2 * len(paths) + 1} of them would take "
           f"{(2 * len(paths) + 1) * one * 1e3:.0f} ms)")

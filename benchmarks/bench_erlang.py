@@ -7,10 +7,9 @@ baseline is the textbook scalar algorithm (Erlang B recursion from 0, one agent 
 from __future__ import annotations
 
 import math
-import time
-from collections.abc import Callable
 
 import numpy as np
+from _timing import best_of
 
 from bpo_cost.staffing import required_agents
 
@@ -30,15 +29,6 @@ def scalar_required_agents(volume: float, aht_s: float, target: float, answer_s:
             c = n * b / (n - a * (1.0 - b))
             if 1.0 - c * math.exp(-(n - a) * answer_s / aht_s) >= target:
                 return n
-
-
-def best_of(repeats: int, fn: Callable[[], object]) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def volumes(rng: np.random.Generator, size: int, low: float, high: float) -> np.ndarray:

@@ -7,12 +7,10 @@ as the full loop takes minutes) and ``pyxirr.irr`` (Rust, timed on every row).
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 import numpy as np
 import numpy_financial as npf
 import pyxirr
+from _timing import best_of
 
 from bpo_cost.finance import irr
 
@@ -25,15 +23,6 @@ def savings_flows(rng: np.random.Generator, scenarios: int, months: int) -> np.n
     cost = -rng.uniform(20_000, 60_000, (scenarios, months))
     saving = rng.uniform(10_000, 30_000, (scenarios, months))
     return np.where(np.arange(months) < transition, cost, saving)
-
-
-def best_of(repeats: int, fn: Callable[[], object]) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:

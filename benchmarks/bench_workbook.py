@@ -9,13 +9,12 @@ that starts up) is shown for scale, as the cost of the fidelity test per run.
 
 from __future__ import annotations
 
-import statistics
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
+from _timing import median_of
 
 from bpo_cost import evaluate
 from bpo_cost.examples import example_path
@@ -24,15 +23,6 @@ from bpo_cost.workbook import build_workbook, write_workbook
 
 CASE = "claims_back_office"
 REPEATS = 7
-
-
-def median_of(repeats: int, fn: Callable[[], object]) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:
