@@ -23,7 +23,7 @@ from openpyxl import Workbook
 from .._types import FloatArray
 from ..models import HourlyPricing, RealTime
 from ..result import Result
-from ..staffing import required_agents
+from ..staffing import _WARM_START_SIGMAS, _warm_start, required_agents
 from . import styles as st
 from .grid import FIRST_ROW, Grid
 from .refs import input_name as n
@@ -108,8 +108,8 @@ class StaffingPlan:
                 ("Offered load A (Erlangs)", f"={vpi}*({pool.handle}*60)/({im}*60)", st.NUMBER),
                 ("Answer time / handle time", f"={n(rt + 'answer_seconds')}/({pool.handle}*60)",
                  st.FACTOR),
-                ("Warm start n0 = max(INT(A - 10 SQRT(A)), 0)",
-                 f"=MAX(INT({a}-10*SQRT({a})),0)", st.MONTHS),
+                (f"Warm start n0 = max(INT(A - {_WARM_START_SIGMAS:g} SQRT(A)), 0)",
+                 f"=MAX(INT({a}-{_WARM_START_SIGMAS:g}*SQRT({a})),0)", st.MONTHS),
                 ("Required agents (least ok count; #N/A past the last row)",
                  f"=IF({vpi}<=0,0,IF(MIN({ok})>={_NOT_OK},NA(),MIN({ok})))", st.MONTHS),
                 ("Staffed hours (agents x open hours)", f"={agents}*{oh}", st.NUMBER),
@@ -143,5 +143,5 @@ def _rows(volume: FloatArray, handle: float, occupancy: float, rt: RealTime) -> 
     agents = required_agents(v, handle * 60.0, rt.interval_minutes,
                              target_service_level=rt.service_level_target,
                              answer_seconds=rt.answer_seconds, max_occupancy=occupancy)
-    n0 = np.maximum(np.floor(a - 10.0 * np.sqrt(a)), 0.0)
+    n0, _ = _warm_start(a)
     return int(2 * np.max(agents - n0, initial=0.0)) + 20
