@@ -65,7 +65,9 @@ def read_inputs(path: str | Path) -> list[tuple[str, Any]]:
     _check_archive(path)
     try:
         values = _column_pairs(path, data_only=True)
-        formulas = _column_pairs(path, data_only=False)
+        # only an empty saved value can hide a formula never calculated: read formulas then
+        blank = any(v is None and k is not None and str(k).strip() for k, v in values)
+        formulas = _column_pairs(path, data_only=False) if blank else values
     except InvalidCaseError:
         raise
     except _ERRORS as exc:
