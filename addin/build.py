@@ -18,11 +18,9 @@ from __future__ import annotations
 
 import argparse
 import io
-import re
 import subprocess
 import sys
 import tempfile
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,9 +34,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from bpo_cost import udfs
 from bpo_cost.api import evaluate
-from bpo_cost.case_io import case_to_pairs, load_case
-from bpo_cost.examples import DEFAULT_EXAMPLE, example_path
-from bpo_cost.files import atomic_write_bytes
+from bpo_cost.case.examples import DEFAULT_EXAMPLE, example_path
+from bpo_cost.case.io import case_to_pairs, load_case
+from bpo_cost.files import atomic_write_bytes, reproducible_zip
 from bpo_cost.workbook.inputs import inputs_sheet
 
 HERE = Path(__file__).resolve().parent
@@ -46,8 +44,9 @@ TARGET = HERE / "bpo_cost.xlsm"
 UDF_MODULE = "bpo_cost.udfs"
 CONF_SHEET = "xlwings.conf"
 CASE_RANGE = "bpo_case"  # the defined name of the Inputs sheet's key/value columns
-FIXED_TIME = (2020, 1, 1, 0, 0, 0)  # zip member times: fixed, so that a rebuild is identical
-FIXED_DATE = b"2020-01-01T00:00:00Z"  # the workbook's "modified" property, likewise
+MODIFIED = (
+    "2020-01-01T00:00:00Z"  # the workbook's "modified" property: fixed, so a rebuild is identical
+)
 BOLD = Font(bold=True)
 
 
@@ -61,42 +60,129 @@ class Example:
 
 
 EXAMPLES = (
-    Example("BPO_FTE", "back-office FTE (12,000 invoices a month at 6 minutes)",
-            {"volume_per_month": 12000, "handle_minutes": 6, "shrinkage": 0.25,
-             "occupancy": 0.85, "paid_hours_per_year": 2080}),
-    Example("BPO_ERLANG_AGENTS", "agents for 100 calls in 30 minutes, 80% within 20 s",
-            {"contacts": 100, "aht_seconds": 180, "target_service_level": 0.8,
-             "answer_seconds": 20, "interval_minutes": 30, "max_occupancy": 0.85}),
-    Example("BPO_SERVICE_LEVEL", "service level with 14 agents",
-            {"agents": 14, "contacts": 100, "aht_seconds": 180, "answer_seconds": 20,
-             "interval_minutes": 30}),
-    Example("BPO_LOADED_COST", "fully loaded monthly cost of a $20/h agent",
-            {"wage_per_hour": 20, "benefits_load": 0.25, "payroll_tax": 0.0765,
-             "paid_hours_per_year": 2080, "supervision_span": 12,
-             "supervisor_wage_per_hour": 28, "facilities_per_seat_month": 300,
-             "it_per_seat_month": 150, "attrition_per_year": 0.35, "cost_per_hire": 4000,
-             "training_per_hire": 3000}),
-    Example("BPO_HOURLY_FEE", "1,500 hours at $12.50 with a 1,600-hour minimum",
-            {"hours": 1500, "hourly_rate": 12.5, "minimum_hours": 1600}),
-    Example("BPO_TIERED_FEE", "15,000 transactions, incremental tiers (last bound left empty)",
-            {"volume": 15000, "bounds": [10000, 50000, None], "prices": [2.0, 1.5, 1.2],
-             "mode": "incremental", "minimum_volume": 0}),
-    Example("BPO_COLLAR_FEE", "12,000 units against a 10,000 baseline with a 10% dead band",
-            {"volume": 12000, "base_fee": 50000, "baseline_volume": 10000, "arc": 4, "rrc": 3,
-             "dead_band": 0.1}),
-    Example("BPO_OUTCOME_FEE", "2,000 tickets, 80% resolved at $25, $5,000 base fee",
-            {"volume": 2000, "price_per_outcome": 25, "outcome_rate": 0.8, "base_fee": 5000}),
-    Example("BPO_GAINSHARE", "half of $20,000 savings, capped at $8,000",
-            {"baseline_cost": 100000, "actual_cost": 80000, "share": 0.5, "cap": 8000,
-             "painshare": False}),
-    Example("BPO_SERVICE_CREDIT", "a quarter of a 10% at-risk pool paid out",
-            {"invoice": 100000, "expected_breach_share": 0.25, "at_risk_share": 0.1}),
-    Example("BPO_ESCALATE", "a $10 price in month 25: 3% COLA capped at 5%, 2% productivity",
-            {"price": 10, "contract_month": 25, "cola_per_year": 0.03, "cap_per_year": 0.05,
-             "productivity_per_year": 0.02}),
-    Example("BPO_RATE", "typical offshore (PH) voice billing rate per hour",
-            {"function_id": "customer_service_voice", "location": "PH", "card": "billing_hourly",
-             "statistic": "typical", "unit": None, "at_date": None}),
+    Example(
+        "BPO_FTE",
+        "back-office FTE (12,000 invoices a month at 6 minutes)",
+        {
+            "volume_per_month": 12000,
+            "handle_minutes": 6,
+            "shrinkage": 0.25,
+            "occupancy": 0.85,
+            "paid_hours_per_year": 2080,
+        },
+    ),
+    Example(
+        "BPO_ERLANG_AGENTS",
+        "agents for 100 calls in 30 minutes, 80% within 20 s",
+        {
+            "contacts": 100,
+            "aht_seconds": 180,
+            "target_service_level": 0.8,
+            "answer_seconds": 20,
+            "interval_minutes": 30,
+            "max_occupancy": 0.85,
+        },
+    ),
+    Example(
+        "BPO_SERVICE_LEVEL",
+        "service level with 14 agents",
+        {
+            "agents": 14,
+            "contacts": 100,
+            "aht_seconds": 180,
+            "answer_seconds": 20,
+            "interval_minutes": 30,
+        },
+    ),
+    Example(
+        "BPO_LOADED_COST",
+        "fully loaded monthly cost of a $20/h agent",
+        {
+            "wage_per_hour": 20,
+            "benefits_load": 0.25,
+            "payroll_tax": 0.0765,
+            "paid_hours_per_year": 2080,
+            "supervision_span": 12,
+            "supervisor_wage_per_hour": 28,
+            "facilities_per_seat_month": 300,
+            "it_per_seat_month": 150,
+            "attrition_per_year": 0.35,
+            "cost_per_hire": 4000,
+            "training_per_hire": 3000,
+        },
+    ),
+    Example(
+        "BPO_HOURLY_FEE",
+        "1,500 hours at $12.50 with a 1,600-hour minimum",
+        {"hours": 1500, "hourly_rate": 12.5, "minimum_hours": 1600},
+    ),
+    Example(
+        "BPO_TIERED_FEE",
+        "15,000 transactions, incremental tiers (last bound left empty)",
+        {
+            "volume": 15000,
+            "bounds": [10000, 50000, None],
+            "prices": [2.0, 1.5, 1.2],
+            "mode": "incremental",
+            "minimum_volume": 0,
+        },
+    ),
+    Example(
+        "BPO_COLLAR_FEE",
+        "12,000 units against a 10,000 baseline with a 10% dead band",
+        {
+            "volume": 12000,
+            "base_fee": 50000,
+            "baseline_volume": 10000,
+            "arc": 4,
+            "rrc": 3,
+            "dead_band": 0.1,
+        },
+    ),
+    Example(
+        "BPO_OUTCOME_FEE",
+        "2,000 tickets, 80% resolved at $25, $5,000 base fee",
+        {"volume": 2000, "price_per_outcome": 25, "outcome_rate": 0.8, "base_fee": 5000},
+    ),
+    Example(
+        "BPO_GAINSHARE",
+        "half of $20,000 savings, capped at $8,000",
+        {
+            "baseline_cost": 100000,
+            "actual_cost": 80000,
+            "share": 0.5,
+            "cap": 8000,
+            "painshare": False,
+        },
+    ),
+    Example(
+        "BPO_SERVICE_CREDIT",
+        "a quarter of a 10% at-risk pool paid out",
+        {"invoice": 100000, "expected_breach_share": 0.25, "at_risk_share": 0.1},
+    ),
+    Example(
+        "BPO_ESCALATE",
+        "a $10 price in month 25: 3% COLA capped at 5%, 2% productivity",
+        {
+            "price": 10,
+            "contract_month": 25,
+            "cola_per_year": 0.03,
+            "cap_per_year": 0.05,
+            "productivity_per_year": 0.02,
+        },
+    ),
+    Example(
+        "BPO_RATE",
+        "typical offshore (PH) voice billing rate per hour",
+        {
+            "function_id": "customer_service_voice",
+            "location": "PH",
+            "card": "billing_hourly",
+            "statistic": "typical",
+            "unit": None,
+            "at_date": None,
+        },
+    ),
 )
 
 CHECK = (
@@ -109,7 +195,9 @@ def quickstart_template(folder: Path) -> Path:
     """Run ``xlwings quickstart --standalone`` in ``folder``; return the workbook it made."""
     subprocess.run(
         [sys.executable, "-m", "xlwings.cli", "quickstart", "bpo_cost_addin", "--standalone"],
-        cwd=folder, check=True, capture_output=True,
+        cwd=folder,
+        check=True,
+        capture_output=True,
     )
     return folder / "bpo_cost_addin" / "bpo_cost_addin.xlsm"
 
@@ -129,8 +217,10 @@ def write_demo(ws: Worksheet, inputs_ref: str, pairs: list[list[Any]], option: s
     """The Demo sheet: each example's arguments, the formula, the expected value, a check."""
     ws["A1"] = "bpo-cost Excel functions: a worked example"
     ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"] = ("Every result shows #NAME? until you run the macro ImportPythonUDFs once "
-                "(Alt+F8), then recalculate with Ctrl+Alt+Shift+F9. Change any value in column B.")
+    ws["A2"] = (
+        "Every result shows #NAME? until you run the macro ImportPythonUDFs once "
+        "(Alt+F8), then recalculate with Ctrl+Alt+Shift+F9. Change any value in column B."
+    )
     ws["A4"], ws["B4"], ws["C4"], ws["D4"] = "argument", "value", "expected (bpo-cost)", "check"
     for cell in ws[4]:
         cell.font = BOLD
@@ -147,25 +237,32 @@ def write_demo(ws: Worksheet, inputs_ref: str, pairs: list[list[Any]], option: s
             last = get_column_letter(1 + len(values))
             refs.append(f"B{row}" if len(values) == 1 else f"B{row}:{last}{row}")
         row += 1
-        _result_row(ws, row, f"={ex.function}({','.join(refs)})",
-                    _call(ex.function, *ex.args.values()))
+        _result_row(
+            ws, row, f"={ex.function}({','.join(refs)})", _call(ex.function, *ex.args.values())
+        )
         row += 2
 
-    ws.cell(row, 1, f"Business case: the key/value columns of the Inputs sheet ({inputs_ref})"
-            ).font = BOLD
+    ws.cell(
+        row, 1, f"Business case: the key/value columns of the Inputs sheet ({inputs_ref})"
+    ).font = BOLD
     row += 1
     ws.cell(row, 1, "option_name")
     ws.cell(row, 2, option)
     option_ref = f"B{row}"
     for function in ("BPO_PAYBACK", "BPO_NPV_SAVINGS"):
         row += 1
-        _result_row(ws, row, f"={function}({inputs_ref},{option_ref})",
-                    _call(function, pairs, option))
+        _result_row(
+            ws, row, f"={function}({inputs_ref},{option_ref})", _call(function, pairs, option)
+        )
         ws.cell(row, 1, function).font = BOLD
     for function, args in (("BPO_SUMMARY", (inputs_ref,)), ("BPO_TCO", (inputs_ref, option_ref))):
         row += 2
-        ws.cell(row, 1, f"{function}: spills a table (an array formula here; in Excel 365 "
-                        "you can also type it in one cell)").font = BOLD
+        ws.cell(
+            row,
+            1,
+            f"{function}: spills a table (an array formula here; in Excel 365 "
+            "you can also type it in one cell)",
+        ).font = BOLD
         row += 1
         values = [pairs, option][: len(args)]
         table = _call(function, *values)
@@ -199,27 +296,13 @@ def configure(template: Path) -> openpyxl.Workbook:
     return wb
 
 
-def _reproducible(xlsm: bytes) -> bytes:
-    """Fixed zip member times and modification date, so that equal content gives equal bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(xlsm)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + FIXED_DATE, data)
-            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, data)
-    return out.getvalue()
-
-
 def build(target: Path = TARGET) -> Path:
     """Build the add-in workbook at ``target``."""
     with tempfile.TemporaryDirectory() as tmp:
         wb = configure(quickstart_template(Path(tmp)))
         buffer = io.BytesIO()
         wb.save(buffer)
-    return atomic_write_bytes(target, _reproducible(buffer.getvalue()))
+    return atomic_write_bytes(target, reproducible_zip(buffer.getvalue(), modified=MODIFIED))
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -22,10 +22,10 @@ import numpy as np
 from _timing import best_of
 
 from bpo_cost.analysis import sensitivity, simulate, tune_allocator
-from bpo_cost.analysis._inputs import Inputs, figures, prepare
 from bpo_cost.analysis.breakeven import with_values
+from bpo_cost.analysis.inputs import Inputs, figures, prepare
 from bpo_cost.api import evaluate
-from bpo_cost.examples import example_path
+from bpo_cost.case.examples import example_path
 
 ALLOCATOR = "default"  # tune_allocator() is process-wide: measured first without, then with
 
@@ -54,7 +54,7 @@ def per_draw_baselines(case_name: str, draws: int) -> tuple[float, float]:
     per_evaluate = (time.perf_counter() - t) / draws
     t = time.perf_counter()
     for row in sim.draws:
-        figures(case, {p: row[j:j + 1] for j, p in enumerate(sim.inputs)}, n=1)
+        figures(case, {p: row[j : j + 1] for j, p in enumerate(sim.inputs)}, n=1)
     per_batch_of_one = (time.perf_counter() - t) / draws
     return per_evaluate, per_batch_of_one
 
@@ -65,20 +65,25 @@ def monte_carlo(case_name: str, n: int, baseline_draws: int) -> None:
     for workers in (1, None):
         wall, cpu = timed(lambda w=workers: simulate(case, n=n, seed=1, workers=w), 2)
         label = "1 thread" if workers == 1 else f"{os.cpu_count()} threads"
-        print(f"  {n:,} draws, {label}, allocator {ALLOCATOR}: {wall:.2f} s wall, "
-              f"{cpu:.2f} s CPU ({wall / n * 1e6:.1f} µs/draw)")
+        print(
+            f"  {n:,} draws, {label}, allocator {ALLOCATOR}: {wall:.2f} s wall, "
+            f"{cpu:.2f} s CPU ({wall / n * 1e6:.1f} µs/draw)"
+        )
     per_eval, per_one = per_draw_baselines(case_name, baseline_draws)
     per_mc = wall / n
-    print(f"  evaluate() once per draw: {per_eval * 1e3:.2f} ms/draw -> Monte Carlo is "
-          f"{per_eval / per_mc:,.0f}x faster per draw")
-    print(f"  engine batch of one per draw: {per_one * 1e3:.2f} ms/draw -> "
-          f"{per_one / per_mc:,.0f}x")
+    print(
+        f"  evaluate() once per draw: {per_eval * 1e3:.2f} ms/draw -> Monte Carlo is "
+        f"{per_eval / per_mc:,.0f}x faster per draw"
+    )
+    print(
+        f"  engine batch of one per draw: {per_one * 1e3:.2f} ms/draw -> {per_one / per_mc:,.0f}x"
+    )
 
 
 _CHILD = """
 import sys, time
 from bpo_cost.analysis import simulate, tune_allocator
-from bpo_cost.examples import example_path
+from bpo_cost.case.examples import example_path
 
 def status(key):
     with open("/proc/self/status") as f:
@@ -97,11 +102,17 @@ print(time.perf_counter() - t, status("VmHWM:"), before)
 
 def peak_memory(n: int, *, tuned: bool) -> None:
     """Peak resident memory of a run in a fresh process (Linux /proc), imports included."""
-    out = subprocess.run([sys.executable, "-c", _CHILD, str(n), "tuned" if tuned else "default"],
-                         capture_output=True, text=True, check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(n), "tuned" if tuned else "default"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     wall, peak, before = map(float, out)
-    print(f"  {n:,} draws, allocator {'tuned' if tuned else 'default'}: {wall:.1f} s, peak RSS "
-          f"{peak:,.0f} MB (of which {before:,.0f} MB interpreter and imports)")
+    print(
+        f"  {n:,} draws, allocator {'tuned' if tuned else 'default'}: {wall:.1f} s, peak RSS "
+        f"{peak:,.0f} MB (of which {before:,.0f} MB interpreter and imports)"
+    )
 
 
 def tornado(k: int) -> None:
@@ -109,9 +120,11 @@ def tornado(k: int) -> None:
     paths = [p for p in Inputs(case).variable() if Inputs(case).values[p] != 0][:k]
     wall = best_of(7, lambda: sensitivity(case, inputs=paths))
     one = best_of(7, lambda: evaluate(case))
-    print(f"  {len(paths)} inputs ({2 * len(paths) + 1} scenarios): {wall * 1e3:.1f} ms "
-          f"(one evaluate(): {one * 1e3:.1f} ms; {2 * len(paths) + 1} of them would take "
-          f"{(2 * len(paths) + 1) * one * 1e3:.0f} ms)")
+    print(
+        f"  {len(paths)} inputs ({2 * len(paths) + 1} scenarios): {wall * 1e3:.1f} ms "
+        f"(one evaluate(): {one * 1e3:.1f} ms; {2 * len(paths) + 1} of them would take "
+        f"{(2 * len(paths) + 1) * one * 1e3:.0f} ms)"
+    )
 
 
 def main() -> None:
@@ -120,8 +133,10 @@ def main() -> None:
     parser.add_argument("--big", type=int, default=1_000_000)
     parser.add_argument("--baseline-draws", type=int, default=200)
     args = parser.parse_args()
-    print(f"numpy {np.__version__}, {os.cpu_count()} CPUs, load average "
-          f"{os.getloadavg()[0]:.2f} (above 0 = other processes compete for the CPUs)")
+    print(
+        f"numpy {np.__version__}, {os.cpu_count()} CPUs, load average "
+        f"{os.getloadavg()[0]:.2f} (above 0 = other processes compete for the CPUs)"
+    )
     print("Monte Carlo, claims_back_office (84 months, 4 options + in-house):")
     monte_carlo("claims_back_office", args.draws, 20)
     global ALLOCATOR
@@ -134,8 +149,10 @@ def main() -> None:
     peak_memory(args.big, tuned=True)
     print("Tornado, claims_back_office:")
     tornado(40)
-    print(f"(this process peaked at "
-          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB)")
+    print(
+        f"(this process peaked at "
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB)"
+    )
 
 
 if __name__ == "__main__":

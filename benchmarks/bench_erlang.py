@@ -11,7 +11,7 @@ import math
 import numpy as np
 from _timing import best_of
 
-from bpo_cost.staffing import required_agents
+from bpo_cost.core.staffing import required_agents
 
 TARGET, ANSWER_S, AHT_S, INTERVAL_MIN = 0.8, 20.0, 300.0, 30.0
 

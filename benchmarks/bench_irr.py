@@ -12,7 +12,7 @@ import numpy_financial as npf
 import pyxirr
 from _timing import best_of
 
-from bpo_cost.finance import irr
+from bpo_cost.core.finance import irr
 
 SCENARIOS, MONTHS, NPF_SUBSET = 100_000, 60, 2_000
 
@@ -40,14 +40,13 @@ def main() -> None:
     t_pyxirr = best_of(1, lambda: pyxirr_rates.extend(pyxirr.irr(row) for row in flows))
 
     print(f"irr on {SCENARIOS:,} scenarios x {MONTHS} months of savings-like cash flows")
-    print(f"  bpo_cost.finance.irr (vectorised)   {t_ours:8.2f} s")
+    print(f"  bpo_cost.core.finance.irr (vectorised)   {t_ours:8.2f} s")
     print(
         f"  numpy_financial.irr loop            {t_npf:8.2f} s   (timed on {NPF_SUBSET:,} rows:"
         f" {t_npf_subset:.2f} s, scaled per row)   ratio {t_npf / t_ours:6.1f}x"
     )
     print(
-        f"  pyxirr.irr loop                     {t_pyxirr:8.2f} s"
-        f"   ratio {t_pyxirr / t_ours:6.1f}x"
+        f"  pyxirr.irr loop                     {t_pyxirr:8.2f} s   ratio {t_pyxirr / t_ours:6.1f}x"
     )
     print(
         "  largest |difference|: vs numpy-financial "

@@ -17,9 +17,9 @@ import openpyxl
 from _timing import median_of
 
 from bpo_cost import evaluate
-from bpo_cost.examples import example_path
-from bpo_cost.recalc import find_soffice, recalculate
+from bpo_cost.case.examples import example_path
 from bpo_cost.workbook import build_workbook, write_workbook
+from bpo_cost.workbook.recalc import find_soffice, recalculate
 
 CASE = "claims_back_office"
 REPEATS = 7
@@ -35,26 +35,41 @@ def main() -> None:
     wb = build_workbook(result)
     t_save = median_of(REPEATS, lambda: wb.save(folder / "save.xlsx"))
     t_write = median_of(REPEATS, lambda: write_workbook(source, target))
-    cells = sum(1 for ws in openpyxl.load_workbook(target).worksheets
-                for row in ws.iter_rows() for c in row if c.value is not None)
-    print(f"{CASE}: {result.case.term_months} months, {len(result.case.options)} options, "
-          f"{cells:,} cells, {target.stat().st_size / 1e3:,.0f} kB")
+    cells = sum(
+        1
+        for ws in openpyxl.load_workbook(target).worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.value is not None
+    )
+    print(
+        f"{CASE}: {result.case.term_months} months, {len(result.case.options)} options, "
+        f"{cells:,} cells, {target.stat().st_size / 1e3:,.0f} kB"
+    )
     print(f"  baseline: evaluate in Python      {t_eval * 1e3:8.1f} ms")
-    print(f"  build the workbook in memory      {t_build * 1e3:8.1f} ms  "
-          f"({t_build / t_eval:5.1f} x baseline)")
-    print(f"  save it (openpyxl)                {t_save * 1e3:8.1f} ms  "
-          f"({t_save / t_eval:5.1f} x baseline)")
-    print(f"  write_workbook end to end         {t_write * 1e3:8.1f} ms  "
-          f"({t_write / t_eval:5.1f} x baseline)  goal < 1000 ms: "
-          f"{'met' if t_write < 1.0 else 'NOT met'}")
+    print(
+        f"  build the workbook in memory      {t_build * 1e3:8.1f} ms  "
+        f"({t_build / t_eval:5.1f} x baseline)"
+    )
+    print(
+        f"  save it (openpyxl)                {t_save * 1e3:8.1f} ms  "
+        f"({t_save / t_eval:5.1f} x baseline)"
+    )
+    print(
+        f"  write_workbook end to end         {t_write * 1e3:8.1f} ms  "
+        f"({t_write / t_eval:5.1f} x baseline)  goal < 1000 ms: "
+        f"{'met' if t_write < 1.0 else 'NOT met'}"
+    )
     if find_soffice() is None:
         print("  LibreOffice not installed: recalculation not timed")
         return
     start = time.perf_counter()
     recalculate([target], folder / "recalculated")
     t_lo = time.perf_counter() - start
-    print(f"  LibreOffice recalculation (1 run) {t_lo * 1e3:8.1f} ms  "
-          f"({t_lo / t_write:5.1f} x write_workbook, start-up included)")
+    print(
+        f"  LibreOffice recalculation (1 run) {t_lo * 1e3:8.1f} ms  "
+        f"({t_lo / t_write:5.1f} x write_workbook, start-up included)"
+    )
 
 
 if __name__ == "__main__":

@@ -7,7 +7,9 @@
 """
 
 from .api import evaluate, resolve_rates
-from .case_io import case_from_pairs, case_to_pairs, load_case
+from .case.examples import example_names, example_path
+from .case.io import case_from_pairs, case_to_pairs, load_case
+from .case.models import Case
 from .errors import (
     BpoCostError,
     BpoCostWarning,
@@ -17,9 +19,7 @@ from .errors import (
     OutputError,
     RateCardError,
 )
-from .examples import example_names, example_path
-from .models import Case
-from .rates import RateRef, load_cards
+from .rates.cards import RateRef, load_cards
 from .result import Result
 
 __version__ = "0.1.0"

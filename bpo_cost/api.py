@@ -8,12 +8,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .case_io import load_case, parse_case
-from .checks import warn_suspicious
-from .engine import evaluate_arrays
+from .case.checks import warn_suspicious
+from .case.io import load_case, parse_case
+from .case.models import Case
+from .engine.run import evaluate_arrays
 from .errors import InputError
-from .models import Case
-from .rates import RateCards, RateRef, load_cards
+from .rates.cards import RateCards, RateRef, load_cards
 from .result import RateUsed, Result
 
 __all__ = ["evaluate", "resolve_rates"]
@@ -87,7 +87,7 @@ def evaluate(case: CaseSource, *, rate_cards: RateCards | str | Path | None = No
     Examples
     --------
     >>> from bpo_cost import evaluate
-    >>> from bpo_cost.examples import example_path
+    >>> from bpo_cost import example_path
     >>> result = evaluate(example_path("payroll"))
     >>> list(result.summary().index)
     ['inhouse', 'Nearshore PL', 'Onshore US']

@@ -6,14 +6,17 @@ overwritten by its own output.
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .errors import OutputError
 
-__all__ = ["atomic_write", "atomic_write_bytes"]
+__all__ = ["atomic_write", "atomic_write_bytes", "reproducible_zip"]
 
 
 def atomic_write(
@@ -63,7 +66,31 @@ def atomic_write_bytes(
     target: str | Path, data: bytes, *, protect: Iterable[str | Path] = ()
 ) -> Path:
     """Write bytes atomically (see ``atomic_write``)."""
+
     def write(path: Path) -> None:
         path.write_bytes(data)
 
     return atomic_write(target, write, protect=protect)
+
+
+def reproducible_zip(package: bytes, *, modified: str) -> bytes:
+    """An Office file (a zip) whose bytes depend on its content only.
+
+    Member times are fixed and the ``modified`` document property (a W3CDTF timestamp such as
+    ``2027-01-01T00:00:00Z``) replaces the time of saving, so that a file generated twice, on any
+    machine, is the same file.
+    """
+    out = io.BytesIO()
+    stamp = modified.encode("ascii")
+    with zipfile.ZipFile(io.BytesIO(package)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, data)
+    return out.getvalue()
+
+
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip member can carry

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ._types import FloatArray
-from .engine import INHOUSE, Components, Summary
-from .models import Case
+from .case.models import Case
+from .engine.run import INHOUSE, Components, Summary
 
 if TYPE_CHECKING:  # pandas loads on first use: it is half the import time of bpo_cost
     import pandas as pd

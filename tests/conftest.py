@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bpo_cost.recalc import find_soffice, recalculate
+from bpo_cost.workbook.recalc import find_soffice, recalculate
 
 
 @pytest.fixture(scope="session")

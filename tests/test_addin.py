@@ -59,15 +59,20 @@ def test_workbook_holds_the_xlwings_vba_project_of_the_pinned_release(built: Pat
     template = Path(xlwings.__file__).with_name("quickstart_standalone.xlsm")
     assert member(built, "xl/vbaProject.bin") == member(template, "xl/vbaProject.bin")
     types_xml = member(built, "[Content_Types].xml").decode()
-    assert 'PartName="/xl/workbook.xml" ContentType="application/vnd.ms-excel.sheet.' \
-           'macroEnabled.main+xml"' in types_xml
+    assert (
+        'PartName="/xl/workbook.xml" ContentType="application/vnd.ms-excel.sheet.'
+        'macroEnabled.main+xml"' in types_xml
+    )
     assert 'Extension="bin" ContentType="application/vnd.ms-office.vbaProject"' in types_xml
-    assert 'relationships/vbaProject" Target="vbaProject.bin"' in member(
-        built, "xl/_rels/workbook.xml.rels").decode()
+    assert (
+        'relationships/vbaProject" Target="vbaProject.bin"'
+        in member(built, "xl/_rels/workbook.xml.rels").decode()
+    )
     # The template embeds the VBA of the installed xlwings, which is the release the extra pins,
     # and that VBA loads the DLL of exactly that release.
     extra = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
-        "optional-dependencies"]["excel"]
+        "optional-dependencies"
+    ]["excel"]
     assert extra == [f"xlwings=={xlwings.__version__}"]
     bas = Path(xlwings.__file__).with_name("xlwings.bas").read_text()
     assert f'XLWINGS_VERSION As String = "{xlwings.__version__}"' in bas
@@ -85,9 +90,7 @@ def test_settings_sheet_points_at_our_functions(built: Path) -> None:
     assert importlib.util.find_spec(conf["UDF Modules"]) is not None
 
 
-def test_build_is_reproducible(
-    build_script: types.ModuleType, built: Path, tmp_path: Path
-) -> None:
+def test_build_is_reproducible(build_script: types.ModuleType, built: Path, tmp_path: Path) -> None:
     assert build_script.build(tmp_path / "again.xlsm").read_bytes() == built.read_bytes()
 
 
@@ -144,9 +147,17 @@ def demo_calls(path: Path) -> list[tuple[int, str, list[str], Any, Any]]:
             if match:
                 refs = match.group(2).split(",")
                 result = FUNCTIONS[match.group(1)](*(resolve(wb, ws, r) for r in refs))
-                calls.append((cell.row, match.group(1), refs, result,
-                              cell.value if isinstance(cell.value, ArrayFormula)
-                              else ws.cell(cell.row, 3).value))
+                calls.append(
+                    (
+                        cell.row,
+                        match.group(1),
+                        refs,
+                        result,
+                        cell.value
+                        if isinstance(cell.value, ArrayFormula)
+                        else ws.cell(cell.row, 3).value,
+                    )
+                )
     return calls
 
 
@@ -191,8 +202,12 @@ def test_demo_labels_every_argument(built: Path) -> None:
 def test_lite_main_imports_every_function() -> None:
     source = (ADDIN / "lite" / "main.py").read_text()
     tree = ast.parse(source)
-    imported = {a.name for n in tree.body if isinstance(n, ast.ImportFrom)
-                and n.module == "bpo_cost.udfs" for a in n.names}
+    imported = {
+        a.name
+        for n in tree.body
+        if isinstance(n, ast.ImportFrom) and n.module == "bpo_cost.udfs"
+        for a in n.names
+    }
     assert imported == set(FUNCTIONS)
     namespace: dict[str, Any] = {}
     exec(compile(tree, "main.py", "exec"), namespace)
@@ -208,20 +223,32 @@ def test_lite_import_path_starts_no_threads_or_processes() -> None:
     """The modules `import bpo_cost.udfs` loads (in a fresh interpreter) neither import nor use
     threading, subprocess, multiprocessing or concurrent: Pyodide has none of them."""
     out = subprocess.run(
-        [sys.executable, "-c", "import sys, bpo_cost.udfs; "
-         "print(' '.join(m for m in sys.modules if m.startswith('bpo_cost')))"],
-        check=True, capture_output=True, text=True, cwd=ROOT,
+        [
+            sys.executable,
+            "-c",
+            "import sys, bpo_cost.udfs; "
+            "print(' '.join(m for m in sys.modules if m.startswith('bpo_cost')))",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     ).stdout.split()
-    assert "bpo_cost.udfs" in out and "bpo_cost.recalc" not in out
+    assert "bpo_cost.udfs" in out and "bpo_cost.workbook.recalc" not in out
     banned = {"threading", "subprocess", "multiprocessing", "concurrent", "_thread"}
     for name in out:
         spec = importlib.util.find_spec(name)
         assert spec and spec.origin
         tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
-        used = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import)
-                for a in n.names}
-        used |= {(n.module or "").split(".")[0] for n in ast.walk(tree)
-                 if isinstance(n, ast.ImportFrom)}
+        used = {
+            a.name.split(".")[0]
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Import)
+            for a in n.names
+        }
+        used |= {
+            (n.module or "").split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
+        }
         assert not used & banned, name
 
 
@@ -236,7 +263,14 @@ def test_package_is_pure_python() -> None:
 
 def test_readme_covers_both_ways_in() -> None:
     text = (ADDIN / "README.md").read_text()
-    for needed in ('pip install "bpo-cost[excel]"', "ImportPythonUDFs", "Interpreter_Win",
-                   "Trust access to the VBA project object model", "requirements.txt", "main.py",
-                   "bpo_cost.udfs", *FUNCTIONS):
+    for needed in (
+        'pip install "bpo-cost[excel]"',
+        "ImportPythonUDFs",
+        "Interpreter_Win",
+        "Trust access to the VBA project object model",
+        "requirements.txt",
+        "main.py",
+        "bpo_cost.udfs",
+        *FUNCTIONS,
+    ):
         assert needed in text, needed

@@ -29,17 +29,22 @@ from bpo_cost.analysis import (
 )
 from bpo_cost.analysis.breakeven import with_values
 from bpo_cost.api import evaluate, resolve_rates
-from bpo_cost.case_io import load_case, parse_case
+from bpo_cost.case.distributions import Discrete, LogNormal, Normal, Pert, Triangular, Uniform
+from bpo_cost.case.examples import example_path
+from bpo_cost.case.io import load_case, parse_case
+from bpo_cost.case.models import Case
 from bpo_cost.errors import InputError, NoSolutionError
-from bpo_cost.examples import example_path
-from bpo_cost.models import Case
-from bpo_cost.uncertainty import Discrete, LogNormal, Normal, Pert, Triangular, Uniform
 from tests.strategies import bare_case, cases
 
 CLAIMS = example_path("claims_back_office")
 VOICE = example_path("voice_customer_service")
-OWNERS = ["inhouse", "Offshore IN tiers", "Nearshore MX collar", "Onshore US flat",
-          "Offshore PH hourly"]
+OWNERS = [
+    "inhouse",
+    "Offshore IN tiers",
+    "Nearshore MX collar",
+    "Onshore US flat",
+    "Offshore PH hourly",
+]
 
 
 def bare(**extra: Any) -> Case:
@@ -71,8 +76,12 @@ def test_tornado_on_the_bare_case_is_hand_computable() -> None:
 
 def test_tornado_agrees_with_one_evaluate_per_swing() -> None:
     case = claims().model_copy(update={"uncertainty": {}})  # default ranges: ±20 %
-    paths = ["workload.volume_per_month", "options[Offshore PH hourly].pricing.rate",
-             "inhouse.attrition_per_year", "options.0.transition.ramp_months"]
+    paths = [
+        "workload.volume_per_month",
+        "options[Offshore PH hourly].pricing.rate",
+        "inhouse.attrition_per_year",
+        "options.0.transition.ramp_months",
+    ]
     t = sensitivity(case, inputs=paths, ranges={"inhouse.attrition_per_year": (0.1, 0.4)})
     for _, row in t.iterrows():
         for side in ("low", "high"):
@@ -97,8 +106,9 @@ def test_tornado_is_sorted_and_ranges_stay_legal() -> None:
 
 
 def test_tornado_uses_the_case_distributions_percentiles() -> None:
-    case = bare(uncertainty={"workload.volume_per_month":
-                             {"kind": "uniform", "low": 500, "high": 1500}})
+    case = bare(
+        uncertainty={"workload.volume_per_month": {"kind": "uniform", "low": 500, "high": 1500}}
+    )
     row = sensitivity(case, inputs=["workload.volume_per_month"]).iloc[0]
     assert (row["low_value"], row["high_value"]) == pytest.approx((600.0, 1400.0))  # P10, P90
 
@@ -129,21 +139,35 @@ def test_breakeven_price_on_the_bare_case() -> None:
 
 
 def test_breakeven_volume_on_the_bare_case() -> None:
-    case = bare(inhouse={"fixed_costs_per_month": 10_000.0},
-                options=[{**bare_case()["options"][0],
-                          "pricing": {"model": "per_transaction", "price": 25.0}}])
+    case = bare(
+        inhouse={"fixed_costs_per_month": 10_000.0},
+        options=[
+            {**bare_case()["options"][0], "pricing": {"model": "per_transaction", "price": 25.0}}
+        ],
+    )
     b = breakeven_volume(case, "Vendor", low=100, high=50_000)
     assert b.value == pytest.approx(2000.0, rel=1e-12)  # 20 V + 10,000 = 25 V at V = 2,000
 
 
 def test_breakeven_month_on_the_bare_case() -> None:
-    case = bare(options=[{**bare_case()["options"][0],
-                          "transition": {**bare_case()["options"][0]["transition"],
-                                         "vendor_selection_cost": 12_000.0}}])
+    case = bare(
+        options=[
+            {
+                **bare_case()["options"][0],
+                "transition": {
+                    **bare_case()["options"][0]["transition"],
+                    "vendor_selection_cost": 12_000.0,
+                },
+            }
+        ]
+    )
     # saves $5,000 a month after a $12,000 selection cost: -7,000, -2,000, +3,000 -> month 3
     assert breakeven_month(case, "Vendor") == 3
-    never = bare(options=[{**bare_case()["options"][0],
-                           "pricing": {"model": "per_transaction", "price": 25.0}}])
+    never = bare(
+        options=[
+            {**bare_case()["options"][0], "pricing": {"model": "per_transaction", "price": 25.0}}
+        ]
+    )
     with pytest.raises(NoSolutionError, match="never pays back"):
         breakeven_month(never, "Vendor")
 
@@ -160,16 +184,18 @@ def test_breakeven_month_on_the_bare_case() -> None:
     ],
     ids=["flat", "tiers-npv", "collar", "option-vs-option", "volume", "handle-time"],
 )
-def test_breakeven_plugged_back_gives_equal_costs(how: str, owner: str, against: str,
-                                                  basis: str) -> None:
+def test_breakeven_plugged_back_gives_equal_costs(
+    how: str, owner: str, against: str, basis: str
+) -> None:
     case = claims()
     if how == "price":
         b = breakeven_price(case, owner, against=against, basis=basis)  # type: ignore[arg-type]
     elif how == "volume":
         b = breakeven_volume(case, owner, against=against)
     else:
-        b = breakeven(case, "options[Offshore PH hourly].pricing.handle_minutes", owner=owner,
-                      basis=basis)  # type: ignore[arg-type]
+        b = breakeven(
+            case, "options[Offshore PH hourly].pricing.handle_minutes", owner=owner, basis=basis
+        )  # type: ignore[arg-type]
     assert b.exact
     s = summary_of(b.apply(case))
     assert s.loc[owner, basis] == pytest.approx(s.loc[against, basis], rel=1e-9)
@@ -177,19 +203,23 @@ def test_breakeven_plugged_back_gives_equal_costs(how: str, owner: str, against:
 
 
 def test_breakeven_at_a_tier_jump_reports_the_gap() -> None:
-    b = breakeven_volume(CLAIMS, "Offshore IN tiers", against="Offshore PH hourly",
-                         low=1000, high=60_000)
+    b = breakeven_volume(
+        CLAIMS, "Offshore IN tiers", against="Offshore PH hourly", low=1000, high=60_000
+    )
     assert not b.exact and b.gap != 0
     # the cheaper option changes across the reported volume
-    lo, hi = (summary_of(with_values(claims(), {"workload.volume_per_month": v}))
-              for v in (b.value * (1 - 1e-6), b.value * (1 + 1e-6)))
-    diff = [s.loc["Offshore PH hourly", "tco"] - s.loc["Offshore IN tiers", "tco"]
-            for s in (lo, hi)]
+    lo, hi = (
+        summary_of(with_values(claims(), {"workload.volume_per_month": v}))
+        for v in (b.value * (1 - 1e-6), b.value * (1 + 1e-6))
+    )
+    diff = [
+        s.loc["Offshore PH hourly", "tco"] - s.loc["Offshore IN tiers", "tco"] for s in (lo, hi)
+    ]
     assert diff[0] * diff[1] < 0
 
 
 def test_no_breakeven_in_range_says_who_is_cheaper() -> None:
-    with pytest.raises(NoSolutionError, match="no break-even.*Vendor costs less"):
+    with pytest.raises(NoSolutionError, match=r"no break-even.*Vendor costs less"):
         breakeven_volume(bare(), "Vendor", low=100, high=5000)
     with pytest.raises(InputError, match="continuous"):
         breakeven(CLAIMS, "options.0.transition.ramp_months", owner="Offshore IN tiers")
@@ -202,14 +232,21 @@ def test_no_breakeven_in_range_says_who_is_cheaper() -> None:
 
 def test_grid_agrees_with_one_evaluate_per_scenario() -> None:
     case = claims()
-    g = scenario_grid(case, {"workload.volume_per_month": [9000, 15000],
-                             "options[Onshore US flat].pricing.price": [9.5, 11.5, 13.5]})
+    g = scenario_grid(
+        case,
+        {
+            "workload.volume_per_month": [9000, 15000],
+            "options[Onshore US flat].pricing.price": [9.5, 11.5, 13.5],
+        },
+    )
     assert len(g) == 2 * 3 * len(OWNERS)
     assert g["workload.volume_per_month"].iloc[0] == 9000  # first input varies slowest
-    for (vol, price), rows in g.groupby(["workload.volume_per_month",
-                                         "options[Onshore US flat].pricing.price"]):
-        one = summary_of(with_values(case, {"workload.volume_per_month": vol,
-                                            "options.2.pricing.price": price}))
+    for (vol, price), rows in g.groupby(
+        ["workload.volume_per_month", "options[Onshore US flat].pricing.price"]
+    ):
+        one = summary_of(
+            with_values(case, {"workload.volume_per_month": vol, "options.2.pricing.price": price})
+        )
         for _, r in rows.iterrows():
             for col in ("tco", "npv_cost", "savings", "npv_savings"):
                 assert r[col] == pytest.approx(one.loc[r["owner"], col], rel=1e-12, abs=1e-6)
@@ -219,8 +256,9 @@ def test_grid_refuses_bad_values() -> None:
     with pytest.raises(InputError, match="whole numbers"):
         scenario_grid(CLAIMS, {"options.0.transition.ramp_months": [2.5]})
     with pytest.raises(InputError, match="each input once"):
-        scenario_grid(CLAIMS, {"options.3.pricing.rate": [1], "options[Offshore PH hourly]."
-                               "pricing.rate": [2]})
+        scenario_grid(
+            CLAIMS, {"options.3.pricing.rate": [1], "options[Offshore PH hourly].pricing.rate": [2]}
+        )
 
 
 # ------------------------------------------------------------------------------ Monte Carlo
@@ -239,24 +277,26 @@ DEGENERATE = [
 def test_zero_variance_gives_exactly_the_deterministic_result(example: Any) -> None:
     case = resolve_rates(load_case(example))[0]
     values = {p: float(v) for p, v in _numbers(case).items()}
-    paths = list(case.uncertainty) + ["discount_rate_annual", "inhouse.wage_per_hour"]
-    from bpo_cost.analysis._inputs import Inputs
+    paths = [*list(case.uncertainty), "discount_rate_annual", "inhouse.wage_per_hour"]
+    from bpo_cost.analysis.inputs import Inputs
 
     ins = Inputs(case)
-    dists = {p: DEGENERATE[i % len(DEGENERATE)](values[ins.canonical(p)])
-             for i, p in enumerate(paths)}
+    dists = {
+        p: DEGENERATE[i % len(DEGENERATE)](values[ins.canonical(p)]) for i, p in enumerate(paths)
+    }
     dists["workload.growth_per_year"] = Uniform(low=0.0, high=0.0, relative=True)
     sim = simulate(case, n=40, seed=3, uncertainty=dists, chunk_size=16)
     det = evaluate(case).summary()
     for j, owner in enumerate(sim.owners):
         assert (sim.tco[:, j] == det.loc[owner, "tco"]).all()
         assert (sim.npv_cost[:, j] == det.loc[owner, "npv_cost"]).all()
-    assert (sim.percentiles("npv_savings").to_numpy()
-            == det["npv_savings"].to_numpy()[:, None]).all()
+    assert (
+        sim.percentiles("npv_savings").to_numpy() == det["npv_savings"].to_numpy()[:, None]
+    ).all()
 
 
 def _numbers(case: Case) -> dict[str, float]:
-    from bpo_cost.compile import numeric_inputs
+    from bpo_cost.engine.compile import numeric_inputs
 
     return numeric_inputs(case)
 
@@ -267,9 +307,16 @@ def test_zero_variance_property(data: dict[str, Any], scale: float) -> None:
     case = parse_case(data)
     v = case.workload.volume_per_month * scale
     fixed = with_values(case, {"workload.volume_per_month": v})
-    sim = simulate(case, n=3, seed=0, workers=1, uncertainty={
-        "workload.volume_per_month": Triangular(low=v, mode=v, high=v),
-        "discount_rate_annual": Normal(mean=case.discount_rate_annual, sd=0)})
+    sim = simulate(
+        case,
+        n=3,
+        seed=0,
+        workers=1,
+        uncertainty={
+            "workload.volume_per_month": Triangular(low=v, mode=v, high=v),
+            "discount_rate_annual": Normal(mean=case.discount_rate_annual, sd=0),
+        },
+    )
     det = evaluate(fixed).summary()
     assert (sim.tco == det["tco"].to_numpy()[None, :]).all()
     assert (sim.npv_cost == det["npv_cost"].to_numpy()[None, :]).all()
@@ -321,10 +368,17 @@ def test_percentiles_match_a_lognormal_volume(q: float) -> None:
 
 def test_probabilities_match_a_uniform_price() -> None:
     n = 40_000
-    second = {**bare_case()["options"][0], "name": "Fixed",
-              "pricing": {"model": "per_transaction", "price": 19.0}}
-    sim = _bare_mc(Uniform(low=16, high=26), n, "options[Vendor].pricing.price",
-                   options=[bare_case()["options"][0], second])
+    second = {
+        **bare_case()["options"][0],
+        "name": "Fixed",
+        "pricing": {"model": "per_transaction", "price": 19.0},
+    }
+    sim = _bare_mc(
+        Uniform(low=16, high=26),
+        n,
+        "options[Vendor].pricing.price",
+        options=[bare_case()["options"][0], second],
+    )
     se = math.sqrt(0.25 / n)
     # Vendor beats in-house ($20 a unit) when its price < 20: P = 4/10
     assert sim.probability_cheaper()["Vendor"] == pytest.approx(0.4, abs=5 * se)
@@ -337,13 +391,21 @@ def test_probabilities_match_a_uniform_price() -> None:
 
 
 def test_month_counts_are_whole_and_distributions_must_fit_the_field() -> None:
-    sim = simulate(CLAIMS, n=200, seed=1, uncertainty={
-        "options[Offshore IN tiers].transition.ramp_months": Uniform(low=2, high=9)})
+    sim = simulate(
+        CLAIMS,
+        n=200,
+        seed=1,
+        uncertainty={"options[Offshore IN tiers].transition.ramp_months": Uniform(low=2, high=9)},
+    )
     col = sim.inputs.index("options.0.transition.ramp_months")
     assert (sim.draws[:, col] == np.round(sim.draws[:, col])).all()
     with pytest.raises(InputError, match="inside"):
-        simulate(CLAIMS, n=10, seed=1,
-                 uncertainty={"inhouse.attrition_per_year": Normal(mean=0.22, sd=0.1)})
+        simulate(
+            CLAIMS,
+            n=10,
+            seed=1,
+            uncertainty={"inhouse.attrition_per_year": Normal(mean=0.22, sd=0.1)},
+        )
     with pytest.raises(InputError, match="at least one distribution"):
         simulate(bare(), n=10, seed=1)
     with pytest.raises(InputError, match="n must be"):
@@ -372,29 +434,37 @@ def test_one_tier_price_may_vary_alone() -> None:
     t = sensitivity(case, inputs=["options[Offshore IN tiers].pricing.tiers.1.price"])
     row = t[t["owner"] == "Offshore IN tiers"].iloc[0]
     one = with_values(case, {"options.0.pricing.tiers.1.price": row["high_value"]})
-    assert row["high"] == pytest.approx(summary_of(one).loc["Offshore IN tiers", "npv_savings"],
-                                        rel=1e-12)
+    assert row["high"] == pytest.approx(
+        summary_of(one).loc["Offshore IN tiers", "npv_savings"], rel=1e-12
+    )
 
 
 def test_with_values_keeps_what_the_case_says() -> None:
     data = bare_case()
     data["options"][0]["escalator"]["cap_per_year"] = None  # uncapped, not the default cap
-    case = parse_case({**data, "uncertainty": {"workload.volume_per_month":
-                                               {"kind": "uniform", "low": 900, "high": 1100}}})
+    case = parse_case(
+        {
+            **data,
+            "uncertainty": {
+                "workload.volume_per_month": {"kind": "uniform", "low": 900, "high": 1100}
+            },
+        }
+    )
     changed = with_values(case, {"workload.volume_per_month": 1200.0})
     assert changed.options[0].escalator.cap_per_year is None
     assert changed.uncertainty == case.uncertainty
     assert changed.workload.volume_per_month == 1200.0
 
 
-@pytest.mark.parametrize("name", ["claims_back_office", "voice_customer_service", "it_help_desk",
-                                  "payroll"])
+@pytest.mark.parametrize(
+    "name", ["claims_back_office", "voice_customer_service", "it_help_desk", "payroll"]
+)
 def test_every_number_can_vary_alone_in_a_batch(name: str) -> None:
     """Any number of a case may vary on its own (the others the same in every scenario): the
     batch runs, and the scenario at the case value is exactly the deterministic result. (Varying
     a month count alone once crashed the severance lookup.)"""
-    from bpo_cost.analysis._inputs import Inputs, figures, prepare
-    from bpo_cost.compile import Compiler
+    from bpo_cost.analysis.inputs import Inputs, figures, prepare
+    from bpo_cost.engine.compile import Compiler
 
     case = prepare(example_path(name))
     base = figures(case)
@@ -413,16 +483,26 @@ def test_every_number_can_vary_alone_in_a_batch(name: str) -> None:
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: sensitivity(CLAIMS, ranges={"inhouse.wage_per_hour": 30.0}),
-         "ranges['inhouse.wage_per_hour'] must be a (low, high) pair of numbers: got 30.0"),
-        (lambda: sensitivity(CLAIMS, ranges={"inhouse.wage_per_hour": (20.0, 25.0, 30.0)}),
-         "ranges['inhouse.wage_per_hour'] must be a (low, high) pair of numbers"),
-        (lambda: sensitivity(CLAIMS, percentiles=(10.0,)),
-         "percentiles must be two percentiles 0 <= low < high <= 100: got (10.0,)"),
-        (lambda: scenario_grid(CLAIMS, {"inhouse.wage_per_hour": ["a"]}),
-         "values['inhouse.wage_per_hour'] must be a non-empty list of numbers: got ['a']"),
-        (lambda: breakeven_volume(CLAIMS, "Onshore US flat", low="x"),
-         "low must be a number: got 'x'"),
+        (
+            lambda: sensitivity(CLAIMS, ranges={"inhouse.wage_per_hour": 30.0}),
+            "ranges['inhouse.wage_per_hour'] must be a (low, high) pair of numbers: got 30.0",
+        ),
+        (
+            lambda: sensitivity(CLAIMS, ranges={"inhouse.wage_per_hour": (20.0, 25.0, 30.0)}),
+            "ranges['inhouse.wage_per_hour'] must be a (low, high) pair of numbers",
+        ),
+        (
+            lambda: sensitivity(CLAIMS, percentiles=(10.0,)),
+            "percentiles must be two percentiles 0 <= low < high <= 100: got (10.0,)",
+        ),
+        (
+            lambda: scenario_grid(CLAIMS, {"inhouse.wage_per_hour": ["a"]}),
+            "values['inhouse.wage_per_hour'] must be a non-empty list of numbers: got ['a']",
+        ),
+        (
+            lambda: breakeven_volume(CLAIMS, "Onshore US flat", low="x"),
+            "low must be a number: got 'x'",
+        ),
     ],
     ids=["range-scalar", "range-triple", "one-percentile", "grid-text", "low-text"],
 )

@@ -15,9 +15,9 @@ import pytest
 from bpo_cost import evaluate
 from bpo_cost.analysis import sensitivity, simulate
 from bpo_cost.analysis.plots import tornado_png
+from bpo_cost.case.examples import example_path
 from bpo_cost.cli import main
 from bpo_cost.errors import OutputError
-from bpo_cost.examples import example_path
 from bpo_cost.workbook import write_workbook
 from bpo_cost.workbook.analysis_sheets import analysis_sheets, monte_carlo_sheet, sensitivity_sheet
 
@@ -41,8 +41,10 @@ def test_simulate_json_matches_the_library(capsys: pytest.CaptureFixture[str]) -
     sim = simulate(CLAIMS, n=500, seed=4)
     assert data["draws"] == 500 and data["seed"] == 4
     offshore = next(o for o in data["owners"] if o["name"] == "Offshore IN tiers")
-    assert offshore["npv_savings"]["P50"] == sim.percentiles("npv_savings").loc[
-        "Offshore IN tiers", "P50"]
+    assert (
+        offshore["npv_savings"]["P50"]
+        == sim.percentiles("npv_savings").loc["Offshore IN tiers", "P50"]
+    )
     assert offshore["p_cheaper_than_inhouse"] == sim.probability_cheaper()["Offshore IN tiers"]
 
 
@@ -54,13 +56,25 @@ def test_simulate_table_and_plot(capsys: pytest.CaptureFixture[str], tmp_path: P
 
 
 def test_sensitivity_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, out, _ = run(capsys, "sensitivity", CLAIMS, "--top", "3", "--option", "Onshore US flat",
-                       "--range", "inhouse.attrition_per_year=0.1:0.5", "--plot", str(tmp_path))
+    code, out, _ = run(
+        capsys,
+        "sensitivity",
+        CLAIMS,
+        "--top",
+        "3",
+        "--option",
+        "Onshore US flat",
+        "--range",
+        "inhouse.attrition_per_year=0.1:0.5",
+        "--plot",
+        str(tmp_path),
+    )
     assert code == 0
     assert "Onshore US flat" in out and "Offshore PH hourly" not in out
     assert (tmp_path / "tornado_onshore_us_flat.png").read_bytes().startswith(PNG)
-    code, out, _ = run(capsys, "sensitivity", CLAIMS, "--input", "workload.volume_per_month",
-                       "--json")
+    code, out, _ = run(
+        capsys, "sensitivity", CLAIMS, "--input", "workload.volume_per_month", "--json"
+    )
     rows = json.loads(out)["rows"]
     assert {r["path"] for r in rows} == {"workload.volume_per_month"} and len(rows) == 4
 
@@ -70,8 +84,9 @@ def test_breakeven_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -
     assert code == 0
     assert "none in range" in out and "month" in out
     assert (tmp_path / "cumulative_cost.png").read_bytes().startswith(PNG)
-    code, out, _ = run(capsys, "breakeven", CLAIMS, "--option", "Onshore US flat", "--price",
-                       "--json")
+    code, out, _ = run(
+        capsys, "breakeven", CLAIMS, "--option", "Onshore US flat", "--price", "--json"
+    )
     result = json.loads(out)["results"][0]
     assert result["price"]["found"] and result["price"]["exact"]
     assert "volume" not in result
@@ -88,15 +103,17 @@ def test_breakeven_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -
     ],
     ids=["no-uncertainty", "bad-range", "low-without-target", "unknown-option", "bad-path"],
 )
-def test_commands_fail_in_one_line(capsys: pytest.CaptureFixture[str], args: list[str],
-                                   message: str) -> None:
+def test_commands_fail_in_one_line(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
     code, _, err = run(capsys, *args)
     assert code == 2
     assert message in err and len(err.strip().splitlines()) == 1
 
 
-def test_missing_matplotlib_says_how_to_install(monkeypatch: pytest.MonkeyPatch,
-                                                tmp_path: Path) -> None:
+def test_missing_matplotlib_says_how_to_install(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     real_import = builtins.__import__
 
     def no_matplotlib(name: str, *args: Any, **kwargs: Any) -> Any:
@@ -138,7 +155,8 @@ def test_workbook_sheets_hold_the_analysis_values(analysis_book: Path) -> None:
     summary = sim.summary()
     body = {r[0]: r for r in _rows(mc, 5, 17)[: len(summary)]}
     assert body["Offshore PH hourly"][16] == pytest.approx(
-        summary.loc["Offshore PH hourly", "p_cheapest"], rel=1e-15)
+        summary.loc["Offshore PH hourly", "p_cheapest"], rel=1e-15
+    )
     assert body["In-house"][1] == pytest.approx(summary.loc["inhouse", "tco_base"], rel=1e-15)
     assert len(sens._charts) == 4 and len(mc._charts) == 2
 
@@ -149,8 +167,9 @@ def test_workbook_sheets_open_in_libreoffice(
     (back,) = recalc([analysis_book])
     ws = openpyxl.load_workbook(back, data_only=True)["Monte Carlo"]
     sim = simulate(CLAIMS, n=800, seed=5)
-    assert ws["B5"].value == pytest.approx(evaluate(CLAIMS).summary().loc["inhouse", "tco"],
-                                           rel=1e-14)
+    assert ws["B5"].value == pytest.approx(
+        evaluate(CLAIMS).summary().loc["inhouse", "tco"], rel=1e-14
+    )
     assert [r[0] for r in _rows(ws, 5, 1)[1:5]] == sim.owners[1:]
 
 
@@ -158,11 +177,15 @@ def test_monte_carlo_sheet_needs_uncertainty(tmp_path: Path) -> None:
     from bpo_cost.errors import InputError
 
     with pytest.raises(InputError, match="at least one distribution"):
-        write_workbook(example_path("payroll"), tmp_path / "p.xlsx",
-                       extra_sheets=[monte_carlo_sheet(n=10)])
+        write_workbook(
+            example_path("payroll"), tmp_path / "p.xlsx", extra_sheets=[monte_carlo_sheet(n=10)]
+        )
     assert not (tmp_path / "p.xlsx").exists()
-    write_workbook(example_path("payroll"), tmp_path / "p.xlsx",
-                   extra_sheets=[sensitivity_sheet(top=3, metric="tco")])
+    write_workbook(
+        example_path("payroll"),
+        tmp_path / "p.xlsx",
+        extra_sheets=[sensitivity_sheet(top=3, metric="tco")],
+    )
     ws = openpyxl.load_workbook(tmp_path / "p.xlsx")["Sensitivity"]
     assert ws["A4"].value.startswith("In-house")  # tco includes in-house
     assert np.isfinite(ws["E6"].value)

@@ -8,8 +8,7 @@ from statistics import NormalDist
 import numpy as np
 import pytest
 
-from bpo_cost.errors import InputError, InvalidCaseError
-from bpo_cost.uncertainty import (
+from bpo_cost.case.distributions import (
     BLOCK,
     Discrete,
     LogNormal,
@@ -23,6 +22,7 @@ from bpo_cost.uncertainty import (
     sample,
     split_path,
 )
+from bpo_cost.errors import InputError, InvalidCaseError
 
 STD = NormalDist()
 
@@ -52,8 +52,9 @@ def test_norm_cdf_textbook_values() -> None:
 
 def test_norm_ppf_matches_the_standard_library() -> None:
     # statistics.NormalDist.inv_cdf is Wichura's AS241, independent of Acklam's algorithm
-    p = np.concatenate([np.logspace(-300, -2, 600), np.linspace(0.01, 0.99, 981),
-                        1.0 - np.logspace(-15, -2, 200)])
+    p = np.concatenate(
+        [np.logspace(-300, -2, 600), np.linspace(0.01, 0.99, 981), 1.0 - np.logspace(-15, -2, 200)]
+    )
     ref = np.array([STD.inv_cdf(v) for v in p])
     assert np.max(np.abs(norm_ppf(p) - ref) / np.maximum(1.0, np.abs(ref))) < 1e-10
 
@@ -142,13 +143,23 @@ def test_discrete_weights() -> None:
         {"kind": "normal", "mean": 5, "sd": 0, "low": 6},
         {"kind": "beta", "low": 1, "high": 2},
     ],
-    ids=["tri-order", "pert-order", "uniform-order", "sd<0", "lognormal-mean", "lognormal-low",
-         "weights-length", "weights-zero", "sd0-outside", "unknown-kind"],
+    ids=[
+        "tri-order",
+        "pert-order",
+        "uniform-order",
+        "sd<0",
+        "lognormal-mean",
+        "lognormal-low",
+        "weights-length",
+        "weights-zero",
+        "sd0-outside",
+        "unknown-kind",
+    ],
 )
 def test_invalid_distributions_are_refused(bad: dict[str, object]) -> None:
     from pydantic import TypeAdapter, ValidationError
 
-    from bpo_cost.uncertainty import Distribution
+    from bpo_cost.case.distributions import Distribution
 
     with pytest.raises(ValidationError):
         TypeAdapter(Distribution).validate_python(bad)
@@ -156,8 +167,14 @@ def test_invalid_distributions_are_refused(bad: dict[str, object]) -> None:
 
 @pytest.mark.parametrize(
     "d",
-    [Triangular(low=4, mode=4, high=4), Pert(low=4, mode=4, high=4), Uniform(low=4, high=4),
-     Normal(mean=4, sd=0), LogNormal(mean=4, sd=0), Discrete(values=[4])],
+    [
+        Triangular(low=4, mode=4, high=4),
+        Pert(low=4, mode=4, high=4),
+        Uniform(low=4, high=4),
+        Normal(mean=4, sd=0),
+        LogNormal(mean=4, sd=0),
+        Discrete(values=[4]),
+    ],
     ids=lambda d: d.kind,
 )
 def test_zero_variance_distributions_give_their_value(d: object) -> None:
@@ -172,8 +189,9 @@ def test_same_seed_same_draws_whatever_the_split() -> None:
     d = {"a": Triangular(low=0, mode=1, high=3), "b": Normal(mean=0, sd=1, low=-2, high=2)}
     n = 2 * BLOCK + 37
     whole = sample(d, n, seed=11)
-    parts = np.vstack([sample(d, m, seed=11, start=s) for s, m in
-                       [(0, 5), (5, BLOCK), (BLOCK + 5, BLOCK + 32)]])
+    parts = np.vstack(
+        [sample(d, m, seed=11, start=s) for s, m in [(0, 5), (5, BLOCK), (BLOCK + 5, BLOCK + 32)]]
+    )
     assert np.array_equal(whole, parts)
     assert not np.array_equal(whole, sample(d, n, seed=12))
 
@@ -186,8 +204,10 @@ def test_an_input_keeps_its_draws_when_others_are_added() -> None:
 
 
 def test_rank_correlation_is_reached() -> None:
-    d = {"a": LogNormal(mean=10, sd=4),
-         "b": Triangular(low=0, mode=1, high=5, rank_correlation={"a": 0.6})}
+    d = {
+        "a": LogNormal(mean=10, sd=4),
+        "b": Triangular(low=0, mode=1, high=5, rank_correlation={"a": 0.6}),
+    }
     x = sample(d, 60_000, seed=1)
     ranks = np.argsort(np.argsort(x, axis=0), axis=0)
     rho = np.corrcoef(ranks.T)[0, 1]
@@ -197,15 +217,19 @@ def test_rank_correlation_is_reached() -> None:
 
 
 def test_inconsistent_correlations_are_refused() -> None:
-    d = {"a": Uniform(low=0, high=1, rank_correlation={"b": 0.9, "c": 0.9}),
-         "b": Uniform(low=0, high=1, rank_correlation={"c": -0.9}),
-         "c": Uniform(low=0, high=1)}
+    d = {
+        "a": Uniform(low=0, high=1, rank_correlation={"b": 0.9, "c": 0.9}),
+        "b": Uniform(low=0, high=1, rank_correlation={"c": -0.9}),
+        "c": Uniform(low=0, high=1),
+    }
     with pytest.raises(InputError, match="positive definite"):
         sample(d, 10, seed=1)
     with pytest.raises(InputError, match="another uncertain input"):
         sample({"a": Uniform(low=0, high=1, rank_correlation={"nope": 0.5})}, 10, seed=1)
-    clash = {"a": Uniform(low=0, high=1, rank_correlation={"b": 0.5}),
-             "b": Uniform(low=0, high=1, rank_correlation={"a": 0.4})}
+    clash = {
+        "a": Uniform(low=0, high=1, rank_correlation={"b": 0.5}),
+        "b": Uniform(low=0, high=1, rank_correlation={"a": 0.4}),
+    }
     with pytest.raises(InputError, match="the other way round"):
         sample(clash, 10, seed=1)
 
@@ -224,32 +248,45 @@ def test_split_and_canonical_paths() -> None:
     assert list(split_path("options[2].pricing.rate")) == ["options", "2", "pricing", "rate"]
     tree = {"options": [{"name": "A.1", "pricing": {"rate": 1.0}}]}
     assert canonical_path(tree, "options[A.1].pricing.rate") == "options.0.pricing.rate"
-    for bad in ["options[B].pricing.rate", "options.1.pricing.rate", "options.0.price",
-                "options[A.1", "options[A.1]x"]:
+    for bad in [
+        "options[B].pricing.rate",
+        "options.1.pricing.rate",
+        "options.0.price",
+        "options[A.1",
+        "options[A.1]x",
+    ]:
         with pytest.raises(InputError):
             canonical_path(tree, bad)
 
 
 def test_case_validates_uncertainty_keys() -> None:
-    from bpo_cost.case_io import parse_case
+    from bpo_cost.case.io import parse_case
     from tests.strategies import bare_case
 
-    ok = bare_case(uncertainty={
-        "options[Vendor].pricing.price": {"kind": "uniform", "low": 14, "high": 16}})
+    ok = bare_case(
+        uncertainty={"options[Vendor].pricing.price": {"kind": "uniform", "low": 14, "high": 16}}
+    )
     case = parse_case(ok)
     assert list(case.uncertainty) == ["options[Vendor].pricing.price"]
     assert "uncertainty" not in case.model_dump()  # the engine's inputs never see it
-    for key in ["workload.volume", "options[Nobody].pricing.price", "term_months",
-                "workload.function"]:
+    for key in [
+        "workload.volume",
+        "options[Nobody].pricing.price",
+        "term_months",
+        "workload.function",
+    ]:
         bad = bare_case(uncertainty={key: {"kind": "uniform", "low": 1, "high": 2}})
         with pytest.raises(InvalidCaseError, match="uncertainty"):
             parse_case(bad)
 
 
 def test_inconsistent_correlations_name_the_inputs() -> None:
-    d = {"a": Uniform(low=0, high=1, rank_correlation={"b": 0.9, "c": 0.9}),
-         "b": Uniform(low=0, high=1, rank_correlation={"c": -0.9}),
-         "c": Uniform(low=0, high=1), "d": Uniform(low=0, high=1)}
+    d = {
+        "a": Uniform(low=0, high=1, rank_correlation={"b": 0.9, "c": 0.9}),
+        "b": Uniform(low=0, high=1, rank_correlation={"c": -0.9}),
+        "c": Uniform(low=0, high=1),
+        "d": Uniform(low=0, high=1),
+    }
     with pytest.raises(InputError) as err:
         sample(d, 10, seed=1)
     assert err.value.field == "rank_correlation" and err.value.value == ["a", "b", "c"]

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from bpo_cost import InvalidCaseError, evaluate
-from bpo_cost.case_io import case_to_pairs, flatten, parse_case
+from bpo_cost.case.io import case_to_pairs, flatten, parse_case
 
 from .strategies import bare_case
 

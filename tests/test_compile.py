@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bpo_cost.case_io import parse_case
-from bpo_cost.compile import Compiler, compile_case
+from bpo_cost.case.io import parse_case
+from bpo_cost.engine.compile import Compiler, compile_case
 from bpo_cost.errors import InputError
 
 from .strategies import bare_case
@@ -65,10 +65,16 @@ def test_shared_arrays_are_read_only():
     [
         ({"workload.volume_per_moth": [1.0]}, None, "overrides"),
         ({"workload.unit": [1.0]}, None, "overrides"),  # text is not a number
-        ({"workload.volume_per_month": [1.0, 2.0, 3.0]}, 2,
-         "overrides['workload.volume_per_month']"),
-        ({"inhouse.wage_per_hour": [20.0, float("nan")]}, None,
-         "overrides['inhouse.wage_per_hour']"),
+        (
+            {"workload.volume_per_month": [1.0, 2.0, 3.0]},
+            2,
+            "overrides['workload.volume_per_month']",
+        ),
+        (
+            {"inhouse.wage_per_hour": [20.0, float("nan")]},
+            None,
+            "overrides['inhouse.wage_per_hour']",
+        ),
     ],
     ids=["unknown path", "text field", "wrong count", "nan"],
 )

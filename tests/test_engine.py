@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bpo_cost import evaluate
-from bpo_cost.case_io import parse_case
-from bpo_cost.compile import numeric_inputs
-from bpo_cost.engine import INHOUSE_COMPONENTS, OPTION_COMPONENTS, evaluate_arrays
+from bpo_cost.case.io import parse_case
+from bpo_cost.engine.compile import numeric_inputs
+from bpo_cost.engine.run import INHOUSE_COMPONENTS, OPTION_COMPONENTS, evaluate_arrays
 
 from .strategies import bare_case, cases
 
@@ -378,7 +378,7 @@ def test_scenario_axis_equals_separate_evaluations(data, factors):
     base = numeric_inputs(case)
     paths = ["workload.volume_per_month", "inhouse.wage_per_hour", "discount_rate_annual"]
     batch = {p: [base[p] * f for f in factors] for p in paths}
-    comps, summ = evaluate_arrays(case, batch)
+    _comps, summ = evaluate_arrays(case, batch)
     for i in range(3):
         one = dict(data)
         one = {
@@ -397,8 +397,11 @@ def test_scenario_axis_equals_separate_evaluations(data, factors):
 
 
 def test_one_tier_price_varying_alone():
-    tiers = {"model": "per_transaction", "tier_mode": "incremental",
-             "tiers": [{"up_to": 600.0, "price": 10.0}, {"price": 5.0}]}
+    tiers = {
+        "model": "per_transaction",
+        "tier_mode": "incremental",
+        "tiers": [{"up_to": 600.0, "price": 10.0}, {"price": 5.0}],
+    }
     case = parse_case(bare_case(options=[{**bare_case()["options"][0], "pricing": tiers}]))
     _, summ = evaluate_arrays(case, {"options.0.pricing.tiers.1.price": [5.0, 7.0]})
     # 600 x 10 + 400 x 5 (or x 7) a month, 12 months
@@ -431,8 +434,9 @@ def test_month_counts_varying_per_scenario_equal_separate_evaluations():
         for owner, parts in alone.by_owner.items():
             for name, grid in parts.items():
                 assert comps.by_owner[owner][name].shape == (3, 30)
-                np.testing.assert_array_equal(comps.by_owner[owner][name][i], grid[0],
-                                              err_msg=f"{owner} {name} scenario {i}")
+                np.testing.assert_array_equal(
+                    comps.by_owner[owner][name][i], grid[0], err_msg=f"{owner} {name} scenario {i}"
+                )
             np.testing.assert_array_equal(comps.total(owner)[i], alone.total(owner)[0])
         np.testing.assert_array_equal(summ.tco[i], s.tco[0])
         np.testing.assert_array_equal(summ.npv_cost[i], s.npv_cost[0])
@@ -445,8 +449,9 @@ def _with(case, path: str, value: float):
 
 
 def test_totals_are_the_sum_of_the_component_grids():
-    comps, _ = evaluate_arrays(parse_case(worked_case()),
-                               {"workload.volume_per_month": [900.0, 1000.0, 1300.0]})
+    comps, _ = evaluate_arrays(
+        parse_case(worked_case()), {"workload.volume_per_month": [900.0, 1000.0, 1300.0]}
+    )
     for owner, parts in comps.by_owner.items():
         by_hand = np.zeros((3, 24))
         for grid in parts.values():  # in component order, as the engine sums
@@ -456,13 +461,14 @@ def test_totals_are_the_sum_of_the_component_grids():
 
 
 def test_volume_grows_smoothly_over_a_term_of_part_years():
-    from bpo_cost.timeline import month_axis, volume_path
+    from bpo_cost.core.timeline import month_axis, volume_path
 
     season = np.array([[1.1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0.9, 1.2]])
     growth = np.array([[0.0], [0.06], [-0.2]])
     got = volume_path(np.array([[1000.0]]), growth, season, dt.date(2027, 11, 1), month_axis(30))
     assert got.shape == (3, 30)
     for i, g in enumerate(growth[:, 0]):  # V (1 + g)^((m - 1)/12) x season of the calendar month
-        want = [1000 * (1 + g) ** ((m - 1) / 12) * season[0, (10 + m - 1) % 12]
-                for m in range(1, 31)]
+        want = [
+            1000 * (1 + g) ** ((m - 1) / 12) * season[0, (10 + m - 1) % 12] for m in range(1, 31)
+        ]
         np.testing.assert_allclose(got[i], want, rtol=1e-14)

@@ -81,7 +81,7 @@ def test_folder_without_write_permission_is_a_clear_error(tmp_path, monkeypatch)
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(tempfile, "mkstemp", denied)
-    with pytest.raises(OutputError, match="cannot write in .*Permission denied"):
+    with pytest.raises(OutputError, match=r"cannot write in .*Permission denied"):
         atomic_write_bytes(tmp_path / "out.txt", b"x")
 
 

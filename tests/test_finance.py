@@ -1,4 +1,4 @@
-"""bpo_cost.finance against published examples, pyxirr, numpy-financial and hand calculations."""
+"""bpo_cost.core.finance against published examples, pyxirr, numpy-financial, hand calculations."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ import pyxirr
 from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
 
-from bpo_cost import finance
+from bpo_cost.core import finance
+from bpo_cost.core.finance import fv, irr, monthly_rate, npv, pmt, pv, xirr, xnpv
 from bpo_cost.errors import InputError, NoSolutionError
-from bpo_cost.finance import fv, irr, monthly_rate, npv, pmt, pv, xirr, xnpv
 
 CLOSED = 1e-12  # relative tolerance for closed forms
 ROOT = 1e-8  # absolute tolerance on IRR / XIRR
@@ -48,11 +48,19 @@ MS_CASES = [
     # NPV page, example 1: =NPV(10%, -10000, 3000, 4200, 6800) -> $1,188.44
     ("npv-ex1", lambda: npv(0.10, [-10_000, 3_000, 4_200, 6_800]), 1_188.44, 0.005),
     # NPV page, example 2: =NPV(8%, A4:A8) + A3 -> $1,922.06
-    ("npv-ex2", lambda: npv(0.08, [8_000, 9_200, 10_000, 12_000, 14_500]) - 40_000,
-     1_922.06, 0.005),
+    (
+        "npv-ex2",
+        lambda: npv(0.08, [8_000, 9_200, 10_000, 12_000, 14_500]) - 40_000,
+        1_922.06,
+        0.005,
+    ),
     # NPV page, example 2: =NPV(8%, A4:A8, -9000) + A3 -> ($3,749.47)
-    ("npv-ex2-loss", lambda: npv(0.08, [8_000, 9_200, 10_000, 12_000, 14_500, -9_000]) - 40_000,
-     -3_749.47, 0.005),
+    (
+        "npv-ex2-loss",
+        lambda: npv(0.08, [8_000, 9_200, 10_000, 12_000, 14_500, -9_000]) - 40_000,
+        -3_749.47,
+        0.005,
+    ),
     # XNPV page: =XNPV(.09, A2:A6, B2:B6) -> $2,086.65 (VBA page: 2086.6476)
     ("xnpv", lambda: xnpv(0.09, MS_FLOWS, MS_DATES), 2_086.6476, 0.00005),
     # XIRR page: =XIRR(A3:A7, B3:B7, 0.1) -> 0.373362535 (Excel stops within 1e-8)
@@ -78,8 +86,9 @@ MS_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("case", "published", "tol"), [c[1:] for c in MS_CASES],
-                         ids=[c[0] for c in MS_CASES])
+@pytest.mark.parametrize(
+    ("case", "published", "tol"), [c[1:] for c in MS_CASES], ids=[c[0] for c in MS_CASES]
+)
 def test_microsoft_examples(case: Callable[[], float], published: float, tol: float) -> None:
     assert case() == pytest.approx(published, abs=tol)
 
@@ -198,8 +207,9 @@ MULTI_ROOT = [
 ]
 
 
-@pytest.mark.parametrize(("values", "guess", "root"), MULTI_ROOT,
-                         ids=[f"{v[1]:g}-guess{g:g}" for v, g, _ in MULTI_ROOT])
+@pytest.mark.parametrize(
+    ("values", "guess", "root"), MULTI_ROOT, ids=[f"{v[1]:g}-guess{g:g}" for v, g, _ in MULTI_ROOT]
+)
 def test_irr_takes_the_root_newton_finds_from_the_guess(
     values: list[float], guess: float, root: float
 ) -> None:
@@ -266,8 +276,12 @@ def test_no_root_raises_or_gives_nan() -> None:
         (lambda: xirr(MS_FLOWS, [*MS_DATES[:3], dt.date(2007, 12, 31), MS_DATES[4]]), "dates[3]"),
         (lambda: xnpv(0.1, MS_FLOWS, ["2008-01-01"] * 5), "dates"),
         (lambda: xnpv(0.1, MS_FLOWS, [MS_DATES[0], 1, 2, 3, 4]), "dates"),
-        (lambda: xnpv(0.1, MS_FLOWS, np.array(["2008-01-01", "NaT"] * 2 + ["NaT"],
-                                                 dtype="datetime64[D]")), "dates"),
+        (
+            lambda: xnpv(
+                0.1, MS_FLOWS, np.array(["2008-01-01", "NaT"] * 2 + ["NaT"], dtype="datetime64[D]")
+            ),
+            "dates",
+        ),
         (lambda: npv(0.1, []), "values"),
         (lambda: irr([]), "values"),
         (lambda: xirr([], []), "values"),
@@ -327,8 +341,9 @@ def test_hundred_thousand_scenarios_at_once() -> None:
     m, n = 100_000, 60
     months = np.arange(n)
     transition = rng.integers(3, 13, m)[:, None]
-    flows = np.where(months < transition, -rng.uniform(2e4, 6e4, (m, n)),
-                     rng.uniform(1e4, 3e4, (m, n)))
+    flows = np.where(
+        months < transition, -rng.uniform(2e4, 6e4, (m, n)), rng.uniform(1e4, 3e4, (m, n))
+    )
     rates = irr(flows)
     assert isinstance(rates, np.ndarray) and rates.shape == (m,)
     sample = rng.choice(m, 200, replace=False)
@@ -361,8 +376,7 @@ def conventional(
 @st.composite
 def dated(draw: st.DrawFn) -> tuple[np.ndarray, list[dt.date]]:
     values = draw(conventional(max_size=20, amount=st.floats(1e3, 1e5)))
-    gaps = draw(st.lists(st.integers(7, 400), min_size=values.size - 1,
-                         max_size=values.size - 1))
+    gaps = draw(st.lists(st.integers(7, 400), min_size=values.size - 1, max_size=values.size - 1))
     start = draw(st.dates(dt.date(1990, 1, 1), dt.date(2040, 1, 1)))
     return values, [start + dt.timedelta(days=int(d)) for d in np.cumsum([0, *gaps])]
 
@@ -409,18 +423,22 @@ def test_xnpv_at_the_xirr_is_zero(case: tuple[np.ndarray, list[dt.date]]) -> Non
 
 
 @settings(max_examples=30)
-@given(st.lists(conventional(min_size=12, max_size=12), min_size=1, max_size=6),
-       st.lists(rates, min_size=6, max_size=6))
+@given(
+    st.lists(conventional(min_size=12, max_size=12), min_size=1, max_size=6),
+    st.lists(rates, min_size=6, max_size=6),
+)
 def test_vectorised_equals_row_by_row(rows: list[np.ndarray], per_row: list[float]) -> None:
     flows = np.vstack(rows)
     r = np.array(per_row[: len(rows)])
     assert np.array_equal(npv(r, flows), [npv(ri, row) for ri, row in zip(r, rows, strict=True)])
     assert np.allclose(irr(flows), [irr(row) for row in rows], rtol=1e-12, atol=1e-14)
     dates = [dt.date(2024, 1, 31) + dt.timedelta(days=30 * i + i % 3) for i in range(12)]
-    assert np.array_equal(xnpv(r, flows, dates),
-                          [xnpv(ri, row, dates) for ri, row in zip(r, rows, strict=True)])
-    assert np.allclose(xirr(flows, dates), [xirr(row, dates) for row in rows],
-                       rtol=1e-12, atol=1e-14)
+    assert np.array_equal(
+        xnpv(r, flows, dates), [xnpv(ri, row, dates) for ri, row in zip(r, rows, strict=True)]
+    )
+    assert np.allclose(
+        xirr(flows, dates), [xirr(row, dates) for row in rows], rtol=1e-12, atol=1e-14
+    )
 
 
 # Candidate roots at least 0.1 apart in log(1 + r), wider than a cell of the fallback scan.
@@ -465,8 +483,9 @@ def several_roots(draw: st.DrawFn) -> tuple[np.ndarray, list[float]]:
 
 
 @given(several_roots(), st.floats(-0.6, 1.2))
-def test_several_roots_newton_from_the_guess(case: tuple[np.ndarray, list[float]],
-                                             guess: float) -> None:
+def test_several_roots_newton_from_the_guess(
+    case: tuple[np.ndarray, list[float]], guess: float
+) -> None:
     values, roots = case
     got = irr(values, guess=guess)
     # Whatever path it takes, the answer is one of the roots.

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bpo_cost import pricing as P
+from bpo_cost.core import pricing as P
+from bpo_cost.core.pricing import tiered_fee
 from bpo_cost.errors import InputError
-from bpo_cost.pricing import tiered_fee
 
 BOUNDS = [10_000.0, 15_000.0]
 PRICES = [4.2, 3.9, 3.6]
@@ -44,13 +44,21 @@ def test_month_grid_with_prices_per_scenario() -> None:
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: P.escalation_index(13, cola_per_year=-2.0),
-         "cola_per_year must be a decimal > -1: got -2.0"),
-        (lambda: P.escalation_index(13, cola_per_year=0.05, cap_per_year=-0.1),
-         "cap_per_year must be a decimal >= 0 (or no cap): got -0.1"),
+        (
+            lambda: P.escalation_index(13, cola_per_year=-2.0),
+            "cola_per_year must be a decimal > -1: got -2.0",
+        ),
+        (
+            lambda: P.escalation_index(13, cola_per_year=0.05, cap_per_year=-0.1),
+            "cap_per_year must be a decimal >= 0 (or no cap): got -0.1",
+        ),
         (lambda: P.hourly_fee([100.0, -5.0], 10.0), "hours must be a number >= 0: got -5.0"),
-        (lambda: P.kpi_adjustment(1.0, expected=float("nan"), target=0.9, per_point=1.0, cap=0.1),
-         "expected must be a number: got nan"),
+        (
+            lambda: P.kpi_adjustment(
+                1.0, expected=float("nan"), target=0.9, per_point=1.0, cap=0.1
+            ),
+            "expected must be a number: got nan",
+        ),
     ],
     ids=["cola below -100 %", "negative cap", "negative hours", "nan kpi"],
 )

@@ -14,8 +14,10 @@ def test_importing_the_package_loads_no_heavy_face():
     import subprocess
     import sys
 
-    code = ("import sys, bpo_cost; print(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "{'openpyxl', 'matplotlib', 'xlwings'}))")
+    code = (
+        "import sys, bpo_cost; print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'openpyxl', 'matplotlib', 'xlwings'}))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
@@ -24,9 +26,11 @@ def test_pandas_loads_on_first_use_not_at_import():
     import subprocess
     import sys
 
-    code = ("import sys, bpo_cost; a = 'pandas' in sys.modules; "
-            "f = bpo_cost.evaluate(bpo_cost.example_path('payroll')).summary(); "
-            "print(a, 'pandas' in sys.modules, type(f).__name__)")
+    code = (
+        "import sys, bpo_cost; a = 'pandas' in sys.modules; "
+        "f = bpo_cost.evaluate(bpo_cost.example_path('payroll')).summary(); "
+        "print(a, 'pandas' in sys.modules, type(f).__name__)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "True", "DataFrame"]
 

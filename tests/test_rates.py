@@ -14,10 +14,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-import bpo_cost.rates as rates
+import bpo_cost.rates.cards as rates
 from bpo_cost._resources import data_dir
 from bpo_cost.errors import InputError, RateCardError
-from bpo_cost.rates import (
+from bpo_cost.rates.cards import (
     FUNCTION_IDS,
     Card,
     FunctionPreset,
@@ -428,7 +428,7 @@ def test_user_card_paths_are_checked(tmp_path: Path) -> None:
     with pytest.raises(RateCardError, match="user_card must be a folder holding card CSV"):
         load_cards(tmp_path)
     _write(tmp_path / "quotes.csv", HEADER)
-    with pytest.raises(RateCardError, match="file name must be one of billing_hourly.csv"):
+    with pytest.raises(RateCardError, match=r"file name must be one of billing_hourly.csv"):
         load_cards(tmp_path)
 
 

@@ -53,7 +53,7 @@ def test_reference_is_aged_from_its_date_to_the_case_start():
 
 
 def test_reference_in_another_currency_is_refused():
-    with pytest.raises(InputError, match="inhouse.wage_per_hour.*EUR"):
+    with pytest.raises(InputError, match=r"inhouse.wage_per_hour.*EUR"):
         evaluate(bare_case(currency="EUR", inhouse={"wage_per_hour": WAGE}))
 
 

@@ -7,7 +7,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 
 from bpo_cost import case_from_pairs, case_to_pairs, example_names, example_path, load_case
-from bpo_cost.case_io import parse_case
+from bpo_cost.case.io import parse_case
 
 from .strategies import cases
 

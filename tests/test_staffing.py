@@ -13,9 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bpo_cost import staffing
-from bpo_cost.errors import InputError
-from bpo_cost.staffing import (
+from bpo_cost.core import staffing
+from bpo_cost.core.staffing import (
     average_speed_of_answer,
     required_agents,
     scheduled_fte,
@@ -23,6 +22,7 @@ from bpo_cost.staffing import (
     wait_probability,
     workload_fte,
 )
+from bpo_cost.errors import InputError
 
 # ----------------------------------------------------------------------------- independent Erlang C
 

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from bpo_cost import udfs
-from bpo_cost.case_io import case_to_pairs, load_case
-from bpo_cost.examples import example_path
+from bpo_cost.case.examples import example_path
+from bpo_cost.case.io import case_to_pairs, load_case
 
 from .test_udfs import ENGINE_CASES
 
@@ -56,7 +56,7 @@ def test_negative_never_raises(name):
     args = list(FIRST_CALL[name])
     for i, value in enumerate(args):
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            out = getattr(udfs, name)(*(args[:i] + [-abs(value) - 1.0] + args[i + 1 :]))
+            out = getattr(udfs, name)(*([*args[:i], -abs(value) - 1.0, *args[i + 1 :]]))
             assert isinstance(out, (int, float, str, list))
             if isinstance(out, str):
                 assert out.startswith(("#VALUE!", "#NUM!"))

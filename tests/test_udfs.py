@@ -21,25 +21,28 @@ import xlwings
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bpo_cost import pricing, staffing, udfs
-from bpo_cost._excel import as_date, as_number, as_pairs, error_text
+from bpo_cost import udfs
 from bpo_cost.api import evaluate, resolve_rates
-from bpo_cost.case_io import case_to_pairs, load_case
-from bpo_cost.compile import compile_case
-from bpo_cost.engine import INHOUSE_COMPONENTS, OPTION_COMPONENTS
+from bpo_cost.case.examples import example_names, example_path
+from bpo_cost.case.io import case_to_pairs, load_case
+from bpo_cost.case.models import InHouse
+from bpo_cost.core import pricing, staffing
+from bpo_cost.engine.compile import compile_case
+from bpo_cost.engine.inhouse import agent_fte, inhouse_components, loaded_cost_per_fte_month
+from bpo_cost.engine.run import INHOUSE_COMPONENTS, OPTION_COMPONENTS
 from bpo_cost.errors import InputError
-from bpo_cost.examples import example_names, example_path
-from bpo_cost.inhouse import agent_fte, inhouse_components, loaded_cost_per_fte_month
-from bpo_cost.models import InHouse
-from bpo_cost.rates import load_cards
+from bpo_cost.excel import functions as excel_functions
+from bpo_cost.excel.convert import as_date, as_number, as_pairs, error_text
+from bpo_cost.rates.cards import load_cards
 
 FUNCTIONS = {name: getattr(udfs, name) for name in udfs.__all__ if name.startswith("BPO_")}
 
 
 def excel_rows(pairs: list[tuple[str, Any]]) -> list[list[Any]]:
     """A case as Excel would pass its key/value range: rows of two cells, dates as datetimes."""
-    return [[k, dt.datetime.combine(v, dt.time()) if isinstance(v, dt.date) else v]
-            for k, v in pairs]
+    return [
+        [k, dt.datetime.combine(v, dt.time()) if isinstance(v, dt.date) else v] for k, v in pairs
+    ]
 
 
 # ------------------------------------------------------------------ Excel-shaped calls vs engine
@@ -48,54 +51,161 @@ IH = {k: f.default for k, f in InHouse.model_fields.items()}
 
 # (function, Excel-shaped arguments, the engine call it must equal)
 ENGINE_CASES: list[tuple[str, tuple[Any, ...], Callable[[], Any]]] = [
-    ("BPO_FTE", (12000.0, 6.0, 0.25, 0.85, 2080.0), lambda: staffing.workload_fte(
-        12000, 6, productive_hours_per_month=2080 / 12, shrinkage=0.25, occupancy=0.85)),
-    ("BPO_FTE", ("12000", [[6.0]], None, None, None), lambda: staffing.workload_fte(
-        12000, 6, productive_hours_per_month=IH["paid_hours_per_year"] / 12,
-        shrinkage=IH["shrinkage"], occupancy=IH["occupancy"])),
-    ("BPO_ERLANG_AGENTS", (100.0, 180.0, 0.8, 20.0, 30.0, 0.85), lambda: staffing.required_agents(
-        100, 180, 30, target_service_level=0.8, answer_seconds=20, max_occupancy=0.85)),
-    ("BPO_ERLANG_AGENTS", (250.0, "300", None, None, 15.0, None), lambda: staffing.required_agents(
-        250, 300, 15, target_service_level=0.8, answer_seconds=20)),
-    ("BPO_SERVICE_LEVEL", (14.0, 100.0, 180.0, 20.0, 30.0), lambda: staffing.service_level(
-        14, 100, 180, 30, answer_seconds=20)),
-    ("BPO_SERVICE_LEVEL", ([14.0], 100.0, 180.0, "10", None), lambda: staffing.service_level(
-        14, 100, 180, 30, answer_seconds=10)),
-    ("BPO_LOADED_COST", (22.5, 0.3, "7.65%", 1950.0, 10.0, 30.0, 250.0, 120.0, 0.4, 3000.0,
-                         2500.0), lambda: loaded_cost_per_fte_month(
-        22.5, paid_hours_per_year=1950, benefits_load=0.3, payroll_tax=0.0765,
-        supervision_span=10, supervisor_wage_per_hour=30, facilities_per_seat_month=250,
-        it_per_seat_month=120, attrition_per_year=0.4, cost_per_hire=3000,
-        training_per_hire=2500)),
+    (
+        "BPO_FTE",
+        (12000.0, 6.0, 0.25, 0.85, 2080.0),
+        lambda: staffing.workload_fte(
+            12000, 6, productive_hours_per_month=2080 / 12, shrinkage=0.25, occupancy=0.85
+        ),
+    ),
+    (
+        "BPO_FTE",
+        ("12000", [[6.0]], None, None, None),
+        lambda: staffing.workload_fte(
+            12000,
+            6,
+            productive_hours_per_month=IH["paid_hours_per_year"] / 12,
+            shrinkage=IH["shrinkage"],
+            occupancy=IH["occupancy"],
+        ),
+    ),
+    (
+        "BPO_ERLANG_AGENTS",
+        (100.0, 180.0, 0.8, 20.0, 30.0, 0.85),
+        lambda: staffing.required_agents(
+            100, 180, 30, target_service_level=0.8, answer_seconds=20, max_occupancy=0.85
+        ),
+    ),
+    (
+        "BPO_ERLANG_AGENTS",
+        (250.0, "300", None, None, 15.0, None),
+        lambda: staffing.required_agents(250, 300, 15, target_service_level=0.8, answer_seconds=20),
+    ),
+    (
+        "BPO_SERVICE_LEVEL",
+        (14.0, 100.0, 180.0, 20.0, 30.0),
+        lambda: staffing.service_level(14, 100, 180, 30, answer_seconds=20),
+    ),
+    (
+        "BPO_SERVICE_LEVEL",
+        ([14.0], 100.0, 180.0, "10", None),
+        lambda: staffing.service_level(14, 100, 180, 30, answer_seconds=10),
+    ),
+    (
+        "BPO_LOADED_COST",
+        (22.5, 0.3, "7.65%", 1950.0, 10.0, 30.0, 250.0, 120.0, 0.4, 3000.0, 2500.0),
+        lambda: loaded_cost_per_fte_month(
+            22.5,
+            paid_hours_per_year=1950,
+            benefits_load=0.3,
+            payroll_tax=0.0765,
+            supervision_span=10,
+            supervisor_wage_per_hour=30,
+            facilities_per_seat_month=250,
+            it_per_seat_month=120,
+            attrition_per_year=0.4,
+            cost_per_hire=3000,
+            training_per_hire=2500,
+        ),
+    ),
     ("BPO_HOURLY_FEE", (1500.0, 12.5, None), lambda: pricing.hourly_fee(1500, 12.5)),
-    ("BPO_TIERED_FEE", (15000.0, [[10000.0], [50000.0], [None]], [[2.0], [1.5], [1.2]], None,
-                        None), lambda: pricing.tiered_fee(15000, [10000, 50000], [2.0, 1.5, 1.2])),
-    ("BPO_TIERED_FEE", (60000.0, [10000.0, 50000.0], [2.0, 1.5, 1.2], "Incremental", 70000.0),
-     lambda: pricing.tiered_fee(60000, [10000, 50000], [2.0, 1.5, 1.2], mode="incremental",
-                                minimum_volume=70000)),
-    ("BPO_COLLAR_FEE", (8000.0, 50000.0, 10000.0, 4.0, 3.0, None), lambda: pricing.collar_fee(
-        8000, base_fee=50000, baseline_volume=10000, dead_band=0.1, arc=4, rrc=3)),
-    ("BPO_OUTCOME_FEE", (2000.0, 25.0, 0.8, 5000.0), lambda: pricing.outcome_fee(
-        2000, price_per_outcome=25, outcome_rate=0.8, base_fee=5000)),
-    ("BPO_GAINSHARE", (100000.0, 110000.0, 0.5, None, True), lambda: pricing.gainshare(
-        100000, 110000, share=0.5, painshare=True)),
-    ("BPO_GAINSHARE", (100000.0, 70000.0, None, 8000.0, "FALSE"), lambda: pricing.gainshare(
-        100000, 70000, share=0.5, cap=8000)),
-    ("BPO_SERVICE_CREDIT", (100000.0, 0.25, None), lambda: pricing.service_credit(
-        100000, at_risk_share=0.1, expected_breach_share=0.25)),
-    ("BPO_ESCALATE", (10.0, 25.0, 0.03, 0.05, 0.02), lambda: 10 * pricing.escalation_index(
-        25, cola_per_year=0.03, cap_per_year=0.05, productivity_per_year=0.02)),
-    ("BPO_ESCALATE", (10.0, 37.0, 0.06, "4%", None), lambda: 10 * pricing.escalation_index(
-        37, cola_per_year=0.06, cap_per_year=0.04)),
-    ("BPO_RATE", ("customer_service_voice", "PH", None, None, None, None), lambda: load_cards()
-     .lookup(card="billing_hourly", function="customer_service_voice", location="PH",
-             statistic="typical").value),
-    ("BPO_RATE", ("payroll", "pl", "Wage", "high", None, dt.datetime(2027, 1, 1)), lambda:
-     load_cards().resolve({"card": "wage", "function": "payroll", "location": "PL",
-                           "statistic": "high"}, to=dt.date(2027, 1, 1)).value),
-    ("BPO_RATE", ("payroll", "US", "per_transaction", "low", None, 46388.0), lambda:
-     load_cards().resolve({"card": "per_transaction", "function": "payroll", "location": "US",
-                           "statistic": "low"}, to=dt.date(2027, 1, 1)).value),
+    (
+        "BPO_TIERED_FEE",
+        (15000.0, [[10000.0], [50000.0], [None]], [[2.0], [1.5], [1.2]], None, None),
+        lambda: pricing.tiered_fee(15000, [10000, 50000], [2.0, 1.5, 1.2]),
+    ),
+    (
+        "BPO_TIERED_FEE",
+        (60000.0, [10000.0, 50000.0], [2.0, 1.5, 1.2], "Incremental", 70000.0),
+        lambda: pricing.tiered_fee(
+            60000, [10000, 50000], [2.0, 1.5, 1.2], mode="incremental", minimum_volume=70000
+        ),
+    ),
+    (
+        "BPO_COLLAR_FEE",
+        (8000.0, 50000.0, 10000.0, 4.0, 3.0, None),
+        lambda: pricing.collar_fee(
+            8000, base_fee=50000, baseline_volume=10000, dead_band=0.1, arc=4, rrc=3
+        ),
+    ),
+    (
+        "BPO_OUTCOME_FEE",
+        (2000.0, 25.0, 0.8, 5000.0),
+        lambda: pricing.outcome_fee(2000, price_per_outcome=25, outcome_rate=0.8, base_fee=5000),
+    ),
+    (
+        "BPO_GAINSHARE",
+        (100000.0, 110000.0, 0.5, None, True),
+        lambda: pricing.gainshare(100000, 110000, share=0.5, painshare=True),
+    ),
+    (
+        "BPO_GAINSHARE",
+        (100000.0, 70000.0, None, 8000.0, "FALSE"),
+        lambda: pricing.gainshare(100000, 70000, share=0.5, cap=8000),
+    ),
+    (
+        "BPO_SERVICE_CREDIT",
+        (100000.0, 0.25, None),
+        lambda: pricing.service_credit(100000, at_risk_share=0.1, expected_breach_share=0.25),
+    ),
+    (
+        "BPO_ESCALATE",
+        (10.0, 25.0, 0.03, 0.05, 0.02),
+        lambda: (
+            10
+            * pricing.escalation_index(
+                25, cola_per_year=0.03, cap_per_year=0.05, productivity_per_year=0.02
+            )
+        ),
+    ),
+    (
+        "BPO_ESCALATE",
+        (10.0, 37.0, 0.06, "4%", None),
+        lambda: 10 * pricing.escalation_index(37, cola_per_year=0.06, cap_per_year=0.04),
+    ),
+    (
+        "BPO_RATE",
+        ("customer_service_voice", "PH", None, None, None, None),
+        lambda: (
+            load_cards()
+            .lookup(
+                card="billing_hourly",
+                function="customer_service_voice",
+                location="PH",
+                statistic="typical",
+            )
+            .value
+        ),
+    ),
+    (
+        "BPO_RATE",
+        ("payroll", "pl", "Wage", "high", None, dt.datetime(2027, 1, 1)),
+        lambda: (
+            load_cards()
+            .resolve(
+                {"card": "wage", "function": "payroll", "location": "PL", "statistic": "high"},
+                to=dt.date(2027, 1, 1),
+            )
+            .value
+        ),
+    ),
+    (
+        "BPO_RATE",
+        ("payroll", "US", "per_transaction", "low", None, 46388.0),
+        lambda: (
+            load_cards()
+            .resolve(
+                {
+                    "card": "per_transaction",
+                    "function": "payroll",
+                    "location": "US",
+                    "statistic": "low",
+                },
+                to=dt.date(2027, 1, 1),
+            )
+            .value
+        ),
+    ),
 ]
 
 
@@ -138,8 +248,11 @@ HAND_CASES = [
     ("BPO_FTE", (12000.0, 6.0, 0.25, 0.85, 2080.0), 1200 / 110.5),
     # $20/h, 173.33 h a month, load 1.3265: salary+on-costs 4,598.53; 1/12 of a $28/h supervisor
     # 536.50; 13/12 seats x 450 = 487.50; 35% / 12 x (4,000 + 3,000) = 204.17
-    ("BPO_LOADED_COST", (20.0,), 20 * 2080 / 12 * 1.3265 + 28 * 2080 / 12 * 1.3265 / 12
-     + 13 / 12 * 450 + 0.35 / 12 * 7000),
+    (
+        "BPO_LOADED_COST",
+        (20.0,),
+        20 * 2080 / 12 * 1.3265 + 28 * 2080 / 12 * 1.3265 / 12 + 13 / 12 * 450 + 0.35 / 12 * 7000,
+    ),
     # rates/billing_hourly.csv: PH customer service 8-12 USD/h (ATSOutsource), typical 10
     ("BPO_RATE", ("customer_service_voice", "PH"), 10.0),
 ]
@@ -153,16 +266,31 @@ def test_udf_against_hand_calculation(name: str, args: tuple[Any, ...], expected
 def test_loaded_cost_is_the_engines_inhouse_cost_per_fte() -> None:
     """Month 1 in-house cost of a case without fixed roles or costs = FTE x loaded cost."""
     case, _ = resolve_rates(load_case(example_path("payroll")))
-    case = case.model_copy(update={"inhouse": case.inhouse.model_copy(
-        update={"other_roles": [], "fixed_costs_per_month": 0.0})})
+    case = case.model_copy(
+        update={
+            "inhouse": case.inhouse.model_copy(
+                update={"other_roles": [], "fixed_costs_per_month": 0.0}
+            )
+        }
+    )
     p = compile_case(case)
     volume = np.full((1, 1), case.workload.volume_per_month)
     one = np.ones((1, 1))
     month_one = sum(v[0, 0] for v in inhouse_components(p, volume, one, one).values())
     ih = case.inhouse
-    args = (ih.wage_per_hour, ih.benefits_load, ih.payroll_tax, ih.paid_hours_per_year,
-            ih.supervision_span, ih.supervisor_wage_per_hour, ih.facilities_per_seat_month,
-            ih.it_per_seat_month, ih.attrition_per_year, ih.cost_per_hire, ih.training_per_hire)
+    args = (
+        ih.wage_per_hour,
+        ih.benefits_load,
+        ih.payroll_tax,
+        ih.paid_hours_per_year,
+        ih.supervision_span,
+        ih.supervisor_wage_per_hour,
+        ih.facilities_per_seat_month,
+        ih.it_per_seat_month,
+        ih.attrition_per_year,
+        ih.cost_per_hire,
+        ih.training_per_hire,
+    )
     fte = agent_fte(p.workload, p.inhouse, volume)
     assert udfs.BPO_LOADED_COST(*args) * fte[0, 0] == pytest.approx(month_one, rel=1e-12)
 
@@ -231,48 +359,92 @@ def test_inputs_as_excel_sends_them() -> None:
 
 ERROR_CASES = [
     ("BPO_FTE", (12000.0, 6.0, 1.2), "shrinkage must be finite and in [0, 1): got 1.2"),
-    ("BPO_FTE", (12000.0, 6.0, 0.25, 0.85, -5.0), "paid_hours_per_year must be finite and > 0: "
-                                                   "got -5.0"),
+    (
+        "BPO_FTE",
+        (12000.0, 6.0, 0.25, 0.85, -5.0),
+        "paid_hours_per_year must be finite and > 0: got -5.0",
+    ),
     ("BPO_FTE", ("twelve", 6.0), "volume_per_month must be a number: got 'twelve'"),
     ("BPO_FTE", (None, 6.0), "volume_per_month must be a number: got an empty cell"),
-    ("BPO_FTE", ([[1.0, 2.0]], 6.0), "volume_per_month must be a single cell: got a range of 2 "
-                                     "cells"),
+    (
+        "BPO_FTE",
+        ([[1.0, 2.0]], 6.0),
+        "volume_per_month must be a single cell: got a range of 2 cells",
+    ),
     ("BPO_FTE", (True, 6.0), "volume_per_month must be a number: got True"),
-    ("BPO_ERLANG_AGENTS", (100.0, 180.0, 1.5), "target_service_level must be finite and in (0, "
-                                               "1): got 1.5"),
-    ("BPO_SERVICE_LEVEL", (13.5, 100.0, 180.0), "agents must be finite and a whole number from 0 "
-                                                "to 2,000,000: got 13.5"),
-    ("BPO_SERVICE_LEVEL", (1e7, 100.0, 180.0), "agents must be finite and a whole number from 0 "
-                                               "to 2,000,000: got 10000000.0"),
-    ("BPO_ERLANG_AGENTS", (1e12, 180.0), "offered load (volume x AHT / interval) must be at most "
-                                         "1,000,000 Erlangs per interval: got 100000000000.0"),
+    (
+        "BPO_ERLANG_AGENTS",
+        (100.0, 180.0, 1.5),
+        "target_service_level must be finite and in (0, 1): got 1.5",
+    ),
+    (
+        "BPO_SERVICE_LEVEL",
+        (13.5, 100.0, 180.0),
+        "agents must be finite and a whole number from 0 to 2,000,000: got 13.5",
+    ),
+    (
+        "BPO_SERVICE_LEVEL",
+        (1e7, 100.0, 180.0),
+        "agents must be finite and a whole number from 0 to 2,000,000: got 10000000.0",
+    ),
+    (
+        "BPO_ERLANG_AGENTS",
+        (1e12, 180.0),
+        "offered load (volume x AHT / interval) must be at most "
+        "1,000,000 Erlangs per interval: got 100000000000.0",
+    ),
     ("BPO_LOADED_COST", (20.0, -0.1), "benefits_load must be finite and >= 0: got -0.1"),
-    ("BPO_TIERED_FEE", (1.0, [5.0], [3.0]), "prices must be one price more than bounds (2): "
-                                            "got 1"),
-    ("BPO_TIERED_FEE", (1.0, [5.0], [3.0, 1.0], "tiered"), "mode must be one of all_units, "
-                                                           "incremental: got 'tiered'"),
-    ("BPO_TIERED_FEE", (1.0, [[5.0, 6.0], [7.0, 8.0]], [3.0]), "bounds must be one row or one "
-                                                               "column: got a 2 x 2 range"),
-    ("BPO_TIERED_FEE", (1.0, [5.0, None, 6.0], [3.0, 2.0, 1.0]), "bounds cell 2 must be a "
-                                                                  "number: got an empty cell"),
+    ("BPO_TIERED_FEE", (1.0, [5.0], [3.0]), "prices must be one price more than bounds (2): got 1"),
+    (
+        "BPO_TIERED_FEE",
+        (1.0, [5.0], [3.0, 1.0], "tiered"),
+        "mode must be one of all_units, incremental: got 'tiered'",
+    ),
+    (
+        "BPO_TIERED_FEE",
+        (1.0, [[5.0, 6.0], [7.0, 8.0]], [3.0]),
+        "bounds must be one row or one column: got a 2 x 2 range",
+    ),
+    (
+        "BPO_TIERED_FEE",
+        (1.0, [5.0, None, 6.0], [3.0, 2.0, 1.0]),
+        "bounds cell 2 must be a number: got an empty cell",
+    ),
     ("BPO_COLLAR_FEE", (1.0, 1.0, 1.0, 1.0, 1.0, 1.0), "dead_band must be in [0, 1): got 1.0"),
-    ("BPO_GAINSHARE", (1.0, 1.0, 0.5, None, "maybe"), "painshare must be TRUE or FALSE: got "
-                                                      "'maybe'"),
+    (
+        "BPO_GAINSHARE",
+        (1.0, 1.0, 0.5, None, "maybe"),
+        "painshare must be TRUE or FALSE: got 'maybe'",
+    ),
     ("BPO_SERVICE_CREDIT", (1.0, 2.0), "expected_breach_share must be in [0, 1]: got 2.0"),
     ("BPO_ESCALATE", (10.0, 0.0, 0.03), "contract_month must be a whole number >= 1: got 0.0"),
     ("BPO_ESCALATE", (10.0, 1.5, 0.03), "contract_month must be a whole number >= 1: got 1.5"),
-    ("BPO_RATE", ("payroll", "US", "fees"), "card must be one of billing_hourly, per_transaction,"
-                                            " wage: got 'fees'"),
-    ("BPO_RATE", ("payroll", "US", None, None, None, "soon"), "at_date must be a date: got "
-                                                               "'soon'"),
-    ("BPO_SUMMARY", ([["term_months", 36.0]],), "name is required but missing "
-                                                "(and 4 more problems)"),
-    ("BPO_SUMMARY", ([["inputs"]],), "inputs must be two columns: key and value: got a range "
-                                     "of 1 column"),
-    ("BPO_SUMMARY", ([[None, None]],), "inputs must be a range of input keys and values: got "
-                                       "an empty cell"),
-    ("BPO_SUMMARY", ([[3.0, 4.0]],), "inputs key must be a text such as "
-                                     "workload.volume_per_month: got 3.0"),
+    (
+        "BPO_RATE",
+        ("payroll", "US", "fees"),
+        "card must be one of billing_hourly, per_transaction, wage: got 'fees'",
+    ),
+    ("BPO_RATE", ("payroll", "US", None, None, None, "soon"), "at_date must be a date: got 'soon'"),
+    (
+        "BPO_SUMMARY",
+        ([["term_months", 36.0]],),
+        "name is required but missing (and 4 more problems)",
+    ),
+    (
+        "BPO_SUMMARY",
+        ([["inputs"]],),
+        "inputs must be two columns: key and value: got a range of 1 column",
+    ),
+    (
+        "BPO_SUMMARY",
+        ([[None, None]],),
+        "inputs must be a range of input keys and values: got an empty cell",
+    ),
+    (
+        "BPO_SUMMARY",
+        ([[3.0, 4.0]],),
+        "inputs key must be a text such as workload.volume_per_month: got 3.0",
+    ),
 ]
 
 
@@ -293,9 +465,11 @@ def test_case_errors_name_the_input() -> None:
     text = udfs.BPO_SUMMARY(bad)
     assert text.startswith("#VALUE! inhouse.shrinkage must be less than 1")
     assert udfs.BPO_TCO(rows, "Offshore") == (
-        "#VALUE! option_name must be one of inhouse, Nearshore PL, Onshore US: got 'Offshore'")
-    assert udfs.BPO_PAYBACK(rows, "inhouse").startswith("#VALUE! option_name must be one of "
-                                                        "Nearshore PL, Onshore US")
+        "#VALUE! option_name must be one of inhouse, Nearshore PL, Onshore US: got 'Offshore'"
+    )
+    assert udfs.BPO_PAYBACK(rows, "inhouse").startswith(
+        "#VALUE! option_name must be one of Nearshore PL, Onshore US"
+    )
 
 
 def test_error_text_is_one_short_line() -> None:
@@ -306,11 +480,16 @@ def test_error_text_is_one_short_line() -> None:
 
 
 excel_cell = st.one_of(
-    st.none(), st.booleans(), st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.none(),
+    st.booleans(),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
     st.sampled_from(["", "abc", "12", "30%", "TRUE", "all_units", "US", "2027-01-01"]),
 )
-excel_arg = st.one_of(excel_cell, st.lists(excel_cell, max_size=3),
-                      st.lists(st.lists(excel_cell, min_size=1, max_size=2), max_size=2))
+excel_arg = st.one_of(
+    excel_cell,
+    st.lists(excel_cell, max_size=3),
+    st.lists(st.lists(excel_cell, min_size=1, max_size=2), max_size=2),
+)
 PRIMITIVES = sorted(set(FUNCTIONS) - {"BPO_SUMMARY", "BPO_TCO", "BPO_PAYBACK", "BPO_NPV_SAVINGS"})
 
 
@@ -343,24 +522,132 @@ def test_excel_values_convert() -> None:
 
 # ------------------------------------------------------------------------------------- metadata
 
-SOURCE = Path(udfs.__file__).read_text(encoding="utf-8")
-DEFS = {n.name: n for n in ast.parse(SOURCE).body
-        if isinstance(n, ast.FunctionDef) and n.name.startswith("BPO_")}
+SOURCE = Path(excel_functions.__file__).read_text(encoding="utf-8")
+DEFS = {
+    n.name: n
+    for n in ast.parse(SOURCE).body
+    if isinstance(n, ast.FunctionDef) and n.name.startswith("BPO_")
+}
 
 # VBA keywords and built-in names an argument must not take: xlwings writes the Python argument
 # names into a VBA Function declaration.
 VBA_RESERVED = {
-    "and", "as", "boolean", "byref", "byte", "byval", "call", "case", "close", "const", "currency",
-    "date", "debug", "declare", "dim", "do", "double", "each", "else", "elseif", "end", "enum",
-    "eqv", "erase", "error", "event", "exit", "false", "for", "friend", "function", "get",
-    "global", "gosub", "goto", "if", "imp", "implements", "in", "input", "integer", "is", "let",
-    "lib", "like", "long", "loop", "lset", "me", "mod", "month", "name", "new", "next", "not",
-    "nothing", "null", "object", "on", "open", "option", "optional", "or", "paramarray",
-    "preserve", "print", "private", "property", "public", "put", "raiseevent", "redim", "rem",
-    "resume", "return", "rset", "seek", "select", "set", "single", "static", "step", "stop",
-    "string", "sub", "then", "time", "to", "true", "type", "typeof", "until", "variant", "wend",
-    "while", "with", "withevents", "write", "xor", "year", "day", "hour", "minute", "second",
-    "rate", "val", "len", "left", "right", "mid", "int", "fix", "abs", "sgn", "log", "exp",
+    "and",
+    "as",
+    "boolean",
+    "byref",
+    "byte",
+    "byval",
+    "call",
+    "case",
+    "close",
+    "const",
+    "currency",
+    "date",
+    "debug",
+    "declare",
+    "dim",
+    "do",
+    "double",
+    "each",
+    "else",
+    "elseif",
+    "end",
+    "enum",
+    "eqv",
+    "erase",
+    "error",
+    "event",
+    "exit",
+    "false",
+    "for",
+    "friend",
+    "function",
+    "get",
+    "global",
+    "gosub",
+    "goto",
+    "if",
+    "imp",
+    "implements",
+    "in",
+    "input",
+    "integer",
+    "is",
+    "let",
+    "lib",
+    "like",
+    "long",
+    "loop",
+    "lset",
+    "me",
+    "mod",
+    "month",
+    "name",
+    "new",
+    "next",
+    "not",
+    "nothing",
+    "null",
+    "object",
+    "on",
+    "open",
+    "option",
+    "optional",
+    "or",
+    "paramarray",
+    "preserve",
+    "print",
+    "private",
+    "property",
+    "public",
+    "put",
+    "raiseevent",
+    "redim",
+    "rem",
+    "resume",
+    "return",
+    "rset",
+    "seek",
+    "select",
+    "set",
+    "single",
+    "static",
+    "step",
+    "stop",
+    "string",
+    "sub",
+    "then",
+    "time",
+    "to",
+    "true",
+    "type",
+    "typeof",
+    "until",
+    "variant",
+    "wend",
+    "while",
+    "with",
+    "withevents",
+    "write",
+    "xor",
+    "year",
+    "day",
+    "hour",
+    "minute",
+    "second",
+    "rate",
+    "val",
+    "len",
+    "left",
+    "right",
+    "mid",
+    "int",
+    "fix",
+    "abs",
+    "sgn",
+    "log",
+    "exp",
 }
 
 
@@ -433,8 +720,11 @@ class RangeImpl:
 
     @property
     def sheet(self) -> Any:  # main.Range.sheet.book.app.engine -> the Windows engine
-        return types.SimpleNamespace(book=types.SimpleNamespace(
-            app=types.SimpleNamespace(pid=0, engine=sys.modules["xlwings._xlwindows"].engine)))
+        return types.SimpleNamespace(
+            book=types.SimpleNamespace(
+                app=types.SimpleNamespace(pid=0, engine=sys.modules["xlwings._xlwindows"].engine)
+            )
+        )
 
 
 def windows_engine_module() -> types.ModuleType:
@@ -442,20 +732,33 @@ def windows_engine_module() -> types.ModuleType:
     (``Engine``, ``_clean_value_data_element``, ...) compiled from xlwings' own source, with
     ``RangeImpl`` in place of the COM Range."""
     source = Path(xlwings.__file__).with_name("_xlwindows.py").read_text(encoding="utf-8")
-    wanted = {"Engine", "_clean_value_data_element", "_com_time_to_datetime",
-              "_datetime_to_com_time", "cell_errors", "time_types"}
+    wanted = {
+        "Engine",
+        "_clean_value_data_element",
+        "_com_time_to_datetime",
+        "_datetime_to_com_time",
+        "cell_errors",
+        "time_types",
+    }
     tree = ast.parse(source)
-    tree.body = [n for n in tree.body
-                 if (isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name in wanted)
-                 or (isinstance(n, ast.Assign) and isinstance(n.targets[0], ast.Name)
-                     and n.targets[0].id in wanted)]
+    tree.body = [
+        n
+        for n in tree.body
+        if (isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name in wanted)
+        or (
+            isinstance(n, ast.Assign)
+            and isinstance(n.targets[0], ast.Name)
+            and n.targets[0].id in wanted
+        )
+    ]
     module = types.ModuleType("xlwings._xlwindows")
     import pandas as pd
 
     module.__dict__.update(dt=dt, np=np, pd=pd, pywintypes=sys.modules["pywintypes"])
     exec(compile(tree, "xlwings/_xlwindows.py", "exec"), module.__dict__)
-    module.__dict__.update(engine=module.Engine(), Range=RangeImpl,
-                           is_range_instance=lambda x: isinstance(x, ComRange))
+    module.__dict__.update(
+        engine=module.Engine(), Range=RangeImpl, is_range_instance=lambda x: isinstance(x, ComRange)
+    )
     return module
 
 
@@ -501,9 +804,13 @@ def windows() -> Iterator[types.SimpleNamespace]:
     mp = pytest.MonkeyPatch()
     had_udfs = "xlwings.udfs" in sys.modules
     try:
-        for name, module in [("pythoncom", pythoncom), ("pywintypes", pywintypes),
-                             ("win32com", win32com), ("win32com.client", client),
-                             ("xlwings.com_server", com_server)]:
+        for name, module in [
+            ("pythoncom", pythoncom),
+            ("pywintypes", pywintypes),
+            ("win32com", win32com),
+            ("win32com.client", client),
+            ("xlwings.com_server", com_server),
+        ]:
             mp.setitem(sys.modules, name, module)
         xlwindows = windows_engine_module()
         mp.setitem(sys.modules, "xlwings._xlwindows", xlwindows)
@@ -515,12 +822,18 @@ def windows() -> Iterator[types.SimpleNamespace]:
         mp.setattr(xlwings, "func", xl_udfs.xlfunc)
         mp.setattr(xlwings, "arg", xl_udfs.xlarg)
         mp.setattr(xlwings, "ret", xl_udfs.xlret)
-        spec = importlib.util.spec_from_file_location("bpo_cost._udfs_on_windows", udfs.__file__)
+        # the functions module run again under the Windows decorators, as Excel would import it
+        spec = importlib.util.spec_from_file_location(
+            "bpo_cost.excel._functions_on_windows", excel_functions.__file__
+        )
         assert spec and spec.loader
         ours = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(ours)
-        mp.setitem(xl_udfs.udf_modules, "bpo_cost.udfs",
-                   {"module": ours, "filetime": None, "filename": udfs.__file__})
+        mp.setitem(
+            xl_udfs.udf_modules,
+            "bpo_cost.udfs",
+            {"module": ours, "filetime": None, "filename": excel_functions.__file__},
+        )
         yield types.SimpleNamespace(xl_udfs=xl_udfs, module=ours)
     finally:
         mp.undo()
@@ -562,31 +875,38 @@ def test_windows_metadata_category_and_docs(windows: types.SimpleNamespace) -> N
 
 
 @pytest.mark.parametrize(("name", "args", "engine"), ENGINE_CASES, ids=map(_case_id, ENGINE_CASES))
-def test_windows_call_converts_like_excel(windows: types.SimpleNamespace, name: str,
-                                          args: tuple[Any, ...], engine: Callable[[], Any]) -> None:
-    com_args = [ComTime(v.year, v.month, v.day) if isinstance(v, dt.datetime) else com(v)
-                for v in args]
+def test_windows_call_converts_like_excel(
+    windows: types.SimpleNamespace, name: str, args: tuple[Any, ...], engine: Callable[[], Any]
+) -> None:
+    com_args = [
+        ComTime(v.year, v.month, v.day) if isinstance(v, dt.datetime) else com(v) for v in args
+    ]
     assert call_udf(windows, name, *com_args) == [[float(engine())]]
 
 
 def test_windows_call_omitted_arguments_take_defaults(windows: types.SimpleNamespace) -> None:
     assert call_udf(windows, "BPO_FTE", 12000.0, 6.0) == [[udfs.BPO_FTE(12000.0, 6.0)]]
-    assert call_udf(windows, "BPO_FTE", 12000.0, 6.0, 1.2) == [[
-        "#VALUE! shrinkage must be finite and in [0, 1): got 1.2"]]
+    assert call_udf(windows, "BPO_FTE", 12000.0, 6.0, 1.2) == [
+        ["#VALUE! shrinkage must be finite and in [0, 1): got 1.2"]
+    ]
 
 
 def test_windows_call_case_functions(windows: types.SimpleNamespace) -> None:
     case = load_case(example_path("payroll"))
-    rows = tuple(
-        (k, ComTime(v.year, v.month, v.day) if isinstance(v, dt.date) else v, None)
-        for k, v in case_to_pairs(case)
-    ) + ((None, None, None),)
+    rows = (
+        *tuple(
+            (k, ComTime(v.year, v.month, v.day) if isinstance(v, dt.date) else v, None)
+            for k, v in case_to_pairs(case)
+        ),
+        (None, None, None),
+    )
     inputs = ComRange(rows)
     plain = excel_rows(case_to_pairs(case))
     assert call_udf(windows, "BPO_SUMMARY", inputs) == udfs.BPO_SUMMARY(plain)
     assert call_udf(windows, "BPO_TCO", inputs, "Onshore US") == udfs.BPO_TCO(plain, "Onshore US")
-    assert call_udf(windows, "BPO_NPV_SAVINGS", inputs, "Onshore US") == [[
-        evaluate(case).summary().loc["Onshore US", "npv_savings"]]]
+    assert call_udf(windows, "BPO_NPV_SAVINGS", inputs, "Onshore US") == [
+        [evaluate(case).summary().loc["Onshore US", "npv_savings"]]
+    ]
     one_row = ComRange((("term_months", 36.0),))  # ndim=2 keeps even one row two-dimensional
     first = call_udf(windows, "BPO_SUMMARY", one_row)[0][0]
     assert first.startswith("#VALUE! name is required but missing")
@@ -597,22 +917,29 @@ def test_windows_import_functions_writes_vba_and_wizard_help(
 ) -> None:
     """xlwings' "Import Functions" (import_udfs) against a stand-in workbook."""
     components, app = VBComponents(), Application()
-    book = types.SimpleNamespace(Name="bpo_cost.xlsm", Application=app,
-                                 VBProject=types.SimpleNamespace(VBComponents=components))
+    book = types.SimpleNamespace(
+        Name="bpo_cost.xlsm",
+        Application=app,
+        VBProject=types.SimpleNamespace(VBComponents=components),
+    )
     windows.xl_udfs.import_udfs("bpo_cost.udfs", book)
     vba = components.imported
     assert vba.startswith('Attribute VB_Name = "xlwings_udfs"')
     for name, fn in FUNCTIONS.items():
         params = inspect.signature(fn).parameters.values()
-        declared = ", ".join(("Optional " if p.default is not p.empty else "") + p.name
-                             for p in params)
+        declared = ", ".join(
+            ("Optional " if p.default is not p.empty else "") + p.name for p in params
+        )
         names = ", ".join(p.name for p in params)
         assert f"Function {name}({declared})" in vba
-        assert (f'{name} = XLPy.CallUDF("bpo_cost.udfs", "{name}", Array({names}), '
-                "ThisWorkbook, Application.Caller)") in vba
+        assert (
+            f'{name} = XLPy.CallUDF("bpo_cost.udfs", "{name}", Array({names}), '
+            "ThisWorkbook, Application.Caller)"
+        ) in vba
         options = app.macro_options[f"'bpo_cost.xlsm'!{name}"]
         assert options["Category"] == "BPO Cost"
         assert options["Description"] == fn.__doc__
         assert options["ArgumentDescriptions"] == [
-            a["doc"] for a in getattr(windows.module, name).__xlfunc__["args"]]
+            a["doc"] for a in getattr(windows.module, name).__xlfunc__["args"]
+        ]
     assert vba.count("End Function") == len(FUNCTIONS)

@@ -16,12 +16,12 @@ from hypothesis import HealthCheck, given, settings
 from typer.testing import CliRunner
 
 from bpo_cost import evaluate, load_case
-from bpo_cost.case_io import case_from_pairs, case_to_pairs
+from bpo_cost.case import xlsx as reader_module
+from bpo_cost.case.examples import example_names, example_path
+from bpo_cost.case.io import case_from_pairs, case_to_pairs
 from bpo_cost.cli import app
 from bpo_cost.errors import InputError, InvalidCaseError, OutputError
-from bpo_cost.examples import example_names, example_path
 from bpo_cost.workbook import input_name, read_inputs, write_workbook
-from bpo_cost.workbook import reader as reader_module
 from bpo_cost.workbook.inputs import inputs_sheet
 from bpo_cost.workbook.refs import FUNCTIONS, check_functions, check_name, check_title
 from bpo_cost.workbook.writer import RESERVED_TITLES, option_titles
@@ -32,14 +32,16 @@ WORKBOOKS = Path(__file__).resolve().parents[1] / "workbooks"
 
 @pytest.fixture(scope="module")
 def claims(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_workbook(example_path("claims_back_office"),
-                          tmp_path_factory.mktemp("wb") / "claims.xlsx")
+    return write_workbook(
+        example_path("claims_back_office"), tmp_path_factory.mktemp("wb") / "claims.xlsx"
+    )
 
 
 @pytest.fixture(scope="module")
 def voice(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_workbook(example_path("voice_customer_service"),
-                          tmp_path_factory.mktemp("wb") / "voice.xlsx")
+    return write_workbook(
+        example_path("voice_customer_service"), tmp_path_factory.mktemp("wb") / "voice.xlsx"
+    )
 
 
 # ------------------------------------------------------------------------------ structure
@@ -48,9 +50,17 @@ def voice(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_sheets_in_reading_order(voice: Path) -> None:
     wb = openpyxl.load_workbook(voice)
     case = load_case(example_path("voice_customer_service"))
-    assert wb.sheetnames == ["Summary", "Inputs", "Timeline", "In-house",
-                             *[o.name for o in case.options], "Staffing", "Cash flows",
-                             "Method & sources", "Lists"]
+    assert wb.sheetnames == [
+        "Summary",
+        "Inputs",
+        "Timeline",
+        "In-house",
+        *[o.name for o in case.options],
+        "Staffing",
+        "Cash flows",
+        "Method & sources",
+        "Lists",
+    ]
     assert wb["Lists"].sheet_state == "hidden"
     assert wb.active.title == "Summary"
 
@@ -63,14 +73,20 @@ def test_no_staffing_sheet_without_a_live_channel(claims: Path) -> None:
 def test_every_formula_is_safe_in_excel_and_libreoffice(book: str, request: Any) -> None:
     """Only the allowed functions, English names and commas, no _xlfn, no dynamic arrays."""
     wb = openpyxl.load_workbook(request.getfixturevalue(book))
-    formulas = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row
-                if c.data_type == "f"]
+    formulas = [
+        c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"
+    ]
     assert len(formulas) > 5000
     for f in formulas:
         check_functions(f)
         assert "_xlfn" not in f and ";" not in f and "{" not in f and "#" not in f, f
-    assert not [c for ws in wb.worksheets for row in ws.iter_rows() for c in row
-                if type(c.value).__name__ == "ArrayFormula"]
+    assert not [
+        c
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if type(c.value).__name__ == "ArrayFormula"
+    ]
 
 
 def test_titles_and_names_follow_excels_rules(voice: Path) -> None:
@@ -87,8 +103,13 @@ def test_titles_and_names_follow_excels_rules(voice: Path) -> None:
 def test_key_inputs_have_defined_names(claims: Path) -> None:
     wb = openpyxl.load_workbook(claims)
     ws = wb["Inputs"]
-    for key in ("discount_rate_annual", "workload.volume_per_month", "inhouse.wage_per_hour",
-                "options.0.pricing.tiers.1.price", "term_months"):
+    for key in (
+        "discount_rate_annual",
+        "workload.volume_per_month",
+        "inhouse.wage_per_hour",
+        "options.0.pricing.tiers.1.price",
+        "term_months",
+    ):
         dest = next(iter(wb.defined_names[input_name(key)].destinations))
         assert ws[dest[1].replace("$", "")].offset(column=-1).value == key
     seasonality = wb.defined_names["in_workload_seasonality"].attr_text
@@ -108,7 +129,8 @@ def test_inputs_sheet_is_the_case_with_units_and_sources(claims: Path) -> None:
     assert by_key["inhouse.wage_per_hour"][4] == "Case"
     # the case leaves it at the model default (ICMI / SHRM style sources come with it)
     assert by_key["options.2.transition.exit_share_of_annual_spend"][4].startswith(
-        "Default: Peukert")
+        "Default: Peukert"
+    )
     assert ws["B5"].font.color.rgb.endswith("0000CC")  # input style
 
 
@@ -131,7 +153,11 @@ def test_data_validation_from_the_model(claims: Path) -> None:
             rules[cell] = dv
     shrink = rules[rows["inhouse.shrinkage"]]  # model: 0 <= shrinkage < 1
     assert (shrink.type, shrink.operator, shrink.formula1, shrink.formula2) == (
-        "decimal", "between", "0.0", "1.0")
+        "decimal",
+        "between",
+        "0.0",
+        "1.0",
+    )
     term = rules[rows["term_months"]]  # model: 12 <= term <= 120, whole
     assert (term.type, term.formula1, term.formula2) == ("whole", "12.0", "120.0")
     tier = rules[rows["options.0.location.tier"]]
@@ -153,11 +179,15 @@ def test_sheets_are_formatted_and_frozen(claims: Path) -> None:
 
 
 def test_option_sheets_never_clash_with_the_standard_sheets() -> None:
-    case = load_case(bare_case(options=[
-        {**bare_case()["options"][0], "name": "Summary"},
-        {**bare_case()["options"][0], "name": "summary x"},
-        {**bare_case()["options"][0], "name": "Option 1"},
-    ]))
+    case = load_case(
+        bare_case(
+            options=[
+                {**bare_case()["options"][0], "name": "Summary"},
+                {**bare_case()["options"][0], "name": "summary x"},
+                {**bare_case()["options"][0], "name": "Option 1"},
+            ]
+        )
+    )
     titles = option_titles(case)
     assert titles == ["Option 1-1", "summary x", "Option 1"]
     assert not {t.lower() for t in titles} & {t.lower() for t in RESERVED_TITLES}
@@ -166,15 +196,32 @@ def test_option_sheets_never_clash_with_the_standard_sheets() -> None:
 # ------------------------------------------------------------------------- Excel's rules
 
 
-@pytest.mark.parametrize("name", ["A1", "xfd1048576", "R1C1", "r", "C", "R2", "c10", "1abc",
-                                  "a b", "in-put", "TRUE", "x" * 256, ""])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "A1",
+        "xfd1048576",
+        "R1C1",
+        "r",
+        "C",
+        "R2",
+        "c10",
+        "1abc",
+        "a b",
+        "in-put",
+        "TRUE",
+        "x" * 256,
+        "",
+    ],
+)
 def test_names_excel_refuses(name: str) -> None:
     with pytest.raises(InputError, match="defined name"):
         check_name(name)
 
 
-@pytest.mark.parametrize("title", ["a" * 32, "a/b", "a:b", "[x]", "what?", "*", "x\\y", "'q",
-                                   "q'", "History", ""])
+@pytest.mark.parametrize(
+    "title", ["a" * 32, "a/b", "a:b", "[x]", "what?", "*", "x\\y", "'q", "q'", "History", ""]
+)
 def test_titles_excel_refuses(title: str) -> None:
     with pytest.raises(InputError, match="sheet title"):
         check_title(title)
@@ -193,8 +240,7 @@ def test_unknown_functions_are_refused() -> None:
 
 
 def test_labels_that_look_like_formulas_stay_text(tmp_path: Path) -> None:
-    data = bare_case(name="=HYPERLINK(\"http://x\")", description="-2+3",
-                     workload={"unit": "@form"})
+    data = bare_case(name='=HYPERLINK("http://x")', description="-2+3", workload={"unit": "@form"})
     data["inhouse"]["other_roles"] = [{"name": "+Lead", "headcount": 1.0, "wage_per_hour": 30}]
     path = write_workbook(data, tmp_path / "tricky.xlsx")
     ws = openpyxl.load_workbook(path)["Inputs"]
@@ -240,8 +286,10 @@ def test_an_edited_input_is_read_back(claims: Path, tmp_path: Path) -> None:
     wb.save(edited)
     case = load_case(edited)
     assert case.workload.volume_per_month == 15000 and case.start == dt.date(2028, 2, 1)
-    assert evaluate(edited).summary_arrays.tco[0, 0] > evaluate(
-        example_path("claims_back_office")).summary_arrays.tco[0, 0]
+    assert (
+        evaluate(edited).summary_arrays.tco[0, 0]
+        > evaluate(example_path("claims_back_office")).summary_arrays.tco[0, 0]
+    )
 
 
 def test_an_input_formula_without_a_saved_result_is_refused(claims: Path, tmp_path: Path) -> None:
@@ -249,7 +297,7 @@ def test_an_input_formula_without_a_saved_result_is_refused(claims: Path, tmp_pa
     ws = wb["Inputs"]
     next(r for r in ws.iter_rows(min_row=5) if r[0].value == "term_months")[1].value = "=12*7"
     wb.save(tmp_path / "f.xlsx")
-    with pytest.raises(InvalidCaseError, match="term_months.*no saved result"):
+    with pytest.raises(InvalidCaseError, match=r"term_months.*no saved result"):
         read_inputs(tmp_path / "f.xlsx")
 
 
@@ -261,16 +309,20 @@ def test_a_workbook_without_inputs_is_refused(tmp_path: Path) -> None:
 
 def test_a_file_that_is_not_a_workbook_is_refused(tmp_path: Path) -> None:
     (tmp_path / "fake.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
-    with pytest.raises(InvalidCaseError, match="readable .xlsx"):
+    with pytest.raises(InvalidCaseError, match=r"readable .xlsx"):
         load_case(tmp_path / "fake.xlsx")
 
 
 # -------------------------------------------------------------------- hostile workbooks
 
-_BOMB = (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
-         + b"".join(b'<!ENTITY lol%d "%s">' % (i + 1, (b"&lol%d;" % i if i else b"&lol;") * 10)
-                    for i in range(9))
-         + b"]>\n")
+_BOMB = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(
+        b'<!ENTITY lol%d "%s">' % (i + 1, (b"&lol%d;" % i if i else b"&lol;") * 10)
+        for i in range(9)
+    )
+    + b"]>\n"
+)
 
 
 def _bomb(data: bytes) -> bytes:
@@ -279,15 +331,13 @@ def _bomb(data: bytes) -> bytes:
 
 
 def _with_part(source: Path, target: Path, part: str, transform: Any) -> None:
-    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w",
-                                                          zipfile.ZIP_DEFLATED) as zout:
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
         for item in zin.infolist():
             data = zin.read(item.filename)
             zout.writestr(item, transform(data) if item.filename == part else data)
 
 
-@pytest.mark.parametrize("part", ["xl/worksheets/sheet2.xml", "xl/styles.xml",
-                                  "xl/workbook.xml"])
+@pytest.mark.parametrize("part", ["xl/worksheets/sheet2.xml", "xl/styles.xml", "xl/workbook.xml"])
 def test_an_xml_bomb_is_refused(claims: Path, tmp_path: Path, part: str) -> None:
     """A "billion laughs" DTD in any part is refused before parsing."""
     bomb = tmp_path / "bomb.xlsx"
@@ -296,19 +346,21 @@ def test_an_xml_bomb_is_refused(claims: Path, tmp_path: Path, part: str) -> None
         load_case(bomb)
 
 
-def test_defusedxml_refuses_the_bomb_too(claims: Path, tmp_path: Path,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_defusedxml_refuses_the_bomb_too(
+    claims: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Second line of defence: openpyxl parses through defusedxml (a dependency)."""
     assert openpyxl.DEFUSEDXML
     bomb = tmp_path / "bomb.xlsx"
     _with_part(claims, bomb, "xl/worksheets/sheet2.xml", _bomb)
     monkeypatch.setattr(reader_module, "_check_archive", lambda path: None)
-    with pytest.raises(InvalidCaseError, match="EntitiesForbidden|DTDForbidden"):
+    with pytest.raises(InvalidCaseError, match=r"EntitiesForbidden|DTDForbidden"):
         read_inputs(bomb)
 
 
-def test_declared_size_and_part_count_are_capped(claims: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_declared_size_and_part_count_are_capped(
+    claims: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(reader_module, "MAX_UNCOMPRESSED_BYTES", 100_000)
     with pytest.raises(InvalidCaseError, match="uncompressed"):
         read_inputs(claims)
@@ -343,8 +395,21 @@ def test_extra_sheets_come_after_the_standard_ones(tmp_path: Path) -> None:
         wb.create_sheet("Sensitivity")
 
     path = write_workbook(bare_case(), tmp_path / "x.xlsx", extra_sheets=[extra])
-    assert calls == [(["Summary", "Inputs", "Timeline", "In-house", "Vendor", "Cash flows",
-                       "Method & sources", "Lists"], "bare")]
+    assert calls == [
+        (
+            [
+                "Summary",
+                "Inputs",
+                "Timeline",
+                "In-house",
+                "Vendor",
+                "Cash flows",
+                "Method & sources",
+                "Lists",
+            ],
+            "bare",
+        )
+    ]
     assert openpyxl.load_workbook(path).sheetnames[-1] == "Sensitivity"
 
 
@@ -360,8 +425,7 @@ def test_an_invalid_extra_sheet_title_is_refused(tmp_path: Path) -> None:
 def test_the_cli_writes_a_workbook_that_evaluates_like_the_case(tmp_path: Path) -> None:
     out = tmp_path / "claims.xlsx"
     runner = CliRunner()
-    done = runner.invoke(app, ["workbook", str(example_path("claims_back_office")), "-o",
-                               str(out)])
+    done = runner.invoke(app, ["workbook", str(example_path("claims_back_office")), "-o", str(out)])
     assert done.exit_code == 0, done.output
     again = runner.invoke(app, ["evaluate", str(out), "--json"])
     assert again.exit_code == 0, again.output
@@ -376,11 +440,14 @@ def _content(path: Path | openpyxl.Workbook) -> dict[str, Any]:
     return {
         "sheets": wb.sheetnames,
         "names": {k: v.attr_text for k, v in wb.defined_names.items()},
-        "cells": {ws.title: [[(c.value, c.number_format) for c in row] for row in ws.iter_rows()]
-                  for ws in wb.worksheets},
-        "validations": {ws.title: sorted(str(dv.sqref) for dv in
-                                         ws.data_validations.dataValidation)
-                        for ws in wb.worksheets},
+        "cells": {
+            ws.title: [[(c.value, c.number_format) for c in row] for row in ws.iter_rows()]
+            for ws in wb.worksheets
+        },
+        "validations": {
+            ws.title: sorted(str(dv.sqref) for dv in ws.data_validations.dataValidation)
+            for ws in wb.worksheets
+        },
     }
 
 

@@ -19,9 +19,9 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
 from bpo_cost import evaluate, load_case
-from bpo_cost.examples import example_names, example_path
+from bpo_cost.case.examples import example_names, example_path
+from bpo_cost.core.staffing import required_agents
 from bpo_cost.result import Result
-from bpo_cost.staffing import required_agents
 from bpo_cost.workbook import write_workbook
 from bpo_cost.workbook.writer import option_titles
 from tests.strategies import cases
@@ -46,8 +46,14 @@ def _hypothesis_cases() -> list[dict[str, Any]]:
     drawn: list[dict[str, Any]] = []
     for live in (False, True):
 
-        @settings(max_examples=4, phases=[Phase.generate], derandomize=True, database=None,
-                  deadline=None, suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=4,
+            phases=[Phase.generate],
+            derandomize=True,
+            database=None,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        )
         @given(case=cases(real_time=live))
         def collect(case: dict[str, Any]) -> None:
             drawn.append(case)
@@ -66,13 +72,18 @@ def _edit(source: Path, target: Path, edits: dict[str, float]) -> None:
     wb.save(target)
 
 
-EDITS = {"inhouse.wage_per_hour": 26.5, "options.0.pricing.tiers.1.price": 7.1,
-         "workload.seasonality.3": 1.2, "include_exit_costs": False}
+EDITS = {
+    "inhouse.wage_per_hour": 26.5,
+    "options.0.pricing.tiers.1.price": 7.1,
+    "workload.seasonality.3": 1.2,
+    "include_exit_costs": False,
+}
 
 
 @pytest.fixture(scope="module")
-def built(recalc: Callable[[Sequence[Path]], list[Path]],
-          tmp_path_factory: pytest.TempPathFactory) -> dict[str, Built]:
+def built(
+    recalc: Callable[[Sequence[Path]], list[Path]], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Built]:
     folder = tmp_path_factory.mktemp("workbooks")
     sources: dict[str, Any] = {name: example_path(name) for name in example_names()}
     sources |= {f"random-{i}": case for i, case in enumerate(_hypothesis_cases())}
@@ -85,13 +96,16 @@ def built(recalc: Callable[[Sequence[Path]], list[Path]],
     paths.append(edited)
     results["edited"] = evaluate(edited)  # read back: load_case("edited.xlsx")
     overflow = folder / "overflow.xlsx"  # ten times the calls: beyond the Staffing rows
-    _edit(folder / "voice_customer_service.xlsx", overflow,
-          {"workload.volume_per_month": 300_000.0})
+    _edit(
+        folder / "voice_customer_service.xlsx", overflow, {"workload.volume_per_month": 300_000.0}
+    )
     paths.append(overflow)
     results["overflow"] = evaluate(overflow)
     out = recalc(paths)
-    return {name: Built(name, results[name], p, openpyxl.load_workbook(p, data_only=True))
-            for name, p in zip(results, out, strict=True)}
+    return {
+        name: Built(name, results[name], p, openpyxl.load_workbook(p, data_only=True))
+        for name, p in zip(results, out, strict=True)
+    }
 
 
 NAMES = [*example_names(), *[f"random-{i}" for i in range(8)], "edited"]
@@ -100,8 +114,9 @@ NAMES = [*example_names(), *[f"random-{i}" for i in range(8)], "edited"]
 def _rows(ws: Any) -> dict[tuple[str, str], int]:
     """(column A, column B) -> row, and (column A, "") for the first row of each key."""
     out: dict[tuple[str, str], int] = {}
-    for (a, b), r in ((row[:2], i) for i, row in enumerate(
-            ws.iter_rows(max_col=2, values_only=True), start=1)):
+    for (a, b), r in (
+        (row[:2], i) for i, row in enumerate(ws.iter_rows(max_col=2, values_only=True), start=1)
+    ):
         if isinstance(a, str):
             out.setdefault((a, ""), r)
             out.setdefault((a, str(b)), r)
@@ -109,8 +124,15 @@ def _rows(ws: Any) -> dict[tuple[str, str], int]:
 
 
 def _months(ws: Any, row: int, months: int) -> np.ndarray:
-    cells = next(ws.iter_rows(min_row=row, max_row=row, min_col=FIRST_MONTH_COL,
-                              max_col=FIRST_MONTH_COL + months - 1, values_only=True))
+    cells = next(
+        ws.iter_rows(
+            min_row=row,
+            max_row=row,
+            min_col=FIRST_MONTH_COL,
+            max_col=FIRST_MONTH_COL + months - 1,
+            values_only=True,
+        )
+    )
     return np.array([np.nan if v is None or isinstance(v, str) else v for v in cells], float)
 
 
@@ -118,8 +140,10 @@ def _close(got: np.ndarray | float, want: np.ndarray | float, scale: float, what
     got, want = np.asarray(got, float), np.asarray(want, float)
     # 1e-9 relative; values that cancel to ~0 (savings) are judged on the case's cost scale.
     bad = ~(np.abs(got - want) <= REL * np.maximum(np.abs(want), scale))
-    assert not bad.any(), (f"{what}: first mismatch at {np.flatnonzero(bad)[:1]}: "
-                           f"workbook {got[bad][:3]} engine {want[bad][:3]}")
+    assert not bad.any(), (
+        f"{what}: first mismatch at {np.flatnonzero(bad)[:1]}: "
+        f"workbook {got[bad][:3]} engine {want[bad][:3]}"
+    )
 
 
 _ERRORS = {"#N/A", "#VALUE!", "#DIV/0!", "#NUM!", "#REF!", "#NAME?", "#NULL!"}
@@ -128,9 +152,13 @@ _ERRORS = {"#N/A", "#VALUE!", "#DIV/0!", "#NUM!", "#REF!", "#NAME?", "#NULL!"}
 @pytest.mark.parametrize("name", NAMES)
 def test_opens_without_errors(built: dict[str, Built], name: str) -> None:
     """Every formula evaluates in LibreOffice: no error value anywhere."""
-    errors = [(ws.title, c.coordinate, c.value) for ws in built[name].values.worksheets
-              for row in ws.iter_rows() for c in row
-              if isinstance(c.value, str) and (c.value in _ERRORS or c.value.startswith("Err:"))]
+    errors = [
+        (ws.title, c.coordinate, c.value)
+        for ws in built[name].values.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and (c.value in _ERRORS or c.value.startswith("Err:"))
+    ]
     assert not errors, errors[:5]
 
 
@@ -142,19 +170,25 @@ def test_every_component_every_month(built: dict[str, Built], name: str) -> None
     term = case.term_months
     scale = float(np.abs(comps.total("inhouse")).max())
     timeline = wb["Timeline"]
-    _close(_months(timeline, _rows(timeline)[("volume", "")], term), comps.volume[0], 1e-9,
-           "Timeline volume")
+    _close(
+        _months(timeline, _rows(timeline)[("volume", "")], term),
+        comps.volume[0],
+        1e-9,
+        "Timeline volume",
+    )
     titles = ["In-house", *option_titles(case)]
     checked = 0
     for owner, title in zip(comps.owners, titles, strict=True):
         ws = wb[title]
         rows = _rows(ws)
         for component, values in comps.by_owner[owner].items():
-            _close(_months(ws, rows[(component, "")], term), values[0], scale,
-                   f"{title} {component}")
+            _close(
+                _months(ws, rows[(component, "")], term), values[0], scale, f"{title} {component}"
+            )
             checked += 1
-        _close(_months(ws, rows[("total", "")], term), comps.total(owner)[0], scale,
-               f"{title} total")
+        _close(
+            _months(ws, rows[("total", "")], term), comps.total(owner)[0], scale, f"{title} total"
+        )
     assert checked == sum(len(v) for v in comps.by_owner.values())
 
 
@@ -169,21 +203,41 @@ def test_every_monthly_cash_flow(built: dict[str, Built], name: str) -> None:
     names = ["In-house", *[o.name for o in case.options]]
     for owner, label in zip(comps.owners, names, strict=True):
         total = comps.total(owner)[0]
-        _close(_months(ws, rows[("total_cost", label)], case.term_months), total, scale,
-               f"total cost {label}")
-        _close(_months(ws, rows[("cumulative_cost", label)], case.term_months),
-               np.cumsum(total), scale * case.term_months, f"cumulative cost {label}")
+        _close(
+            _months(ws, rows[("total_cost", label)], case.term_months),
+            total,
+            scale,
+            f"total cost {label}",
+        )
+        _close(
+            _months(ws, rows[("cumulative_cost", label)], case.term_months),
+            np.cumsum(total),
+            scale * case.term_months,
+            f"cumulative cost {label}",
+        )
         if owner == "inhouse":
             continue
         savings = ih - total
-        _close(_months(ws, rows[("savings", label)], case.term_months), savings, scale,
-               f"savings {label}")
-        _close(_months(ws, rows[("cumulative_savings", label)], case.term_months),
-               np.cumsum(savings), scale * case.term_months, f"cumulative savings {label}")
+        _close(
+            _months(ws, rows[("savings", label)], case.term_months),
+            savings,
+            scale,
+            f"savings {label}",
+        )
+        _close(
+            _months(ws, rows[("cumulative_savings", label)], case.term_months),
+            np.cumsum(savings),
+            scale * case.term_months,
+            f"cumulative savings {label}",
+        )
     # Discount factors, independently: 1 / (1 + r_m)^m with r_m = (1 + annual)^(1/12) - 1.
     r_m = (1 + case.discount_rate_annual) ** (1 / 12) - 1
-    _close(_months(ws, rows[("discount_factor", "")], case.term_months),
-           (1 + r_m) ** -np.arange(1.0, case.term_months + 1), 0.0, "discount factors")
+    _close(
+        _months(ws, rows[("discount_factor", "")], case.term_months),
+        (1 + r_m) ** -np.arange(1.0, case.term_months + 1),
+        0.0,
+        "discount factors",
+    )
 
 
 def _figure(value: Any) -> float:
@@ -199,8 +253,11 @@ def test_every_summary_figure(built: dict[str, Built], name: str, sheet: str) ->
     s = b.result.summary_arrays
     header = _rows(ws)[("Option", "")]
     scale = float(abs(s.tco[0, 0]))
-    table = list(ws.iter_rows(min_row=header + 1, max_row=header + len(s.owners), max_col=11,
-                              values_only=True))
+    table = list(
+        ws.iter_rows(
+            min_row=header + 1, max_row=header + len(s.owners), max_col=11, values_only=True
+        )
+    )
     assert [row[0] for row in table] == ["In-house", *s.owners[1:]]
     for j, row in enumerate(table):
         _close(row[2], s.tco[0, j], scale, f"TCO {s.owners[j]}")
@@ -250,10 +307,14 @@ def test_staffing_matches_erlang_c(built: dict[str, Built], name: str) -> None:
     rows = _rows(ws)
     volume = b.result.components.volume[0]
     intervals = rt.open_hours_per_month * 60 / rt.interval_minutes
-    want = required_agents(volume / intervals, case.workload.handle_minutes * 60,
-                           rt.interval_minutes, target_service_level=rt.service_level_target,
-                           answer_seconds=rt.answer_seconds,
-                           max_occupancy=case.inhouse.occupancy)
+    want = required_agents(
+        volume / intervals,
+        case.workload.handle_minutes * 60,
+        rt.interval_minutes,
+        target_service_level=rt.service_level_target,
+        answer_seconds=rt.answer_seconds,
+        max_occupancy=case.inhouse.occupancy,
+    )
     got = _months(ws, rows[("required_agents", "")], case.term_months)  # in-house: 1st pool
     np.testing.assert_array_equal(got, want)
 
@@ -261,9 +322,14 @@ def test_staffing_matches_erlang_c(built: dict[str, Built], name: str) -> None:
 def test_staffing_past_its_rows_shows_na_not_a_wrong_number(built: dict[str, Built]) -> None:
     wb = built["overflow"].values
     staffing = wb["Staffing"]
-    agents = next(staffing.iter_rows(min_row=_rows(staffing)[("required_agents", "")],
-                                     max_row=_rows(staffing)[("required_agents", "")],
-                                     min_col=FIRST_MONTH_COL, values_only=True))
+    agents = next(
+        staffing.iter_rows(
+            min_row=_rows(staffing)[("required_agents", "")],
+            max_row=_rows(staffing)[("required_agents", "")],
+            min_col=FIRST_MONTH_COL,
+            values_only=True,
+        )
+    )
     assert set(agents) == {"#N/A"}
     summary = wb["Summary"]
     header = _rows(summary)[("Option", "")]

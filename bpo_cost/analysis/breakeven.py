@@ -19,12 +19,12 @@ from typing import Any, Literal
 import numpy as np
 
 from .._types import FloatArray
-from ..case_io import parse_case
-from ..compile import Compiler, compile_case
-from ..engine import INHOUSE, run
+from ..case.io import parse_case
+from ..case.models import Case
+from ..engine.compile import Compiler, compile_case
+from ..engine.run import INHOUSE, run
 from ..errors import InputError, NoSolutionError
-from ..models import Case
-from ._inputs import (
+from .inputs import (
     CaseSource,
     Input,
     Inputs,
@@ -129,7 +129,7 @@ def breakeven(
 
     Examples
     --------
-    >>> from bpo_cost.examples import example_path
+    >>> from bpo_cost import example_path
     >>> b = breakeven(example_path("claims_back_office"), "options[Onshore US flat].pricing.price",
     ...               owner="Onshore US flat")
     >>> 0 < b.value < 19.5 and b.exact
@@ -137,8 +137,9 @@ def breakeven(
     """
     resolved = prepare(case, rate_cards)
     spec = Inputs(resolved).get(input)
-    return _search(resolved, [spec], spec, owner=owner, against=against, low=low, high=high,
-                   basis=basis)
+    return _search(
+        resolved, [spec], spec, owner=owner, against=against, low=low, high=high, basis=basis
+    )
 
 
 def breakeven_volume(
@@ -157,14 +158,22 @@ def breakeven_volume(
 
     Examples
     --------
-    >>> from bpo_cost.examples import example_path
+    >>> from bpo_cost import example_path
     >>> b = breakeven_volume(example_path("claims_back_office"), "Offshore IN tiers",
     ...                      against="Offshore PH hourly", low=1000, high=60000)
     >>> b.input, len(b.crossings) >= 1
     ('workload.volume_per_month', True)
     """
-    return breakeven(case, "workload.volume_per_month", owner=owner, against=against, low=low,
-                     high=high, basis=basis, rate_cards=rate_cards)
+    return breakeven(
+        case,
+        "workload.volume_per_month",
+        owner=owner,
+        against=against,
+        low=low,
+        high=high,
+        basis=basis,
+        rate_cards=rate_cards,
+    )
 
 
 def price_paths(case: Case, owner: str) -> list[str]:
@@ -202,7 +211,7 @@ def breakeven_price(
 
     Examples
     --------
-    >>> from bpo_cost.examples import example_path
+    >>> from bpo_cost import example_path
     >>> b = breakeven_price(example_path("claims_back_office"), "Offshore IN tiers")
     >>> sorted(b.inputs)[0]
     'options.0.pricing.tiers.0.price'
@@ -213,8 +222,9 @@ def breakeven_price(
     if owner == INHOUSE:
         raise InputError("owner", owner, "an option (in-house has no vendor price)")
     specs = [ins.get(p) for p in price_paths(resolved, owner)]
-    return _search(resolved, specs, specs[0], owner=owner, against=against, low=low, high=high,
-                   basis=basis)
+    return _search(
+        resolved, specs, specs[0], owner=owner, against=against, low=low, high=high, basis=basis
+    )
 
 
 def breakeven_month(
@@ -227,7 +237,7 @@ def breakeven_month(
 
     Examples
     --------
-    >>> from bpo_cost.examples import example_path
+    >>> from bpo_cost import example_path
     >>> breakeven_month(example_path("claims_back_office"), "Offshore IN tiers") > 1
     True
     """
@@ -240,7 +250,8 @@ def breakeven_month(
     if reached.size == 0:
         raise NoSolutionError(
             f"{owner} never pays back against {_who(against)} within the {resolved.term_months}-"
-            f"month term: cumulative savings end at {saved[-1]:,.0f} {resolved.currency}")
+            f"month term: cumulative savings end at {saved[-1]:,.0f} {resolved.currency}"
+        )
     return int(reached[0]) + 1
 
 
@@ -252,8 +263,15 @@ def _who(owner: str) -> str:
 
 
 def _search(
-    case: Case, specs: Sequence[Input], lead: Input, *, owner: str, against: str,
-    low: float | None, high: float | None, basis: Basis,
+    case: Case,
+    specs: Sequence[Input],
+    lead: Input,
+    *,
+    owner: str,
+    against: str,
+    low: float | None,
+    high: float | None,
+    basis: Basis,
 ) -> BreakEven:
     if basis not in ("tco", "npv_cost"):
         raise InputError("basis", basis, "'tco' or 'npv_cost'")
@@ -263,14 +281,24 @@ def _search(
     if i == j:
         raise InputError("against", against, f"an owner other than {owner!r}")
     if any(s.integer for s in specs):
-        raise InputError("input", lead.label, "a continuous number (month counts are whole: "
-                         "compare them with scenario_grid)")
+        raise InputError(
+            "input",
+            lead.label,
+            "a continuous number (month counts are whole: compare them with scenario_grid)",
+        )
     lo = max(lead.low, 0.0) if low is None else float(numbers("low", low, "a number", shape=()))
-    hi = (min(lead.high, 10.0 * lead.value) if high is None
-          else float(numbers("high", high, "a number", shape=())))
+    hi = (
+        min(lead.high, 10.0 * lead.value)
+        if high is None
+        else float(numbers("high", high, "a number", shape=()))
+    )
     if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
-        raise InputError("low, high", (lo, hi), "a finite range with low < high (the case value "
-                         f"of {lead.label} is {lead.value:g}; give low and high)")
+        raise InputError(
+            "low, high",
+            (lo, hi),
+            "a finite range with low < high (the case value "
+            f"of {lead.label} is {lead.value:g}; give low and high)",
+        )
     lead.check("low", lo)
     lead.check("high", hi)
     if len(specs) > 1 and lead.value == 0:
@@ -294,22 +322,35 @@ def _search(
         raise NoSolutionError(
             f"no break-even {lead.label} between {lo:,.6g} and {hi:,.6g}: {who} costs less "
             f"over the whole range ({basis} difference {abs(d_grid).min():,.0f} to "
-            f"{abs(d_grid).max():,.0f} {case.currency})")
+            f"{abs(d_grid).max():,.0f} {case.currency})"
+        )
     x = np.array(roots)
     gap, cost = diff(x)
     values = {p: float(v[0]) for p, v in columns(x[:1]).items()}
-    return BreakEven(owner=owner, against=against, input=lead.label, value=float(x[0]),
-                     inputs=values, basis=basis, cost=float(cost[0]), gap=float(gap[0]),
-                     crossings=tuple(float(r) for r in x), low=lo, high=hi)
+    return BreakEven(
+        owner=owner,
+        against=against,
+        input=lead.label,
+        value=float(x[0]),
+        inputs=values,
+        basis=basis,
+        cost=float(cost[0]),
+        gap=float(gap[0]),
+        crossings=tuple(float(r) for r in x),
+        low=lo,
+        high=hi,
+    )
 
 
-def _roots(f: Callable[[FloatArray], FloatArray], lo: float, hi: float
-           ) -> tuple[list[float], FloatArray]:
+def _roots(
+    f: Callable[[FloatArray], FloatArray], lo: float, hi: float
+) -> tuple[list[float], FloatArray]:
     """Every sign change of ``f`` on ``[lo, hi]``, located to floating-point resolution."""
     xs = np.linspace(lo, hi, GRID + 1)
     d = f(xs)
-    exact = [float(xs[k]) for k in np.flatnonzero(d == 0)
-             if k == 0 or d[k - 1] != 0]  # a run of equal costs: its first point
+    exact = [
+        float(xs[k]) for k in np.flatnonzero(d == 0) if k == 0 or d[k - 1] != 0
+    ]  # a run of equal costs: its first point
     sign = np.sign(d)
     k = np.flatnonzero(sign[:-1] * sign[1:] < 0)
     a, b, da, db = xs[k], xs[k + 1], d[k], d[k + 1]
@@ -322,7 +363,7 @@ def _roots(f: Callable[[FloatArray], FloatArray], lo: float, hi: float
         x_all = np.column_stack([a, inner, b])
         d_all = np.column_stack([da, di, db])
         s = np.sign(d_all)
-        change = (s[:, :-1] * s[:, 1:] <= 0)  # first sub-interval with a sign change or a zero
+        change = s[:, :-1] * s[:, 1:] <= 0  # first sub-interval with a sign change or a zero
         first = change.argmax(axis=1)
         rows = np.arange(a.size)
         a, b = x_all[rows, first], x_all[rows, first + 1]

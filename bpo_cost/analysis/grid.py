@@ -7,9 +7,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ..compile import Compiler
+from ..engine.compile import Compiler
 from ..errors import InputError
-from ._inputs import (
+from .inputs import (
     CaseSource,
     Inputs,
     RateCardSource,
@@ -48,7 +48,7 @@ def scenario_grid(
 
     Examples
     --------
-    >>> from bpo_cost.examples import example_path
+    >>> from bpo_cost import example_path
     >>> g = scenario_grid(example_path("payroll"), {"workload.volume_per_month": [4000, 6000],
     ...                                             "inhouse.wage_per_hour": [30, 35, 40]})
     >>> len(g) == 2 * 3 * 3, list(g.columns[:3])
@@ -69,8 +69,9 @@ def scenario_grid(
         specs.append(spec)
         axes.append(arr)
     if len({s.path for s in specs}) < len(specs):
-        raise InputError("values", list(values), "each input once (a path and its name alias "
-                         "are the same input)")
+        raise InputError(
+            "values", list(values), "each input once (a path and its name alias are the same input)"
+        )
     n = int(np.prod([a.size for a in axes]))
     if n > MAX_SCENARIOS:
         raise InputError("values", f"{n:,} scenarios", f"at most {MAX_SCENARIOS:,} combinations")
@@ -81,8 +82,11 @@ def scenario_grid(
     npv_cost = np.empty((n, len(owners)))
     for start in range(0, n, CHUNK):
         stop = min(start + CHUNK, n)
-        f = figures(compiler, {s.path: m[start:stop] for s, m in zip(specs, mesh, strict=True)},
-                    n=stop - start)
+        f = figures(
+            compiler,
+            {s.path: m[start:stop] for s, m in zip(specs, mesh, strict=True)},
+            n=stop - start,
+        )
         tco[start:stop], npv_cost[start:stop] = f.tco, f.npv_cost
     k = len(owners)
     frame = pd.DataFrame({"scenario": np.repeat(np.arange(n), k)})

@@ -18,12 +18,12 @@ import numpy as np
 import pandas as pd
 
 from .._types import FloatArray
-from ..compile import Compiler
-from ..engine import INHOUSE
+from ..case.distributions import BLOCK, Distribution, correlation_matrix, sample
+from ..case.models import Case
+from ..engine.compile import Compiler
+from ..engine.run import INHOUSE
 from ..errors import InputError
-from ..models import Case
-from ..uncertainty import BLOCK, Distribution, correlation_matrix, sample
-from ._inputs import CaseSource, Figures, Inputs, Metric, RateCardSource, figures, prepare
+from .inputs import CaseSource, Figures, Inputs, Metric, RateCardSource, figures, prepare
 
 __all__ = ["DEFAULT_CHUNK", "PERCENTILES", "Simulation", "simulate", "tune_allocator"]
 
@@ -65,19 +65,20 @@ class Simulation:
         one = Figures(self.owners, self.base_tco[None, :], self.base_npv_cost[None, :])
         return np.asarray(one.get(metric)[0], dtype=float)
 
-    def percentiles(self, metric: Metric = "tco", q: Sequence[float] = PERCENTILES
-                    ) -> pd.DataFrame:
+    def percentiles(self, metric: Metric = "tco", q: Sequence[float] = PERCENTILES) -> pd.DataFrame:
         """Percentiles (columns ``P5``…) of a metric per owner (rows)."""
         values = np.percentile(self.values(metric), list(q), axis=0).T
-        return pd.DataFrame(values, index=pd.Index(self.owners, name="owner"),
-                            columns=[f"P{x:g}" for x in q])
+        return pd.DataFrame(
+            values, index=pd.Index(self.owners, name="owner"), columns=[f"P{x:g}" for x in q]
+        )
 
     def probability_cheaper(self, *, basis: Metric = "npv_cost") -> pd.Series:
         """Share of draws in which each option costs less than in-house (``tco``/``npv_cost``)."""
         cost = self._cost(basis)
         p = (cost[:, 1:] < cost[:, :1]).mean(axis=0)
-        return pd.Series(p, index=pd.Index(self.owners[1:], name="owner"),
-                         name="p_cheaper_than_inhouse")
+        return pd.Series(
+            p, index=pd.Index(self.owners[1:], name="owner"), name="p_cheaper_than_inhouse"
+        )
 
     def probability_cheapest(self, *, basis: Metric = "npv_cost") -> pd.Series:
         """Share of draws in which each owner is the cheapest (ties go to the first listed)."""
@@ -108,7 +109,7 @@ class Simulation:
         for j, owner in enumerate(self.owners):
             if owner == INHOUSE and metric in ("savings", "npv_savings"):
                 continue
-            cols[owner] = _pearson(ranks_x, _ranks(values[:, j:j + 1])[:, 0])
+            cols[owner] = _pearson(ranks_x, _ranks(values[:, j : j + 1])[:, 0])
         return pd.DataFrame(cols, index=pd.Index(self.labels, name="input"))
 
     def to_dict(self, q: Sequence[float] = PERCENTILES) -> dict[str, Any]:
@@ -120,8 +121,11 @@ class Simulation:
             for metric in ("tco", "npv_savings"):
                 if owner == INHOUSE and metric == "npv_savings":
                     continue
-                entry[metric] = {c.removeprefix(f"{metric}_"): float(row[c])
-                                 for c in s.columns if c.startswith(f"{metric}_")}
+                entry[metric] = {
+                    c.removeprefix(f"{metric}_"): float(row[c])
+                    for c in s.columns
+                    if c.startswith(f"{metric}_")
+                }
             if owner != INHOUSE:
                 entry["p_cheaper_than_inhouse"] = float(row["p_cheaper_than_inhouse"])
             entry["p_cheapest"] = float(row["p_cheapest"])
@@ -175,8 +179,7 @@ def tune_allocator() -> bool:
     except (OSError, AttributeError):  # not glibc (musl has no mallopt)
         return False
     m_trim_threshold, m_mmap_threshold = -1, -3  # <malloc.h>
-    return bool(mallopt(m_mmap_threshold, 64 << 20)) and bool(
-        mallopt(m_trim_threshold, 256 << 20))
+    return bool(mallopt(m_mmap_threshold, 64 << 20)) and bool(mallopt(m_trim_threshold, 256 << 20))
 
 
 def _default_workers() -> int:
@@ -225,7 +228,7 @@ def simulate(
 
     Examples
     --------
-    >>> from bpo_cost.examples import example_path
+    >>> from bpo_cost import example_path
     >>> sim = simulate(example_path("claims_back_office"), n=2000, seed=7)
     >>> sim.tco.shape
     (2000, 5)
@@ -237,8 +240,11 @@ def simulate(
         raise InputError("n", n, f"a whole number of draws in [1, {MAX_DRAWS:,}]")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise InputError("seed", seed, "a whole number >= 0")
-    if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) \
-            or chunk_size < 1:
+    if (
+        isinstance(chunk_size, bool)
+        or not isinstance(chunk_size, (int, np.integer))
+        or chunk_size < 1
+    ):
         raise InputError("chunk_size", chunk_size, "a whole number >= 1")
     workers = _default_workers() if workers is None else workers
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
@@ -250,19 +256,29 @@ def simulate(
     for key, d in [*resolved.uncertainty.items(), *(uncertainty or {}).items()]:
         dists[ins.canonical(key, where=f"uncertainty[{key!r}]")] = d  # later entries win
     if not dists:
-        raise InputError("uncertainty", {}, "at least one distribution: add an uncertainty: "
-                         "block to the case (see workbooks/claims_back_office.yaml)")
+        raise InputError(
+            "uncertainty",
+            {},
+            "at least one distribution: add an uncertainty: "
+            "block to the case (see workbooks/claims_back_office.yaml)",
+        )
     specs = [ins.get(p, where=f"uncertainty[{p!r}]") for p in dists]
     for spec, d in zip(specs, dists.values(), strict=True):
         lo, hi = d.support()
         if d.relative:
             lo, hi = sorted((spec.value * (1 + lo), spec.value * (1 + hi)))
         if lo < spec.low or hi > spec.high:
-            raise InputError(f"uncertainty[{spec.label!r}]", (lo, hi),
-                             f"a distribution inside the range of the field, "
-                             f"{spec.range_text()} (give it low/high bounds)")
-    aliases = {k: ins.canonical(k, where="rank_correlation")
-               for d in dists.values() for k in d.rank_correlation}
+            raise InputError(
+                f"uncertainty[{spec.label!r}]",
+                (lo, hi),
+                f"a distribution inside the range of the field, "
+                f"{spec.range_text()} (give it low/high bounds)",
+            )
+    aliases = {
+        k: ins.canonical(k, where="rank_correlation")
+        for d in dists.values()
+        for k in d.rank_correlation
+    }
     rho = correlation_matrix(dists, aliases)
 
     compiler = Compiler(resolved)
@@ -289,8 +305,7 @@ def simulate(
         draws[start:stop] = x
         for lo in range(start, stop, chunk_size):
             hi = min(lo + chunk_size, stop)
-            f = figures(compiler, {p: draws[lo:hi, j] for j, p in enumerate(paths)},
-                        n=hi - lo)
+            f = figures(compiler, {p: draws[lo:hi, j] for j, p in enumerate(paths)}, n=hi - lo)
             tco[lo:hi], npv_cost[lo:hi] = f.tco, f.npv_cost
         return stop - start
 
@@ -311,8 +326,17 @@ def simulate(
                 if progress is not None:
                     progress(done, n)
     return Simulation(
-        case=resolved, n=int(n), seed=int(seed), inputs=paths, labels=[s.label for s in specs],
-        distributions=list(dists.values()), case_values=[s.value for s in specs], draws=draws,
-        owners=owners, tco=tco, npv_cost=npv_cost,
-        base_tco=base.tco[0], base_npv_cost=base.npv_cost[0],
+        case=resolved,
+        n=int(n),
+        seed=int(seed),
+        inputs=paths,
+        labels=[s.label for s in specs],
+        distributions=list(dists.values()),
+        case_values=[s.value for s in specs],
+        draws=draws,
+        owners=owners,
+        tco=tco,
+        npv_cost=npv_cost,
+        base_tco=base.tco[0],
+        base_npv_cost=base.npv_cost[0],
     )

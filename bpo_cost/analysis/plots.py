@@ -12,15 +12,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..engine import INHOUSE
+from ..engine.run import INHOUSE
 from ..errors import OutputError
 from ..files import atomic_write
 from ..result import Result
-from ._inputs import METRIC_LABELS, display_name
+from .inputs import METRIC_LABELS, display_name
 from .montecarlo import Simulation
 
 __all__ = ["cumulative_cost_png", "savings_distribution_png", "tornado_png"]
-
 
 
 def _figure(width: float, height: float) -> Any:
@@ -39,8 +38,14 @@ def _num(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
 
 
-def tornado_png(table: pd.DataFrame, path: str | Path, *, owner: str | None = None,
-                top: int = 15, currency: str = "") -> Path:
+def tornado_png(
+    table: pd.DataFrame,
+    path: str | Path,
+    *,
+    owner: str | None = None,
+    top: int = 15,
+    currency: str = "",
+) -> Path:
     """Tornado chart of one owner from a ``sensitivity`` table (default: the first listed)."""
     owner = owner or str(table["owner"].iloc[0])
     rows = table[table["owner"] == owner].head(top).iloc[::-1]
@@ -51,9 +56,14 @@ def tornado_png(table: pd.DataFrame, path: str | Path, *, owner: str | None = No
     ax.barh(y, rows["low"] - base, left=base, color="#c0504d", label="input low")
     ax.barh(y, rows["high"] - base, left=base, color="#4f81bd", label="input high")
     ax.axvline(base, color="black", linewidth=0.8)
-    ax.set_yticks(y, [f"{i} ({_num(lo)} / {_num(hi)})" for i, lo, hi in
-                      zip(rows["input"], rows["low_value"], rows["high_value"], strict=True)],
-                  fontsize=8)
+    ax.set_yticks(
+        y,
+        [
+            f"{i} ({_num(lo)} / {_num(hi)})"
+            for i, lo, hi in zip(rows["input"], rows["low_value"], rows["high_value"], strict=True)
+        ],
+        fontsize=8,
+    )
     metric = METRIC_LABELS.get(str(table.attrs.get("metric", "")), "value")
     ax.set_xlabel(f"{metric} {currency}".strip())
     ax.set_title(f"{display_name(owner)}: what moves the {metric} most")
@@ -69,9 +79,13 @@ def cumulative_cost_png(result: Result, path: str | Path) -> Path:
     fig = _figure(9, 5)
     ax = fig.add_subplot()
     for owner in totals.columns:
-        ax.plot(totals.index, totals[owner], label=display_name(str(owner)),
-                linewidth=2.4 if owner == INHOUSE else 1.5,
-                color="black" if owner == INHOUSE else None)
+        ax.plot(
+            totals.index,
+            totals[owner],
+            label=display_name(str(owner)),
+            linewidth=2.4 if owner == INHOUSE else 1.5,
+            color="black" if owner == INHOUSE else None,
+        )
     ax.set_xlabel("month of the term")
     ax.set_ylabel(f"cumulative cost ({case.currency})")
     ax.set_title(f"{case.name}: cumulative cost")
@@ -91,8 +105,12 @@ def savings_distribution_png(sim: Simulation, path: str | Path) -> Path:
     bins = np.linspace(lo, hi, 60)
     for j, owner in enumerate(options, start=1):
         p5, p50, p95 = np.percentile(values[:, j], [5, 50, 95])
-        ax.hist(values[:, j], bins=bins, alpha=0.45,
-                label=f"{owner}: P50 {p50:,.0f} (P5 {p5:,.0f}, P95 {p95:,.0f})")
+        ax.hist(
+            values[:, j],
+            bins=bins,
+            alpha=0.45,
+            label=f"{owner}: P50 {p50:,.0f} (P5 {p5:,.0f}, P95 {p95:,.0f})",
+        )
     ax.axvline(0.0, color="black", linewidth=0.8)
     ax.set_xlabel(f"NPV of savings against in-house ({sim.case.currency})")
     ax.set_ylabel("draws")

@@ -7,9 +7,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ..engine import INHOUSE
+from ..engine.run import INHOUSE
 from ..errors import InputError
-from ._inputs import (
+from .inputs import (
     METRICS,
     CaseSource,
     Input,
@@ -66,7 +66,7 @@ def sensitivity(
 
     Examples
     --------
-    >>> from bpo_cost.examples import example_path
+    >>> from bpo_cost import example_path
     >>> t = sensitivity(example_path("payroll"), inputs=["workload.volume_per_month",
     ...                                                   "inhouse.wage_per_hour"])
     >>> list(t.columns[:4])
@@ -126,18 +126,20 @@ def sensitivity(
         if owner == INHOUSE and metric in ("savings", "npv_savings"):
             continue
         low_m, high_m = values[1::2, j], values[2::2, j]
-        frame = pd.DataFrame({
-            "owner": owner,
-            "input": [s.label for s in specs],
-            "path": paths,
-            "value": [s.value for s in specs],
-            "low_value": lows,
-            "high_value": highs,
-            "base": values[0, j],
-            "low": low_m,
-            "high": high_m,
-            "swing": np.abs(high_m - low_m),
-        })
+        frame = pd.DataFrame(
+            {
+                "owner": owner,
+                "input": [s.label for s in specs],
+                "path": paths,
+                "value": [s.value for s in specs],
+                "low_value": lows,
+                "high_value": highs,
+                "base": values[0, j],
+                "low": low_m,
+                "high": high_m,
+                "swing": np.abs(high_m - low_m),
+            }
+        )
         frames.append(frame.sort_values("swing", ascending=False, kind="stable"))
     out = pd.concat(frames, ignore_index=True)
     out.attrs["metric"] = metric

@@ -21,8 +21,7 @@ def main(argv: list[str] | None = None) -> int:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", BpoCostWarning)
             try:
-                code = get_command(app).main(args=argv, prog_name="bpo-cost",
-                                             standalone_mode=False)
+                code = get_command(app).main(args=argv, prog_name="bpo-cost", standalone_mode=False)
             finally:
                 for w in caught:
                     if issubclass(w.category, BpoCostWarning):
@@ -35,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("bpo-cost: interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - the CLI promises one line, never a traceback
+    except Exception as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":  # bare `bpo-cost`: the help, as asked
             exc.show()  # type: ignore[attr-defined]
             return 2

@@ -24,20 +24,22 @@ from ..analysis import (
 )
 from ..analysis import sensitivity as run_sensitivity
 from ..analysis import simulate as run_simulate
-from ..analysis._inputs import prepare
 from ..analysis.breakeven import price_paths
+from ..analysis.inputs import prepare
 from ..analysis.montecarlo import DEFAULT_CHUNK
 from ..api import evaluate
-from ..engine import INHOUSE
+from ..case.models import Case
+from ..engine.run import INHOUSE
 from ..errors import InputError, NoSolutionError
-from ..models import Case
 from ._app import CaseArg, RatesOpt, app, console, dump, money, output_dir, who
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 PlotOpt = Annotated[
     Path | None,
-    typer.Option("--plot", help="Write PNG charts to this folder (needs matplotlib: "
-                 "pip install 'bpo-cost\\[plot]')."),
+    typer.Option(
+        "--plot",
+        help="Write PNG charts to this folder (needs matplotlib: pip install 'bpo-cost\\[plot]').",
+    ),
 ]
 PROGRESS_FROM = 20_000  # draws: below this a run takes a second or so, no bar needed
 
@@ -63,23 +65,32 @@ def _parse_range(text: str) -> tuple[str, tuple[float, float]]:
     try:
         return path.strip(), (float(low), float(high))
     except ValueError:
-        raise InputError("--range", text, "PATH=LOW:HIGH, e.g. inhouse.attrition_per_year="
-                         "0.2:0.45") from None
+        raise InputError(
+            "--range", text, "PATH=LOW:HIGH, e.g. inhouse.attrition_per_year=0.2:0.45"
+        ) from None
 
 
 @app.command("sensitivity")
 def sensitivity_cmd(
     case: CaseArg,
-    metric: Annotated[str, typer.Option(
-        "--metric", help="npv_savings, savings, tco or npv_cost.")] = "npv_savings",
-    swing: Annotated[float, typer.Option(
-        "--swing", help="Default range: case value ∓ this share.")] = 0.2,
-    inputs: Annotated[list[str] | None, typer.Option(
-        "--input", help="Only this input (repeatable), e.g. workload.volume_per_month.")] = None,
-    ranges: Annotated[list[str] | None, typer.Option(
-        "--range", help="PATH=LOW:HIGH for one input (repeatable).")] = None,
-    option: Annotated[list[str] | None, typer.Option(
-        "--option", help="Only this option (repeatable).")] = None,
+    metric: Annotated[
+        str, typer.Option("--metric", help="npv_savings, savings, tco or npv_cost.")
+    ] = "npv_savings",
+    swing: Annotated[
+        float, typer.Option("--swing", help="Default range: case value ∓ this share.")
+    ] = 0.2,
+    inputs: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--input", help="Only this input (repeatable), e.g. workload.volume_per_month."
+        ),
+    ] = None,
+    ranges: Annotated[
+        list[str] | None, typer.Option("--range", help="PATH=LOW:HIGH for one input (repeatable).")
+    ] = None,
+    option: Annotated[
+        list[str] | None, typer.Option("--option", help="Only this option (repeatable).")
+    ] = None,
     top: Annotated[int, typer.Option("--top", help="Rows shown per option.", min=1)] = 12,
     as_json: JsonOpt = False,
     plot: PlotOpt = None,
@@ -91,9 +102,13 @@ def sensitivity_cmd(
     has an uncertainty block, or --range.
     """
     resolved = prepare(case, rates)
-    table = run_sensitivity(resolved, inputs=inputs, swing=swing,
-                            metric=metric,  # type: ignore[arg-type]  # checked inside
-                            ranges=dict(_parse_range(r) for r in ranges or []))
+    table = run_sensitivity(
+        resolved,
+        inputs=inputs,
+        swing=swing,
+        metric=metric,  # type: ignore[arg-type]  # checked inside
+        ranges=dict(_parse_range(r) for r in ranges or []),
+    )
     owners = list(dict.fromkeys(table["owner"]))
     for name in option or []:
         if name not in owners:
@@ -104,28 +119,48 @@ def sensitivity_cmd(
 
         folder = _plot_dir(plot)
         for owner in dict.fromkeys(shown["owner"]):
-            path = tornado_png(shown, folder / f"tornado_{_slug(owner)}.png", owner=owner,
-                               top=top, currency=resolved.currency)
+            path = tornado_png(
+                shown,
+                folder / f"tornado_{_slug(owner)}.png",
+                owner=owner,
+                top=top,
+                currency=resolved.currency,
+            )
             if not as_json:
                 console().print(f"wrote {path}")
     if as_json:
-        records = [{k: (v if not isinstance(v, float) or math.isfinite(v) else None)
-                    for k, v in r.items()} for r in shown.to_dict(orient="records")]
+        records = [
+            {k: (v if not isinstance(v, float) or math.isfinite(v) else None) for k, v in r.items()}
+            for r in shown.to_dict(orient="records")
+        ]
         typer.echo(dump({"case": resolved.name, "metric": metric, "rows": records}))
         return
     out = console()
     cur = resolved.currency
     for owner, rows in shown.groupby("owner", sort=False):
         base = float(rows["base"].iloc[0])
-        t = Table(title=f"{who(str(owner))}: {metric} {money(base)} {cur} at the case values "
-                  f"(top {min(top, len(rows))} of {len(rows)} inputs)")
-        for col, justify in [("Input", "left"), ("Case", "right"), ("Low → high", "right"),
-                             ("At low", "right"), ("At high", "right"), ("Swing", "right")]:
+        t = Table(
+            title=f"{who(str(owner))}: {metric} {money(base)} {cur} at the case values "
+            f"(top {min(top, len(rows))} of {len(rows)} inputs)"
+        )
+        for col, justify in [
+            ("Input", "left"),
+            ("Case", "right"),
+            ("Low → high", "right"),
+            ("At low", "right"),
+            ("At high", "right"),
+            ("Swing", "right"),
+        ]:
             t.add_column(col, justify=justify)  # type: ignore[arg-type]
         for r in rows.head(top).to_dict(orient="records"):
-            t.add_row(escape(str(r["input"])), _num(r["value"]),
-                      f"{_num(r['low_value'])} → {_num(r['high_value'])}",
-                      money(r["low"]), money(r["high"]), money(r["swing"]))
+            t.add_row(
+                escape(str(r["input"])),
+                _num(r["value"]),
+                f"{_num(r['low_value'])} → {_num(r['high_value'])}",
+                money(r["low"]),
+                money(r["high"]),
+                money(r["swing"]),
+            )
         out.print(t)
 
 
@@ -135,8 +170,16 @@ def sensitivity_cmd(
 def _breakeven_record(b: BreakEven | NoSolutionError) -> dict[str, Any]:
     if isinstance(b, NoSolutionError):
         return {"found": False, "reason": str(b)}
-    return {"found": True, "value": b.value, "exact": b.exact, "gap": b.gap, "cost": b.cost,
-            "crossings": list(b.crossings), "inputs": b.inputs, "basis": b.basis}
+    return {
+        "found": True,
+        "value": b.value,
+        "exact": b.exact,
+        "gap": b.gap,
+        "cost": b.cost,
+        "crossings": list(b.crossings),
+        "inputs": b.inputs,
+        "basis": b.basis,
+    }
 
 
 def _cell(b: BreakEven | NoSolutionError, case_value: float) -> str:
@@ -160,12 +203,17 @@ def _attempt(fn: Any, *args: Any, **kwargs: Any) -> Any:
 @app.command("breakeven")
 def breakeven_cmd(
     case: CaseArg,
-    option: Annotated[list[str] | None, typer.Option(
-        "--option", help="Option to analyse (repeatable; default: every option).")] = None,
-    against: Annotated[str, typer.Option(
-        "--against", help="Compare with this option instead of in-house.")] = INHOUSE,
-    input_path: Annotated[str | None, typer.Option(
-        "--input", help="Solve for this input instead of price and volume.")] = None,
+    option: Annotated[
+        list[str] | None,
+        typer.Option("--option", help="Option to analyse (repeatable; default: every option)."),
+    ] = None,
+    against: Annotated[
+        str, typer.Option("--against", help="Compare with this option instead of in-house.")
+    ] = INHOUSE,
+    input_path: Annotated[
+        str | None,
+        typer.Option("--input", help="Solve for this input instead of price and volume."),
+    ] = None,
     volume: Annotated[bool, typer.Option("--volume", help="Only the break-even volume.")] = False,
     price: Annotated[bool, typer.Option("--price", help="Only the break-even price.")] = False,
     low: Annotated[float | None, typer.Option("--low", help="Search from this value.")] = None,
@@ -182,16 +230,19 @@ def breakeven_cmd(
     chosen = option or [n for n in names if n != against]
     for name in [*chosen, against]:
         if name not in [INHOUSE, *names]:
-            raise InputError("--option" if name != against else "--against", name,
-                             f"one of {[INHOUSE, *names]}")
-    what = [w for w, on in (("input", input_path is not None), ("volume", volume),
-                            ("price", price)) if on]
+            raise InputError(
+                "--option" if name != against else "--against", name, f"one of {[INHOUSE, *names]}"
+            )
+    what = [
+        w
+        for w, on in (("input", input_path is not None), ("volume", volume), ("price", price))
+        if on
+    ]
     if len(what) > 1:
         raise InputError("--input/--volume/--price", what, "one of them at a time")
     if (low is not None or high is not None) and not what:
         raise InputError("--low/--high", (low, high), "used with --volume, --price or --input")
-    kw: dict[str, Any] = {"against": against, "low": low, "high": high,
-                          "basis": basis}
+    kw: dict[str, Any] = {"against": against, "low": low, "high": high, "basis": basis}
     rows: list[dict[str, Any]] = []
     for name in chosen:
         row: dict[str, Any] = {"option": name, "against": against}
@@ -211,8 +262,13 @@ def breakeven_cmd(
         if not as_json:
             console().print(f"wrote {path}")
     if as_json:
-        data = [{k: (_breakeven_record(v) if isinstance(v, (BreakEven, NoSolutionError))
-                     else v) for k, v in r.items()} for r in rows]
+        data = [
+            {
+                k: (_breakeven_record(v) if isinstance(v, (BreakEven, NoSolutionError)) else v)
+                for k, v in r.items()
+            }
+            for r in rows
+        ]
         for r in data:
             if isinstance(r.get("payback_month"), dict):
                 r["payback_month"] = None
@@ -227,8 +283,12 @@ def _show_breakeven(case: Case, rows: list[dict[str, Any]], input_path: str | No
     t.add_column("Option")
     t.add_column("Against")
     cols = [k for k in ("input", "price", "volume", "payback_month") if k in rows[0]]
-    heads = {"input": input_path or "", "price": "Break-even price",
-             "volume": f"Break-even {case.workload.unit}s / month", "payback_month": "Payback"}
+    heads = {
+        "input": input_path or "",
+        "price": "Break-even price",
+        "volume": f"Break-even {case.workload.unit}s / month",
+        "payback_month": "Payback",
+    }
     for c in cols:
         t.add_column(heads[c], justify="right")
     notes = []
@@ -240,8 +300,11 @@ def _show_breakeven(case: Case, rows: list[dict[str, Any]], input_path: str | No
                 cells.append("never" if isinstance(v, NoSolutionError) else f"month {v}")
                 continue
             if c == "input":
-                base = float(_case_value(case, next(iter(v.inputs)))) if isinstance(
-                    v, BreakEven) else math.nan
+                base = (
+                    float(_case_value(case, next(iter(v.inputs))))
+                    if isinstance(v, BreakEven)
+                    else math.nan
+                )
             elif c == "price":
                 base = _case_value(case, price_paths(case, r["option"])[0])
             else:
@@ -256,7 +319,7 @@ def _show_breakeven(case: Case, rows: list[dict[str, Any]], input_path: str | No
 
 
 def _case_value(case: Case, path: str) -> float:
-    from ..compile import numeric_inputs
+    from ..engine.compile import numeric_inputs
 
     return numeric_inputs(case).get(path, math.nan)
 
@@ -268,12 +331,15 @@ def _case_value(case: Case, path: str) -> float:
 def simulate_cmd(
     case: CaseArg,
     n: Annotated[int, typer.Option("-n", "--draws", help="Number of draws.", min=1)] = 10_000,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same result).",
-                                      min=0)] = 1,
-    chunk_size: Annotated[int, typer.Option("--chunk-size", help="Draws per engine batch.",
-                                            min=1)] = DEFAULT_CHUNK,
-    workers: Annotated[int | None, typer.Option("--workers", help="Threads (default: CPUs).",
-                                                min=1)] = None,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed (same seed, same result).", min=0)
+    ] = 1,
+    chunk_size: Annotated[
+        int, typer.Option("--chunk-size", help="Draws per engine batch.", min=1)
+    ] = DEFAULT_CHUNK,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Threads (default: CPUs).", min=1)
+    ] = None,
     as_json: JsonOpt = False,
     plot: PlotOpt = None,
     rates: RatesOpt = None,
@@ -282,14 +348,26 @@ def simulate_cmd(
     the chance each option beats in-house and the chance each is the cheapest."""
     tune_allocator()  # this process is ours: let malloc keep memory (about 1.5x faster)
     err = Console(stderr=True)
-    bar = Progress(TextColumn("simulating"), BarColumn(), MofNCompleteColumn(),
-                   TimeRemainingColumn(), console=err, transient=True,
-                   disable=n < PROGRESS_FROM or not err.is_terminal)
+    bar = Progress(
+        TextColumn("simulating"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=n < PROGRESS_FROM or not err.is_terminal,
+    )
     with bar:
         task = bar.add_task("draws", total=n)
-        sim = run_simulate(case, n=n, seed=seed, rate_cards=rates, chunk_size=chunk_size,
-                           workers=workers, progress=lambda done, _: bar.update(task,
-                                                                                completed=done))
+        sim = run_simulate(
+            case,
+            n=n,
+            seed=seed,
+            rate_cards=rates,
+            chunk_size=chunk_size,
+            workers=workers,
+            progress=lambda done, _: bar.update(task, completed=done),
+        )
     if plot is not None:
         from ..analysis.plots import savings_distribution_png
 
@@ -301,19 +379,41 @@ def simulate_cmd(
         return
     s = sim.summary()
     cur = sim.case.currency
-    t = Table(title=f"{escape(sim.case.name)}: {sim.n:,} draws (seed {sim.seed}) of "
-              f"{len(sim.inputs)} uncertain inputs, {cur}")
-    for col in ["Option", "TCO P5", "TCO P50", "TCO P95", "NPV savings P5", "P50", "P95",
-                "P(beats in-house)", "P(cheapest)"]:
+    t = Table(
+        title=f"{escape(sim.case.name)}: {sim.n:,} draws (seed {sim.seed}) of "
+        f"{len(sim.inputs)} uncertain inputs, {cur}"
+    )
+    for col in [
+        "Option",
+        "TCO P5",
+        "TCO P50",
+        "TCO P95",
+        "NPV savings P5",
+        "P50",
+        "P95",
+        "P(beats in-house)",
+        "P(cheapest)",
+    ]:
         t.add_column(col, justify="left" if col == "Option" else "right")
     for owner, r in s.iterrows():
         ih = owner == INHOUSE
-        t.add_row(who(str(owner)), money(r["tco_P5"]), money(r["tco_P50"]),
-                  money(r["tco_P95"]),
-                  *(["", "", "", ""] if ih else [
-                      money(r["npv_savings_P5"]), money(r["npv_savings_P50"]),
-                      money(r["npv_savings_P95"]), f"{r['p_cheaper_than_inhouse']:.1%}"]),
-                  f"{r['p_cheapest']:.1%}")
+        t.add_row(
+            who(str(owner)),
+            money(r["tco_P5"]),
+            money(r["tco_P50"]),
+            money(r["tco_P95"]),
+            *(
+                ["", "", "", ""]
+                if ih
+                else [
+                    money(r["npv_savings_P5"]),
+                    money(r["npv_savings_P50"]),
+                    money(r["npv_savings_P95"]),
+                    f"{r['p_cheaper_than_inhouse']:.1%}",
+                ]
+            ),
+            f"{r['p_cheapest']:.1%}",
+        )
     out = console()
     out.print(t)
     best = str(s["p_cheapest"].idxmax())
@@ -321,9 +421,10 @@ def simulate_cmd(
         corr = sim.drivers()[best]
         top = corr.abs().sort_values(ascending=False).head(3).index
         chance = float(s["p_cheapest"].to_numpy().max())
-        out.print(f"{escape(best)} is the cheapest in {chance:.1%} of draws; its savings move "
-                  "most with " + ", ".join(f"{escape(str(k))} (rank corr. {float(corr[k]):+.2f})"
-                                           for k in top))
+        out.print(
+            f"{escape(best)} is the cheapest in {chance:.1%} of draws; its savings move "
+            "most with "
+            + ", ".join(f"{escape(str(k))} (rank corr. {float(corr[k]):+.2f})" for k in top)
+        )
     if sys.stdout.isatty() and n < 1000:
         out.print("[dim]few draws: percentiles are rough; try -n 10000 or more[/]")
-

@@ -12,8 +12,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..api import evaluate
-from ..case_io import load_case
-from ..examples import example_path
+from ..case.examples import example_path
+from ..case.io import load_case
 from ..files import atomic_write, atomic_write_bytes
 from ..result import Result
 from ._app import CaseArg, RatesOpt, app, console, dump, money, output_dir, who
@@ -73,8 +73,9 @@ def _show(result: Result) -> None:
     )
     out.print(verdict)
     for r in result.rates_used:
-        out.print(escape(f"  rate {r.path} = {r.value:,.4g} ({r.detail}; {r.source}, "
-                         f"as of {r.as_of})"))
+        out.print(
+            escape(f"  rate {r.path} = {r.value:,.4g} ({r.detail}; {r.source}, as of {r.as_of})")
+        )
 
 
 def _write_csv(result: Result, folder: Path, protect: Path | None) -> list[Path]:
@@ -151,7 +152,7 @@ def init(
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of a case file."""
-    from ..models import Case
+    from ..case.models import Case
 
     typer.echo(dump(Case.model_json_schema()))
 
@@ -163,7 +164,7 @@ def rates(
     user_card: RatesOpt = None,
 ) -> None:
     """List benchmark rates with their sources (filter by function and location)."""
-    from ..rates import load_cards
+    from ..rates.cards import load_cards
 
     frame = load_cards(user_card).frame(function=function, location=location)
     table = Table(title=f"Rate cards ({len(frame)} rows)")

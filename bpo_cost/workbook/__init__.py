@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from .reader import read_inputs
+from ..case.xlsx import read_inputs
 from .refs import input_name
 from .writer import build_workbook, write_workbook
 

@@ -17,11 +17,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .. import __version__
 from ..analysis import sensitivity as run_sensitivity
 from ..analysis import simulate
-from ..analysis._inputs import METRIC_LABELS, Metric, display_name
-from ..engine import INHOUSE
+from ..analysis.inputs import METRIC_LABELS, Metric, display_name
+from ..case.distributions import Distribution
+from ..engine.run import INHOUSE
 from ..errors import InputError
 from ..result import Result
-from ..uncertainty import Distribution
 from .charts import _PALETTE
 from .styles import MONEY, NOTE_FONT, NUMBER, PERCENT, TITLE_FONT, heading, page_setup, put, text
 from .writer import ExtraSheet
@@ -33,8 +33,14 @@ _CHART_ROWS = 20  # rows a chart of the default size covers
 
 def _banner(ws: Worksheet, title: str, note: str) -> None:
     text(ws, 1, 1, title, font=TITLE_FONT)
-    text(ws, 2, 1, f"Computed by bpo-cost {__version__} when this workbook was written: values, "
-         "not live formulas. " + note, font=NOTE_FONT)
+    text(
+        ws,
+        2,
+        1,
+        f"Computed by bpo-cost {__version__} when this workbook was written: values, "
+        "not live formulas. " + note,
+        font=NOTE_FONT,
+    )
 
 
 def sensitivity_sheet(
@@ -52,7 +58,7 @@ def sensitivity_sheet(
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> from bpo_cost.examples import example_path
+    >>> from bpo_cost import example_path
     >>> from bpo_cost.workbook import write_workbook
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "payroll.xlsx"
     >>> _ = write_workbook(example_path("payroll"), out, extra_sheets=[sensitivity_sheet()])
@@ -68,18 +74,35 @@ def sensitivity_sheet(
         table = run_sensitivity(case, inputs=inputs, ranges=ranges, swing=swing, metric=metric)
         label = METRIC_LABELS[metric]
         ws = wb.create_sheet("Sensitivity")
-        _banner(ws, f"Sensitivity: what moves the {label.lower()} most",
-                "Each input is moved on its own to a low and a high value, every other input "
-                f"at its case value. Ranges: ±{swing:.0%} of the case value, the P10-P90 of the "
-                f"input's distribution (uncertainty block), or as given. {case.currency}.")
+        _banner(
+            ws,
+            f"Sensitivity: what moves the {label.lower()} most",
+            "Each input is moved on its own to a low and a high value, every other input "
+            f"at its case value. Ranges: ±{swing:.0%} of the case value, the P10-P90 of the "
+            f"input's distribution (uncertainty block), or as given. {case.currency}.",
+        )
         row = 4
-        heads = ["Input", "Case value", "Low value", "High value", f"{label} at low",
-                 f"{label} at high", "Change at low", "Change at high", "Swing"]
+        heads = [
+            "Input",
+            "Case value",
+            "Low value",
+            "High value",
+            f"{label} at low",
+            f"{label} at high",
+            "Change at low",
+            "Change at high",
+            "Swing",
+        ]
         for owner, rows in table.groupby("owner", sort=False):
             rows = rows.head(top)
             base = float(rows["base"].iloc[0])
-            text(ws, row, 1, f"{display_name(str(owner))}: {label.lower()} {base:,.0f} at the case "
-                 "values", font=TITLE_FONT)
+            text(
+                ws,
+                row,
+                1,
+                f"{display_name(str(owner))}: {label.lower()} {base:,.0f} at the case values",
+                font=TITLE_FONT,
+            )
             heading(ws, row + 1, heads)
             first = row + 2
             for i, r in enumerate(rows.to_dict(orient="records")):
@@ -87,12 +110,14 @@ def sensitivity_sheet(
                 text(ws, at, 1, str(r["input"]))
                 for c, v in enumerate([r["value"], r["low_value"], r["high_value"]], start=2):
                     put(ws, at, c, float(v), NUMBER)
-                for c, v in enumerate([r["low"], r["high"], r["low"] - base, r["high"] - base,
-                                       r["swing"]], start=5):
+                for c, v in enumerate(
+                    [r["low"], r["high"], r["low"] - base, r["high"] - base, r["swing"]], start=5
+                ):
                     put(ws, at, c, float(v), MONEY)
             last = first + len(rows) - 1
-            ws.add_chart(_tornado_chart(ws, first, last, f"{display_name(str(owner))}: {label}"),
-                         f"K{row}")
+            ws.add_chart(
+                _tornado_chart(ws, first, last, f"{display_name(str(owner))}: {label}"), f"K{row}"
+            )
             row = max(last + 3, row + _CHART_ROWS + 1)
         page_setup(ws, widths={"A": 58, **{c: 15 for c in "BCDEFGHI"}}, freeze="A4")
 
@@ -130,7 +155,7 @@ def monte_carlo_sheet(
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> from bpo_cost.examples import example_path
+    >>> from bpo_cost import example_path
     >>> from bpo_cost.workbook import write_workbook
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "claims.xlsx"
     >>> _ = write_workbook(example_path("claims_back_office"), out,
@@ -144,23 +169,36 @@ def monte_carlo_sheet(
         case = result.case
         sim = simulate(case, n=n, seed=seed, uncertainty=uncertainty)
         ws = wb.create_sheet("Monte Carlo")
-        _banner(ws, "Monte Carlo: how sure are the savings?",
-                f"{sim.n:,} draws of {len(sim.inputs)} uncertain inputs, seed {sim.seed}; the "
-                f"same seed gives the same numbers. {case.currency}.")
+        _banner(
+            ws,
+            "Monte Carlo: how sure are the savings?",
+            f"{sim.n:,} draws of {len(sim.inputs)} uncertain inputs, seed {sim.seed}; the "
+            f"same seed gives the same numbers. {case.currency}.",
+        )
         s = sim.summary()
         q = [c.removeprefix("tco_") for c in s.columns if c.startswith("tco_P")]
-        heads = (["Owner", "TCO (case)", "TCO mean", *(f"TCO {p}" for p in q),
-                  "NPV of savings (case)", "NPV of savings mean",
-                  *(f"NPV of savings {p}" for p in q), "P(cheaper than in-house)",
-                  "P(cheapest)"])
+        heads = [
+            "Owner",
+            "TCO (case)",
+            "TCO mean",
+            *(f"TCO {p}" for p in q),
+            "NPV of savings (case)",
+            "NPV of savings mean",
+            *(f"NPV of savings {p}" for p in q),
+            "P(cheaper than in-house)",
+            "P(cheapest)",
+        ]
         heading(ws, 4, heads)
         for i, (owner, r) in enumerate(s.iterrows()):
             at = 5 + i
             text(ws, at, 1, display_name(str(owner)))
             values = [r["tco_base"], r["tco_mean"], *(r[f"tco_{p}"] for p in q)]
             if owner != INHOUSE:
-                values += [r["npv_savings_base"], r["npv_savings_mean"],
-                           *(r[f"npv_savings_{p}"] for p in q)]
+                values += [
+                    r["npv_savings_base"],
+                    r["npv_savings_mean"],
+                    *(r[f"npv_savings_{p}"] for p in q),
+                ]
             for c, v in enumerate(values, start=2):
                 put(ws, at, c, float(v), MONEY)
             c = len(heads) - 1
@@ -171,8 +209,9 @@ def monte_carlo_sheet(
         chance = BarChart()
         chance.type = "col"
         chance.title = "Chance of being the cheapest (NPV of cost)"
-        chance.add_data(Reference(ws, min_col=len(heads), min_row=4, max_row=owners_last),
-                        titles_from_data=True)
+        chance.add_data(
+            Reference(ws, min_col=len(heads), min_row=4, max_row=owners_last), titles_from_data=True
+        )
         chance.set_categories(Reference(ws, min_col=1, min_row=5, max_row=owners_last))
         chance.y_axis.numFmt = "0%"
         chance.y_axis.scaling.min, chance.y_axis.scaling.max = 0.0, 1.0
@@ -182,23 +221,39 @@ def monte_carlo_sheet(
 
         row = owners_last + 3
         text(ws, row, 1, "Uncertain inputs", font=TITLE_FONT)
-        heading(ws, row + 1, ["Input", "Distribution", "Parameters", "Case value",
-                              "Rank correlation with"])
-        for i, (label, value, d) in enumerate(zip(sim.labels, sim.case_values,
-                                                  sim.distributions, strict=True)):
+        heading(
+            ws,
+            row + 1,
+            ["Input", "Distribution", "Parameters", "Case value", "Rank correlation with"],
+        )
+        for i, (label, value, d) in enumerate(
+            zip(sim.labels, sim.case_values, sim.distributions, strict=True)
+        ):
             at = row + 2 + i
             text(ws, at, 1, label)
             text(ws, at, 2, d.kind + (" (relative to the case value)" if d.relative else ""))
-            params = d.model_dump(exclude={"kind", "relative", "rank_correlation"},
-                                  exclude_none=True)
-            text(ws, at, 3, ", ".join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}"
-                                      for k, v in params.items()))
+            params = d.model_dump(
+                exclude={"kind", "relative", "rank_correlation"}, exclude_none=True
+            )
+            text(
+                ws,
+                at,
+                3,
+                ", ".join(
+                    f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in params.items()
+                ),
+            )
             put(ws, at, 4, value, NUMBER)
             text(ws, at, 5, ", ".join(f"{k} {v:+.2f}" for k, v in d.rank_correlation.items()))
 
         row = row + 3 + len(sim.inputs)
-        text(ws, row, 1, "S-curve: chance that the NPV of savings is at most the value shown",
-             font=TITLE_FONT)
+        text(
+            ws,
+            row,
+            1,
+            "S-curve: chance that the NPV of savings is at most the value shown",
+            font=TITLE_FONT,
+        )
         options = [o for o in sim.owners if o != INHOUSE]
         heading(ws, row + 1, ["Probability", *options])
         probs = np.arange(1, 100) / 100.0
@@ -229,14 +284,18 @@ def monte_carlo_sheet(
         scurve.legend.position = "b"
         ws.add_chart(scurve, f"H{row}")
         ws.add_chart(chance, f"H{owners_last + 3}")
-        page_setup(ws, widths={"A": 52, "B": 22, "C": 34, **{c: 15 for c in "DEFGHIJKLMNOPQR"}},
-                   freeze="B5")
+        page_setup(
+            ws,
+            widths={"A": 52, "B": 22, "C": 34, **{c: 15 for c in "DEFGHIJKLMNOPQR"}},
+            freeze="B5",
+        )
 
     return add
 
 
-def analysis_sheets(*, sensitivity: bool = True, simulate_draws: int | None = None,
-                    seed: int = 1) -> list[ExtraSheet]:
+def analysis_sheets(
+    *, sensitivity: bool = True, simulate_draws: int | None = None, seed: int = 1
+) -> list[ExtraSheet]:
     """The extra sheets for ``write_workbook``: Sensitivity, and Monte Carlo when asked."""
     sheets = [sensitivity_sheet()] if sensitivity else []
     if simulate_draws:

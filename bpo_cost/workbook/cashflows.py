@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from openpyxl import Workbook
 
-from ..models import Case
+from ..case.models import Case
 from . import styles as st
 from .grid import MONTH, Grid
 from .refs import check_functions, col, quote
@@ -74,42 +74,82 @@ class CashFlows:
 
 def cashflows_sheet(wb: Workbook, case: Case, tl: Grid, owners: list[Owner]) -> CashFlows:
     """Write the Cash flows sheet; ``owners[0]`` is in-house."""
-    g = Grid(wb, "Cash flows", case.term_months,
-             heading="Cash flows: savings, discounting and decision figures",
-             note="Savings = in-house cost - option cost, each month: the decision cash flow "
-                  "(negative during transition, positive after).")
+    g = Grid(
+        wb,
+        "Cash flows",
+        case.term_months,
+        heading="Cash flows: savings, discounting and decision figures",
+        note="Savings = in-house cost - option cost, each month: the decision cash flow "
+        "(negative during transition, positive after).",
+    )
     g.section("Discounting")
-    g.add("discount_rate_monthly", "Monthly discount rate (1 + annual)^(1/12) - 1 in column C",
-          None, fmt=st.RATE, total=f"=(1+{n('discount_rate_annual')})^(1/12)-1")
+    g.add(
+        "discount_rate_monthly",
+        "Monthly discount rate (1 + annual)^(1/12) - 1 in column C",
+        None,
+        fmt=st.RATE,
+        total=f"=(1+{n('discount_rate_annual')})^(1/12)-1",
+    )
     rate = f"$C${g.row('discount_rate_monthly')}"
-    g.add("discount_factor", "Discount factor 1 / (1 + monthly rate)^month",
-          f"=1/(1+{rate})^{MONTH}", fmt=st.FACTOR, total=False)
+    g.add(
+        "discount_factor",
+        "Discount factor 1 / (1 + monthly rate)^month",
+        f"=1/(1+{rate})^{MONTH}",
+        fmt=st.FACTOR,
+        total=False,
+    )
     g.section("Total cost")
     for o in owners:
         g.add("total_cost", o.name, f"={o.grid.here('total', external=True)}", owner=o.key)
     g.section("Cumulative cost")
     for o in owners:
         tc = g.here("total_cost", o.key)
-        g.add("cumulative_cost", o.name, f"={{p}}{g.next}+{tc}", first=f"={tc}", total=False,
-              owner=o.key)
+        g.add(
+            "cumulative_cost",
+            o.name,
+            f"={{p}}{g.next}+{tc}",
+            first=f"={tc}",
+            total=False,
+            owner=o.key,
+        )
     ih, options = owners[0], owners[1:]
     g.section("Savings: in-house cost - option cost")
     for o in options:
-        g.add("savings", o.name, f"={g.here('total_cost', ih.key)}-"
-              f"{g.here('total_cost', o.key)}", owner=o.key)
+        g.add(
+            "savings",
+            o.name,
+            f"={g.here('total_cost', ih.key)}-{g.here('total_cost', o.key)}",
+            owner=o.key,
+        )
     g.section("Cumulative savings")
     for o in options:
         s = g.here("savings", o.key)
-        g.add("cumulative_savings", o.name, f"={{p}}{g.next}+{s}", first=f"={s}", total=False,
-              owner=o.key)
+        g.add(
+            "cumulative_savings",
+            o.name,
+            f"={{p}}{g.next}+{s}",
+            first=f"={s}",
+            total=False,
+            owner=o.key,
+        )
     g.section("Discounted savings (term total = NPV of savings)")
     for o in options:
-        g.add("discounted_savings", o.name,
-              f"={g.here('savings', o.key)}*{g.here('discount_factor')}", owner=o.key)
+        g.add(
+            "discounted_savings",
+            o.name,
+            f"={g.here('savings', o.key)}*{g.here('discount_factor')}",
+            owner=o.key,
+        )
     g.section("Payback test: the month if cumulative savings >= 0")
     for o in options:
-        g.add("payback_test", o.name, f'=IF({g.here("cumulative_savings", o.key)}>=0,{MONTH},"")',
-              fmt=st.MONTHS, total=False, owner=o.key)
+        g.add(
+            "payback_test",
+            o.name,
+            f'=IF({g.here("cumulative_savings", o.key)}>=0,{MONTH},"")',
+            fmt=st.MONTHS,
+            total=False,
+            owner=o.key,
+        )
     header = g.next + 1
     _decision_table(g, tl, header, owners)
     return CashFlows(g, header, owners)
@@ -127,8 +167,11 @@ def _decision_table(g: Grid, tl: Grid, header: int, owners: list[Owner]) -> None
     for j, o in enumerate(owners):
         r = first + j
         tc = g.row("total_cost", o.key)
-        rank_ties = (f"+SUMPRODUCT(({c['npv_cost']}${first}:{c['npv_cost']}{r - 1}"
-                     f"={c['npv_cost']}{r})*1)" if r > first else "")
+        rank_ties = (
+            f"+SUMPRODUCT(({c['npv_cost']}${first}:{c['npv_cost']}{r - 1}={c['npv_cost']}{r})*1)"
+            if r > first
+            else ""
+        )
         values: dict[str, str | None] = {
             "owner": o.name,
             "pricing_model": o.model,
@@ -136,14 +179,15 @@ def _decision_table(g: Grid, tl: Grid, header: int, owners: list[Owner]) -> None
             "npv_cost": f"=NPV($C${g.row('discount_rate_monthly')},{g.span_local(tc)})",
             "cost_per_unit": f"={c['tco']}{r}/{volume}",
             "rank": f"=1+SUMPRODUCT(({c['npv_cost']}${first}:{c['npv_cost']}${last}"
-                    f"<{c['npv_cost']}{r})*1){rank_ties}",
+            f"<{c['npv_cost']}{r})*1){rank_ties}",
         }
         if j:
             payback = g.span_local(g.row("payback_test", o.key))
             flows = g.span_local(g.row("savings", o.key))
             irr = f"IRR({flows},0.1)"
             if o.irr_hint is not None:
-                irr = f"IFERROR({irr},IRR({flows},{o.irr_hint!r}))"
+                # a start only: 4 significant digits, so the file is the same on any machine
+                irr = f"IFERROR({irr},IRR({flows},{o.irr_hint:.4g}))"
             values |= {
                 "savings": f"={c['tco']}{ih}-{c['tco']}{r}",
                 "savings_pct": f'=IF({c["tco"]}{ih}<>0,{c["savings"]}{r}/{c["tco"]}{ih},"n/a")',
@@ -154,5 +198,6 @@ def _decision_table(g: Grid, tl: Grid, header: int, owners: list[Owner]) -> None
         for i, (key, _, fmt) in enumerate(DECISION_COLUMNS):
             value = values.get(key)
             if value is not None:
-                st.put(ws, r, 1 + i, check_functions(value) if value.startswith("=") else value,
-                       fmt)
+                st.put(
+                    ws, r, 1 + i, check_functions(value) if value.startswith("=") else value, fmt
+                )

@@ -13,8 +13,21 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = ["annual_chart", "bridge_chart", "cumulative_chart"]
 
-_PALETTE = ("1F4E78", "C55A11", "548235", "7030A0", "BF9000", "2E75B6", "A5A5A5", "843C0C",
-            "375623", "FF0000", "00B0F0", "92D050", "FFC000")
+_PALETTE = (
+    "1F4E78",
+    "C55A11",
+    "548235",
+    "7030A0",
+    "BF9000",
+    "2E75B6",
+    "A5A5A5",
+    "843C0C",
+    "375623",
+    "FF0000",
+    "00B0F0",
+    "92D050",
+    "FFC000",
+)
 
 
 def _size(chart: LineChart | BarChart, width: float = 16.0, height: float = 8.5) -> None:
@@ -22,8 +35,9 @@ def _size(chart: LineChart | BarChart, width: float = 16.0, height: float = 8.5)
     chart.legend.position = "b"
 
 
-def cumulative_chart(ws: Worksheet, rows: list[tuple[int, str]], first_col: int,
-                     last_col: int, month_row: int) -> LineChart:
+def cumulative_chart(
+    ws: Worksheet, rows: list[tuple[int, str]], first_col: int, last_col: int, month_row: int
+) -> LineChart:
     """Cumulative cost by owner over the term: one line per ``(row, name)`` of ``ws``."""
     chart = LineChart()
     chart.title = "Cumulative cost over the term"
@@ -37,8 +51,9 @@ def cumulative_chart(ws: Worksheet, rows: list[tuple[int, str]], first_col: int,
         s.graphicalProperties.line.solidFill = _PALETTE[i % len(_PALETTE)]
         s.graphicalProperties.line.width = 22000
         chart.series.append(s)
-    chart.set_categories(Reference(ws, min_col=first_col, max_col=last_col, min_row=month_row,
-                                   max_row=month_row))
+    chart.set_categories(
+        Reference(ws, min_col=first_col, max_col=last_col, min_row=month_row, max_row=month_row)
+    )
     chart.x_axis.tickLblSkip = 12
     chart.x_axis.delete = False
     chart.y_axis.delete = False
@@ -46,8 +61,9 @@ def cumulative_chart(ws: Worksheet, rows: list[tuple[int, str]], first_col: int,
     return chart
 
 
-def annual_chart(ws: Worksheet, header_row: int, rows: list[tuple[int, str]], first_col: int,
-                 years: int) -> BarChart:
+def annual_chart(
+    ws: Worksheet, header_row: int, rows: list[tuple[int, str]], first_col: int, years: int
+) -> BarChart:
     """Annual cost by owner: clustered columns, one series per owner, one group per year."""
     chart = BarChart()
     chart.type = "col"
@@ -55,20 +71,23 @@ def annual_chart(ws: Worksheet, header_row: int, rows: list[tuple[int, str]], fi
     chart.y_axis.numFmt = "#,##0"
     last = first_col + years - 1
     for i, (row, name) in enumerate(rows):
-        s = Series(Reference(ws, min_col=first_col, max_col=last, min_row=row, max_row=row),
-                   title=name)
+        s = Series(
+            Reference(ws, min_col=first_col, max_col=last, min_row=row, max_row=row), title=name
+        )
         s.graphicalProperties.solidFill = _PALETTE[i % len(_PALETTE)]
         chart.series.append(s)
-    chart.set_categories(Reference(ws, min_col=first_col, max_col=last, min_row=header_row,
-                                   max_row=header_row))
+    chart.set_categories(
+        Reference(ws, min_col=first_col, max_col=last, min_row=header_row, max_row=header_row)
+    )
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     _size(chart)
     return chart
 
 
-def bridge_chart(ws: Worksheet, first_row: int, last_row: int, label_col: int,
-                 base_col: int, title: str) -> BarChart:
+def bridge_chart(
+    ws: Worksheet, first_row: int, last_row: int, label_col: int, base_col: int, title: str
+) -> BarChart:
     """A waterfall from stacked columns: base (invisible), decrease, increase, total."""
     chart = BarChart()
     chart.type = "col"
@@ -81,16 +100,18 @@ def bridge_chart(ws: Worksheet, first_row: int, last_row: int, label_col: int,
     names = ("Base", "Decrease", "Increase", "Total")
     for k, (name, colour) in enumerate(zip(names, colours, strict=True)):
         c = base_col + k
-        s = Series(Reference(ws, min_col=c, max_col=c, min_row=first_row, max_row=last_row),
-                   title=name)
+        s = Series(
+            Reference(ws, min_col=c, max_col=c, min_row=first_row, max_row=last_row), title=name
+        )
         if colour is None:
             s.graphicalProperties = GraphicalProperties(noFill=True)
             s.graphicalProperties.line.noFill = True
         else:
             s.graphicalProperties.solidFill = colour
         chart.series.append(s)
-    chart.set_categories(Reference(ws, min_col=label_col, max_col=label_col, min_row=first_row,
-                                   max_row=last_row))
+    chart.set_categories(
+        Reference(ws, min_col=label_col, max_col=label_col, min_row=first_row, max_row=last_row)
+    )
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     _size(chart)

@@ -30,8 +30,16 @@ MONTH = "{c}$4"  # the month number (1..M) in a template
 class Grid:
     """A months-across sheet being written; ``rows`` maps each row key to its row number."""
 
-    def __init__(self, wb: Workbook, title: str, months: int, *, heading: str, note: str,
-                 index: int | None = None) -> None:
+    def __init__(
+        self,
+        wb: Workbook,
+        title: str,
+        months: int,
+        *,
+        heading: str,
+        note: str,
+        index: int | None = None,
+    ) -> None:
         self.ws = wb.create_sheet(title, index)
         self.title = title
         self.months = months
@@ -45,15 +53,25 @@ class Grid:
         st.heading(ws, MONTH_ROW, ["Row", "Description", "Term total"])
         st.text(ws, DATE_ROW, 1, "date", font=st.BOLD)
         st.text(ws, DATE_ROW, 2, "Month starting", font=st.BOLD)
-        _row(ws, MONTH_ROW, list(range(1, months + 1)), st.GENERAL, st.HEADER_FONT,
-             st.HEADER_FILL)
+        _row(ws, MONTH_ROW, list(range(1, months + 1)), st.GENERAL, st.HEADER_FONT, st.HEADER_FILL)
         start = input_name("start")
-        _row(ws, DATE_ROW, [f"=EDATE({start},{c}{MONTH_ROW}-1)" for c in self.cols], st.DATE,
-             st.BOLD)
-        st.page_setup(ws, widths={"A": 30, "B": 44, "C": 15}, freeze=f"D{FIRST_ROW}",
-                      title_rows=f"{MONTH_ROW}:{DATE_ROW}", title_cols="A:C", fit="none")
-        ws.column_dimensions["D"] = ColumnDimension(ws, min=FIRST_COL,  # one entry: all months
-                                                    max=FIRST_COL + months - 1, width=12)
+        _row(
+            ws, DATE_ROW, [f"=EDATE({start},{c}{MONTH_ROW}-1)" for c in self.cols], st.DATE, st.BOLD
+        )
+        st.page_setup(
+            ws,
+            widths={"A": 30, "B": 44, "C": 15},
+            freeze=f"D{FIRST_ROW}",
+            title_rows=f"{MONTH_ROW}:{DATE_ROW}",
+            title_cols="A:C",
+            fit="none",
+        )
+        ws.column_dimensions["D"] = ColumnDimension(
+            ws,
+            min=FIRST_COL,  # one entry: all months
+            max=FIRST_COL + months - 1,
+            width=12,
+        )
 
     # ------------------------------------------------------------------------------ writing
 
@@ -68,9 +86,18 @@ class Grid:
         self.planned |= {k: self.next + i for i, k in enumerate(keys)}
         return {k: f"{{c}}{self.next + i}" for i, k in enumerate(keys)}
 
-    def add(self, key: str, label: str, template: str | None, *, fmt: str = st.MONEY,
-            total: str | bool = True, first: str | None = None, font: Font | None = None,
-            owner: str | None = None) -> int:
+    def add(
+        self,
+        key: str,
+        label: str,
+        template: str | None,
+        *,
+        fmt: str = st.MONEY,
+        total: str | bool = True,
+        first: str | None = None,
+        font: Font | None = None,
+        owner: str | None = None,
+    ) -> int:
         """Write one row: ``template`` in every month (``first`` in month 1 if given; no month
         cells when ``template`` is None).
 
@@ -89,9 +116,18 @@ class Grid:
         for t in {template or "", first or ""}:
             check_functions(t)
         if template is not None:
-            _row(ws, r, [(first if i == 0 and first is not None else template)
-                         .replace("{c}", c).replace("{p}", self.cols[i - 1] if i else "")
-                         for i, c in enumerate(self.cols)], fmt, font)
+            _row(
+                ws,
+                r,
+                [
+                    (first if i == 0 and first is not None else template)
+                    .replace("{c}", c)
+                    .replace("{p}", self.cols[i - 1] if i else "")
+                    for i, c in enumerate(self.cols)
+                ],
+                fmt,
+                font,
+            )
         if total is not False:
             formula = f"=SUM({self.span_local(r)})" if total is True else total
             st.put(ws, r, 3, check_functions(formula), fmt, font=font or st.BOLD)
@@ -126,8 +162,14 @@ class Grid:
         return f"{quote(self.title)}!$C${self.row(key, owner)}"
 
 
-def _row(ws: Worksheet, row: int, values: list[Any], fmt: str, font: Font | None = None,
-         fill: PatternFill | None = None) -> None:
+def _row(
+    ws: Worksheet,
+    row: int,
+    values: list[Any],
+    fmt: str,
+    font: Font | None = None,
+    fill: PatternFill | None = None,
+) -> None:
     """Write values from column D on, all in one style (styled once, then shared: openpyxl
     looks a style up in its tables on every assignment, the costliest part of writing)."""
     first = ws.cell(row=row, column=FIRST_COL, value=values[0])

@@ -16,9 +16,9 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..case_io import NONE, case_to_pairs
+from ..case.io import NONE, case_to_pairs
+from ..case.rules import Rule, generic_key, rule
 from ..result import Result
-from ..rules import Rule, generic_key, rule
 from . import styles as st
 from .fields import describe
 from .refs import check_name, col, input_name, quote
@@ -37,10 +37,15 @@ def inputs_sheet(wb: Workbook, result: Result) -> Worksheet:
     case = result.case
     ws = wb.create_sheet(INPUTS)
     st.text(ws, 1, 1, f"Inputs: {case.name}", font=st.TITLE_FONT)
-    st.text(ws, 2, 1, "Blue cells are inputs: change them here and every sheet follows. "
-            "Columns A:B are the case: bpo-cost evaluate reads this workbook back. Inputs marked "
-            "structural shape the sheets: change them in the case file and regenerate.",
-            font=st.NOTE_FONT)
+    st.text(
+        ws,
+        2,
+        1,
+        "Blue cells are inputs: change them here and every sheet follows. "
+        "Columns A:B are the case: bpo-cost evaluate reads this workbook back. Inputs marked "
+        "structural shape the sheets: change them in the case file and regenerate.",
+        font=st.NOTE_FONT,
+    )
     st.heading(ws, HEADER_ROW, list(HEADER))
     rates = {r.path: r for r in result.rates_used}
     rules: dict[Rule, list[str]] = {}
@@ -61,7 +66,8 @@ def inputs_sheet(wb: Workbook, result: Result) -> Worksheet:
         st.text(ws, row, 5, source)
         if not key.startswith("uncertainty."):  # distributions feed no formula: no name
             wb.defined_names[input_name(key)] = DefinedName(
-                input_name(key), attr_text=f"{quote(INPUTS)}!$B${row}")
+                input_name(key), attr_text=f"{quote(INPUTS)}!$B${row}"
+            )
         r_ = rule(case, key)
         if r_ is not None and r_.kind not in ("text", "date") and value != NONE:
             rules.setdefault(r_, []).append(f"B{row}")
@@ -69,8 +75,12 @@ def inputs_sheet(wb: Workbook, result: Result) -> Worksheet:
     last = row - 1
     _range_names(wb, ws, last)
     _validations(wb, ws, rules)
-    st.page_setup(ws, widths={"A": 52, "B": 18, "C": 20, "D": 52, "E": 60},
-                  freeze=f"C{FIRST_INPUT_ROW}", title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    st.page_setup(
+        ws,
+        widths={"A": 52, "B": 18, "C": 20, "D": 52, "E": 60},
+        freeze=f"C{FIRST_INPUT_ROW}",
+        title_rows=f"{HEADER_ROW}:{HEADER_ROW}",
+    )
     return ws
 
 
@@ -90,15 +100,20 @@ def _value(ws: Worksheet, row: int, value: Any, unit: str, currency: str) -> Non
 
 def _range_names(wb: Workbook, ws: Worksheet, last: int) -> None:
     """``in_workload_seasonality`` (the 12 factors, for INDEX) and ``bpo_case`` (A:B)."""
-    rows = [r for r in range(FIRST_INPUT_ROW, last + 1)
-            if generic_key(str(ws.cell(row=r, column=1).value)) == "workload.seasonality"]
+    rows = [
+        r
+        for r in range(FIRST_INPUT_ROW, last + 1)
+        if generic_key(str(ws.cell(row=r, column=1).value)) == "workload.seasonality"
+    ]
     if rows != list(range(rows[0], rows[0] + 12)):
         raise RuntimeError(f"seasonality rows are not 12 consecutive rows: {rows}")
     name = check_name("in_workload_seasonality")
     wb.defined_names[name] = DefinedName(
-        name, attr_text=f"{quote(INPUTS)}!$B${rows[0]}:$B${rows[-1]}")
+        name, attr_text=f"{quote(INPUTS)}!$B${rows[0]}:$B${rows[-1]}"
+    )
     wb.defined_names["bpo_case"] = DefinedName(
-        "bpo_case", attr_text=f"{quote(INPUTS)}!$A${FIRST_INPUT_ROW}:$B${last}")
+        "bpo_case", attr_text=f"{quote(INPUTS)}!$A${FIRST_INPUT_ROW}:$B${last}"
+    )
 
 
 def _validations(wb: Workbook, ws: Worksheet, rules: dict[Rule, list[str]]) -> None:
@@ -108,9 +123,14 @@ def _validations(wb: Workbook, ws: Worksheet, rules: dict[Rule, list[str]]) -> N
     list_col = 0
     for r, cells in rules.items():
         allowed = r.describe() if len(r.describe()) < 200 else "a value from the drop-down"
-        kw: dict[str, Any] = {"allow_blank": True, "showErrorMessage": True,
-                              "errorTitle": "Not allowed", "error": f"Must be {allowed}.",
-                              "showInputMessage": True, "prompt": f"Must be {allowed}."}
+        kw: dict[str, Any] = {
+            "allow_blank": True,
+            "showErrorMessage": True,
+            "errorTitle": "Not allowed",
+            "error": f"Must be {allowed}.",
+            "showInputMessage": True,
+            "prompt": f"Must be {allowed}.",
+        }
         if r.kind == "bool":
             dv = DataValidation(type="list", formula1='"TRUE,FALSE"', **kw)
         elif r.kind == "list":
@@ -118,20 +138,31 @@ def _validations(wb: Workbook, ws: Worksheet, rules: dict[Rule, list[str]]) -> N
             for i, choice in enumerate(r.choices):
                 st.text(lists, i + 2, list_col, choice)
             c = col(list_col)
-            dv = DataValidation(type="list", formula1=f"{quote(LISTS)}!${c}$2:${c}$"
-                                f"{len(r.choices) + 1}", **kw)
+            dv = DataValidation(
+                type="list", formula1=f"{quote(LISTS)}!${c}$2:${c}${len(r.choices) + 1}", **kw
+            )
         elif r.low is not None and r.high is not None:
-            dv = DataValidation(type=r.kind, operator="between", formula1=repr(r.low),
-                                formula2=repr(r.high), **kw)
+            dv = DataValidation(
+                type=r.kind, operator="between", formula1=repr(r.low), formula2=repr(r.high), **kw
+            )
         elif r.low is not None:
-            dv = DataValidation(type=r.kind, operator="greaterThan" if r.low_strict
-                                else "greaterThanOrEqual", formula1=repr(r.low), **kw)
+            dv = DataValidation(
+                type=r.kind,
+                operator="greaterThan" if r.low_strict else "greaterThanOrEqual",
+                formula1=repr(r.low),
+                **kw,
+            )
         elif r.high is not None:
-            dv = DataValidation(type=r.kind, operator="lessThan" if r.high_strict
-                                else "lessThanOrEqual", formula1=repr(r.high), **kw)
+            dv = DataValidation(
+                type=r.kind,
+                operator="lessThan" if r.high_strict else "lessThanOrEqual",
+                formula1=repr(r.high),
+                **kw,
+            )
         else:
-            dv = DataValidation(type=r.kind, operator="between", formula1="-1E+307",
-                                formula2="1E+307", **kw)
+            dv = DataValidation(
+                type=r.kind, operator="between", formula1="-1E+307", formula2="1E+307", **kw
+            )
         for cell in cells:
             dv.add(cell)
         ws.add_data_validation(dv)

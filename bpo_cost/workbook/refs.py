@@ -25,10 +25,30 @@ __all__ = [
 
 # Functions the workbook may use: present with the same meaning in Excel 2010+ and LibreOffice
 # 7.4 (DOMAIN.md "Spreadsheet engines"), none needing a _xlfn. prefix, none spilling.
-FUNCTIONS = frozenset({
-    "AND", "COUNT", "EDATE", "EXP", "FIXED", "IF", "IFERROR", "INDEX", "INT", "IRR", "MATCH",
-    "MAX", "MIN", "MONTH", "NA", "NPV", "SQRT", "SUM", "SUMIFS", "SUMPRODUCT",
-})
+FUNCTIONS = frozenset(
+    {
+        "AND",
+        "COUNT",
+        "EDATE",
+        "EXP",
+        "FIXED",
+        "IF",
+        "IFERROR",
+        "INDEX",
+        "INT",
+        "IRR",
+        "MATCH",
+        "MAX",
+        "MIN",
+        "MONTH",
+        "NA",
+        "NPV",
+        "SQRT",
+        "SUM",
+        "SUMIFS",
+        "SUMPRODUCT",
+    }
+)
 _CALL = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)\(")
 _QUOTED = re.compile(r'"[^"]*"|\'(?:[^\']|\'\')*\'')  # strings and quoted sheet titles
 
@@ -65,8 +85,12 @@ def check_title(title: str, taken: Iterable[str] = ()) -> str:
         and title.lower() not in {t.lower() for t in taken}
     )
     if not ok:
-        raise InputError("sheet title", title, "1-31 characters without []:*?/\\, not History, "
-                         "not starting or ending with ', and unique")
+        raise InputError(
+            "sheet title",
+            title,
+            "1-31 characters without []:*?/\\, not History, "
+            "not starting or ending with ', and unique",
+        )
     return title
 
 
@@ -90,8 +114,12 @@ def check_name(name: str) -> str:
         and name.upper() not in {"TRUE", "FALSE"}
     )
     if not ok:
-        raise InputError("defined name", name, "a valid Excel name (letters, digits, _ and ., "
-                         "not like a cell reference, at most 255 characters)")
+        raise InputError(
+            "defined name",
+            name,
+            "a valid Excel name (letters, digits, _ and ., "
+            "not like a cell reference, at most 255 characters)",
+        )
     return name
 
 

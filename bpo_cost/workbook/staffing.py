@@ -21,9 +21,9 @@ import numpy as np
 from openpyxl import Workbook
 
 from .._types import FloatArray
-from ..models import HourlyPricing, RealTime
+from ..case.models import HourlyPricing, RealTime
+from ..core.staffing import _WARM_START_SIGMAS, _warm_start, required_agents
 from ..result import Result
-from ..staffing import _WARM_START_SIGMAS, _warm_start, required_agents
 from . import styles as st
 from .grid import FIRST_ROW, Grid
 from .refs import input_name as n
@@ -33,8 +33,14 @@ __all__ = ["INHOUSE_POOL", "STAFFING", "Pool", "StaffingPlan"]
 
 INHOUSE_POOL = "inhouse"
 STAFFING = "Staffing"
-_DRIVERS = ("volume_per_interval", "offered_load", "answer_over_handle", "warm_start",
-            "required_agents", "staffed_hours")
+_DRIVERS = (
+    "volume_per_interval",
+    "offered_load",
+    "answer_over_handle",
+    "warm_start",
+    "required_agents",
+    "staffed_hours",
+)
 _NOT_OK = "1E+9"
 
 
@@ -62,9 +68,15 @@ class StaffingPlan:
         volume = result.components.volume[0]
         m = np.arange(1, case.term_months + 1)
         wl = case.workload
-        self.pools = [Pool(INHOUSE_POOL, "In-house", n("workload.handle_minutes"),
-                           n("inhouse.occupancy"),
-                           _rows(volume, wl.handle_minutes, case.inhouse.occupancy, rt))]
+        self.pools = [
+            Pool(
+                INHOUSE_POOL,
+                "In-house",
+                n("workload.handle_minutes"),
+                n("inhouse.occupancy"),
+                _rows(volume, wl.handle_minutes, case.inhouse.occupancy, rt),
+            )
+        ]
         for i, o in enumerate(case.options):
             pr = o.pricing
             if not isinstance(pr, HourlyPricing):
@@ -73,10 +85,20 @@ class StaffingPlan:
             if o.automation is not None:
                 vv = volume * (1.0 - o.automation.share * (m >= o.automation.start_month))
             handle = wl.handle_minutes if pr.handle_minutes is None else pr.handle_minutes
-            name = (n(f"options.{i}.pricing.handle_minutes") if pr.handle_minutes is not None
-                    else n("workload.handle_minutes"))
-            self.pools.append(Pool(o.name, o.name, name, n(f"options.{i}.pricing.occupancy"),
-                                   _rows(vv, handle, pr.occupancy, rt)))
+            name = (
+                n(f"options.{i}.pricing.handle_minutes")
+                if pr.handle_minutes is not None
+                else n("workload.handle_minutes")
+            )
+            self.pools.append(
+                Pool(
+                    o.name,
+                    o.name,
+                    name,
+                    n(f"options.{i}.pricing.occupancy"),
+                    _rows(vv, handle, pr.occupancy, rt),
+                )
+            )
         row = FIRST_ROW
         for pool in self.pools:
             pool.first = row + 2  # after Grid.section
@@ -89,9 +111,14 @@ class StaffingPlan:
 
     def write(self, wb: Workbook, volumes: dict[str, str]) -> Grid:
         """Write the sheet; ``volumes`` maps each pool to a template reference to its volume."""
-        g = Grid(wb, STAFFING, self.months, heading="Staffing: Erlang C agents per interval",
-                 note="Per pool and month: offered load, Erlang B recursion, the agent counts "
-                      "meeting the service level and occupancy cap; the least is required.")
+        g = Grid(
+            wb,
+            STAFFING,
+            self.months,
+            heading="Staffing: Erlang C agents per interval",
+            note="Per pool and month: offered load, Erlang B recursion, the agent counts "
+            "meeting the service level and occupancy cap; the least is required.",
+        )
         rt = "workload.real_time."
         oh, im = n(rt + "open_hours_per_month"), n(rt + "interval_minutes")
         for pool in self.pools:
@@ -106,33 +133,60 @@ class StaffingPlan:
             rows = [
                 ("Volume per interval", f"={volumes[pool.key]}/({oh}*60/{im})", st.NUMBER),
                 ("Offered load A (Erlangs)", f"={vpi}*({pool.handle}*60)/({im}*60)", st.NUMBER),
-                ("Answer time / handle time", f"={n(rt + 'answer_seconds')}/({pool.handle}*60)",
-                 st.FACTOR),
-                (f"Warm start n0 = max(INT(A - {_WARM_START_SIGMAS:g} SQRT(A)), 0)",
-                 f"=MAX(INT({a}-{_WARM_START_SIGMAS:g}*SQRT({a})),0)", st.MONTHS),
-                ("Required agents (least ok count; #N/A past the last row)",
-                 f"=IF({vpi}<=0,0,IF(MIN({ok})>={_NOT_OK},NA(),MIN({ok})))", st.MONTHS),
+                (
+                    "Answer time / handle time",
+                    f"={n(rt + 'answer_seconds')}/({pool.handle}*60)",
+                    st.FACTOR,
+                ),
+                (
+                    f"Warm start n0 = max(INT(A - {_WARM_START_SIGMAS:g} SQRT(A)), 0)",
+                    f"=MAX(INT({a}-{_WARM_START_SIGMAS:g}*SQRT({a})),0)",
+                    st.MONTHS,
+                ),
+                (
+                    "Required agents (least ok count; #N/A past the last row)",
+                    f"=IF({vpi}<=0,0,IF(MIN({ok})>={_NOT_OK},NA(),MIN({ok})))",
+                    st.MONTHS,
+                ),
                 ("Staffed hours (agents x open hours)", f"={agents}*{oh}", st.NUMBER),
             ]
             for d, (label, formula, fmt) in zip(_DRIVERS, rows, strict=True):
                 g.add(d, label, formula, fmt=fmt, total=False, owner=pool.key)
             g.section("Erlang B: B(n0) = 1 - n0 / MAX(A, 1), then B(n) = A B(n-1) / (n + A B(n-1))")
-            g.add("erlang_b", "k = 0: n = n0", f"=1-{n0}/MAX({a},1)", fmt=st.FACTOR,
-                  total=False, owner=f"{pool.key}:0")
+            g.add(
+                "erlang_b",
+                "k = 0: n = n0",
+                f"=1-{n0}/MAX({a},1)",
+                fmt=st.FACTOR,
+                total=False,
+                owner=f"{pool.key}:0",
+            )
             for k in range(1, pool.k + 1):
                 prev = f"{{c}}{b_first + k - 1}"
-                g.add("erlang_b", f"k = {k}: n = n0 + {k}",
-                      f"={a}*{prev}/(({n0}+{k})+{a}*{prev})", fmt=st.FACTOR, total=False,
-                      owner=f"{pool.key}:{k}")
-            g.section("n where n > A, service level >= target and A / n <= occupancy cap; "
-                      "else 1E+9")
+                g.add(
+                    "erlang_b",
+                    f"k = {k}: n = n0 + {k}",
+                    f"={a}*{prev}/(({n0}+{k})+{a}*{prev})",
+                    fmt=st.FACTOR,
+                    total=False,
+                    owner=f"{pool.key}:{k}",
+                )
+            g.section(
+                "n where n > A, service level >= target and A / n <= occupancy cap; else 1E+9"
+            )
             target = n(rt + "service_level_target")
             for k in range(1, pool.k + 1):
                 nk, b = f"({n0}+{k})", f"{{c}}{b_first + k}"
                 sl = f"1-{nk}*{b}/({nk}-{a}*(1-{b}))*EXP(-({nk}-{a})*{tau})"
-                g.add("agents_ok", f"k = {k}: n = n0 + {k}",
-                      f"=IF({nk}<={a},{_NOT_OK},IF(AND({sl}>={target},{a}/{nk}<={pool.occupancy}),"
-                      f"{nk},{_NOT_OK}))", fmt=st.MONTHS, total=False, owner=f"{pool.key}:{k}")
+                g.add(
+                    "agents_ok",
+                    f"k = {k}: n = n0 + {k}",
+                    f"=IF({nk}<={a},{_NOT_OK},IF(AND({sl}>={target},{a}/{nk}<={pool.occupancy}),"
+                    f"{nk},{_NOT_OK}))",
+                    fmt=st.MONTHS,
+                    total=False,
+                    owner=f"{pool.key}:{k}",
+                )
         return g
 
 
@@ -140,8 +194,13 @@ def _rows(volume: FloatArray, handle: float, occupancy: float, rt: RealTime) -> 
     """Rows of the recursion: twice the engine's largest agents - n0, plus 20."""
     v = volume / (rt.open_hours_per_month * 60.0 / rt.interval_minutes)
     a = v * (handle * 60.0) / (rt.interval_minutes * 60.0)
-    agents = required_agents(v, handle * 60.0, rt.interval_minutes,
-                             target_service_level=rt.service_level_target,
-                             answer_seconds=rt.answer_seconds, max_occupancy=occupancy)
+    agents = required_agents(
+        v,
+        handle * 60.0,
+        rt.interval_minutes,
+        target_service_level=rt.service_level_target,
+        answer_seconds=rt.answer_seconds,
+        max_occupancy=occupancy,
+    )
     n0, _ = _warm_start(a)
     return int(2 * np.max(agents - n0, initial=0.0)) + 20

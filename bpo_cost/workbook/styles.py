@@ -65,8 +65,9 @@ def text(ws: Worksheet, row: int, column: int, value: str, *, font: Font | None 
     """
     clean = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters XML 1.0 cannot hold
     if len(clean) > _MAX_CELL_TEXT:
-        raise InputError("text", clean[:40],
-                         f"at most {_MAX_CELL_TEXT:,} characters (an Excel cell)")
+        raise InputError(
+            "text", clean[:40], f"at most {_MAX_CELL_TEXT:,} characters (an Excel cell)"
+        )
     cell = ws.cell(row=row, column=column)
     cell.value = clean
     cell.data_type = "s"
@@ -74,14 +75,21 @@ def text(ws: Worksheet, row: int, column: int, value: str, *, font: Font | None 
         cell.font = font
 
 
-def put(ws: Worksheet, row: int, column: int, value: Any, fmt: str | None = None,
-        *, font: Font | None = None) -> None:
+def put(
+    ws: Worksheet,
+    row: int,
+    column: int,
+    value: Any,
+    fmt: str | None = None,
+    *,
+    font: Font | None = None,
+) -> None:
     """Write a number, a date, a boolean or a formula (a str starting with "=")."""
     if isinstance(value, str) and not value.startswith("="):
         text(ws, row, column, value, font=font)
         return
     cell = ws.cell(row=row, column=column, value=value)
-    if isinstance(value, float) and float("%.16g" % value) != value:
+    if isinstance(value, float) and float(f"{value:.16g}") != value:
         # openpyxl writes numbers with 16 significant digits, which can be one unit in the
         # last place off; the 17 digits of repr read back as the same double (Excel reads them).
         cell._value = repr(value)
@@ -100,9 +108,16 @@ def heading(ws: Worksheet, row: int, labels: list[str], *, start: int = 1) -> No
         ws.cell(row=row, column=start + i).fill = HEADER_FILL
 
 
-def page_setup(ws: Worksheet, *, widths: Mapping[str, float], freeze: str | None = None,
-               title_rows: str | None = None, title_cols: str | None = None,
-               landscape: bool = True, fit: str = "width") -> None:
+def page_setup(
+    ws: Worksheet,
+    *,
+    widths: Mapping[str, float],
+    freeze: str | None = None,
+    title_rows: str | None = None,
+    title_cols: str | None = None,
+    landscape: bool = True,
+    fit: str = "width",
+) -> None:
     """Column widths, frozen panes and print setup with repeated titles.
 
     ``fit``: "width" (one page wide), "page" (one page), or "none" (70 % scale, months run

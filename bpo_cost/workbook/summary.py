@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..engine import OPTION_COMPONENTS
-from ..models import Case
+from ..case.models import Case
+from ..engine.run import OPTION_COMPONENTS
 from . import styles as st
 from .cashflows import DECISION_COLUMNS, CashFlows
 from .charts import annual_chart, bridge_chart, cumulative_chart
@@ -18,12 +18,22 @@ __all__ = ["BRIDGE_GROUPS", "summary_sheet"]
 # Bridge from in-house TCO to an option's TCO: each step is a group of option components; the
 # first also takes off the in-house cost the vendor's charges replace.
 BRIDGE_GROUPS = (
-    ("Vendor vs in-house",
-     ("vendor.fees", "vendor.gainshare", "vendor.kpi_adjustment", "vendor.service_credits")),
+    (
+        "Vendor vs in-house",
+        ("vendor.fees", "vendor.gainshare", "vendor.kpi_adjustment", "vendor.service_credits"),
+    ),
     ("Automation", ("automation",)),
-    ("Transition", ("transition.vendor_selection", "transition.knowledge_transfer",
-                    "transition.parallel_run", "transition.severance_retention",
-                    "transition.productivity_dip", "transition.stranded_costs")),
+    (
+        "Transition",
+        (
+            "transition.vendor_selection",
+            "transition.knowledge_transfer",
+            "transition.parallel_run",
+            "transition.severance_retention",
+            "transition.productivity_dip",
+            "transition.stranded_costs",
+        ),
+    ),
     ("Governance", ("governance",)),
     ("Quality leakage", ("quality_leakage",)),
     ("Exit", ("exit",)),
@@ -48,8 +58,7 @@ def summary_sheet(ws: Worksheet, case: Case, cf: CashFlows, tl: Grid) -> None:
         ("Term (months)", f"={n('term_months')}", st.MONTHS),
         ("Currency", f"={n('currency')}", None),
         ("Discount rate (annual)", f"={n('discount_rate_annual')}", st.PERCENT),
-        (f"Volume in month 1 ({case.workload.unit})", f"={tl.cells('volume', 1, 1)}",
-         st.NUMBER),
+        (f"Volume in month 1 ({case.workload.unit})", f"={tl.cells('volume', 1, 1)}", st.NUMBER),
     ]
     for i, (label, formula, fmt) in enumerate(facts):
         st.text(ws, 4 + i, 1, label, font=st.BOLD)
@@ -67,16 +76,31 @@ def summary_sheet(ws: Worksheet, case: Case, cf: CashFlows, tl: Grid) -> None:
 
     g = cf.grid
     charts = [
-        cumulative_chart(g.ws, [(g.row("cumulative_cost", o.key), o.name) for o in cf.owners],
-                         FIRST_COL, FIRST_COL + case.term_months - 1, MONTH_ROW),
+        cumulative_chart(
+            g.ws,
+            [(g.row("cumulative_cost", o.key), o.name) for o in cf.owners],
+            FIRST_COL,
+            FIRST_COL + case.term_months - 1,
+            MONTH_ROW,
+        ),
         annual_chart(ws, annual_header, annual_rows, 2, years),
-        *(bridge_chart(ws, first, last, 1, 4, f"In-house to {name}")
-          for first, last, name in bridges),
+        *(
+            bridge_chart(ws, first, last, 1, 4, f"In-house to {name}")
+            for first, last, name in bridges
+        ),
     ]
     for i, chart in enumerate(charts):  # two charts a row, right of the tables
         ws.add_chart(chart, f"{_CHART_COLS[i % 2]}{1 + _CHART_ROWS * (i // 2)}")
-    st.page_setup(ws, widths={"A": 34, **{col(c): 15 for c in range(2, 12)},
-                              "L": 3, **{col(c): 10 for c in range(13, 33)}}, fit="page")
+    st.page_setup(
+        ws,
+        widths={
+            "A": 34,
+            **{col(c): 15 for c in range(2, 12)},
+            "L": 3,
+            **{col(c): 10 for c in range(13, 33)},
+        },
+        fit="page",
+    )
     ws.sheet_view.showGridLines = False
 
 
@@ -84,8 +108,7 @@ def _decision(ws: Worksheet, header: int, cf: CashFlows) -> None:
     st.heading(ws, header, [h for _, h, _ in DECISION_COLUMNS])
     for j in range(len(cf.owners)):
         for i, (key, _, fmt) in enumerate(DECISION_COLUMNS):
-            if j == 0 and key in ("savings", "savings_pct", "npv_savings", "payback_month",
-                                  "irr"):
+            if j == 0 and key in ("savings", "savings_pct", "npv_savings", "payback_month", "irr"):
                 continue  # savings of in-house against itself: left blank, as in the CLI
             st.put(ws, header + 1 + j, 1 + i, f"={cf.figure(j, key)}", fmt)
 
@@ -103,7 +126,8 @@ def _recommendation(cf: CashFlows) -> str:
         f'&" "&{n("currency")}&" in NPV ("&IFERROR(FIXED(100*{pick("savings_pct")},1)&"%","n/a")'
         f'&" of in-house TCO)"&IF(COUNT({pick("payback_month")})=1,", payback in month "'
         f'&{pick("payback_month")},", no payback within the term"),'
-        f'"Keep in-house: no option costs less in NPV")')
+        f'"Keep in-house: no option costs less in NPV")'
+    )
 
 
 def _structure_check(case: Case) -> str:
@@ -119,11 +143,13 @@ def _structure_check(case: Case) -> str:
     return check_functions(
         f'=IF(AND({",".join(tests)}),"OK: the sheets match the structural inputs",'
         f'"Structural input changed (term, pricing model, basis or tier mode): regenerate the '
-        f'workbook from the case")')
+        f'workbook from the case")'
+    )
 
 
-def _annual(ws: Worksheet, header: int, cf: CashFlows,
-            tl: Grid) -> tuple[list[tuple[int, str]], int]:
+def _annual(
+    ws: Worksheet, header: int, cf: CashFlows, tl: Grid
+) -> tuple[list[tuple[int, str]], int]:
     years = -(-cf.grid.months // 12)
     st.text(ws, header - 1, 1, "Annual cost by contract year", font=st.BOLD)
     st.heading(ws, header, ["Option", *[f"Year {y + 1}" for y in range(years)]])
@@ -133,8 +159,13 @@ def _annual(ws: Worksheet, header: int, cf: CashFlows,
         rows.append((r, o.name))
         st.text(ws, r, 1, o.name)
         for y in range(years):
-            st.put(ws, r, 2 + y, f"=SUMIFS({o.grid.span('total')},{tl.span('contract_year')},"
-                                 f"{y})", st.MONEY)
+            st.put(
+                ws,
+                r,
+                2 + y,
+                f"=SUMIFS({o.grid.span('total')},{tl.span('contract_year')},{y})",
+                st.MONEY,
+            )
     return rows, years
 
 
@@ -144,8 +175,9 @@ def _bridges(ws: Worksheet, top: int, cf: CashFlows) -> list[tuple[int, int, str
     out = []
     for o in cf.owners[1:]:
         st.text(ws, top, 1, f"Bridge: in-house TCO to {o.name} TCO (term totals)", font=st.BOLD)
-        st.heading(ws, top + 1, ["Step", "Change", "Level", "Base", "Decrease", "Increase",
-                                 "Total"])
+        st.heading(
+            ws, top + 1, ["Step", "Change", "Level", "Base", "Decrease", "Increase", "Total"]
+        )
         first = top + 2
         st.text(ws, first, 1, "In-house TCO")
         st.put(ws, first, 3, f"={ih.grid.total('total')}", st.MONEY)

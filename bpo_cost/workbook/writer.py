@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -10,10 +11,10 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from ..api import CaseSource, evaluate
+from ..case.models import Case, HourlyPricing
 from ..errors import InputError
-from ..files import atomic_write
-from ..models import Case, HourlyPricing
-from ..rates import RateCards
+from ..files import atomic_write_bytes, reproducible_zip
+from ..rates.cards import RateCards
 from ..result import Result
 from .cashflows import Owner, cashflows_sheet
 from .costs import inhouse_sheet, option_sheet, timeline_sheet
@@ -28,8 +29,18 @@ __all__ = ["RESERVED_TITLES", "ExtraSheet", "build_workbook", "write_workbook"]
 ExtraSheet = Callable[[Workbook, Result], None]
 
 # Sheets this writer makes, and those the decision-analysis face adds through extra_sheets.
-RESERVED_TITLES = ("Summary", "Inputs", "Timeline", "In-house", "Staffing", "Cash flows",
-                   "Method & sources", "Lists", "Sensitivity", "Monte Carlo")
+RESERVED_TITLES = (
+    "Summary",
+    "Inputs",
+    "Timeline",
+    "In-house",
+    "Staffing",
+    "Cash flows",
+    "Method & sources",
+    "Lists",
+    "Sensitivity",
+    "Monte Carlo",
+)
 
 
 def write_workbook(
@@ -67,7 +78,7 @@ def write_workbook(
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> from bpo_cost.examples import example_path
+    >>> from bpo_cost import example_path
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "payroll.xlsx"
     >>> write_workbook(example_path("payroll"), out).name
     'payroll.xlsx'
@@ -87,7 +98,12 @@ def write_workbook(
         taken.append(check_title(ws.title, taken))
     for name in wb.defined_names:
         check_name(name)
-    return atomic_write(target, lambda tmp: wb.save(tmp), protect=protect)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    stamp = f"{wb.properties.created:%Y-%m-%dT%H:%M:%SZ}"  # the case's start: see build_workbook
+    return atomic_write_bytes(
+        target, reproducible_zip(buffer.getvalue(), modified=stamp), protect=protect
+    )
 
 
 def build_workbook(result: Result) -> Workbook:
@@ -106,13 +122,22 @@ def build_workbook(result: Result) -> Workbook:
         o = case.options[i]
         annual = float(result.summary_arrays.irr[0, i + 1])
         hint = None if math.isnan(annual) else float((1.0 + annual) ** (1 / 12) - 1.0)
-        owners.append(Owner(o.name, o.name, o.pricing.model,
-                            option_sheet(wb, case, i, title, tl, ih, hours), hint))
+        owners.append(
+            Owner(
+                o.name,
+                o.name,
+                o.pricing.model,
+                option_sheet(wb, case, i, title, tl, ih, hours),
+                hint,
+            )
+        )
     if plan is not None:
         volumes = {INHOUSE_POOL: ih.here("volume", external=True)}
-        volumes |= {o.key: o.grid.here("vendor_volume", external=True) for o, opt in
-                    zip(owners[1:], case.options, strict=True)
-                    if isinstance(opt.pricing, HourlyPricing)}
+        volumes |= {
+            o.key: o.grid.here("vendor_volume", external=True)
+            for o, opt in zip(owners[1:], case.options, strict=True)
+            if isinstance(opt.pricing, HourlyPricing)
+        }
         plan.write(wb, volumes)
     cf = cashflows_sheet(wb, case, tl, owners)
     summary_sheet(summary, case, cf, tl)
@@ -122,7 +147,7 @@ def build_workbook(result: Result) -> Workbook:
     props = wb.properties
     props.creator = props.lastModifiedBy = "bpo-cost"
     props.title = case.name
-    # Pinned so that two writes of one case differ only in openpyxl's save time stamp.
+    # Pinned, with the time of saving (see write_workbook), so a case always gives the same file.
     props.created = dt.datetime(case.start.year, case.start.month, 1)
     wb.calculation.fullCalcOnLoad = True  # Excel computes every formula on opening
     return wb
@@ -135,8 +160,11 @@ def option_titles(case: Case) -> list[str]:
     for i, o in enumerate(case.options):
         title = o.name
         if title.lower() in {t.lower() for t in [*RESERVED_TITLES, *titles, "History"]}:
-            title = next(t for k in range(len(taken) + 1)
-                         if (t := f"Option {i + 1}" + (f"-{k}" if k else "")).lower() not in taken)
+            title = next(
+                t
+                for k in range(len(taken) + 1)
+                if (t := f"Option {i + 1}" + (f"-{k}" if k else "")).lower() not in taken
+            )
         taken.add(title.lower())
         titles.append(check_title(title, [*RESERVED_TITLES, *titles]))
     return titles

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ._resources import data_dir
-from .errors import InputError
+from .._resources import data_dir
+from ..errors import InputError
 
 __all__ = ["DEFAULT_EXAMPLE", "example_names", "example_path"]
 

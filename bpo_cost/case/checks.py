@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import warnings
 
-from .errors import BpoCostError, BpoCostWarning
+from ..errors import BpoCostError, BpoCostWarning
+from ..rates.cards import RateCards
 from .models import Case
-from .rates import RateCards
 
 __all__ = ["suspicious_values", "warn_suspicious"]
 

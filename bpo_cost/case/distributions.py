@@ -14,6 +14,7 @@ Spearman's ``ρ_s`` between normal variables) and mapped through each inverse CD
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
@@ -22,11 +23,12 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ._types import ArrayLike, FloatArray
-from .errors import InputError
+from .._types import ArrayLike, FloatArray
+from ..errors import InputError
 
 __all__ = [
     "BLOCK",
+    "Z_MAX",
     "Discrete",
     "Distribution",
     "LogNormal",
@@ -34,7 +36,6 @@ __all__ = [
     "Pert",
     "Triangular",
     "Uniform",
-    "Z_MAX",
     "canonical_path",
     "check_paths",
     "correlation_matrix",
@@ -84,16 +85,48 @@ def norm_cdf(x: ArrayLike) -> FloatArray:
     return out
 
 
-_HART_P = (0.0352624965998911, 0.700383064443688, 6.37396220353165, 33.912866078383,
-           112.079291497871, 221.213596169931, 220.206867912376)
-_HART_Q = (0.0883883476483184, 1.75566716318264, 16.064177579207, 86.7807322029461,
-           296.564248779674, 637.333633378831, 793.826512519948, 440.413735824752)
-_A = (-3.969683028665376e01, 2.209460984245205e02, -2.759285104469687e02, 1.383577518672690e02,
-      -3.066479806614716e01, 2.506628277459239e00)
-_B = (-5.447609879822406e01, 1.615858368580409e02, -1.556989798598866e02, 6.680131188771972e01,
-      -1.328068155288572e01)
-_C = (-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e00, -2.549732539343734e00,
-      4.374664141464968e00, 2.938163982698783e00)
+_HART_P = (
+    0.0352624965998911,
+    0.700383064443688,
+    6.37396220353165,
+    33.912866078383,
+    112.079291497871,
+    221.213596169931,
+    220.206867912376,
+)
+_HART_Q = (
+    0.0883883476483184,
+    1.75566716318264,
+    16.064177579207,
+    86.7807322029461,
+    296.564248779674,
+    637.333633378831,
+    793.826512519948,
+    440.413735824752,
+)
+_A = (
+    -3.969683028665376e01,
+    2.209460984245205e02,
+    -2.759285104469687e02,
+    1.383577518672690e02,
+    -3.066479806614716e01,
+    2.506628277459239e00,
+)
+_B = (
+    -5.447609879822406e01,
+    1.615858368580409e02,
+    -1.556989798598866e02,
+    6.680131188771972e01,
+    -1.328068155288572e01,
+)
+_C = (
+    -7.784894002430293e-03,
+    -3.223964580411365e-01,
+    -2.400758277161838e00,
+    -2.549732539343734e00,
+    4.374664141464968e00,
+    2.938163982698783e00,
+)
 _D = (7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e00, 3.754408661907416e00)
 
 
@@ -146,8 +179,7 @@ class _Dist(BaseModel):
 
     relative: bool = False
     """Parameters are fractions of the case value: ``low: -0.2`` means 20 % below it."""
-    rank_correlation: dict[str, Annotated[float, Field(ge=-1, le=1)]] = Field(
-        default_factory=dict)
+    rank_correlation: dict[str, Annotated[float, Field(ge=-1, le=1)]] = Field(default_factory=dict)
     """Spearman rank correlation with other uncertain inputs, by their path."""
 
     def quantile(self, u: ArrayLike) -> FloatArray:
@@ -166,7 +198,7 @@ class _Dist(BaseModel):
 
 def _ordered(*pairs: tuple[str, float | None]) -> None:
     given = [(k, v) for k, v in pairs if v is not None]
-    for (k1, v1), (k2, v2) in zip(given, given[1:], strict=False):
+    for (k1, v1), (k2, v2) in itertools.pairwise(given):
         if v1 > v2:
             raise ValueError(f"{k1} <= {k2} (got {k1} = {v1}, {k2} = {v2})")
 
@@ -308,8 +340,9 @@ class _Bounded(_Dist):
         _ordered(("low", self.low), ("high", self.high))
         lo, hi = self._score_bounds() if self._location_scale()[1] > 0 else (0.0, 0.0)
         if self.low is not None and self.high is not None and not norm_cdf(hi) > norm_cdf(lo):
-            raise ValueError(f"low and high that keep some probability (got {self.low}, "
-                             f"{self.high})")
+            raise ValueError(
+                f"low and high that keep some probability (got {self.low}, {self.high})"
+            )
 
 
 class Normal(_Bounded):
@@ -322,8 +355,10 @@ class Normal(_Bounded):
     @model_validator(mode="after")
     def _check(self) -> Normal:
         self._check_bounds()
-        if self.sd == 0 and not ((self.low is None or self.low <= self.mean)
-                                 and (self.high is None or self.mean <= self.high)):
+        if self.sd == 0 and not (
+            (self.low is None or self.low <= self.mean)
+            and (self.high is None or self.mean <= self.high)
+        ):
             raise ValueError(f"a mean within [low, high] when sd = 0 (got {self.mean})")
         return self
 
@@ -362,14 +397,16 @@ class Discrete(_Dist):
     """A few possible values with weights (normalised): scenarios such as a contract clause."""
 
     kind: Literal["discrete"] = "discrete"
-    values: list[Annotated[float, Field(allow_inf_nan=False)]] = Field(min_length=1,
-                                                                       max_length=1000)
+    values: list[Annotated[float, Field(allow_inf_nan=False)]] = Field(
+        min_length=1, max_length=1000
+    )
     weights: list[Annotated[float, Field(ge=0, allow_inf_nan=False)]] | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Discrete:
-        if self.weights is not None and (len(self.weights) != len(self.values)
-                                         or not sum(self.weights) > 0):
+        if self.weights is not None and (
+            len(self.weights) != len(self.values) or not sum(self.weights) > 0
+        ):
             raise ValueError(f"one weight >= 0 per value, not all zero (got {self.weights})")
         return self
 
@@ -414,7 +451,7 @@ def split_path(path: str) -> Iterator[str | tuple[str, str]]:
             k = path.find("]", j)
             if k < 0:
                 raise InputError("path", path, "balanced [name] brackets")
-            label = path[j + 1:k]
+            label = path[j + 1 : k]
             yield (key, label) if not label.isdigit() else key
             if label.isdigit():
                 yield label
@@ -442,18 +479,26 @@ def canonical_path(tree: Mapping[str, Any], path: str) -> str:
         key, label = seg if isinstance(seg, tuple) else (seg, None)
         if isinstance(node, list):
             if not key.isdigit() or int(key) >= len(node):
-                raise InputError("path", path, f"a valid index at {'.'.join(parts)} "
-                                 f"(0..{len(node) - 1})")
+                raise InputError(
+                    "path", path, f"a valid index at {'.'.join(parts)} (0..{len(node) - 1})"
+                )
             node = node[int(key)]
         elif isinstance(node, Mapping) and key in node:
             node = node[key]
         else:
-            raise InputError("path", path, "the path of a field in the case"
-                             + (f" (no {key!r} under {'.'.join(parts)})" if parts else ""))
+            raise InputError(
+                "path",
+                path,
+                "the path of a field in the case"
+                + (f" (no {key!r} under {'.'.join(parts)})" if parts else ""),
+            )
         parts.append(key)
         if label is not None:
-            names = [x.get("name") if isinstance(x, Mapping) else None for x in node] \
-                if isinstance(node, list) else []
+            names = (
+                [x.get("name") if isinstance(x, Mapping) else None for x in node]
+                if isinstance(node, list)
+                else []
+            )
             if label not in names:
                 raise InputError("path", path, f"a name under {'.'.join(parts)}: one of {names}")
             parts.append(str(names.index(label)))
@@ -463,8 +508,10 @@ def canonical_path(tree: Mapping[str, Any], path: str) -> str:
 
 def check_paths(tree: Mapping[str, Any], distributions: Mapping[str, Any]) -> None:
     """Raise ValueError unless every key names a number (or a rate-card reference) in the tree."""
-    hint = "the path of a number in the case, like workload.volume_per_month or " \
+    hint = (
+        "the path of a number in the case, like workload.volume_per_month or "
         "options[Name].pricing.rate"
+    )
     for key in distributions:
         try:
             canonical = canonical_path(tree, key)
@@ -498,15 +545,22 @@ def correlation_matrix(
         for other, r in distributions[name].rank_correlation.items():
             key = (keys or {}).get(other, other)
             if key not in index:
-                raise InputError(f"uncertainty[{name!r}].rank_correlation", other,
-                                 f"another uncertain input ({', '.join(names)})")
+                raise InputError(
+                    f"uncertainty[{name!r}].rank_correlation",
+                    other,
+                    f"another uncertain input ({', '.join(names)})",
+                )
             j = index[key]
             if j == i:
-                raise InputError(f"uncertainty[{name!r}].rank_correlation", other,
-                                 "another input (not itself)")
+                raise InputError(
+                    f"uncertainty[{name!r}].rank_correlation", other, "another input (not itself)"
+                )
             if rho[i, j] != 0 and rho[i, j] != r:
-                raise InputError(f"uncertainty[{name!r}].rank_correlation[{other!r}]", r,
-                                 f"the value given the other way round ({rho[i, j]})")
+                raise InputError(
+                    f"uncertainty[{name!r}].rank_correlation[{other!r}]",
+                    r,
+                    f"the value given the other way round ({rho[i, j]})",
+                )
             rho[i, j] = rho[j, i] = r
             found = True
     return rho if found else None
@@ -519,9 +573,13 @@ def _cholesky(rank_corr: FloatArray, names: Sequence[str]) -> FloatArray:
         return np.asarray(np.linalg.cholesky(pearson), dtype=float)
     except np.linalg.LinAlgError:
         linked = [n for n, row in zip(names, rank_corr, strict=True) if np.count_nonzero(row) > 1]
-        raise InputError("rank_correlation", linked, "correlations that can hold together "
-                         "(a positive definite matrix): weaken some of those between these "
-                         "inputs") from None
+        raise InputError(
+            "rank_correlation",
+            linked,
+            "correlations that can hold together "
+            "(a positive definite matrix): weaken some of those between these "
+            "inputs",
+        ) from None
 
 
 def standard_normals(seed: int, streams: Sequence[str], start: int, stop: int) -> FloatArray:
@@ -536,13 +594,18 @@ def standard_normals(seed: int, streams: Sequence[str], start: int, stop: int) -
             ss = np.random.SeedSequence(int(seed), spawn_key=(key, b))
             block = np.random.Generator(np.random.PCG64(ss)).standard_normal(BLOCK)
             lo, hi = max(start, b * BLOCK), min(stop, (b + 1) * BLOCK)
-            out[lo - start:hi - start, j] = block[lo - b * BLOCK:hi - b * BLOCK]
+            out[lo - start : hi - start, j] = block[lo - b * BLOCK : hi - b * BLOCK]
     return out
 
 
 def sample(
-    distributions: Mapping[str, Distribution], n: int, *, seed: int, start: int = 0,
-    streams: Sequence[str] | None = None, rank_correlation: FloatArray | None = None,
+    distributions: Mapping[str, Distribution],
+    n: int,
+    *,
+    seed: int,
+    start: int = 0,
+    streams: Sequence[str] | None = None,
+    rank_correlation: FloatArray | None = None,
 ) -> FloatArray:
     """Draws ``start .. start + n`` of each distribution, one column each, reproducibly.
 

@@ -8,6 +8,7 @@ default cites its source (see DOMAIN.md and ``rates/SOURCES.md``).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -20,9 +21,9 @@ from pydantic import (
     model_validator,
 )
 
-from .rates import FunctionId, RateRef
-from .staffing import MAX_ERLANGS
-from .uncertainty import Distribution, check_paths
+from ..core.staffing import MAX_ERLANGS
+from ..rates.cards import FunctionId, RateRef
+from .distributions import Distribution, check_paths
 
 __all__ = [
     "Automation",
@@ -196,7 +197,7 @@ class PerTransactionPricing(_Model):
             if not self.tiers or bounds[-1] is not None or any(b is None for b in bounds[:-1]):
                 raise ValueError("tiers: every band but the last needs up_to; the last has none")
             finite = [b for b in bounds[:-1] if b is not None]
-            if any(b >= c for b, c in zip(finite, finite[1:], strict=False)):
+            if any(b >= c for b, c in itertools.pairwise(finite)):
                 raise ValueError(f"tiers: up_to must be strictly increasing, got {finite}")
         return self
 

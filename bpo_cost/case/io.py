@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .errors import InvalidCaseError
+from ..errors import InvalidCaseError
 from .models import Case
 
 __all__ = ["case_from_pairs", "case_to_pairs", "load_case", "parse_case"]
@@ -131,7 +131,7 @@ def load_case(source: str | Path | Mapping[str, Any] | Case) -> Case:
     Examples
     --------
     >>> from bpo_cost import load_case
-    >>> from bpo_cost.examples import example_path
+    >>> from bpo_cost import example_path
     >>> load_case(example_path("voice_customer_service")).term_months
     60
     """
@@ -147,7 +147,7 @@ def load_case(source: str | Path | Mapping[str, Any] | Case) -> Case:
     if path.stat().st_size > limit:
         raise InvalidCaseError("case file", str(source), f"at most {limit:,} bytes")
     if suffix == ".xlsx":
-        from .workbook.reader import read_inputs  # the workbook face imports openpyxl
+        from .xlsx import read_inputs  # the workbook face imports openpyxl
 
         return case_from_pairs(read_inputs(path))
     text = path.read_bytes().decode("utf-8", errors="replace")
@@ -183,7 +183,7 @@ def _safe_yaml(text: str, name: str) -> Any:
                     raise InvalidCaseError(name, "...", f"nested at most {MAX_DEPTH} levels")
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-        return yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader
+        return yaml.load(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "document"

@@ -13,12 +13,12 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from ._types import ArrayLike, FloatArray
+from .._types import ArrayLike, FloatArray
+from ..case.models import Case
+from ..core.finance import irr, monthly_rate
+from ..core.timeline import month_axis, volume_path, yearly_index
 from .compile import compile_case
-from .finance import irr, monthly_rate
 from .inhouse import STAFF_COMPONENTS, inhouse_components
-from .models import Case
-from .timeline import month_axis, volume_path, yearly_index
 from .transition import hidden_components
 from .vendor import vendor_components
 

@@ -25,7 +25,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from ._types import FloatArray
+from .._types import FloatArray
 from .inhouse import STAFF_COMPONENTS
 
 __all__ = ["hidden_components"]

@@ -29,6 +29,7 @@ def generic_key(key: str) -> str:
     """The key without list indices: ``options.1.pricing.rate`` -> ``options.pricing.rate``."""
     return _INDEX.sub("", key)
 
+
 @dataclass(frozen=True)
 class Rule:
     """What the model accepts for an input: a type, bounds, or a fixed set."""
@@ -55,6 +56,7 @@ class Rule:
         noun = "a whole number" if self.kind == "whole" else "a number"
         return noun + (" " + " and ".join(parts) if parts else "")
 
+
 def rule(case: Case, key: str) -> Rule | None:
     """What read-back accepts at ``key`` (None when the model has no field there)."""
     info, in_list = _field_info(case, key)
@@ -75,9 +77,13 @@ def rule(case: Case, key: str) -> Rule | None:
         return Rule("date")
     if base in (int, float):
         low, high = bounds.get("low"), bounds.get("high")
-        return Rule("whole" if base is int else "decimal",
-                    low=None if low is None else low[0], low_strict=bool(low and low[1]),
-                    high=None if high is None else high[0], high_strict=bool(high and high[1]))
+        return Rule(
+            "whole" if base is int else "decimal",
+            low=None if low is None else low[0],
+            low_strict=bool(low and low[1]),
+            high=None if high is None else high[0],
+            high_strict=bool(high and high[1]),
+        )
     return Rule("text")
 
 
@@ -123,8 +129,7 @@ def _collect(ann: Any, metadata: list[Any], bounds: dict[str, tuple[float, bool]
         return tuple(str(a) for a in typing.get_args(ann))
     if origin in (typing.Union, types.UnionType):
         for arg in typing.get_args(ann):
-            if arg is not type(None) and not (isinstance(arg, type)
-                                              and issubclass(arg, BaseModel)):
+            if arg is not type(None) and not (isinstance(arg, type) and issubclass(arg, BaseModel)):
                 return _collect(arg, [], bounds)
         return None
     return ann

@@ -34,8 +34,8 @@ from pydantic import (
     field_validator,
 )
 
-from ._resources import data_dir
-from .errors import InputError, RateCardError
+from .._resources import data_dir
+from ..errors import InputError, RateCardError
 
 if TYPE_CHECKING:  # pandas loads on first use: it is half the import time of bpo_cost
     import pandas as pd

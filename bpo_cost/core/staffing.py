@@ -15,8 +15,8 @@ from typing import Any, overload
 
 import numpy as np
 
-from ._types import ArrayLike, FloatArray
-from .errors import InputError
+from .._types import ArrayLike, FloatArray
+from ..errors import InputError
 
 __all__ = [
     "average_speed_of_answer",

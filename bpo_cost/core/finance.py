@@ -23,8 +23,8 @@ import numpy as np
 import numpy.typing as npt
 import numpy_financial as npf
 
-from ._types import AnnualRate, ArrayLike, FloatArray, MonthlyRate
-from .errors import InputError, NoSolutionError
+from .._types import AnnualRate, ArrayLike, FloatArray, MonthlyRate
+from ..errors import InputError, NoSolutionError
 
 __all__ = ["fv", "irr", "monthly_rate", "npv", "pmt", "pv", "xirr", "xnpv"]
 

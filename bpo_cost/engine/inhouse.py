@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from ._types import ArrayLike, FloatArray
-from .staffing import _checked, _out, required_agents
+from .._types import ArrayLike, FloatArray
+from ..core.staffing import _checked, _out, required_agents
 
 __all__ = [
     "STAFF_COMPONENTS",

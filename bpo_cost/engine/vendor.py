@@ -16,9 +16,8 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from ._types import FloatArray
-from .inhouse import paid_fte, productive_hours
-from .pricing import (
+from .._types import FloatArray
+from ..core.pricing import (
     _collar_fee,
     _gainshare,
     _kpi_adjustment,
@@ -27,6 +26,7 @@ from .pricing import (
     _tiered_fee,
     escalation_index,
 )
+from .inhouse import paid_fte, productive_hours
 
 __all__ = ["deflected_volume", "vendor_components"]
 
@@ -34,9 +34,7 @@ _ZERO = np.zeros((1, 1))
 _ZERO.flags.writeable = False
 
 
-def deflected_volume(
-    option: SimpleNamespace, volume: FloatArray, months: FloatArray
-) -> FloatArray:
+def deflected_volume(option: SimpleNamespace, volume: FloatArray, months: FloatArray) -> FloatArray:
     """Units automation takes off the vendor, from its start month (a zero without automation)."""
     auto = option.automation
     if auto is None:
@@ -58,8 +56,9 @@ def _base_fee(p: SimpleNamespace, option: SimpleNamespace, volume: FloatArray) -
     if pr.model == "per_transaction":
         if pr.collar is not None:
             c = pr.collar
-            return _collar_fee(volume, c.base_fee_per_month, c.baseline_volume, c.dead_band,
-                               c.arc, c.rrc)
+            return _collar_fee(
+                volume, c.base_fee_per_month, c.baseline_volume, c.dead_band, c.arc, c.rrc
+            )
         billed = np.maximum(volume, pr.minimum_volume_per_month)
         if pr.tiers is None:
             return np.asarray(pr.price * billed, dtype=float)

@@ -12,7 +12,7 @@ import datetime as dt
 
 import numpy as np
 
-from ._types import FloatArray
+from .._types import FloatArray
 from .pricing import contract_year
 
 __all__ = ["calendar_month", "month_axis", "volume_path", "yearly_index"]

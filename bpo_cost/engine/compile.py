@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from ._types import ArrayLike, FloatArray
-from .case_io import flatten
-from .errors import InputError
-from .models import Case
+from .._types import ArrayLike, FloatArray
+from ..case.io import flatten
+from ..case.models import Case
+from ..errors import InputError
 
 __all__ = ["Compiler", "Params", "compile_case", "numeric_inputs"]
 

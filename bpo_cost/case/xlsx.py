@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from ..errors import InvalidCaseError
-from .inputs import HEADER, INPUTS
+from ..workbook.inputs import HEADER, INPUTS
 
 __all__ = ["MAX_INPUT_ROWS", "MAX_PARTS", "MAX_UNCOMPRESSED_BYTES", "read_inputs"]
 
@@ -28,8 +28,20 @@ MAX_INPUT_ROWS = 10_000
 _HEADER_SEARCH_ROWS = 20
 _PROLOG_BYTES = 4096
 # What a damaged or hostile file raises from zipfile, zlib and openpyxl's parsers.
-_ERRORS = (zipfile.BadZipFile, zlib.error, KeyError, ValueError, SyntaxError, TypeError, OSError,
-           InvalidFileException, EOFError, IndexError, AttributeError, NotImplementedError)
+_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    KeyError,
+    ValueError,
+    SyntaxError,
+    TypeError,
+    OSError,
+    InvalidFileException,
+    EOFError,
+    IndexError,
+    AttributeError,
+    NotImplementedError,
+)
 
 
 def read_inputs(path: str | Path) -> list[tuple[str, Any]]:
@@ -55,7 +67,7 @@ def read_inputs(path: str | Path) -> list[tuple[str, Any]]:
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> from bpo_cost.examples import example_path
+    >>> from bpo_cost import example_path
     >>> from bpo_cost.workbook import write_workbook
     >>> out = write_workbook(example_path("payroll"), pathlib.Path(tempfile.mkdtemp()) / "p.xlsx")
     >>> dict(read_inputs(out))["workload.volume_per_month"]
@@ -74,15 +86,20 @@ def read_inputs(path: str | Path) -> list[tuple[str, Any]]:
         root: BaseException = exc
         while root.__cause__ is not None:  # openpyxl wraps the parser's error in a ValueError
             root = root.__cause__
-        raise InvalidCaseError(path.name, type(root).__name__,
-                               f"a readable .xlsx workbook ({str(exc)[:120]})") from None
+        raise InvalidCaseError(
+            path.name, type(root).__name__, f"a readable .xlsx workbook ({str(exc)[:120]})"
+        ) from None
     pairs = []
     for (key, value), (_, raw) in zip(values, formulas, strict=True):
         if key is None or not str(key).strip():
             continue
         if value is None and isinstance(raw, str) and raw.startswith("="):
-            raise InvalidCaseError(str(key), raw, "a value: the formula has no saved result "
-                                   "(open the workbook in Excel or LibreOffice and save it)")
+            raise InvalidCaseError(
+                str(key),
+                raw,
+                "a value: the formula has no saved result "
+                "(open the workbook in Excel or LibreOffice and save it)",
+            )
         pairs.append((str(key).strip(), value))
     return pairs
 
@@ -92,22 +109,28 @@ def _check_archive(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             parts = archive.infolist()
             if len(parts) > MAX_PARTS:
-                raise InvalidCaseError(path.name, f"{len(parts)} parts",
-                                       f"a workbook of at most {MAX_PARTS} parts")
+                raise InvalidCaseError(
+                    path.name, f"{len(parts)} parts", f"a workbook of at most {MAX_PARTS} parts"
+                )
             size = sum(p.file_size for p in parts)
             if size > MAX_UNCOMPRESSED_BYTES:
-                raise InvalidCaseError(path.name, f"{size:,} bytes uncompressed",
-                                       f"at most {MAX_UNCOMPRESSED_BYTES:,} bytes uncompressed")
+                raise InvalidCaseError(
+                    path.name,
+                    f"{size:,} bytes uncompressed",
+                    f"at most {MAX_UNCOMPRESSED_BYTES:,} bytes uncompressed",
+                )
             for part in parts:
                 if part.filename.lower().endswith((".xml", ".rels", ".vml")):
                     with archive.open(part) as f:
                         prolog = f.read(_PROLOG_BYTES).replace(b"\x00", b"").upper()
                     if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
-                        raise InvalidCaseError(part.filename, "<!DOCTYPE ...>",
-                                               "XML without a DTD or entities")
+                        raise InvalidCaseError(
+                            part.filename, "<!DOCTYPE ...>", "XML without a DTD or entities"
+                        )
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
-        raise InvalidCaseError(path.name, type(exc).__name__,
-                               f"a readable .xlsx workbook ({str(exc)[:120]})") from None
+        raise InvalidCaseError(
+            path.name, type(exc).__name__, f"a readable .xlsx workbook ({str(exc)[:120]})"
+        ) from None
 
 
 def _column_pairs(path: Path, *, data_only: bool) -> list[tuple[Any, Any]]:
@@ -122,20 +145,29 @@ def _column_pairs(path: Path, *, data_only: bool) -> list[tuple[Any, Any]]:
 
 def _pairs(wb: Any, path: Path) -> list[tuple[Any, Any]]:
     if INPUTS not in wb.sheetnames:
-        raise InvalidCaseError(path.name, wb.sheetnames[:5], f"a workbook with an {INPUTS} "
-                               "sheet (one written by bpo-cost workbook)")
+        raise InvalidCaseError(
+            path.name,
+            wb.sheetnames[:5],
+            f"a workbook with an {INPUTS} sheet (one written by bpo-cost workbook)",
+        )
     rows = wb[INPUTS].iter_rows(min_col=1, max_col=2, values_only=True)
     for _, row in zip(range(_HEADER_SEARCH_ROWS), rows, strict=False):  # at most N rows
         if tuple(row[:2]) == HEADER[:2]:
             break
     else:
-        raise InvalidCaseError(f"{INPUTS} sheet", "no header", f"a '{HEADER[0]}' / "
-                               f"'{HEADER[1]}' header in the first {_HEADER_SEARCH_ROWS} rows")
+        raise InvalidCaseError(
+            f"{INPUTS} sheet",
+            "no header",
+            f"a '{HEADER[0]}' / '{HEADER[1]}' header in the first {_HEADER_SEARCH_ROWS} rows",
+        )
     out: list[tuple[Any, Any]] = []
     for row in rows:
         if len(out) >= MAX_INPUT_ROWS:
-            raise InvalidCaseError(f"{INPUTS} sheet", f"more than {MAX_INPUT_ROWS} rows",
-                                   f"at most {MAX_INPUT_ROWS} input rows")
+            raise InvalidCaseError(
+                f"{INPUTS} sheet",
+                f"more than {MAX_INPUT_ROWS} rows",
+                f"at most {MAX_INPUT_ROWS} input rows",
+            )
         padded = (*row, None, None)
         out.append((padded[0], padded[1]))
     return out

@@ -13,8 +13,8 @@ from typing import Any, Literal
 
 import numpy as np
 
-from ._types import ArrayLike, FloatArray
-from .errors import InputError
+from .._types import ArrayLike, FloatArray
+from ..errors import InputError
 
 __all__ = [
     "TierMode",
@@ -147,14 +147,16 @@ def collar_fee(
     >>> collar_fee(8000, base_fee=50000, baseline_volume=10000, dead_band=0.1, arc=4, rrc=3)
     47000.0
     """
-    return _out(_collar_fee(
-        _f("volume", volume),
-        _f("base_fee", base_fee),
-        _f("baseline_volume", baseline_volume),
-        _f("dead_band", dead_band, high=1.0 - 1e-12, allowed="in [0, 1)"),
-        _f("arc", arc),
-        _f("rrc", rrc),
-    ))
+    return _out(
+        _collar_fee(
+            _f("volume", volume),
+            _f("base_fee", base_fee),
+            _f("baseline_volume", baseline_volume),
+            _f("dead_band", dead_band, high=1.0 - 1e-12, allowed="in [0, 1)"),
+            _f("arc", arc),
+            _f("rrc", rrc),
+        )
+    )
 
 
 def outcome_fee(
@@ -171,12 +173,14 @@ def outcome_fee(
     >>> outcome_fee(2000, price_per_outcome=25.0, outcome_rate=0.8, base_fee=5000)
     45000.0
     """
-    return _out(_outcome_fee(
-        _f("volume", volume),
-        _f("price_per_outcome", price_per_outcome),
-        _f("outcome_rate", outcome_rate, high=1.0, allowed="in [0, 1]"),
-        _f("base_fee", base_fee),
-    ))
+    return _out(
+        _outcome_fee(
+            _f("volume", volume),
+            _f("price_per_outcome", price_per_outcome),
+            _f("outcome_rate", outcome_rate, high=1.0, allowed="in [0, 1]"),
+            _f("base_fee", base_fee),
+        )
+    )
 
 
 def gainshare(
@@ -201,13 +205,15 @@ def gainshare(
     >>> gainshare(100000, 110000, share=0.5, painshare=True)
     -5000.0
     """
-    return _out(_gainshare(
-        _f("baseline_cost", baseline_cost),
-        _f("actual_cost", actual_cost),
-        _f("share", share, high=1.0, allowed="in [0, 1]"),
-        _f("cap", cap),
-        painshare,
-    ))
+    return _out(
+        _gainshare(
+            _f("baseline_cost", baseline_cost),
+            _f("actual_cost", actual_cost),
+            _f("share", share, high=1.0, allowed="in [0, 1]"),
+            _f("cap", cap),
+            painshare,
+        )
+    )
 
 
 def kpi_adjustment(
@@ -228,13 +234,15 @@ def kpi_adjustment(
     >>> round(kpi_adjustment(100000, expected=0.92, target=0.90, per_point=1.0, cap=0.05), 6)
     2000.0
     """
-    return _out(_kpi_adjustment(
-        _f("fee", fee, low=None, allowed="a number"),
-        _f("expected", expected, low=None, allowed="a number"),
-        _f("target", target, low=None, allowed="a number"),
-        _f("per_point", per_point),
-        _f("cap", cap),
-    ))
+    return _out(
+        _kpi_adjustment(
+            _f("fee", fee, low=None, allowed="a number"),
+            _f("expected", expected, low=None, allowed="a number"),
+            _f("target", target, low=None, allowed="a number"),
+            _f("per_point", per_point),
+            _f("cap", cap),
+        )
+    )
 
 
 def service_credit(
@@ -252,11 +260,13 @@ def service_credit(
     >>> service_credit(100000, at_risk_share=0.1, expected_breach_share=0.25)
     2500.0
     """
-    return _out(_service_credit(
-        _f("invoice", invoice),
-        _f("at_risk_share", at_risk_share, high=1.0, allowed="in [0, 1]"),
-        _f("expected_breach_share", expected_breach_share, high=1.0, allowed="in [0, 1]"),
-    ))
+    return _out(
+        _service_credit(
+            _f("invoice", invoice),
+            _f("at_risk_share", at_risk_share, high=1.0, allowed="in [0, 1]"),
+            _f("expected_breach_share", expected_breach_share, high=1.0, allowed="in [0, 1]"),
+        )
+    )
 
 
 def escalation_index(
@@ -308,7 +318,7 @@ def _tiered_fee(v: FloatArray, b: FloatArray, p: FloatArray, mode: TierMode) -> 
     if p.ndim == 1 or p.shape[:-1] == (1,) * (p.ndim - 1):  # one price list for every scenario
         return np.asarray(v * p.reshape(-1)[band], dtype=float)
     price = np.take_along_axis(
-        np.broadcast_to(p, np.broadcast_shapes(p.shape, np.shape(v) + (p.shape[-1],))),
+        np.broadcast_to(p, np.broadcast_shapes(p.shape, (*np.shape(v), p.shape[-1]))),
         np.asarray(band)[..., None],
         axis=-1,
     )[..., 0]
@@ -316,7 +326,11 @@ def _tiered_fee(v: FloatArray, b: FloatArray, p: FloatArray, mode: TierMode) -> 
 
 
 def _collar_fee(
-    v: FloatArray, base: FloatArray, bl: FloatArray, d: FloatArray, arc: FloatArray,
+    v: FloatArray,
+    base: FloatArray,
+    bl: FloatArray,
+    d: FloatArray,
+    arc: FloatArray,
     rrc: FloatArray,
 ) -> FloatArray:
     up = arc * np.maximum(0.0, v - bl * (1.0 + d))
@@ -341,7 +355,10 @@ def _gainshare(
 
 
 def _kpi_adjustment(
-    fee: FloatArray, expected: FloatArray, target: FloatArray, per_point: FloatArray,
+    fee: FloatArray,
+    expected: FloatArray,
+    target: FloatArray,
+    per_point: FloatArray,
     cap: FloatArray,
 ) -> FloatArray:
     return np.asarray(fee * np.clip((expected - target) * per_point, -cap, cap), dtype=float)

@@ -20,21 +20,25 @@ import numpy as np
 
 from .._types import ArrayLike, FloatArray
 from ..api import resolve_rates
-from ..case_io import load_case
-from ..compile import Compiler, numeric_inputs
-from ..engine import INHOUSE, cost_figures, run
+from ..case.distributions import canonical_path
+from ..case.io import load_case
+from ..case.models import Case
+from ..case.rules import Rule, rule
+from ..engine.compile import Compiler, numeric_inputs
+from ..engine.run import INHOUSE, cost_figures, run
 from ..errors import InputError
-from ..models import Case
-from ..rates import RateCards
-from ..rules import Rule, rule
-from ..uncertainty import canonical_path
+from ..rates.cards import RateCards
 
 CaseSource = Case | str | Path | Mapping[str, Any]
 RateCardSource = RateCards | str | Path | None
 Metric = Literal["tco", "npv_cost", "savings", "npv_savings"]
 METRICS: tuple[Metric, ...] = ("tco", "npv_cost", "savings", "npv_savings")
-METRIC_LABELS: dict[str, str] = {"tco": "TCO", "npv_cost": "NPV of cost", "savings": "Savings",
-                                 "npv_savings": "NPV of savings"}
+METRIC_LABELS: dict[str, str] = {
+    "tco": "TCO",
+    "npv_cost": "NPV of cost",
+    "savings": "Savings",
+    "npv_savings": "NPV of savings",
+}
 
 
 def display_name(owner: str) -> str:
@@ -101,7 +105,8 @@ class Input:
         high = math.inf if r.high is None else r.high
         strict = [f"{b:g}" for b, s in ((low, r.low_strict), (high, r.high_strict)) if s]
         return f"numbers in [{low:g}, {high:g}]" + (
-            f" other than {' and '.join(strict)}" if strict else "")
+            f" other than {' and '.join(strict)}" if strict else ""
+        )
 
     def allowed(self) -> str:
         return f"{self.range_text()} (the range of {self.label})"

@@ -1,0 +1,511 @@
+"""The Excel functions (``=BPO_...``): thin wrappers over the engine, through xlwings.
+
+Windows desktop Excel loads them from the ``UDF Modules`` setting ``bpo_cost.udfs`` of the
+add-in workbook (``addin/bpo_cost.xlsm``); xlwings Lite imports them into ``main.py``. Each
+function converts what Excel sends (see ``bpo_cost._excel``), calls the engine, and shows a bad
+argument as ``#VALUE! <message>`` in the cell. Argument defaults are those of the case model.
+Case functions take a two-column range of input keys and values, laid out like the Inputs
+sheet of a business-case workbook (``bpo_cost.case_io.case_from_pairs``), and spill tables with
+a header row.
+
+Examples
+--------
+Called from Python with what Excel sends (floats, ranges as lists, empty cells as None):
+
+>>> BPO_TIERED_FEE(15000.0, [[10000.0], [None]], [[2.0], [1.5]], "incremental")
+27500.0
+>>> BPO_FTE(12000.0, 6.0, 1.2)
+'#VALUE! shrinkage must be finite and in [0, 1): got 1.2'
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from typing import Any, TypeAlias, get_args
+
+from pydantic import BaseModel
+from xlwings import arg, func
+
+from ..api import evaluate
+from ..case.io import case_from_pairs
+from ..case.models import Collar, Gainshare, InHouse, OutcomePricing, RealTime, ServiceCredits
+from ..core import pricing, staffing
+from ..engine.inhouse import loaded_cost_per_fte_month
+from ..engine.run import INHOUSE
+from ..rates.cards import Card, Statistic, load_cards
+from ..result import Result
+from .convert import as_choice, as_date, as_flag, as_numbers, as_pairs, as_text, as_whole
+from .convert import cell_function as _cell_function
+
+__all__ = [
+    "BPO_COLLAR_FEE",
+    "BPO_ERLANG_AGENTS",
+    "BPO_ESCALATE",
+    "BPO_FTE",
+    "BPO_GAINSHARE",
+    "BPO_HOURLY_FEE",
+    "BPO_LOADED_COST",
+    "BPO_NPV_SAVINGS",
+    "BPO_OUTCOME_FEE",
+    "BPO_PAYBACK",
+    "BPO_RATE",
+    "BPO_SERVICE_CREDIT",
+    "BPO_SERVICE_LEVEL",
+    "BPO_SUMMARY",
+    "BPO_TCO",
+    "BPO_TIERED_FEE",
+    "CATEGORY",
+]
+
+CATEGORY = "BPO Cost"  # the function wizard's category
+
+Cell: TypeAlias = Any  # a cell's value or a range's values, as xlwings passes them
+
+
+def _defaults(model: type[BaseModel]) -> dict[str, Any]:
+    return {name: field.default for name, field in model.model_fields.items()}
+
+
+# Defaults of the case model, so that a function and a case agree (DOMAIN.md sources them).
+_INHOUSE = _defaults(InHouse)
+_REAL_TIME = _defaults(RealTime)
+_COLLAR = _defaults(Collar)
+_OUTCOME = _defaults(OutcomePricing)
+_GAINSHARE = _defaults(Gainshare)
+_CREDITS = _defaults(ServiceCredits)
+
+
+def _empty(defaults: dict[str, Any], field: str) -> str:
+    return f" Empty: {defaults[field]:g}."
+
+
+# ------------------------------------------------------------------------------------ staffing
+
+
+@func(category=CATEGORY)
+@arg("volume_per_month", doc="Units of work a month (items, invoices, claims), >= 0.")
+@arg("handle_minutes", doc="Average handling minutes per unit, > 0.")
+@arg(
+    "shrinkage",
+    doc="Share of paid time not worked (breaks, leave, training), in [0, 1)."
+    + _empty(_INHOUSE, "shrinkage"),
+)
+@arg(
+    "occupancy",
+    doc="Share of available time spent on the work, in (0, 1]." + _empty(_INHOUSE, "occupancy"),
+)
+@arg(
+    "paid_hours_per_year",
+    doc="Paid hours per FTE a year." + _empty(_INHOUSE, "paid_hours_per_year"),
+)
+@_cell_function()
+def BPO_FTE(
+    volume_per_month: Cell,
+    handle_minutes: Cell,
+    shrinkage: Cell = _INHOUSE["shrinkage"],
+    occupancy: Cell = _INHOUSE["occupancy"],
+    paid_hours_per_year: Cell = _INHOUSE["paid_hours_per_year"],
+) -> Cell:
+    """Paid FTE (fractional) for back-office work that can wait in a backlog: volume x handle
+    minutes / 60 / (paid hours a month x (1 - shrinkage) x occupancy). No queueing."""
+    hours = staffing._positive("paid_hours_per_year", paid_hours_per_year) / 12  # named as here
+    return staffing.workload_fte(
+        volume_per_month,
+        handle_minutes,
+        productive_hours_per_month=hours,
+        shrinkage=shrinkage,
+        occupancy=occupancy,
+    )
+
+
+@func(category=CATEGORY)
+@arg("contacts", doc="Calls or chats offered in one interval, >= 0.")
+@arg("aht_seconds", doc="Average handle time in seconds, > 0.")
+@arg(
+    "target_service_level",
+    doc="Share to answer within answer_seconds, in (0, 1)."
+    + _empty(_REAL_TIME, "service_level_target"),
+)
+@arg("answer_seconds", doc="Answer-time target in seconds." + _empty(_REAL_TIME, "answer_seconds"))
+@arg("interval_minutes", doc="Interval length in minutes." + _empty(_REAL_TIME, "interval_minutes"))
+@arg("max_occupancy", doc="Cap on occupancy (load / agents) in (0, 1], e.g. 0.85. Empty: no cap.")
+@_cell_function()
+def BPO_ERLANG_AGENTS(
+    contacts: Cell,
+    aht_seconds: Cell,
+    target_service_level: Cell = _REAL_TIME["service_level_target"],
+    answer_seconds: Cell = _REAL_TIME["answer_seconds"],
+    interval_minutes: Cell = _REAL_TIME["interval_minutes"],
+    max_occupancy: Cell = None,
+) -> Cell:
+    """Fewest agents answering live contacts in one interval that meet a service level, e.g. 80%
+    within 20 seconds (Erlang C), with an optional occupancy cap. Before shrinkage."""
+    return staffing.required_agents(
+        contacts,
+        aht_seconds,
+        interval_minutes,
+        target_service_level=target_service_level,
+        answer_seconds=answer_seconds,
+        max_occupancy=max_occupancy,
+    )
+
+
+@func(category=CATEGORY)
+@arg("agents", doc="Agents answering in the interval (a whole number).")
+@arg("contacts", doc="Calls or chats offered in the interval, >= 0.")
+@arg("aht_seconds", doc="Average handle time in seconds, > 0.")
+@arg("answer_seconds", doc="Answer-time target in seconds." + _empty(_REAL_TIME, "answer_seconds"))
+@arg("interval_minutes", doc="Interval length in minutes." + _empty(_REAL_TIME, "interval_minutes"))
+@_cell_function()
+def BPO_SERVICE_LEVEL(
+    agents: Cell,
+    contacts: Cell,
+    aht_seconds: Cell,
+    answer_seconds: Cell = _REAL_TIME["answer_seconds"],
+    interval_minutes: Cell = _REAL_TIME["interval_minutes"],
+) -> Cell:
+    """Share of contacts answered within the answer time by a number of agents in one interval
+    (Erlang C): 1 - P(wait) x exp(-(agents - load) x answer time / handle time)."""
+    return staffing.service_level(
+        agents, contacts, aht_seconds, interval_minutes, answer_seconds=answer_seconds
+    )
+
+
+# ------------------------------------------------------------------------------------ in-house
+
+
+@func(category=CATEGORY)
+@arg("wage_per_hour", doc="Base hourly wage of an agent.")
+@arg(
+    "benefits_load", doc="Employer benefits as a share of wage." + _empty(_INHOUSE, "benefits_load")
+)
+@arg(
+    "payroll_tax", doc="Employer payroll tax as a share of wage." + _empty(_INHOUSE, "payroll_tax")
+)
+@arg(
+    "paid_hours_per_year",
+    doc="Paid hours per FTE a year." + _empty(_INHOUSE, "paid_hours_per_year"),
+)
+@arg("supervision_span", doc="Agents per supervisor, >= 1." + _empty(_INHOUSE, "supervision_span"))
+@arg(
+    "supervisor_wage_per_hour",
+    doc="Base hourly wage of a supervisor." + _empty(_INHOUSE, "supervisor_wage_per_hour"),
+)
+@arg(
+    "facilities_per_seat_month",
+    doc="Facilities per seat a month." + _empty(_INHOUSE, "facilities_per_seat_month"),
+)
+@arg("it_per_seat_month", doc="IT per seat a month." + _empty(_INHOUSE, "it_per_seat_month"))
+@arg(
+    "attrition_per_year",
+    doc="Share of agents replaced a year." + _empty(_INHOUSE, "attrition_per_year"),
+)
+@arg("cost_per_hire", doc="Recruiting cost per hire." + _empty(_INHOUSE, "cost_per_hire"))
+@arg("training_per_hire", doc="Training cost per hire." + _empty(_INHOUSE, "training_per_hire"))
+@_cell_function()
+def BPO_LOADED_COST(
+    wage_per_hour: Cell,
+    benefits_load: Cell = _INHOUSE["benefits_load"],
+    payroll_tax: Cell = _INHOUSE["payroll_tax"],
+    paid_hours_per_year: Cell = _INHOUSE["paid_hours_per_year"],
+    supervision_span: Cell = _INHOUSE["supervision_span"],
+    supervisor_wage_per_hour: Cell = _INHOUSE["supervisor_wage_per_hour"],
+    facilities_per_seat_month: Cell = _INHOUSE["facilities_per_seat_month"],
+    it_per_seat_month: Cell = _INHOUSE["it_per_seat_month"],
+    attrition_per_year: Cell = _INHOUSE["attrition_per_year"],
+    cost_per_hire: Cell = _INHOUSE["cost_per_hire"],
+    training_per_hire: Cell = _INHOUSE["training_per_hire"],
+) -> Cell:
+    """Fully loaded monthly cost of one in-house agent FTE: wage with benefits and payroll tax, a
+    share of a supervisor, a seat (facilities, IT) and replacing leavers. No fixed roles."""
+    return loaded_cost_per_fte_month(
+        wage_per_hour,
+        paid_hours_per_year=paid_hours_per_year,
+        benefits_load=benefits_load,
+        payroll_tax=payroll_tax,
+        supervision_span=supervision_span,
+        supervisor_wage_per_hour=supervisor_wage_per_hour,
+        facilities_per_seat_month=facilities_per_seat_month,
+        it_per_seat_month=it_per_seat_month,
+        attrition_per_year=attrition_per_year,
+        cost_per_hire=cost_per_hire,
+        training_per_hire=training_per_hire,
+    )
+
+
+# ------------------------------------------------------------------------------------- pricing
+
+
+@func(category=CATEGORY)
+@arg("hours", doc="Units billed in the period: productive hours, or FTE for an FTE-month rate.")
+@arg("hourly_rate", doc="Price per billed hour (or per FTE-month).")
+@arg("minimum_hours", doc="Contracted minimum billed in any period. Empty: 0.")
+@_cell_function()
+def BPO_HOURLY_FEE(hours: Cell, hourly_rate: Cell, minimum_hours: Cell = 0.0) -> Cell:
+    """Vendor fee for hours or FTE billed at a rate, with a contracted minimum:
+    rate x max(hours, minimum)."""
+    return pricing.hourly_fee(hours, hourly_rate, minimum_hours=minimum_hours)
+
+
+@func(category=CATEGORY)
+@arg("volume", doc="Transactions in the period, >= 0.")
+@arg(
+    "bounds",
+    doc="Upper volume of every band but the last: a row or column, increasing; "
+    "a last empty cell is ignored.",
+)
+@arg("prices", doc="Price per transaction in each band: one more value than bounds.")
+@arg(
+    "mode",
+    doc="all_units (whole volume at its band's price) or incremental (each band at its "
+    "price). Empty: all_units.",
+)
+@arg("minimum_volume", doc="Minimum volume billed in any period. Empty: 0.")
+@_cell_function(bounds=as_numbers, prices=as_numbers, mode=as_choice("all_units", "incremental"))
+def BPO_TIERED_FEE(
+    volume: Cell,
+    bounds: Cell,
+    prices: Cell,
+    mode: Cell = "all_units",
+    minimum_volume: Cell = 0.0,
+) -> Cell:
+    """Per-transaction fee with volume tiers, all_units (whole volume at the price of its band) or
+    incremental (each band at its own price), billed on max(volume, minimum)."""
+    return pricing.tiered_fee(volume, bounds, prices, mode=mode, minimum_volume=minimum_volume)
+
+
+@func(category=CATEGORY)
+@arg("volume", doc="Transactions in the period, >= 0.")
+@arg("base_fee", doc="Fixed fee for the baseline volume.")
+@arg("baseline_volume", doc="Baseline volume the base fee covers, > 0.")
+@arg("arc", doc="Additional resource charge per unit above the band.")
+@arg("rrc", doc="Reduced resource charge per unit below the band.")
+@arg(
+    "dead_band",
+    doc="Share around the baseline with no adjustment, in [0, 1)." + _empty(_COLLAR, "dead_band"),
+)
+@_cell_function()
+def BPO_COLLAR_FEE(
+    volume: Cell,
+    base_fee: Cell,
+    baseline_volume: Cell,
+    arc: Cell,
+    rrc: Cell,
+    dead_band: Cell = _COLLAR["dead_band"],
+) -> Cell:
+    """Volume collar (anchored pricing): base fee + ARC per unit above baseline x (1 + dead
+    band) - RRC per unit below baseline x (1 - dead band)."""
+    return pricing.collar_fee(
+        volume,
+        base_fee=base_fee,
+        baseline_volume=baseline_volume,
+        dead_band=dead_band,
+        arc=arc,
+        rrc=rrc,
+    )
+
+
+@func(category=CATEGORY)
+@arg("volume", doc="Units of work in the period, >= 0.")
+@arg("price_per_outcome", doc="Price per billable outcome (e.g. per resolved ticket).")
+@arg(
+    "outcome_rate",
+    doc="Share of units that end in a billable outcome, in [0, 1]."
+    + _empty(_OUTCOME, "outcome_rate"),
+)
+@arg("base_fee", doc="Fixed fee in the period. Empty: 0.")
+@_cell_function()
+def BPO_OUTCOME_FEE(
+    volume: Cell,
+    price_per_outcome: Cell,
+    outcome_rate: Cell = _OUTCOME["outcome_rate"],
+    base_fee: Cell = 0.0,
+) -> Cell:
+    """Outcome-based fee: base fee + price per outcome x volume x share of units that end in a
+    billable outcome."""
+    return pricing.outcome_fee(
+        volume, price_per_outcome=price_per_outcome, outcome_rate=outcome_rate, base_fee=base_fee
+    )
+
+
+@func(category=CATEGORY)
+@arg("baseline_cost", doc="Baseline cost of the period the savings are measured against.")
+@arg("actual_cost", doc="Actual cost of the period.")
+@arg("share", doc="Vendor's share of the savings, in [0, 1]." + _empty(_GAINSHARE, "share"))
+@arg("cap", doc="Most the vendor earns (or refunds) in the period. Empty: no cap.")
+@arg("painshare", doc="TRUE: the vendor also refunds its share of overruns. Empty: FALSE.")
+@_cell_function(painshare=as_flag)
+def BPO_GAINSHARE(
+    baseline_cost: Cell,
+    actual_cost: Cell,
+    share: Cell = _GAINSHARE["share"],
+    cap: Cell = None,
+    painshare: Cell = False,
+) -> Cell:
+    """Vendor's gainshare: share x max(0, baseline cost - actual cost), capped; with painshare
+    TRUE the vendor also refunds its share of overruns (a negative result)."""
+    return pricing.gainshare(
+        baseline_cost,
+        actual_cost,
+        share=share,
+        cap=float("inf") if cap is None else cap,
+        painshare=painshare,
+    )
+
+
+@func(category=CATEGORY)
+@arg("invoice", doc="Monthly invoice the credits apply to.")
+@arg("expected_breach_share", doc="Expected share of the at-risk pool paid out, in [0, 1].")
+@arg(
+    "at_risk_share",
+    doc="Share of the invoice at risk, in [0, 1]." + _empty(_CREDITS, "at_risk_share"),
+)
+@_cell_function()
+def BPO_SERVICE_CREDIT(
+    invoice: Cell,
+    expected_breach_share: Cell,
+    at_risk_share: Cell = _CREDITS["at_risk_share"],
+) -> Cell:
+    """Expected service credit, an amount you do not pay: invoice x at-risk share x expected
+    share of the at-risk pool paid out."""
+    return pricing.service_credit(
+        invoice, at_risk_share=at_risk_share, expected_breach_share=expected_breach_share
+    )
+
+
+@func(category=CATEGORY)
+@arg("price", doc="Price in the first contract year.")
+@arg("contract_month", doc="Month of the contract, 1 = first month (a whole number).")
+@arg("cola_per_year", doc="Cost-of-living adjustment a year, decimal (0.03 = 3%).")
+@arg("cap_per_year", doc="Cap on the yearly COLA. Empty: no cap.")
+@arg("productivity_per_year", doc="Productivity reduction a year, in [0, 1). Empty: 0.")
+@_cell_function(contract_month=functools.partial(as_whole, low=1))
+def BPO_ESCALATE(
+    price: Cell,
+    contract_month: Cell,
+    cola_per_year: Cell,
+    cap_per_year: Cell = None,
+    productivity_per_year: Cell = 0.0,
+) -> Cell:
+    """Price in a contract month after yearly escalation: price x (1 + min(COLA, cap))^year x
+    (1 - productivity)^year, with year 0 in months 1-12."""
+    return price * pricing.escalation_index(
+        contract_month,
+        cola_per_year=cola_per_year,
+        cap_per_year=float("inf") if cap_per_year is None else cap_per_year,
+        productivity_per_year=productivity_per_year,
+    )
+
+
+# ---------------------------------------------------------------------------------- rate cards
+
+
+@func(category=CATEGORY)
+@arg("function_id", doc="Function id, e.g. customer_service_voice, payroll, it_help_desk.")
+@arg("location", doc="ISO country code, e.g. US, PL, PH.")
+@arg("card", doc="billing_hourly, per_transaction or wage. Empty: billing_hourly.")
+@arg("statistic", doc="low, typical or high. Empty: typical.")
+@arg("unit", doc="Unit of a per_transaction rate, when a row has several. Empty: the only one.")
+@arg("at_date", doc="Date to age the rate to with wage inflation. Empty: as published.")
+@_cell_function(
+    function_id=as_text,
+    location=as_text,
+    card=as_choice(*get_args(Card)),
+    statistic=as_choice(*get_args(Statistic)),
+    unit=as_text,
+    at_date=as_date,
+)
+def BPO_RATE(
+    function_id: Cell,
+    location: Cell,
+    card: Cell = "billing_hourly",
+    statistic: Cell = "typical",
+    unit: Cell = None,
+    at_date: Cell = None,
+) -> Cell:
+    """Benchmark rate from the bundled rate cards: vendor billing per hour, price per transaction
+    or in-house wage of a function at a location, low/typical/high; aged to a date if given."""
+    ref = {
+        "card": card,
+        "function": function_id,
+        "location": location.upper(),
+        "statistic": statistic,
+        "unit": unit,
+    }
+    cards = load_cards()
+    return cards.lookup(ref).value if at_date is None else cards.resolve(ref, to=at_date).value
+
+
+# --------------------------------------------------------------------------------------- cases
+
+
+@functools.lru_cache(maxsize=16)
+def _evaluate(pairs: tuple[tuple[str, Any], ...]) -> Result:
+    # Excel calls every case function of a sheet with the same inputs: evaluate them once.
+    return evaluate(case_from_pairs(pairs))
+
+
+def _owner(result: Result, name: str, *, inhouse: bool) -> str:
+    owners = result.owners if inhouse else [o for o in result.owners if o != INHOUSE]
+    return as_text("option_name", name, choices=owners)
+
+
+def _figure(inputs: tuple[tuple[str, Any], ...], option_name: str, figure: str) -> float:
+    """One summary figure (a ``Summary`` field) of one option."""
+    result = _evaluate(inputs)
+    s = result.summary_arrays
+    return float(getattr(s, figure)[0, s.owners.index(_owner(result, option_name, inhouse=False))])
+
+
+def _payback(month: float) -> float | str:
+    return "never" if math.isnan(month) else month  # NaN: no payback within the term
+
+
+_INPUTS_DOC = "Two columns, input key and value: A:B of an Inputs sheet (the name bpo_case)."
+
+
+@func(category=CATEGORY)
+@arg("inputs", doc=_INPUTS_DOC, ndim=2)
+@_cell_function(inputs=as_pairs)
+def BPO_SUMMARY(inputs: Cell) -> Cell:
+    """Business case summary from a key/value range: a row per owner (inhouse, each option) with
+    TCO, NPV of cost, savings, payback month, IRR, cost per unit and rank. Spills."""
+    s = _evaluate(inputs).summary()
+    s["payback_month"] = [_payback(m) for m in s["payback_month"]]
+    rows = zip(s.index, s.values.tolist(), strict=True)
+    return [["owner", *s.columns], *([owner, *row] for owner, row in rows)]
+
+
+@func(category=CATEGORY)
+@arg("inputs", doc=_INPUTS_DOC, ndim=2)
+@arg("option_name", doc="inhouse, or the name of an option of the case.")
+@_cell_function(inputs=as_pairs, option_name=as_text)
+def BPO_TCO(inputs: Cell, option_name: Cell) -> Cell:
+    """Monthly cost of in-house or of one option of a business case given as a key/value range:
+    a row per month, a column per cost component, then the total. Spills."""
+    result = _evaluate(inputs)
+    owner = _owner(result, option_name, inhouse=True)
+    parts = result.components.by_owner[owner]
+    columns = [result.months, *(v[0] for v in parts.values()), result.components.total(owner)[0]]
+    return [["month", *parts, "total"], *zip(*(c.tolist() for c in columns), strict=True)]
+
+
+@func(category=CATEGORY)
+@arg("inputs", doc=_INPUTS_DOC, ndim=2)
+@arg("option_name", doc="Name of an option of the case.")
+@_cell_function(inputs=as_pairs, option_name=as_text)
+def BPO_PAYBACK(inputs: Cell, option_name: Cell) -> Cell:
+    """Payback month of an option: the first month in which cumulative savings against in-house
+    reach zero; never if not within the term."""
+    return _payback(_figure(inputs, option_name, "payback_month"))
+
+
+@func(category=CATEGORY)
+@arg("inputs", doc=_INPUTS_DOC, ndim=2)
+@arg("option_name", doc="Name of an option of the case.")
+@_cell_function(inputs=as_pairs, option_name=as_text)
+def BPO_NPV_SAVINGS(inputs: Cell, option_name: Cell) -> Cell:
+    """NPV of an option's savings against in-house: in-house NPV of cost - option NPV of cost,
+    discounted monthly at the case's annual rate like Excel's NPV."""
+    return _figure(inputs, option_name, "npv_savings")
