@@ -6,6 +6,9 @@
 'per_transaction'
 """
 
+from types import ModuleType
+from typing import TYPE_CHECKING
+
 from .api import evaluate, resolve_rates
 from .case.examples import example_names, example_path
 from .case.io import case_from_pairs, case_to_pairs, load_case
@@ -58,7 +61,22 @@ __all__ = [
 
 
 # Faces loaded on first use, not at import: the workbook pulls in openpyxl; the analyses a
-# thread pool, which xlwings Lite (Pyodide) has not got.
+# thread pool, which xlwings Lite (Pyodide) has not got. Type checkers and IDEs see them through
+# the imports below; dir() and tab completion through __dir__.
+if TYPE_CHECKING:
+    from .analysis import (
+        BreakEven,
+        Simulation,
+        breakeven,
+        breakeven_month,
+        breakeven_price,
+        breakeven_volume,
+        scenario_grid,
+        sensitivity,
+        simulate,
+    )
+    from .workbook import write_workbook
+
 _LAZY = {
     "write_workbook": "workbook",
     **dict.fromkeys(
@@ -82,5 +100,13 @@ def __getattr__(name: str) -> object:
     if name in _LAZY:
         import importlib
 
-        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value  # looked up once
+        return value
     raise AttributeError(f"module 'bpo_cost' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The public names, loaded or not, and the subpackages (what tab completion offers)."""
+    modules = {k for k, v in globals().items() if isinstance(v, ModuleType) and k[0] != "_"}
+    return sorted(set(__all__) | modules)

@@ -44,3 +44,36 @@ def test_single_version_source():
     from importlib.metadata import version
 
     assert version("bpo-cost") == bpo_cost.__version__
+
+
+def test_lazy_names_are_listed_by_dir_before_they_load():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, bpo_cost; names = dir(bpo_cost); "
+        "print(all(n in names for n in bpo_cost._LAZY), 'bpo_cost.analysis' in sys.modules, "
+        "'bpo_cost.workbook' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "False", "False"]
+
+
+def test_type_checkers_see_every_lazy_name():
+    """The TYPE_CHECKING imports (what mypy and IDEs read) name exactly the lazy faces."""
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(bpo_cost.__file__).read_text(encoding="utf-8"))
+    guarded = next(
+        node
+        for node in tree.body
+        if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING"
+    )
+    seen = {
+        (alias.name, node.module)
+        for node in guarded.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    assert seen == {(name, module) for name, module in bpo_cost._LAZY.items()}

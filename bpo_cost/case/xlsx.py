@@ -18,13 +18,23 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from ..errors import InvalidCaseError
-from ..workbook.inputs import HEADER, INPUTS
 
-__all__ = ["MAX_INPUT_ROWS", "MAX_PARTS", "MAX_UNCOMPRESSED_BYTES", "read_inputs"]
+__all__ = [
+    "HEADER",
+    "INPUTS",
+    "MAX_INPUT_ROWS",
+    "MAX_PARTS",
+    "MAX_UNCOMPRESSED_BYTES",
+    "read_inputs",
+]
 
 MAX_PARTS = 2_000  # a generated workbook has a few dozen
 MAX_UNCOMPRESSED_BYTES = 200_000_000  # declared size of all parts; zipfile never reads past it
 MAX_INPUT_ROWS = 10_000
+# The Inputs sheet as the workbook writer lays it out: the title and header it reads back by.
+INPUTS = "Inputs"
+HEADER = ("Key", "Value", "Unit", "Description", "Source")
+
 _HEADER_SEARCH_ROWS = 20
 _PROLOG_BYTES = 4096
 # What a damaged or hostile file raises from zipfile, zlib and openpyxl's parsers.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 import sys
@@ -355,9 +356,10 @@ def simulate_cmd(
         TimeRemainingColumn(),
         console=err,
         transient=True,
-        disable=n < PROGRESS_FROM or not err.is_terminal,
     )
-    with bar:
+    # not started at all when hidden: rich releases before 14.1 print a newline even then
+    shown = n >= PROGRESS_FROM and err.is_terminal
+    with bar if shown else contextlib.nullcontext():
         task = bar.add_task("draws", total=n)
         sim = run_simulate(
             case,

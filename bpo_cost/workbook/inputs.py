@@ -18,16 +18,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..case.io import NONE, case_to_pairs
 from ..case.rules import Rule, generic_key, rule
+from ..case.xlsx import HEADER, INPUTS
 from ..result import Result
 from . import styles as st
 from .fields import describe
 from .refs import check_name, col, input_name, quote
 
-__all__ = ["FIRST_INPUT_ROW", "HEADER", "INPUTS", "inputs_sheet"]
+__all__ = ["FIRST_INPUT_ROW", "inputs_sheet"]
 
-INPUTS = "Inputs"
 LISTS = "Lists"
-HEADER = ("Key", "Value", "Unit", "Description", "Source")
 HEADER_ROW = 4
 FIRST_INPUT_ROW = HEADER_ROW + 1
 
