@@ -11,7 +11,8 @@ import numpy as np
 
 from ._types import FloatArray
 from .case.models import Case
-from .engine.run import INHOUSE, Components, Summary
+from .engine.components import INHOUSE
+from .engine.run import Components, Summary
 
 if TYPE_CHECKING:  # pandas loads on first use: it is half the import time of bpo_cost
     import pandas as pd

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from bpo_cost import evaluate
 from bpo_cost.case.io import parse_case
 from bpo_cost.engine.compile import numeric_inputs
-from bpo_cost.engine.run import INHOUSE_COMPONENTS, OPTION_COMPONENTS, evaluate_arrays
+from bpo_cost.engine.components import INHOUSE_COMPONENTS, OPTION_COMPONENTS
+from bpo_cost.engine.run import evaluate_arrays
 
 from .strategies import bare_case, cases
 

@@ -28,8 +28,8 @@ from bpo_cost.case.io import case_to_pairs, load_case
 from bpo_cost.case.models import InHouse
 from bpo_cost.core import pricing, staffing
 from bpo_cost.engine.compile import compile_case
+from bpo_cost.engine.components import INHOUSE_COMPONENTS, OPTION_COMPONENTS
 from bpo_cost.engine.inhouse import agent_fte, inhouse_components, loaded_cost_per_fte_month
-from bpo_cost.engine.run import INHOUSE_COMPONENTS, OPTION_COMPONENTS
 from bpo_cost.errors import InputError
 from bpo_cost.excel import functions as excel_functions
 from bpo_cost.excel.convert import as_date, as_number, as_pairs, error_text

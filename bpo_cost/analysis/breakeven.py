@@ -22,7 +22,8 @@ from .._types import FloatArray
 from ..case.io import parse_case
 from ..case.models import Case
 from ..engine.compile import Compiler, compile_case
-from ..engine.run import INHOUSE, run
+from ..engine.components import INHOUSE
+from ..engine.run import run
 from ..errors import InputError, NoSolutionError
 from .inputs import (
     CaseSource,

@@ -25,7 +25,8 @@ from ..case.io import load_case
 from ..case.models import Case
 from ..case.rules import Rule, rule
 from ..engine.compile import Compiler, numeric_inputs
-from ..engine.run import INHOUSE, cost_figures, run
+from ..engine.components import INHOUSE
+from ..engine.run import cost_figures, run
 from ..errors import InputError
 from ..rates.cards import RateCards
 
@@ -39,11 +40,6 @@ METRIC_LABELS: dict[str, str] = {
     "savings": "Savings",
     "npv_savings": "NPV of savings",
 }
-
-
-def display_name(owner: str) -> str:
-    """An owner as charts and tables title it: ``In-house`` or the option's name."""
-    return "In-house" if owner == INHOUSE else owner
 
 
 def prepare(case: CaseSource, rate_cards: RateCardSource = None) -> Case:

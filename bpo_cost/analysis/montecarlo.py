@@ -21,7 +21,7 @@ from .._types import FloatArray
 from ..case.distributions import BLOCK, Distribution, correlation_matrix, sample
 from ..case.models import Case
 from ..engine.compile import Compiler
-from ..engine.run import INHOUSE
+from ..engine.components import INHOUSE
 from ..errors import InputError
 from .inputs import CaseSource, Figures, Inputs, Metric, RateCardSource, figures, prepare
 

@@ -12,11 +12,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..engine.run import INHOUSE
+from ..engine.components import INHOUSE, display_name
 from ..errors import OutputError
 from ..files import atomic_write
 from ..result import Result
-from .inputs import METRIC_LABELS, display_name
+from .inputs import METRIC_LABELS
 from .montecarlo import Simulation
 
 __all__ = ["cumulative_cost_png", "savings_distribution_png", "tornado_png"]

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ..engine.run import INHOUSE
+from ..engine.components import INHOUSE
 from ..errors import InputError
 from .inputs import (
     METRICS,

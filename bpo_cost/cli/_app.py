@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from ..analysis.inputs import display_name
+from ..engine.components import display_name
 from ..errors import OutputError
 
 app = typer.Typer(

@@ -30,7 +30,7 @@ from ..analysis.inputs import prepare
 from ..analysis.montecarlo import DEFAULT_CHUNK
 from ..api import evaluate
 from ..case.models import Case
-from ..engine.run import INHOUSE
+from ..engine.components import INHOUSE
 from ..errors import InputError, NoSolutionError
 from ._app import CaseArg, RatesOpt, app, console, dump, money, output_dir, who
 

@@ -14,6 +14,7 @@ from rich.table import Table
 from ..api import evaluate
 from ..case.examples import example_path
 from ..case.io import load_case
+from ..engine.components import INHOUSE
 from ..files import atomic_write, atomic_write_bytes
 from ..result import Result
 from ._app import CaseArg, RatesOpt, app, console, dump, money, output_dir, who
@@ -41,7 +42,7 @@ def _show(result: Result) -> None:
     ]:
         table.add_column(col, justify=justify)  # type: ignore[arg-type]
     for owner, row in s.iterrows():
-        is_ih = owner == "inhouse"
+        is_ih = owner == INHOUSE
         table.add_row(
             who(str(owner)),
             "" if is_ih else str(row["pricing_model"]),
@@ -63,7 +64,7 @@ def _show(result: Result) -> None:
         )
     out = console()
     out.print(table)
-    ranked = s.drop(index="inhouse").sort_values("npv_cost")
+    ranked = s.drop(index=INHOUSE).sort_values("npv_cost")
     name, best = ranked.index[0], ranked.iloc[0]
     verdict = (
         f"[bold]{who(str(name))}[/] saves {money(best['npv_savings'])} {cur} in NPV "

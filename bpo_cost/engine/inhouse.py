@@ -24,20 +24,12 @@ from .._types import ArrayLike, FloatArray
 from ..core.staffing import _checked, _out, required_agents
 
 __all__ = [
-    "STAFF_COMPONENTS",
     "agent_fte",
     "inhouse_components",
     "loaded_cost_per_fte_month",
     "paid_fte",
     "productive_hours",
 ]
-
-STAFF_COMPONENTS = (
-    "inhouse.salaries",
-    "inhouse.benefits_and_tax",
-    "inhouse.supervision",
-    "inhouse.other_staff",
-)
 
 
 def productive_hours(

@@ -26,7 +26,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from .._types import FloatArray
-from .inhouse import STAFF_COMPONENTS
+from .components import STAFF_COMPONENTS
 
 __all__ = ["hidden_components"]
 

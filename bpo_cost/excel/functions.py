@@ -31,8 +31,8 @@ from ..api import evaluate
 from ..case.io import case_from_pairs
 from ..case.models import Collar, Gainshare, InHouse, OutcomePricing, RealTime, ServiceCredits
 from ..core import pricing, staffing
+from ..engine.components import INHOUSE
 from ..engine.inhouse import loaded_cost_per_fte_month
-from ..engine.run import INHOUSE
 from ..rates.cards import Card, Statistic, load_cards
 from ..result import Result
 from .convert import as_choice, as_date, as_flag, as_numbers, as_pairs, as_text, as_whole

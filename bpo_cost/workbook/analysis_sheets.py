@@ -17,9 +17,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .. import __version__
 from ..analysis import sensitivity as run_sensitivity
 from ..analysis import simulate
-from ..analysis.inputs import METRIC_LABELS, Metric, display_name
+from ..analysis.inputs import METRIC_LABELS, Metric
 from ..case.distributions import Distribution
-from ..engine.run import INHOUSE
+from ..engine.components import INHOUSE, display_name
 from ..errors import InputError
 from ..result import Result
 from .charts import _PALETTE

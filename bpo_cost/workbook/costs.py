@@ -13,40 +13,19 @@ from collections.abc import Callable
 from openpyxl import Workbook
 
 from ..case.models import Case, HourlyPricing, Option, OutcomePricing, PerTransactionPricing
-from ..engine.inhouse import STAFF_COMPONENTS
-from ..engine.run import INHOUSE_COMPONENTS, OPTION_COMPONENTS
+from ..engine.components import (
+    COMPONENT_BY_KEY,
+    INHOUSE_COMPONENTS,
+    OPTION_COMPONENTS,
+    STAFF_COMPONENTS,
+)
 from . import styles as st
 from .grid import MONTH, Grid
 from .refs import input_name as n
 
-__all__ = ["COMPONENT_LABELS", "inhouse_sheet", "option_sheet", "timeline_sheet"]
+__all__ = ["inhouse_sheet", "option_sheet", "timeline_sheet"]
 
 HoursRef = Callable[[str], str]  # pool key -> template reference to its staffed hours
-
-COMPONENT_LABELS = {
-    "inhouse.salaries": "Agent salaries",
-    "inhouse.benefits_and_tax": "Benefits and payroll tax",
-    "inhouse.supervision": "Supervisors, fully loaded",
-    "inhouse.other_staff": "Fixed roles, fully loaded",
-    "inhouse.facilities": "Facilities per seat",
-    "inhouse.it": "IT per seat",
-    "inhouse.recruiting_training": "Hiring and training to replace attrition",
-    "inhouse.fixed": "Other fixed running costs",
-    "vendor.fees": "Vendor fees (escalated)",
-    "vendor.gainshare": "Gainshare (+) / painshare (-)",
-    "vendor.kpi_adjustment": "KPI bonus (+) / malus (-)",
-    "vendor.service_credits": "Expected service credits (reduce cost)",
-    "automation": "Automation: deflected units and build",
-    "transition.vendor_selection": "Vendor search and contracting",
-    "transition.knowledge_transfer": "Transition team and knowledge transfer",
-    "transition.parallel_run": "Parallel run of the in-house operation",
-    "transition.severance_retention": "Severance and retention pay",
-    "transition.productivity_dip": "Productivity dip while the vendor ramps up",
-    "transition.stranded_costs": "Stranded leases and licences",
-    "governance": "Retained organisation (governance)",
-    "quality_leakage": "Rework and repeat contacts",
-    "exit": "Exit / switching cost at term end",
-}
 
 
 def _sum(terms: list[str]) -> str:
@@ -198,12 +177,12 @@ def inhouse_sheet(wb: Workbook, case: Case, tl: Grid, hours: HoursRef | None) ->
         "inhouse.fixed": f"={n('inhouse.fixed_costs_per_month')}*{price_index}",
     }
     for key in INHOUSE_COMPONENTS:
-        g.add(key, COMPONENT_LABELS[key], formulas[key])
+        g.add(key, COMPONENT_BY_KEY[key].label, formulas[key])
     first, last = g.row(INHOUSE_COMPONENTS[0]), g.row(INHOUSE_COMPONENTS[-1])
     g.section("Totals")
     g.add(
         "staff_cost",
-        "Staff cost (salaries to fixed roles)",  # inhouse.STAFF_COMPONENTS
+        "Staff cost (salaries to fixed roles)",  # components.STAFF_COMPONENTS
         "=" + "+".join(g.here(k) for k in STAFF_COMPONENTS),
     )
     g.add("total", "Total in-house cost", f"=SUM({{c}}{first}:{{c}}{last})", font=st.BOLD)
@@ -255,7 +234,7 @@ def option_sheet(
     formulas = _vendor(g, o, p, at, volume, price_index)
     formulas |= _hidden(g, case, p, at, ih, price_index)
     for key in OPTION_COMPONENTS:
-        g.add(key, COMPONENT_LABELS[key], formulas[key])
+        g.add(key, COMPONENT_BY_KEY[key].label, formulas[key])
     first, last = g.row(OPTION_COMPONENTS[0]), g.row(OPTION_COMPONENTS[-1])
     g.section("Totals")
     g.add("total", f"Total cost: {o.name}", f"=SUM({{c}}{first}:{{c}}{last})", font=st.BOLD)

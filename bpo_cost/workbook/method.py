@@ -6,62 +6,12 @@ from openpyxl import Workbook
 
 from ..case.io import case_to_pairs
 from ..case.rules import generic_key
-from ..engine.run import INHOUSE_COMPONENTS, OPTION_COMPONENTS
+from ..engine.components import COMPONENTS, INHOUSE, Component, display_name
 from ..result import Result
 from . import styles as st
 from .fields import describe
 
-__all__ = ["HOW", "method_sheet"]
-
-HOW = {
-    "inhouse.salaries": "Agent FTE x base wage x paid hours per month (paid hours per year / 12) "
-    "x wage index. Agent FTE: volume x handle minutes / 60 / (paid hours x "
-    "(1 - shrinkage) x occupancy); for live channels, Erlang C agents x "
-    "open hours / (paid hours x (1 - shrinkage)) (Staffing sheet).",
-    "inhouse.benefits_and_tax": "Salaries x (benefits load + payroll tax).",
-    "inhouse.supervision": "Agent FTE / supervision span x supervisor wage x paid hours x "
-    "(1 + benefits load + payroll tax) x wage index.",
-    "inhouse.other_staff": "Sum of headcount x wage of the fixed roles x paid hours x "
-    "(1 + benefits load + payroll tax) x wage index.",
-    "inhouse.facilities": "Seats (agents + supervisors + fixed roles) x facilities per seat x "
-    "price index.",
-    "inhouse.it": "Seats x IT per seat x price index.",
-    "inhouse.recruiting_training": "Agent FTE x attrition / 12 x (cost per hire + training per "
-    "hire) x price index: the hires that replace leavers.",
-    "inhouse.fixed": "Fixed running costs x price index.",
-    "vendor.fees": "The contracted charge x the escalation index (1 + min(COLA, cap))^year x "
-    "(1 - productivity)^year. Hourly: rate x max(billed hours or FTE-months, "
-    "minimum). Per transaction: price x max(volume, minimum), or volume tiers "
-    "(all units: the whole volume at its band's price; incremental: each band at "
-    "its price), or a collar: base + ARC x max(0, V - B(1 + d)) - RRC x max(0, "
-    "B(1 - d) - V). Outcome: base fee + price x volume x outcome rate. The vendor "
-    "handles the volume left after automation.",
-    "vendor.gainshare": "Outcome contracts: share x max(0, baseline cost - fees), capped; with "
-    "painshare the vendor refunds share x max(0, fees - baseline), capped.",
-    "vendor.kpi_adjustment": "Outcome contracts: fees x clip((expected - target) x per point, "
-    "-cap, +cap).",
-    "vendor.service_credits": "Minus at-risk share x expected breach share x the invoice "
-    "(fees + gainshare + KPI, floored at 0).",
-    "automation": "Deflected units (volume x automation share from the start month) x cost per "
-    "unit x price index, plus the build cost in the start month.",
-    "transition.vendor_selection": "Month 1: selection cost + share of the annual contract value "
-    "(term fees x 12 / term).",
-    "transition.knowledge_transfer": "Transition team share x in-house staff cost during the "
-    "transition months, plus the fixed knowledge-transfer cost "
-    "spread over them.",
-    "transition.parallel_run": "The whole in-house cost while both teams run.",
-    "transition.severance_retention": "Severance months x in-house staff cost in the hand-over "
-    "month (the last parallel month, at least month 1), plus "
-    "retention share x staff cost during the parallel run.",
-    "transition.productivity_dip": "Fees x (1 / efficiency - 1), efficiency rising linearly "
-    "from the start efficiency to 1 over the ramp months.",
-    "transition.stranded_costs": "Leases and licences still running after the parallel run, "
-    "until their months remaining end.",
-    "governance": "Governance share x fees + governance FTE x cost per FTE x price index.",
-    "quality_leakage": "Repeat rate x fees: rework and repeat contacts paid again.",
-    "exit": "When exit costs are included: exit share x the last 12 months of fees, in the last "
-    "month.",
-}
+__all__ = ["method_sheet"]
 
 _FIGURES = (
     ("TCO", "Sum of every component over the term."),
@@ -116,6 +66,10 @@ _NOTES = (
 )
 
 
+def _applies_to(c: Component) -> str:
+    return ", ".join(display_name(INHOUSE) if o == INHOUSE else "Each option" for o in c.owners)
+
+
 def method_sheet(wb: Workbook, result: Result) -> None:
     """Write the Method & sources sheet."""
     ws = wb.create_sheet("Method & sources")
@@ -145,10 +99,8 @@ def method_sheet(wb: Workbook, result: Result) -> None:
         row += 1
     row += 1
     section("Cost components (the engine's names)", ["Component", "Applies to", "How"])
-    for key in INHOUSE_COMPONENTS:
-        line(key, "In-house", HOW[key])
-    for key in OPTION_COMPONENTS:
-        line(key, "Each option", HOW[key])
+    for c in COMPONENTS:
+        line(c.key, _applies_to(c), c.description)
     row += 1
     section("Decision figures (Cash flows sheet)", ["Figure", "Definition"])
     for figure, text in _FIGURES:

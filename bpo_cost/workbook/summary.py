@@ -5,7 +5,7 @@ from __future__ import annotations
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..case.models import Case
-from ..engine.run import OPTION_COMPONENTS
+from ..engine.components import OPTION_COMPONENTS
 from . import styles as st
 from .cashflows import DECISION_COLUMNS, CashFlows
 from .charts import annual_chart, bridge_chart, cumulative_chart

@@ -1,0 +1,251 @@
+"""The cost components: one entry each, the single source every face reads.
+
+A component is a named monthly cost of one owner: in-house (``INHOUSE``) or an option (by its
+name). The producers (``inhouse``, ``vendor``, ``transition``) return exactly their owner's
+keys, in registry order (the tests check it, so the engine's hot path need not); the workbook's
+In-house and option sheets give each a row with its label, the *Method & sources* sheet shows its
+description, ``bpo-cost components`` lists the registry, and the README's "What is computed" lists
+its keys (a test checks that too). The methodology behind each: ``docs/methodology.md``,
+sections #in-house-cost, #pricing, #clauses and #hidden-costs.
+
+>>> COMPONENT_BY_KEY["transition.parallel_run"].label
+'Parallel run of the in-house operation'
+>>> STAFF_COMPONENTS[0], OPTION_COMPONENTS[-1]
+('inhouse.salaries', 'exit')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Final, Literal
+
+__all__ = [
+    "COMPONENTS",
+    "COMPONENT_BY_KEY",
+    "INHOUSE",
+    "INHOUSE_COMPONENTS",
+    "OPTION_COMPONENTS",
+    "STAFF_COMPONENTS",
+    "Component",
+    "OwnerKind",
+    "display_name",
+    "keys_of",
+]
+
+OwnerKind = Literal["inhouse", "option"]  # in-house, or each option
+
+INHOUSE: Final = "inhouse"
+"""The in-house owner's key in results (owners, frames, JSON); options go by their names."""
+
+
+def display_name(owner: str) -> str:
+    """An owner as tables, charts and sheets title it: ``In-house`` or the option's name.
+
+    >>> display_name(INHOUSE), display_name("Offshore PH")
+    ('In-house', 'Offshore PH')
+    """
+    return "In-house" if owner == INHOUSE else owner
+
+
+@dataclass(frozen=True)
+class Component:
+    """One cost component.
+
+    Attributes
+    ----------
+    key : the engine's name, dotted by family (``transition.parallel_run``).
+    label : what a workbook row or a table shows.
+    description : how it is computed, in words (the *Method & sources* sheet).
+    owners : the kinds of owner that have it: ``"inhouse"``, ``"option"``.
+    staff : part of the in-house staff cost (people paid), the base of the transition team,
+        severance and retention.
+    credit : a credit to the client, zero or negative by design (costs are positive).
+    """
+
+    key: str
+    label: str
+    description: str
+    owners: tuple[OwnerKind, ...]
+    staff: bool = False
+    credit: bool = False
+
+
+_IH: tuple[OwnerKind, ...] = ("inhouse",)
+_OPT: tuple[OwnerKind, ...] = ("option",)
+
+COMPONENTS: tuple[Component, ...] = (
+    Component(
+        "inhouse.salaries",
+        "Agent salaries",
+        "Agent FTE x base wage x paid hours per month (paid hours per year / 12) x wage index. "
+        "Agent FTE: volume x handle minutes / 60 / (paid hours x (1 - shrinkage) x occupancy); "
+        "for live channels, Erlang C agents x open hours / (paid hours x (1 - shrinkage)) "
+        "(Staffing sheet).",
+        _IH,
+        staff=True,
+    ),
+    Component(
+        "inhouse.benefits_and_tax",
+        "Benefits and payroll tax",
+        "Salaries x (benefits load + payroll tax).",
+        _IH,
+        staff=True,
+    ),
+    Component(
+        "inhouse.supervision",
+        "Supervisors, fully loaded",
+        "Agent FTE / supervision span x supervisor wage x paid hours x "
+        "(1 + benefits load + payroll tax) x wage index.",
+        _IH,
+        staff=True,
+    ),
+    Component(
+        "inhouse.other_staff",
+        "Fixed roles, fully loaded",
+        "Sum of headcount x wage of the fixed roles x paid hours x "
+        "(1 + benefits load + payroll tax) x wage index.",
+        _IH,
+        staff=True,
+    ),
+    Component(
+        "inhouse.facilities",
+        "Facilities per seat",
+        "Seats (agents + supervisors + fixed roles) x facilities per seat x price index.",
+        _IH,
+    ),
+    Component(
+        "inhouse.it",
+        "IT per seat",
+        "Seats x IT per seat x price index.",
+        _IH,
+    ),
+    Component(
+        "inhouse.recruiting_training",
+        "Hiring and training to replace attrition",
+        "Agent FTE x attrition / 12 x (cost per hire + training per hire) x price index: the "
+        "hires that replace leavers.",
+        _IH,
+    ),
+    Component(
+        "inhouse.fixed",
+        "Other fixed running costs",
+        "Fixed running costs x price index.",
+        _IH,
+    ),
+    Component(
+        "vendor.fees",
+        "Vendor fees (escalated)",
+        "The contracted charge x the escalation index (1 + min(COLA, cap))^year x "
+        "(1 - productivity)^year. Hourly: rate x max(billed hours or FTE-months, minimum). "
+        "Per transaction: price x max(volume, minimum), or volume tiers (all units: the whole "
+        "volume at its band's price; incremental: each band at its price), or a collar: base + "
+        "ARC x max(0, V - B(1 + d)) - RRC x max(0, B(1 - d) - V). Outcome: base fee + price x "
+        "volume x outcome rate. The vendor handles the volume left after automation.",
+        _OPT,
+    ),
+    Component(
+        "vendor.gainshare",
+        "Gainshare (+) / painshare (-)",
+        "Outcome contracts: share x max(0, baseline cost - fees), capped; with painshare the "
+        "vendor refunds share x max(0, fees - baseline), capped.",
+        _OPT,
+    ),
+    Component(
+        "vendor.kpi_adjustment",
+        "KPI bonus (+) / malus (-)",
+        "Outcome contracts: fees x clip((expected - target) x per point, -cap, +cap).",
+        _OPT,
+    ),
+    Component(
+        "vendor.service_credits",
+        "Expected service credits (reduce cost)",
+        "Minus at-risk share x expected breach share x the invoice (fees + gainshare + KPI, "
+        "floored at 0).",
+        _OPT,
+        credit=True,
+    ),
+    Component(
+        "automation",
+        "Automation: deflected units and build",
+        "Deflected units (volume x automation share from the start month) x cost per unit x "
+        "price index, plus the build cost in the start month.",
+        _OPT,
+    ),
+    Component(
+        "transition.vendor_selection",
+        "Vendor search and contracting",
+        "Month 1: selection cost + share of the annual contract value (term fees x 12 / term).",
+        _OPT,
+    ),
+    Component(
+        "transition.knowledge_transfer",
+        "Transition team and knowledge transfer",
+        "Transition team share x in-house staff cost during the transition months, plus the "
+        "fixed knowledge-transfer cost spread over them.",
+        _OPT,
+    ),
+    Component(
+        "transition.parallel_run",
+        "Parallel run of the in-house operation",
+        "The whole in-house cost while both teams run.",
+        _OPT,
+    ),
+    Component(
+        "transition.severance_retention",
+        "Severance and retention pay",
+        "Severance months x in-house staff cost in the hand-over month (the last parallel "
+        "month, at least month 1), plus retention share x staff cost during the parallel run.",
+        _OPT,
+    ),
+    Component(
+        "transition.productivity_dip",
+        "Productivity dip while the vendor ramps up",
+        "Fees x (1 / efficiency - 1), efficiency rising linearly from the start efficiency to 1 "
+        "over the ramp months.",
+        _OPT,
+    ),
+    Component(
+        "transition.stranded_costs",
+        "Stranded leases and licences",
+        "Leases and licences still running after the parallel run, until their months "
+        "remaining end.",
+        _OPT,
+    ),
+    Component(
+        "governance",
+        "Retained organisation (governance)",
+        "Governance share x fees + governance FTE x cost per FTE x price index.",
+        _OPT,
+    ),
+    Component(
+        "quality_leakage",
+        "Rework and repeat contacts",
+        "Repeat rate x fees: rework and repeat contacts paid again.",
+        _OPT,
+    ),
+    Component(
+        "exit",
+        "Exit / switching cost at term end",
+        "When exit costs are included: exit share x the last 12 months of fees, in the last month.",
+        _OPT,
+    ),
+)
+"""Every component, in registry order: the order of rows, columns and lists in every face."""
+
+COMPONENT_BY_KEY: Mapping[str, Component] = MappingProxyType({c.key: c for c in COMPONENTS})
+
+
+def keys_of(owner: OwnerKind) -> tuple[str, ...]:
+    """The keys of the components an owner of this kind has, in registry order.
+
+    >>> keys_of("inhouse")[-1]
+    'inhouse.fixed'
+    """
+    return tuple(c.key for c in COMPONENTS if owner in c.owners)
+
+
+INHOUSE_COMPONENTS = keys_of("inhouse")
+OPTION_COMPONENTS = keys_of("option")
+STAFF_COMPONENTS = tuple(c.key for c in COMPONENTS if c.staff)
