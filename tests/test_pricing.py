@@ -14,7 +14,10 @@ PRICES = [4.2, 3.9, 3.6]
 
 
 def _by_hand(v: float, prices: list[float]) -> float:
-    """All units at the price of the band V falls in: b_{k-1} < V <= b_k (DOMAIN.md tiers)."""
+    """All units at the price of the band V falls in: b_{k-1} < V <= b_k.
+
+    The tier clause as docs/methodology.md#pricing states it.
+    """
     if v <= BOUNDS[0]:
         return v * prices[0]
     if v <= BOUNDS[1]:

@@ -3,7 +3,8 @@
 Every function broadcasts over numpy arrays (a leading scenario axis, a month axis, or both) and
 returns a float for scalar input. Fees are positive amounts the client pays; a service credit is
 returned as a positive amount that the engine subtracts. Formulas follow the contract clauses in
-DOMAIN.md (tiers, minimum commitments, volume collars, outcome pricing, gainshare, credits, COLA).
+``docs/methodology.md#pricing`` and ``docs/methodology.md#clauses`` (tiers, minimum commitments,
+volume collars, outcome pricing, gainshare, credits, COLA).
 """
 
 from __future__ import annotations
@@ -253,7 +254,8 @@ def service_credit(
     Notes
     -----
     credit = at-risk % × monthly invoice × expected share of the at-risk pool paid out, which
-    never exceeds the at-risk amount (DOMAIN.md: at-risk usually 10–12 %, Alsbridge).
+    never exceeds the at-risk amount (Alsbridge: at-risk usually 10–12 %; see
+    ``docs/methodology.md#clauses``).
 
     Examples
     --------

@@ -24,7 +24,7 @@ __all__ = [
 ]
 
 # Functions the workbook may use: present with the same meaning in Excel 2010+ and LibreOffice
-# 7.4 (DOMAIN.md "Spreadsheet engines"), none needing a _xlfn. prefix, none spilling.
+# 7.4 (their function references), none needing a _xlfn. prefix, none spilling.
 FUNCTIONS = frozenset(
     {
         "AND",
