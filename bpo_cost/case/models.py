@@ -1,8 +1,14 @@
 """The case: everything an analyst states about a function and the offers on the table.
 
 Validated once by pydantic at the boundary, then compiled to arrays for the engine. Money is in
-the case currency, rates are decimals, ``_per_year`` / ``_per_month`` say the period. Every
-default cites its source (see DOMAIN.md and ``rates/SOURCES.md``).
+the case currency, rates are decimals, ``_per_year`` / ``_per_month`` say the period.
+
+Every field says what it means once, here: ``Field(description=...)`` and, in
+``json_schema_extra``, its ``unit`` and the ``source`` of its default. ``{currency}`` in a unit
+stands for the case currency and ``{unit}`` for the workload's unit of work. The JSON Schema, the
+workbook's Inputs and Method sheets and the Excel function help read them from the model
+(``bpo_cost.case.fields``). Sources are those of ``docs/methodology.md`` and
+``rates/SOURCES.md``.
 """
 
 from __future__ import annotations
@@ -74,28 +80,75 @@ class _Model(BaseModel):
     )
 
 
+_DEFAULT = "bpo-cost default (analyst assumption)"
+_CIO = "CIO Magazine 2003 (Overby)"
+_IN_HOUSE = "docs/methodology.md#in-house-cost"
+_STAFFING = "docs/methodology.md#staffing"
+_PRICING_MODEL = "Pricing model: hourly, per_transaction or outcome"  # the union's tag
+
 # ----------------------------------------------------------------------------------- workload
 
 
 class RealTime(_Model):
     """A channel answered live (voice, chat): staffing from Erlang C against a service level."""
 
-    service_level_target: Annotated[Float, Field(gt=0, lt=1)] = 0.8  # 80/20: industry convention
-    answer_seconds: Pos = 20.0
-    interval_minutes: Pos = 30.0
-    open_hours_per_month: Annotated[Float, Field(gt=0, le=744)] = 260.0  # ~21.7 days x 12 h
+    service_level_target: Annotated[Float, Field(gt=0, lt=1)] = Field(
+        0.8,
+        description="Share of contacts answered within the answer time",
+        json_schema_extra={"unit": "share", "source": "80/20 industry convention"},
+    )
+    answer_seconds: Pos = Field(
+        20.0,
+        description="Answer-time threshold of the service level",
+        json_schema_extra={"unit": "seconds", "source": "80/20 industry convention"},
+    )
+    interval_minutes: Pos = Field(
+        30.0,
+        description="Length of a staffing interval (Erlang C)",
+        json_schema_extra={"unit": "minutes", "source": "30-minute WFM interval"},
+    )
+    open_hours_per_month: Annotated[Float, Field(gt=0, le=744)] = Field(
+        260.0,
+        description="Hours the channel is open",
+        json_schema_extra={"unit": "hours / month", "source": "~21.7 days x 12 h"},
+    )
 
 
 class Workload(_Model):
     """What the function does: volume over the term and the time each unit takes."""
 
-    function: FunctionId
-    unit: str = Field("transaction", min_length=1, max_length=40)
-    volume_per_month: NonNeg
-    growth_per_year: Growth = 0.0
-    seasonality: list[NonNeg] = Field(default_factory=lambda: [1.0] * 12)
-    handle_minutes: Pos
-    real_time: RealTime | None = None
+    function: FunctionId = Field(
+        description="Business function (a rate-card function id)",
+        json_schema_extra={"unit": "id"},
+    )
+    unit: str = Field(
+        "transaction",
+        min_length=1,
+        max_length=40,
+        description="Unit of work (call, claim, payslip, ticket...)",
+        json_schema_extra={"unit": "text", "source": "transaction"},
+    )
+    volume_per_month: NonNeg = Field(
+        description="Volume in month 1 before seasonality",
+        json_schema_extra={"unit": "{unit} / month"},
+    )
+    growth_per_year: Growth = Field(
+        0.0,
+        description="Volume growth (smooth, monthly compounding)",
+        json_schema_extra={"unit": "decimal / year", "source": "no growth"},
+    )
+    seasonality: list[NonNeg] = Field(
+        default_factory=lambda: [1.0] * 12,
+        description="Seasonality factor of a calendar month (Jan..Dec)",
+        json_schema_extra={"unit": "factor", "source": "flat (1.0)"},
+    )
+    handle_minutes: Pos = Field(
+        description="Average handle time of a unit of work in-house",
+        json_schema_extra={"unit": "minutes / {unit}"},
+    )
+    real_time: RealTime | None = Field(
+        None, description="For a channel answered live (voice, chat): staffing by Erlang C"
+    )
 
     @field_validator("seasonality")
     @classmethod
@@ -111,39 +164,131 @@ class Workload(_Model):
 class Role(_Model):
     """A fixed in-house role not driven by volume (manager, QA analyst, workforce planner)."""
 
-    name: str = Field(min_length=1, max_length=60)
-    headcount: NonNeg
-    wage_per_hour: Price
+    name: str = Field(
+        min_length=1,
+        max_length=60,
+        description="Fixed role (not driven by volume)",
+        json_schema_extra={"unit": "text"},
+    )
+    headcount: NonNeg = Field(
+        description="Headcount of the role", json_schema_extra={"unit": "FTE"}
+    )
+    wage_per_hour: Price = Field(
+        description="Hourly base wage of the role", json_schema_extra={"unit": "{currency} / hour"}
+    )
 
 
 class StrandedCost(_Model):
     """A lease or licence that keeps costing after the work leaves (stranded on exit)."""
 
-    name: str = Field(min_length=1, max_length=60)
-    cost_per_month: Money
-    months_remaining: Annotated[Int, Field(ge=0, le=240)]
+    name: str = Field(
+        min_length=1,
+        max_length=60,
+        description="Lease or licence outliving the operation",
+        json_schema_extra={"unit": "text"},
+    )
+    cost_per_month: Money = Field(
+        description="Cost of the stranded item", json_schema_extra={"unit": "{currency} / month"}
+    )
+    months_remaining: Annotated[Int, Field(ge=0, le=240)] = Field(
+        description="Months left from month 1", json_schema_extra={"unit": "months"}
+    )
 
 
 class InHouse(_Model):
-    """The function as run today. Defaults: DOMAIN.md 'In-house fully-loaded cost'."""
+    """The function as run today: agents, supervisors, fixed roles, seats, hiring."""
 
-    country: str = Field("US", pattern="^[A-Z]{2}$")  # ISO 3166 alpha-2, for rate-card checks
-    wage_per_hour: Price
-    paid_hours_per_year: Annotated[Float, Field(gt=0, le=4000)] = 2080.0  # 52 x 40 h
-    benefits_load: Annotated[Float, Field(ge=0, le=2)] = 0.25  # 20-30 % of wage
-    payroll_tax: Annotated[Float, Field(ge=0, le=1)] = 0.0765  # US FICA
-    shrinkage: ShareBelowOne = 0.30  # 20-35 %
-    occupancy: Annotated[Float, Field(gt=0, le=1)] = 0.85  # occupancy cap ~85 %
-    supervision_span: Annotated[Float, Field(ge=1)] = 12.0  # 1 per 10-15 agents
-    supervisor_wage_per_hour: Price = 28.0
-    other_roles: list[Role] = Field(default_factory=list)
-    facilities_per_seat_month: Money = 300.0  # $200-400 per employee per month
-    it_per_seat_month: Money = 150.0
-    attrition_per_year: Annotated[Float, Field(ge=0, le=3)] = 0.35  # ICMI 33-42 %
-    cost_per_hire: Money = 4000.0  # ContactBabel $1,750 .. SHRM $4,683
-    training_per_hire: Money = 3000.0
-    fixed_costs_per_month: Money = 0.0
-    stranded_costs: list[StrandedCost] = Field(default_factory=list)
+    country: str = Field(
+        "US",
+        pattern="^[A-Z]{2}$",
+        description="Country of the in-house operation (for rate-card checks)",
+        json_schema_extra={"unit": "ISO 3166", "source": "US"},
+    )
+    wage_per_hour: Price = Field(
+        description="Hourly base wage of an agent",
+        json_schema_extra={"unit": "{currency} / hour"},
+    )
+    paid_hours_per_year: Annotated[Float, Field(gt=0, le=4000)] = Field(
+        2080.0,
+        description="Paid hours of one FTE a year",
+        json_schema_extra={"unit": "hours / year", "source": "52 weeks x 40 h"},
+    )
+    benefits_load: Annotated[Float, Field(ge=0, le=2)] = Field(
+        0.25,
+        description="Employer benefits as a share of wage",
+        json_schema_extra={"unit": "share of wage", "source": f"20-30 % of wage: {_IN_HOUSE}"},
+    )
+    payroll_tax: Annotated[Float, Field(ge=0, le=1)] = Field(
+        0.0765,
+        description="Employer payroll tax as a share of wage",
+        json_schema_extra={"unit": "share of wage", "source": "US FICA 7.65 %"},
+    )
+    shrinkage: ShareBelowOne = Field(
+        0.30,
+        description="Share of paid time not worked (breaks, leave, training)",
+        json_schema_extra={"unit": "share", "source": f"shrinkage 20-35 %: {_STAFFING}"},
+    )
+    occupancy: Annotated[Float, Field(gt=0, le=1)] = Field(
+        0.85,
+        description="Share of available time spent on the work (a cap for live channels)",
+        json_schema_extra={"unit": "share", "source": f"occupancy cap ~85 %: {_STAFFING}"},
+    )
+    supervision_span: Annotated[Float, Field(ge=1)] = Field(
+        12.0,
+        description="Agents per supervisor",
+        json_schema_extra={
+            "unit": "agents / supervisor",
+            "source": f"1 supervisor per 10-15 agents: {_IN_HOUSE}",
+        },
+    )
+    supervisor_wage_per_hour: Price = Field(
+        28.0,
+        description="Hourly base wage of a supervisor",
+        json_schema_extra={"unit": "{currency} / hour", "source": _DEFAULT},
+    )
+    other_roles: list[Role] = Field(
+        default_factory=list, description="Fixed roles not driven by volume"
+    )
+    facilities_per_seat_month: Money = Field(
+        300.0,
+        description="Facilities (office space) per seat",
+        json_schema_extra={
+            "unit": "{currency} / seat / month",
+            "source": f"$200-400 per employee per month: {_IN_HOUSE}",
+        },
+    )
+    it_per_seat_month: Money = Field(
+        150.0,
+        description="IT and licences per seat",
+        json_schema_extra={"unit": "{currency} / seat / month", "source": _DEFAULT},
+    )
+    attrition_per_year: Annotated[Float, Field(ge=0, le=3)] = Field(
+        0.35,
+        description="Share of agents who leave and are replaced",
+        json_schema_extra={"unit": "share / year", "source": "ICMI: contact centres 33-42 %/yr"},
+    )
+    cost_per_hire: Money = Field(
+        4000.0,
+        description="Recruiting cost per hire",
+        json_schema_extra={
+            "unit": "{currency} / hire",
+            "source": "ContactBabel $1,750 .. SHRM $4,683",
+        },
+    )
+    training_per_hire: Money = Field(
+        3000.0,
+        description="Initial training cost per hire",
+        json_schema_extra={"unit": "{currency} / hire", "source": _DEFAULT},
+    )
+    fixed_costs_per_month: Money = Field(
+        0.0,
+        description="Other fixed running costs",
+        json_schema_extra={"unit": "{currency} / month", "source": "none"},
+    )
+    stranded_costs: list[StrandedCost] = Field(
+        default_factory=list,
+        description="Leases and licences that keep costing after the work leaves",
+    )
 
 
 # ------------------------------------------------------------------------------------ pricing
@@ -152,40 +297,115 @@ class InHouse(_Model):
 class HourlyPricing(_Model):
     """Hourly / FTE pricing: the vendor bills productive hours or FTE-months."""
 
-    model: Literal["hourly"] = "hourly"
-    basis: Literal["productive_hour", "fte_month"] = "productive_hour"
-    rate: Price
-    minimum_billed_per_month: NonNeg = 0.0  # in billed units: hours or FTE
-    handle_minutes: Pos | None = None  # vendor's handle time; None = the workload's
-    occupancy: Annotated[Float, Field(gt=0, le=1)] = 0.85
-    shrinkage: ShareBelowOne = 0.30
-    paid_hours_per_month: Annotated[Float, Field(gt=0, le=744)] = 2080.0 / 12
+    model: Literal["hourly"] = Field(
+        "hourly", description=_PRICING_MODEL, json_schema_extra={"unit": "model"}
+    )
+    basis: Literal["productive_hour", "fte_month"] = Field(
+        "productive_hour",
+        description="Billed unit: productive hour or FTE-month",
+        json_schema_extra={"unit": "basis", "source": "productive hour"},
+    )
+    rate: Price = Field(
+        description="Price per billed unit (a productive hour or an FTE-month)",
+        json_schema_extra={"unit": "{currency} / billed unit"},
+    )
+    minimum_billed_per_month: NonNeg = Field(
+        0.0,
+        description="Contracted minimum billed (hours or FTE)",
+        json_schema_extra={"unit": "billed units / month", "source": "none"},
+    )
+    handle_minutes: Pos | None = Field(
+        None,
+        description="Vendor's handle time (none: the workload's)",
+        json_schema_extra={"unit": "minutes / {unit}"},
+    )
+    occupancy: Annotated[Float, Field(gt=0, le=1)] = Field(
+        0.85,
+        description="Vendor's share of available time spent on the work",
+        json_schema_extra={"unit": "share", "source": f"~85 %: {_STAFFING}"},
+    )
+    shrinkage: ShareBelowOne = Field(
+        0.30,
+        description="Vendor's shrinkage (FTE-month basis)",
+        json_schema_extra={"unit": "share", "source": f"20-35 %: {_STAFFING}"},
+    )
+    paid_hours_per_month: Annotated[Float, Field(gt=0, le=744)] = Field(
+        2080.0 / 12,
+        description="Paid hours of one vendor FTE",
+        json_schema_extra={"unit": "hours / month", "source": "2,080 h / 12"},
+    )
 
 
 class Tier(_Model):
-    up_to: Pos | None = None  # upper volume bound of the band; None for the last band
-    price: Price
+    """A volume band of tiered pricing: its upper bound and the price of a unit in it."""
+
+    up_to: Pos | None = Field(
+        None,
+        description="Upper volume bound of the band (none for the last)",
+        json_schema_extra={"unit": "{unit} / month"},
+    )
+    price: Price = Field(
+        description="Price of a unit in the band", json_schema_extra={"unit": "{currency} / {unit}"}
+    )
 
 
 class Collar(_Model):
     """Anchored pricing: a fixed monthly fee for a baseline volume, ARC/RRC outside a dead band."""
 
-    base_fee_per_month: Money
-    baseline_volume: Pos
-    dead_band: ShareBelowOne = 0.10  # typically 5-10 %
-    arc: Money  # additional resource charge per unit above the band
-    rrc: Money  # reduced resource charge per unit below the band
+    base_fee_per_month: Money = Field(
+        description="Fixed fee for the baseline volume",
+        json_schema_extra={"unit": "{currency} / month"},
+    )
+    baseline_volume: Pos = Field(
+        description="Baseline volume the base fee covers",
+        json_schema_extra={"unit": "{unit} / month"},
+    )
+    dead_band: ShareBelowOne = Field(
+        0.10,
+        description="Share around the baseline with no adjustment",
+        json_schema_extra={
+            "unit": "share",
+            "source": "typically 5-10 %: docs/methodology.md#pricing",
+        },
+    )
+    arc: Money = Field(
+        description="Additional resource charge per unit above the band",
+        json_schema_extra={"unit": "{currency} / {unit}"},
+    )
+    rrc: Money = Field(
+        description="Reduced resource charge per unit below the band",
+        json_schema_extra={"unit": "{currency} / {unit}"},
+    )
 
 
 class PerTransactionPricing(_Model):
     """Per-transaction pricing: one flat price, volume tiers, or a volume collar."""
 
-    model: Literal["per_transaction"] = "per_transaction"
-    price: Price | None = None
-    tiers: list[Tier] | None = None
-    tier_mode: Literal["all_units", "incremental"] = "all_units"
-    minimum_volume_per_month: NonNeg = 0.0
-    collar: Collar | None = None
+    model: Literal["per_transaction"] = Field(
+        "per_transaction", description=_PRICING_MODEL, json_schema_extra={"unit": "model"}
+    )
+    price: Price | None = Field(
+        None,
+        description="Flat price per unit of work",
+        json_schema_extra={"unit": "{currency} / {unit}"},
+    )
+    tiers: list[Tier] | None = Field(
+        None, description="Volume bands, lowest first (instead of a flat price)"
+    )
+    tier_mode: Literal["all_units", "incremental"] = Field(
+        "all_units",
+        description="all_units (whole volume at its band's price) or incremental (each band at "
+        "its price)",
+        json_schema_extra={"unit": "mode", "source": "all units"},
+    )
+    minimum_volume_per_month: NonNeg = Field(
+        0.0,
+        description="Minimum volume billed",
+        json_schema_extra={"unit": "{unit} / month", "source": "none"},
+    )
+    collar: Collar | None = Field(
+        None, description="Volume collar (instead of a flat price or tiers)"
+    )
 
     @model_validator(mode="after")
     def _one_scheme(self) -> PerTransactionPricing:
@@ -205,31 +425,71 @@ class PerTransactionPricing(_Model):
 class Gainshare(_Model):
     """Vendor earns a share of savings against a baseline monthly cost (painshare optional)."""
 
-    baseline_cost_per_month: Money
-    share: Share = 0.5
-    cap_per_month: Money | None = None
-    painshare: bool = False
+    baseline_cost_per_month: Money = Field(
+        description="Baseline cost the savings are measured against",
+        json_schema_extra={"unit": "{currency} / month"},
+    )
+    share: Share = Field(
+        0.5,
+        description="Vendor's share of the savings",
+        json_schema_extra={"unit": "share", "source": "50/50"},
+    )
+    cap_per_month: Money | None = Field(
+        None,
+        description="Most the vendor earns (or refunds)",
+        json_schema_extra={"unit": "{currency} / month"},
+    )
+    painshare: bool = Field(
+        False,
+        description="TRUE: the vendor also refunds its share of overruns",
+        json_schema_extra={"unit": "TRUE / FALSE", "source": "off"},
+    )
 
 
 class Kpi(_Model):
     """Bonus/malus on a KPI (decimals): fee x clip((expected - target) x per_point, +-cap)."""
 
-    name: str = "quality score"
-    target: Float = Field()
-    expected: Float = Field()
-    per_point: NonNeg = 1.0
-    cap: Share = 0.10
+    name: str = Field(
+        "quality score",
+        description="Name of the KPI",
+        json_schema_extra={"unit": "text", "source": "quality score"},
+    )
+    target: Float = Field(description="KPI target", json_schema_extra={"unit": "decimal"})
+    expected: Float = Field(description="KPI value expected", json_schema_extra={"unit": "decimal"})
+    per_point: NonNeg = Field(
+        1.0,
+        description="Bonus/malus per KPI unit above/below target",
+        json_schema_extra={"unit": "share of fee / point", "source": "1.0"},
+    )
+    cap: Share = Field(
+        0.10,
+        description="Cap on bonus and malus",
+        json_schema_extra={"unit": "share of fee", "source": "10 %"},
+    )
 
 
 class OutcomePricing(_Model):
     """Outcome-based pricing: pay per outcome (e.g. resolved ticket), gainshare and KPI bonus."""
 
-    model: Literal["outcome"] = "outcome"
-    price_per_outcome: Price
-    outcome_rate: Share = 1.0  # share of units that end in a billable outcome
-    base_fee_per_month: Money = 0.0
-    gainshare: Gainshare | None = None
-    kpi: Kpi | None = None
+    model: Literal["outcome"] = Field(
+        "outcome", description=_PRICING_MODEL, json_schema_extra={"unit": "model"}
+    )
+    price_per_outcome: Price = Field(
+        description="Price per billable outcome (e.g. per resolved ticket)",
+        json_schema_extra={"unit": "{currency} / outcome"},
+    )
+    outcome_rate: Share = Field(
+        1.0,
+        description="Share of units that end in a billable outcome",
+        json_schema_extra={"unit": "share", "source": "all"},
+    )
+    base_fee_per_month: Money = Field(
+        0.0,
+        description="Fixed base fee",
+        json_schema_extra={"unit": "{currency} / month", "source": "none"},
+    )
+    gainshare: Gainshare | None = Field(None, description="Gainshare against a baseline cost")
+    kpi: Kpi | None = Field(None, description="Bonus/malus on a KPI")
 
 
 Pricing = Annotated[
@@ -243,86 +503,264 @@ Pricing = Annotated[
 class Escalator(_Model):
     """COLA on the price, capped, less a productivity commitment; stepped each contract year."""
 
-    cola_per_year: Annotated[Float, Field(ge=-0.5, le=1)] = 0.03  # Everest: COLA 3-5 %/yr
-    cap_per_year: Share | None = 0.05
-    productivity_per_year: ShareBelowOne = 0.0
+    cola_per_year: Annotated[Float, Field(ge=-0.5, le=1)] = Field(
+        0.03,
+        description="Yearly cost-of-living adjustment (COLA) of the price",
+        json_schema_extra={"unit": "decimal / year", "source": "Everest Group: COLA 3-5 %/yr"},
+    )
+    cap_per_year: Share | None = Field(
+        0.05,
+        description="Cap on the yearly COLA",
+        json_schema_extra={"unit": "decimal / year", "source": "5 %"},
+    )
+    productivity_per_year: ShareBelowOne = Field(
+        0.0,
+        description="Productivity commitment: yearly price reduction",
+        json_schema_extra={"unit": "decimal / year", "source": "none"},
+    )
 
 
 class ServiceCredits(_Model):
     """Expected service credits: at-risk share of the invoice x share of the pool paid out."""
 
-    at_risk_share: Share = 0.10  # usually 10-12 % of the monthly invoice (Alsbridge)
-    expected_breach_share: Share = 0.0
+    at_risk_share: Share = Field(
+        0.10,
+        description="Share of the invoice at risk",
+        json_schema_extra={
+            "unit": "share of invoice",
+            "source": "Alsbridge: usually 10-12 % of the invoice",
+        },
+    )
+    expected_breach_share: Share = Field(
+        0.0,
+        description="Expected share of the at-risk pool paid out",
+        json_schema_extra={"unit": "share of pool", "source": "none"},
+    )
 
 
 class Automation(_Model):
     """A share of volume deflected to automation at its own unit and build cost."""
 
-    share: ShareBelowOne
-    cost_per_unit: Money
-    build_cost: Money = 0.0
-    start_month: Annotated[Int, Field(ge=1)] = 1
+    share: ShareBelowOne = Field(
+        description="Share of the volume deflected to automation",
+        json_schema_extra={"unit": "share"},
+    )
+    cost_per_unit: Money = Field(
+        description="Automation cost per deflected unit",
+        json_schema_extra={"unit": "{currency} / {unit}"},
+    )
+    build_cost: Money = Field(
+        0.0,
+        description="One-off build cost",
+        json_schema_extra={"unit": "{currency}", "source": "none"},
+    )
+    start_month: Annotated[Int, Field(ge=1)] = Field(
+        1,
+        description="First month of automation",
+        json_schema_extra={"unit": "month", "source": "month 1"},
+    )
 
 
 class Transition(_Model):
-    """Hidden costs of moving the work (Barthélemy's four families; magnitudes in DOMAIN.md)."""
+    """Hidden costs of moving the work: Barthélemy's four families (MIT Sloan Management Review
+    42(3), 2001), magnitudes in docs/methodology.md#hidden-costs."""
 
-    vendor_selection_cost: Money = 0.0
-    vendor_selection_share_of_acv: Annotated[Float, Field(ge=0, le=0.2)] = 0.01  # 0.2-2 %/yr
-    transition_months: Annotated[Int, Field(ge=0, le=36)] = 3
-    transition_team_share: Annotated[Float, Field(ge=0, le=1)] = 0.10  # faoblog 5-30 %
-    knowledge_transfer_cost: Money = 0.0
-    parallel_run_months: Annotated[Int, Field(ge=0, le=36)] = 2  # CIO 2003: 3-12 months
-    severance_months_of_pay: Annotated[Float, Field(ge=0, le=36)] = 2.0
-    retention_share: Annotated[Float, Field(ge=0, le=1)] = 0.04  # CIO 2003: +3-5 %
-    ramp_months: Annotated[Int, Field(ge=0, le=36)] = 6  # Tenacity: full after ~6 months
-    ramp_start_efficiency: Annotated[Float, Field(gt=0, le=1)] = 0.8  # Meta Group: ~20 % dip
-    governance_share_of_fees: Annotated[Float, Field(ge=0, le=0.5)] = 0.04  # TPI 3-5 % of ACV
-    governance_fte: NonNeg = 0.0
-    governance_cost_per_fte_month: Money = 9000.0
-    repeat_rate: Annotated[Float, Field(ge=0, le=1)] = 0.02  # rework / repeat contacts paid for
-    exit_share_of_annual_spend: Annotated[Float, Field(ge=0, le=2)] = 0.33  # Peukert 2018: ~1/3
+    vendor_selection_cost: Money = Field(
+        0.0,
+        description="Vendor search and contracting",
+        json_schema_extra={"unit": "{currency}", "source": "none"},
+    )
+    vendor_selection_share_of_acv: Annotated[Float, Field(ge=0, le=0.2)] = Field(
+        0.01,
+        description="Selection cost as share of annual contract value",
+        json_schema_extra={
+            "unit": "share of ACV",
+            "source": "CIO Magazine via sourcingmag 2006: 0.2-2 % of contract value",
+        },
+    )
+    transition_months: Annotated[Int, Field(ge=0, le=36)] = Field(
+        3,
+        description="Knowledge-transfer months",
+        json_schema_extra={"unit": "months", "source": f"{_CIO}: 3-12 months"},
+    )
+    transition_team_share: Annotated[Float, Field(ge=0, le=1)] = Field(
+        0.10,
+        description="Transition team, as a share of in-house staff cost",
+        json_schema_extra={
+            "unit": "share of staff cost",
+            "source": "faoblog: 5-30 % of the team",
+        },
+    )
+    knowledge_transfer_cost: Money = Field(
+        0.0,
+        description="Fixed knowledge-transfer cost",
+        json_schema_extra={"unit": "{currency}", "source": "none"},
+    )
+    parallel_run_months: Annotated[Int, Field(ge=0, le=36)] = Field(
+        2,
+        description="Months both teams run",
+        json_schema_extra={"unit": "months", "source": f"{_CIO}: 3-12 months"},
+    )
+    severance_months_of_pay: Annotated[Float, Field(ge=0, le=36)] = Field(
+        2.0,
+        description="Severance, in months of in-house staff cost",
+        json_schema_extra={"unit": "months of pay", "source": _DEFAULT},
+    )
+    retention_share: Annotated[Float, Field(ge=0, le=1)] = Field(
+        0.04,
+        description="Retention pay during the parallel run",
+        json_schema_extra={"unit": "share of staff cost", "source": f"{_CIO}: +3-5 %"},
+    )
+    ramp_months: Annotated[Int, Field(ge=0, le=36)] = Field(
+        6,
+        description="Months until the vendor works at full efficiency",
+        json_schema_extra={
+            "unit": "months",
+            "source": "Tenacity / CRMXchange 2016: full after ~6 months",
+        },
+    )
+    ramp_start_efficiency: Annotated[Float, Field(gt=0, le=1)] = Field(
+        0.8,
+        description="Vendor efficiency in month 1",
+        json_schema_extra={"unit": "share", "source": "Meta Group via CIO 2003: ~20 % dip"},
+    )
+    governance_share_of_fees: Annotated[Float, Field(ge=0, le=0.5)] = Field(
+        0.04,
+        description="Retained organisation (governance)",
+        json_schema_extra={
+            "unit": "share of fees",
+            "source": "TPI via Nearshore Americas: 3-5 % of ACV",
+        },
+    )
+    governance_fte: NonNeg = Field(
+        0.0,
+        description="Governance staff",
+        json_schema_extra={"unit": "FTE", "source": "none"},
+    )
+    governance_cost_per_fte_month: Money = Field(
+        9000.0,
+        description="Cost of a governance FTE",
+        json_schema_extra={"unit": "{currency} / FTE / month", "source": _DEFAULT},
+    )
+    repeat_rate: Annotated[Float, Field(ge=0, le=1)] = Field(
+        0.02,
+        description="Rework and repeat contacts paid for again",
+        json_schema_extra={"unit": "share of fees", "source": _DEFAULT},
+    )
+    exit_share_of_annual_spend: Annotated[Float, Field(ge=0, le=2)] = Field(
+        0.33,
+        description="Switching cost at the end of the term",
+        json_schema_extra={
+            "unit": "share of annual fees",
+            "source": "Peukert, EJIS 2018: ~1/3 of annual spend",
+        },
+    )
 
 
 class Location(_Model):
-    tier: Literal["onshore", "nearshore", "offshore"]
-    country: str = Field(min_length=2, max_length=2, pattern="^[A-Z]{2}$")  # ISO 3166 alpha-2
+    """Where an option's work is delivered."""
+
+    tier: Literal["onshore", "nearshore", "offshore"] = Field(
+        description="Delivery tier", json_schema_extra={"unit": "tier"}
+    )
+    country: str = Field(
+        min_length=2,
+        max_length=2,
+        pattern="^[A-Z]{2}$",
+        description="Delivery country",
+        json_schema_extra={"unit": "ISO 3166"},
+    )
 
 
 class Option(_Model):
     """One outsourcing offer: a provider, a location, one pricing model and its clauses."""
 
-    name: str = Field(min_length=1, max_length=24, pattern=r"^[A-Za-z0-9][A-Za-z0-9 _\-.()]*$")
-    provider: str = ""
-    location: Location
-    pricing: Pricing
-    escalator: Escalator = Field(default_factory=Escalator)
-    service_credits: ServiceCredits = Field(default_factory=ServiceCredits)
-    automation: Automation | None = None
-    transition: Transition = Field(default_factory=Transition)
+    name: str = Field(
+        min_length=1,
+        max_length=24,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9 _\-.()]*$",
+        description="Option name (sheet title)",
+        json_schema_extra={"unit": "text"},
+    )
+    provider: str = Field("", description="Provider", json_schema_extra={"unit": "text"})
+    location: Location = Field(description="Where the work is delivered")
+    pricing: Pricing = Field(description="How the vendor charges: one pricing model")
+    escalator: Escalator = Field(
+        default_factory=Escalator, description="Price escalation each contract year"
+    )
+    service_credits: ServiceCredits = Field(
+        default_factory=ServiceCredits, description="Expected service credits"
+    )
+    automation: Automation | None = Field(None, description="Volume deflected to automation")
+    transition: Transition = Field(
+        default_factory=Transition, description="Hidden costs of moving the work"
+    )
 
 
 # --------------------------------------------------------------------------------------- case
 
 
 class Case(_Model):
-    """A business case: in-house vs each option, month by month over the term."""
+    """A business case: in-house vs each option, month by month over the term.
 
-    name: str = Field(min_length=1, max_length=80)
-    description: str = ""
-    currency: str = Field("USD", pattern="^[A-Z]{3}$")
-    start: dt.date
-    term_months: Annotated[Int, Field(ge=12, le=120)]
-    discount_rate_annual: Annotated[Float, Field(gt=-1, le=2)] = 0.08
-    inflation_per_year: Annotated[Float, Field(ge=-0.5, le=1)] = 0.025
-    wage_inflation_per_year: Annotated[Float, Field(ge=-0.5, le=1)] = 0.03
-    include_exit_costs: bool = False
-    workload: Workload
-    inhouse: InHouse
-    options: list[Option] = Field(min_length=1, max_length=12)
-    # Distributions of uncertain inputs, keyed by input path, for Monte Carlo (bpo_cost.analysis).
+    A field's unit may write {currency} for the case currency and {unit} for the unit of work.
+    """
+
+    name: str = Field(
+        min_length=1,
+        max_length=80,
+        description="Name of the business case",
+        json_schema_extra={"unit": "text"},
+    )
+    description: str = Field(
+        "", description="What the case is about", json_schema_extra={"unit": "text"}
+    )
+    currency: str = Field(
+        "USD",
+        pattern="^[A-Z]{3}$",
+        description="Currency of every amount",
+        json_schema_extra={"unit": "ISO 4217", "source": "US dollars"},
+    )
+    start: dt.date = Field(
+        description="First month of the term", json_schema_extra={"unit": "date"}
+    )
+    term_months: Annotated[Int, Field(ge=12, le=120)] = Field(
+        description="Length of the contract term", json_schema_extra={"unit": "months"}
+    )
+    discount_rate_annual: Annotated[Float, Field(gt=-1, le=2)] = Field(
+        0.08,
+        description="Discount rate for NPV (cost of capital)",
+        json_schema_extra={"unit": "decimal / year", "source": "8 %: a typical corporate WACC"},
+    )
+    inflation_per_year: Annotated[Float, Field(ge=-0.5, le=1)] = Field(
+        0.025,
+        description="General price inflation (non-wage costs)",
+        json_schema_extra={"unit": "decimal / year", "source": "2.5 %: central-bank targets"},
+    )
+    wage_inflation_per_year: Annotated[Float, Field(ge=-0.5, le=1)] = Field(
+        0.03,
+        description="In-house wage inflation",
+        json_schema_extra={
+            "unit": "decimal / year",
+            "source": "Everest Group via CIO 2016: COLA drift 3-5 %/yr",
+        },
+    )
+    include_exit_costs: bool = Field(
+        False,
+        description="Count the switching cost at the end of the term",
+        json_schema_extra={"unit": "TRUE / FALSE", "source": "off unless the case includes them"},
+    )
+    workload: Workload = Field(description="What the function does")
+    inhouse: InHouse = Field(description="The function as run today")
+    options: list[Option] = Field(
+        min_length=1, max_length=12, description="The outsourcing offers compared with in-house"
+    )
     # The engine never reads them; excluded from dumps so input paths and Inputs sheets ignore them.
-    uncertainty: dict[str, Distribution] = Field(default_factory=dict, exclude=True)
+    uncertainty: dict[str, Distribution] = Field(
+        default_factory=dict,
+        exclude=True,
+        description="Distributions of uncertain inputs, keyed by input path, for Monte Carlo",
+    )
 
     @field_validator("start", mode="before")
     @classmethod

@@ -20,7 +20,7 @@ from pydantic.fields import FieldInfo
 
 from .models import Case
 
-__all__ = ["Rule", "generic_key", "rule"]
+__all__ = ["Rule", "field_at", "generic_key", "rule"]
 
 _INDEX = re.compile(r"\.\d+(?=\.|$)")
 
@@ -59,7 +59,7 @@ class Rule:
 
 def rule(case: Case, key: str) -> Rule | None:
     """What read-back accepts at ``key`` (None when the model has no field there)."""
-    info, in_list = _field_info(case, key)
+    info, in_list = field_at(case, key)
     if info is None:
         return None
     ann = info.annotation
@@ -87,8 +87,32 @@ def rule(case: Case, key: str) -> Rule | None:
     return Rule("text")
 
 
-def _field_info(case: Case, key: str) -> tuple[FieldInfo | None, bool]:
-    """The pydantic field at ``key`` and whether the key is an element of a list field."""
+def field_at(case: Case, key: str) -> tuple[FieldInfo | None, bool]:
+    """The pydantic field at an input path of a case.
+
+    Parameters
+    ----------
+    case : Case
+        The case the path walks (list indices need its lists).
+    key : str
+        An input path as in ``case_to_pairs``: ``inhouse.shrinkage``, ``options.1.pricing.rate``.
+
+    Returns
+    -------
+    tuple of (FieldInfo or None, bool)
+        The field, and whether ``key`` is an element of a list of values
+        (``workload.seasonality.3``); ``(None, False)`` when the model has no field there (the
+        ``uncertainty`` block, an index out of range, an unknown name).
+
+    Examples
+    --------
+    >>> from bpo_cost.case.examples import example_path
+    >>> from bpo_cost.case.io import load_case
+    >>> case = load_case(example_path("payroll"))
+    >>> info, in_list = field_at(case, "workload.seasonality.3")
+    >>> info.description, in_list
+    ('Seasonality factor of a calendar month (Jan..Dec)', True)
+    """
     node: Any = case
     info: FieldInfo | None = None
     in_list = False

@@ -28,8 +28,20 @@ from pydantic import BaseModel
 from xlwings import arg, func
 
 from ..api import evaluate
+from ..case.fields import field_doc
 from ..case.io import case_from_pairs
-from ..case.models import Collar, Gainshare, InHouse, OutcomePricing, RealTime, ServiceCredits
+from ..case.models import (
+    Collar,
+    Escalator,
+    Gainshare,
+    HourlyPricing,
+    InHouse,
+    OutcomePricing,
+    PerTransactionPricing,
+    RealTime,
+    ServiceCredits,
+    Workload,
+)
 from ..core import pricing, staffing
 from ..engine.components import INHOUSE
 from ..engine.inhouse import loaded_cost_per_fte_month
@@ -67,7 +79,7 @@ def _defaults(model: type[BaseModel]) -> dict[str, Any]:
     return {name: field.default for name, field in model.model_fields.items()}
 
 
-# Defaults of the case model, so that a function and a case agree (DOMAIN.md sources them).
+# Defaults of the case model, so that a function and a case agree (the model cites their sources).
 _INHOUSE = _defaults(InHouse)
 _REAL_TIME = _defaults(RealTime)
 _COLLAR = _defaults(Collar)
@@ -76,8 +88,17 @@ _GAINSHARE = _defaults(Gainshare)
 _CREDITS = _defaults(ServiceCredits)
 
 
-def _empty(defaults: dict[str, Any], field: str) -> str:
-    return f" Empty: {defaults[field]:g}."
+def _doc(model: type[BaseModel], field: str, adds: str = ".", *, empty: bool = False) -> str:
+    """An argument's help: the case field's description (said once, in the model), what the
+    function adds, and with ``empty`` the model default an empty cell takes."""
+    doc = field_doc(model, field)
+    text = doc.description + adds
+    if empty:
+        default = doc.default
+        if isinstance(default, bool):
+            default = "TRUE" if default else "FALSE"  # as Excel writes them
+        text += f" Empty: {default:g}." if isinstance(default, float) else f" Empty: {default}."
+    return text
 
 
 # ------------------------------------------------------------------------------------ staffing
@@ -86,19 +107,9 @@ def _empty(defaults: dict[str, Any], field: str) -> str:
 @func(category=CATEGORY)
 @arg("volume_per_month", doc="Units of work a month (items, invoices, claims), >= 0.")
 @arg("handle_minutes", doc="Average handling minutes per unit, > 0.")
-@arg(
-    "shrinkage",
-    doc="Share of paid time not worked (breaks, leave, training), in [0, 1)."
-    + _empty(_INHOUSE, "shrinkage"),
-)
-@arg(
-    "occupancy",
-    doc="Share of available time spent on the work, in (0, 1]." + _empty(_INHOUSE, "occupancy"),
-)
-@arg(
-    "paid_hours_per_year",
-    doc="Paid hours per FTE a year." + _empty(_INHOUSE, "paid_hours_per_year"),
-)
+@arg("shrinkage", doc=_doc(InHouse, "shrinkage", ", in [0, 1).", empty=True))
+@arg("occupancy", doc=_doc(InHouse, "occupancy", ", in (0, 1].", empty=True))
+@arg("paid_hours_per_year", doc=_doc(InHouse, "paid_hours_per_year", empty=True))
 @_cell_function()
 def BPO_FTE(
     volume_per_month: Cell,
@@ -124,11 +135,10 @@ def BPO_FTE(
 @arg("aht_seconds", doc="Average handle time in seconds, > 0.")
 @arg(
     "target_service_level",
-    doc="Share to answer within answer_seconds, in (0, 1)."
-    + _empty(_REAL_TIME, "service_level_target"),
+    doc=_doc(RealTime, "service_level_target", ", in (0, 1).", empty=True),
 )
-@arg("answer_seconds", doc="Answer-time target in seconds." + _empty(_REAL_TIME, "answer_seconds"))
-@arg("interval_minutes", doc="Interval length in minutes." + _empty(_REAL_TIME, "interval_minutes"))
+@arg("answer_seconds", doc=_doc(RealTime, "answer_seconds", ", in seconds.", empty=True))
+@arg("interval_minutes", doc=_doc(RealTime, "interval_minutes", ", in minutes.", empty=True))
 @arg("max_occupancy", doc="Cap on occupancy (load / agents) in (0, 1], e.g. 0.85. Empty: no cap.")
 @_cell_function()
 def BPO_ERLANG_AGENTS(
@@ -155,8 +165,8 @@ def BPO_ERLANG_AGENTS(
 @arg("agents", doc="Agents answering in the interval (a whole number).")
 @arg("contacts", doc="Calls or chats offered in the interval, >= 0.")
 @arg("aht_seconds", doc="Average handle time in seconds, > 0.")
-@arg("answer_seconds", doc="Answer-time target in seconds." + _empty(_REAL_TIME, "answer_seconds"))
-@arg("interval_minutes", doc="Interval length in minutes." + _empty(_REAL_TIME, "interval_minutes"))
+@arg("answer_seconds", doc=_doc(RealTime, "answer_seconds", ", in seconds.", empty=True))
+@arg("interval_minutes", doc=_doc(RealTime, "interval_minutes", ", in minutes.", empty=True))
 @_cell_function()
 def BPO_SERVICE_LEVEL(
     agents: Cell,
@@ -176,33 +186,20 @@ def BPO_SERVICE_LEVEL(
 
 
 @func(category=CATEGORY)
-@arg("wage_per_hour", doc="Base hourly wage of an agent.")
-@arg(
-    "benefits_load", doc="Employer benefits as a share of wage." + _empty(_INHOUSE, "benefits_load")
-)
-@arg(
-    "payroll_tax", doc="Employer payroll tax as a share of wage." + _empty(_INHOUSE, "payroll_tax")
-)
-@arg(
-    "paid_hours_per_year",
-    doc="Paid hours per FTE a year." + _empty(_INHOUSE, "paid_hours_per_year"),
-)
-@arg("supervision_span", doc="Agents per supervisor, >= 1." + _empty(_INHOUSE, "supervision_span"))
-@arg(
-    "supervisor_wage_per_hour",
-    doc="Base hourly wage of a supervisor." + _empty(_INHOUSE, "supervisor_wage_per_hour"),
-)
+@arg("wage_per_hour", doc=_doc(InHouse, "wage_per_hour"))
+@arg("benefits_load", doc=_doc(InHouse, "benefits_load", empty=True))
+@arg("payroll_tax", doc=_doc(InHouse, "payroll_tax", empty=True))
+@arg("paid_hours_per_year", doc=_doc(InHouse, "paid_hours_per_year", empty=True))
+@arg("supervision_span", doc=_doc(InHouse, "supervision_span", ", >= 1.", empty=True))
+@arg("supervisor_wage_per_hour", doc=_doc(InHouse, "supervisor_wage_per_hour", empty=True))
 @arg(
     "facilities_per_seat_month",
-    doc="Facilities per seat a month." + _empty(_INHOUSE, "facilities_per_seat_month"),
+    doc=_doc(InHouse, "facilities_per_seat_month", " a month.", empty=True),
 )
-@arg("it_per_seat_month", doc="IT per seat a month." + _empty(_INHOUSE, "it_per_seat_month"))
-@arg(
-    "attrition_per_year",
-    doc="Share of agents replaced a year." + _empty(_INHOUSE, "attrition_per_year"),
-)
-@arg("cost_per_hire", doc="Recruiting cost per hire." + _empty(_INHOUSE, "cost_per_hire"))
-@arg("training_per_hire", doc="Training cost per hire." + _empty(_INHOUSE, "training_per_hire"))
+@arg("it_per_seat_month", doc=_doc(InHouse, "it_per_seat_month", " a month.", empty=True))
+@arg("attrition_per_year", doc=_doc(InHouse, "attrition_per_year", " in a year.", empty=True))
+@arg("cost_per_hire", doc=_doc(InHouse, "cost_per_hire", empty=True))
+@arg("training_per_hire", doc=_doc(InHouse, "training_per_hire", empty=True))
 @_cell_function()
 def BPO_LOADED_COST(
     wage_per_hour: Cell,
@@ -239,8 +236,11 @@ def BPO_LOADED_COST(
 
 @func(category=CATEGORY)
 @arg("hours", doc="Units billed in the period: productive hours, or FTE for an FTE-month rate.")
-@arg("hourly_rate", doc="Price per billed hour (or per FTE-month).")
-@arg("minimum_hours", doc="Contracted minimum billed in any period. Empty: 0.")
+@arg("hourly_rate", doc=_doc(HourlyPricing, "rate"))
+@arg(
+    "minimum_hours",
+    doc=_doc(HourlyPricing, "minimum_billed_per_month", " in any period.", empty=True),
+)
 @_cell_function()
 def BPO_HOURLY_FEE(hours: Cell, hourly_rate: Cell, minimum_hours: Cell = 0.0) -> Cell:
     """Vendor fee for hours or FTE billed at a rate, with a contracted minimum:
@@ -256,12 +256,11 @@ def BPO_HOURLY_FEE(hours: Cell, hourly_rate: Cell, minimum_hours: Cell = 0.0) ->
     "a last empty cell is ignored.",
 )
 @arg("prices", doc="Price per transaction in each band: one more value than bounds.")
+@arg("mode", doc=_doc(PerTransactionPricing, "tier_mode", empty=True))
 @arg(
-    "mode",
-    doc="all_units (whole volume at its band's price) or incremental (each band at its "
-    "price). Empty: all_units.",
+    "minimum_volume",
+    doc=_doc(PerTransactionPricing, "minimum_volume_per_month", " in any period.", empty=True),
 )
-@arg("minimum_volume", doc="Minimum volume billed in any period. Empty: 0.")
 @_cell_function(bounds=as_numbers, prices=as_numbers, mode=as_choice("all_units", "incremental"))
 def BPO_TIERED_FEE(
     volume: Cell,
@@ -277,14 +276,11 @@ def BPO_TIERED_FEE(
 
 @func(category=CATEGORY)
 @arg("volume", doc="Transactions in the period, >= 0.")
-@arg("base_fee", doc="Fixed fee for the baseline volume.")
-@arg("baseline_volume", doc="Baseline volume the base fee covers, > 0.")
-@arg("arc", doc="Additional resource charge per unit above the band.")
-@arg("rrc", doc="Reduced resource charge per unit below the band.")
-@arg(
-    "dead_band",
-    doc="Share around the baseline with no adjustment, in [0, 1)." + _empty(_COLLAR, "dead_band"),
-)
+@arg("base_fee", doc=_doc(Collar, "base_fee_per_month"))
+@arg("baseline_volume", doc=_doc(Collar, "baseline_volume", ", > 0."))
+@arg("arc", doc=_doc(Collar, "arc"))
+@arg("rrc", doc=_doc(Collar, "rrc"))
+@arg("dead_band", doc=_doc(Collar, "dead_band", ", in [0, 1).", empty=True))
 @_cell_function()
 def BPO_COLLAR_FEE(
     volume: Cell,
@@ -308,13 +304,9 @@ def BPO_COLLAR_FEE(
 
 @func(category=CATEGORY)
 @arg("volume", doc="Units of work in the period, >= 0.")
-@arg("price_per_outcome", doc="Price per billable outcome (e.g. per resolved ticket).")
-@arg(
-    "outcome_rate",
-    doc="Share of units that end in a billable outcome, in [0, 1]."
-    + _empty(_OUTCOME, "outcome_rate"),
-)
-@arg("base_fee", doc="Fixed fee in the period. Empty: 0.")
+@arg("price_per_outcome", doc=_doc(OutcomePricing, "price_per_outcome"))
+@arg("outcome_rate", doc=_doc(OutcomePricing, "outcome_rate", ", in [0, 1].", empty=True))
+@arg("base_fee", doc=_doc(OutcomePricing, "base_fee_per_month", " in the period.", empty=True))
 @_cell_function()
 def BPO_OUTCOME_FEE(
     volume: Cell,
@@ -330,11 +322,11 @@ def BPO_OUTCOME_FEE(
 
 
 @func(category=CATEGORY)
-@arg("baseline_cost", doc="Baseline cost of the period the savings are measured against.")
+@arg("baseline_cost", doc=_doc(Gainshare, "baseline_cost_per_month"))
 @arg("actual_cost", doc="Actual cost of the period.")
-@arg("share", doc="Vendor's share of the savings, in [0, 1]." + _empty(_GAINSHARE, "share"))
-@arg("cap", doc="Most the vendor earns (or refunds) in the period. Empty: no cap.")
-@arg("painshare", doc="TRUE: the vendor also refunds its share of overruns. Empty: FALSE.")
+@arg("share", doc=_doc(Gainshare, "share", ", in [0, 1].", empty=True))
+@arg("cap", doc=_doc(Gainshare, "cap_per_month", " in the period. Empty: no cap."))
+@arg("painshare", doc=_doc(Gainshare, "painshare", empty=True))
 @_cell_function(painshare=as_flag)
 def BPO_GAINSHARE(
     baseline_cost: Cell,
@@ -356,11 +348,8 @@ def BPO_GAINSHARE(
 
 @func(category=CATEGORY)
 @arg("invoice", doc="Monthly invoice the credits apply to.")
-@arg("expected_breach_share", doc="Expected share of the at-risk pool paid out, in [0, 1].")
-@arg(
-    "at_risk_share",
-    doc="Share of the invoice at risk, in [0, 1]." + _empty(_CREDITS, "at_risk_share"),
-)
+@arg("expected_breach_share", doc=_doc(ServiceCredits, "expected_breach_share", ", in [0, 1]."))
+@arg("at_risk_share", doc=_doc(ServiceCredits, "at_risk_share", ", in [0, 1].", empty=True))
 @_cell_function()
 def BPO_SERVICE_CREDIT(
     invoice: Cell,
@@ -377,9 +366,12 @@ def BPO_SERVICE_CREDIT(
 @func(category=CATEGORY)
 @arg("price", doc="Price in the first contract year.")
 @arg("contract_month", doc="Month of the contract, 1 = first month (a whole number).")
-@arg("cola_per_year", doc="Cost-of-living adjustment a year, decimal (0.03 = 3%).")
-@arg("cap_per_year", doc="Cap on the yearly COLA. Empty: no cap.")
-@arg("productivity_per_year", doc="Productivity reduction a year, in [0, 1). Empty: 0.")
+@arg("cola_per_year", doc=_doc(Escalator, "cola_per_year", ", decimal (0.03 = 3%)."))
+@arg("cap_per_year", doc=_doc(Escalator, "cap_per_year", ". Empty: no cap."))
+@arg(
+    "productivity_per_year",
+    doc=_doc(Escalator, "productivity_per_year", ", in [0, 1).", empty=True),
+)
 @_cell_function(contract_month=functools.partial(as_whole, low=1))
 def BPO_ESCALATE(
     price: Cell,
@@ -402,7 +394,10 @@ def BPO_ESCALATE(
 
 
 @func(category=CATEGORY)
-@arg("function_id", doc="Function id, e.g. customer_service_voice, payroll, it_help_desk.")
+@arg(
+    "function_id",
+    doc=_doc(Workload, "function", ", e.g. customer_service_voice, payroll, it_help_desk."),
+)
 @arg("location", doc="ISO country code, e.g. US, PL, PH.")
 @arg("card", doc="billing_hourly, per_transaction or wage. Empty: billing_hourly.")
 @arg("statistic", doc="low, typical or high. Empty: typical.")

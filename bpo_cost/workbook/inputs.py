@@ -1,8 +1,9 @@
 """The Inputs sheet: every assumption of the case, one ``(key, value)`` pair a row.
 
 Columns A:B are the case itself (``case_io.case_to_pairs``): read-back and the Excel ``BPO_*``
-functions take them as they are. C is the unit, D what the input means, E where the value comes
-from (the rate card it was read from, the source of the model default, or the case). Every input
+functions take them as they are. C is the unit, D what the input means (both in the case model's
+words, ``case.fields``), E where the value comes from (the rate card it was read from, the source
+of the model default, or the case). Every input
 has a defined name ``in_<key with _>``; values with a range or a fixed set of choices carry data
 validation taken from the model, so Excel refuses what read-back would refuse.
 """
@@ -16,12 +17,12 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..case.fields import input_doc
 from ..case.io import NONE, case_to_pairs
 from ..case.rules import Rule, generic_key, rule
 from ..case.xlsx import HEADER, INPUTS
 from ..result import Result
 from . import styles as st
-from .fields import describe
 from .refs import check_name, col, input_name, quote
 
 __all__ = ["FIRST_INPUT_ROW", "inputs_sheet"]
@@ -29,6 +30,10 @@ __all__ = ["FIRST_INPUT_ROW", "inputs_sheet"]
 LISTS = "Lists"
 HEADER_ROW = 4
 FIRST_INPUT_ROW = HEADER_ROW + 1
+# Inputs that shape the sheets rather than feed their formulas (Summary's structure check)
+_STRUCTURAL = frozenset(
+    {"term_months", "options.pricing.model", "options.pricing.basis", "options.pricing.tier_mode"}
+)
 
 
 def inputs_sheet(wb: Workbook, result: Result) -> Worksheet:
@@ -50,16 +55,17 @@ def inputs_sheet(wb: Workbook, result: Result) -> Worksheet:
     rules: dict[Rule, list[str]] = {}
     row = FIRST_INPUT_ROW
     for key, value in case_to_pairs(case):
-        field = describe(case, key)
+        field = input_doc(case, key)
         st.text(ws, row, 1, key)
         _value(ws, row, value, field.unit, case.currency)
         st.text(ws, row, 3, field.unit)
-        st.text(ws, row, 4, field.description)
+        structural = generic_key(key) in _STRUCTURAL
+        st.text(ws, row, 4, field.description + (" (structural: regenerate)" if structural else ""))
         if key in rates:
             r = rates[key]
             source = f"Rate card: {r.detail}; {r.source}, as of {r.as_of}"
         elif field.default is not None and value == field.default:
-            source = "Default" + (f": {field.default_source}" if field.default_source else "")
+            source = "Default" + (f": {field.source}" if field.source else "")
         else:
             source = "Case"
         st.text(ws, row, 5, source)

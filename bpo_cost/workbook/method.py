@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from openpyxl import Workbook
 
+from ..case.fields import input_doc
 from ..case.io import case_to_pairs
 from ..case.rules import generic_key
 from ..engine.components import COMPONENTS, INHOUSE, Component, display_name
 from ..result import Result
 from . import styles as st
-from .fields import describe
 
 __all__ = ["method_sheet"]
 
@@ -109,15 +109,15 @@ def method_sheet(wb: Workbook, result: Result) -> None:
     section("Defaults and their sources", ["Input", "Default", "Unit", "Source of the default"])
     seen = set()
     for key, _ in case_to_pairs(case):
-        field, generic = describe(case, key), generic_key(key)
-        if field.default is None or not field.default_source or generic in seen:
+        field, generic = input_doc(case, key), generic_key(key)
+        if field.default is None or not field.source or generic in seen:
             continue
         seen.add(generic)
         line(
             generic,
             f"{field.default:g}" if isinstance(field.default, float) else str(field.default),
             field.unit,
-            field.default_source,
+            field.source,
         )
     if result.rates_used:
         row += 1
