@@ -50,19 +50,6 @@ _INTERNAL_LINK = re.compile(r"\]\(#([\w-]+)\)")
 # History records what changed, old citations included.
 _HISTORY = re.compile(r"^(docs/history/|(CHANGELOG|HISTORY|NEWS)(\.\w+)?$)")
 
-# Citations other branches of the same change replace (the case model, the Inputs-sheet field
-# descriptions, the Excel functions) and the committed binaries regenerated after them. Strict:
-# once a file no longer cites the notes its test passes, fails as XPASS, and its entry goes.
-_PENDING = (
-    "bpo_cost/case/models.py",
-    "bpo_cost/workbook/fields.py",
-    "bpo_cost/excel/functions.py",
-    "workbooks/claims_back_office.xlsx",
-    "workbooks/it_help_desk.xlsx",
-    "workbooks/payroll.xlsx",
-    "workbooks/voice_customer_service.xlsx",
-    "addin/bpo_cost.xlsm",
-)
 
 # Folders never shipped and never committed, for a tree without git (an unpacked sdist).
 _NOT_SOURCE = {
@@ -168,31 +155,8 @@ def test_methodology_has_the_cited_sections_in_order():
 
 
 def test_no_file_points_to_the_private_notes(repo_texts: dict[str, str]):
-    pending = {n for n in _PENDING}
-    found = sorted(
-        where
-        for where, text in repo_texts.items()
-        if where.split("!")[0] not in pending and _PRIVATE_NOTES.search(text)
-    )
+    found = sorted(where for where, text in repo_texts.items() if _PRIVATE_NOTES.search(text))
     assert not found, f"cite docs/methodology.md#<section> or the original source instead: {found}"
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(
-            n,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="cites the private notes until its owner's branch (or the regeneration "
-                "after it) lands; once this passes, delete the entry from _PENDING",
-            ),
-        )
-        for n in _PENDING
-    ],
-)
-def test_pending_file_no_longer_points_to_the_private_notes(name: str):
-    assert not any(_PRIVATE_NOTES.search(text) for _, text in _texts(name))
 
 
 def test_every_cited_section_exists(repo_texts: dict[str, str]):
