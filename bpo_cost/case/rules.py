@@ -18,9 +18,10 @@ import annotated_types as at
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from ..core.arguments import Range, one_of
 from .models import Case
 
-__all__ = ["Rule", "generic_key", "rule"]
+__all__ = ["Rule", "field_info", "generic_key", "rule"]
 
 _INDEX = re.compile(r"\.\d+(?=\.|$)")
 
@@ -42,24 +43,21 @@ class Rule:
     choices: tuple[str, ...] = ()
 
     def describe(self) -> str:
+        """What is allowed, in the words of the argument checks: ``a number >= 0 and < 1``."""
         if self.kind == "list":
-            return "one of " + ", ".join(self.choices)
+            return one_of(self.choices)
         if self.kind == "bool":
             return "TRUE or FALSE"
         if self.kind in ("text", "date"):
             return "a " + self.kind
-        parts = []
-        if self.low is not None:
-            parts.append(f"{'>' if self.low_strict else '>='} {self.low:g}")
-        if self.high is not None:
-            parts.append(f"{'<' if self.high_strict else '<='} {self.high:g}")
-        noun = "a whole number" if self.kind == "whole" else "a number"
-        return noun + (" " + " and ".join(parts) if parts else "")
+        return Range(
+            self.low, self.high, self.low_strict, self.high_strict, whole=self.kind == "whole"
+        ).describe()
 
 
 def rule(case: Case, key: str) -> Rule | None:
     """What read-back accepts at ``key`` (None when the model has no field there)."""
-    info, in_list = _field_info(case, key)
+    info, in_list = field_info(case, key)
     if info is None:
         return None
     ann = info.annotation
@@ -87,7 +85,7 @@ def rule(case: Case, key: str) -> Rule | None:
     return Rule("text")
 
 
-def _field_info(case: Case, key: str) -> tuple[FieldInfo | None, bool]:
+def field_info(case: Case, key: str) -> tuple[FieldInfo | None, bool]:
     """The pydantic field at ``key`` and whether the key is an element of a list field."""
     node: Any = case
     info: FieldInfo | None = None

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic_core import PydanticUndefined
 
 from ..case.models import Case
-from ..case.rules import _field_info, generic_key
+from ..case.rules import field_info, generic_key
 
 __all__ = ["Field", "describe"]
 
@@ -291,7 +291,7 @@ def describe(case: Case, key: str) -> Field:
     """Unit, description and default (with its source) of the input at ``key``."""
     unit, text, source = _FIELDS.get(generic_key(key), ("", "", ""))
     unit = unit.replace("{cur}", case.currency).replace("{unit}", case.workload.unit)
-    info, in_list = _field_info(case, key)
+    info, in_list = field_info(case, key)
     default = None
     if info is not None and not in_list:
         default = None if info.default is PydanticUndefined else info.default
