@@ -246,7 +246,7 @@ def write_demo(ws: Worksheet, inputs_ref: str, pairs: list[list[Any]], option: s
         row, 1, f"Business case: the key/value columns of the Inputs sheet ({inputs_ref})"
     ).font = BOLD
     row += 1
-    ws.cell(row, 1, "option_name")
+    ws.cell(row, 1, "owner")
     ws.cell(row, 2, option)
     option_ref = f"B{row}"
     for function in ("BPO_PAYBACK", "BPO_NPV_SAVINGS"):

@@ -477,10 +477,10 @@ def test_case_errors_name_the_input() -> None:
     text = udfs.BPO_SUMMARY(bad)
     assert text.startswith("#VALUE! inhouse.shrinkage must be less than 1")
     assert udfs.BPO_TCO(rows, "Offshore") == (
-        "#VALUE! option_name must be one of inhouse, Nearshore PL, Onshore US: got 'Offshore'"
+        "#VALUE! owner must be one of inhouse, Nearshore PL, Onshore US: got 'Offshore'"
     )
     assert udfs.BPO_PAYBACK(rows, "inhouse").startswith(
-        "#VALUE! option_name must be one of Nearshore PL, Onshore US"
+        "#VALUE! owner must be one of Nearshore PL, Onshore US"
     )
 
 

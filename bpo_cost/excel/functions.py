@@ -456,14 +456,14 @@ def _evaluate(pairs: tuple[tuple[str, Any], ...]) -> Result:
 
 def _owner(result: Result, name: str, *, inhouse: bool) -> str:
     owners = result.owners if inhouse else [o for o in result.owners if o != INHOUSE]
-    return as_text("option_name", name, choices=owners)
+    return as_text("owner", name, choices=owners)
 
 
-def _figure(inputs: tuple[tuple[str, Any], ...], option_name: str, figure: str) -> float:
+def _figure(inputs: tuple[tuple[str, Any], ...], owner: str, figure: str) -> float:
     """One summary figure (a ``Summary`` field) of one option."""
     result = _evaluate(inputs)
     s = result.summary_arrays
-    return float(getattr(s, figure)[0, s.owners.index(_owner(result, option_name, inhouse=False))])
+    return float(getattr(s, figure)[0, s.owners.index(_owner(result, owner, inhouse=False))])
 
 
 def _payback(month: float) -> float | str:
@@ -487,33 +487,33 @@ def BPO_SUMMARY(inputs: Cell) -> Cell:
 
 @func(category=CATEGORY)
 @arg("inputs", doc=_INPUTS_DOC, ndim=2)
-@arg("option_name", doc="inhouse, or the name of an option of the case.")
-@_cell_function(inputs=as_pairs, option_name=as_text)
-def BPO_TCO(inputs: Cell, option_name: Cell) -> Cell:
+@arg("owner", doc="inhouse, or the name of an option of the case.")
+@_cell_function(inputs=as_pairs, owner=as_text)
+def BPO_TCO(inputs: Cell, owner: Cell) -> Cell:
     """Monthly cost of in-house or of one option of a business case given as a key/value range:
     a row per month, a column per cost component, then the total. Spills."""
     result = _evaluate(inputs)
-    owner = _owner(result, option_name, inhouse=True)
-    parts = result.components.by_owner[owner]
-    columns = [result.months, *(v[0] for v in parts.values()), result.components.total(owner)[0]]
+    key = _owner(result, owner, inhouse=True)
+    parts = result.components.by_owner[key]
+    columns = [result.months, *(v[0] for v in parts.values()), result.components.total(key)[0]]
     return [["month", *parts, "total"], *zip(*(c.tolist() for c in columns), strict=True)]
 
 
 @func(category=CATEGORY)
 @arg("inputs", doc=_INPUTS_DOC, ndim=2)
-@arg("option_name", doc="Name of an option of the case.")
-@_cell_function(inputs=as_pairs, option_name=as_text)
-def BPO_PAYBACK(inputs: Cell, option_name: Cell) -> Cell:
+@arg("owner", doc="Name of an option of the case.")
+@_cell_function(inputs=as_pairs, owner=as_text)
+def BPO_PAYBACK(inputs: Cell, owner: Cell) -> Cell:
     """Payback month of an option: the first month in which cumulative savings against in-house
     reach zero; never if not within the term."""
-    return _payback(_figure(inputs, option_name, "payback_month"))
+    return _payback(_figure(inputs, owner, "payback_month"))
 
 
 @func(category=CATEGORY)
 @arg("inputs", doc=_INPUTS_DOC, ndim=2)
-@arg("option_name", doc="Name of an option of the case.")
-@_cell_function(inputs=as_pairs, option_name=as_text)
-def BPO_NPV_SAVINGS(inputs: Cell, option_name: Cell) -> Cell:
+@arg("owner", doc="Name of an option of the case.")
+@_cell_function(inputs=as_pairs, owner=as_text)
+def BPO_NPV_SAVINGS(inputs: Cell, owner: Cell) -> Cell:
     """NPV of an option's savings against in-house: in-house NPV of cost - option NPV of cost,
     discounted monthly at the case's annual rate like Excel's NPV."""
-    return _figure(inputs, option_name, "npv_savings")
+    return _figure(inputs, owner, "npv_savings")
