@@ -45,7 +45,7 @@ __all__ = [
 
 _BIGGEST = float(np.finfo(np.float64).max)
 
-S = TypeVar("S", bound=str)
+_Choice = TypeVar("_Choice", bound=str)
 
 
 def _shown(bound: float) -> str:
@@ -217,7 +217,9 @@ def one_of(choices: Sequence[str]) -> str:
     return "one of " + ", ".join(choices)
 
 
-def choice(name: str, value: Any, choices: Sequence[S], *, ignore_case: bool = False) -> S:
+def choice(
+    name: str, value: Any, choices: Sequence[_Choice], *, ignore_case: bool = False
+) -> _Choice:
     """One of ``choices``, in its own spelling.
 
     Parameters

@@ -224,8 +224,8 @@ def error_text(exc: BaseException) -> str:
 
     Examples
     --------
-    >>> error_text(InputError("shrinkage", 1.2, "in [0, 1)"))
-    '#VALUE! shrinkage must be in [0, 1): got 1.2'
+    >>> error_text(InputError("shrinkage", 1.2, "a number >= 0 and < 1"))
+    '#VALUE! shrinkage must be a number >= 0 and < 1: got 1.2'
     """
     lines = str(exc).strip().splitlines()
     message = lines[0] if lines else type(exc).__name__
