@@ -75,12 +75,12 @@ EXAMPLES = (
         "BPO_ERLANG_AGENTS",
         "agents for 100 calls in 30 minutes, 80% within 20 s",
         {
-            "contacts": 100,
-            "aht_seconds": 180,
-            "target_service_level": 0.8,
+            "volume": 100,
+            "handle_seconds": 180,
+            "service_level_target": 0.8,
             "answer_seconds": 20,
             "interval_minutes": 30,
-            "max_occupancy": 0.85,
+            "occupancy": 0.85,
         },
     ),
     Example(
@@ -88,8 +88,8 @@ EXAMPLES = (
         "service level with 14 agents",
         {
             "agents": 14,
-            "contacts": 100,
-            "aht_seconds": 180,
+            "volume": 100,
+            "handle_seconds": 180,
             "answer_seconds": 20,
             "interval_minutes": 30,
         },
@@ -114,16 +114,16 @@ EXAMPLES = (
     Example(
         "BPO_HOURLY_FEE",
         "1,500 hours at $12.50 with a 1,600-hour minimum",
-        {"hours": 1500, "hourly_rate": 12.5, "minimum_hours": 1600},
+        {"billed_units": 1500, "hourly_rate": 12.5, "minimum_billed": 1600},
     ),
     Example(
         "BPO_TIERED_FEE",
-        "15,000 transactions, incremental tiers (last bound left empty)",
+        "15,000 transactions in incremental volume bands (last up_to left empty)",
         {
             "volume": 15000,
-            "bounds": [10000, 50000, None],
+            "up_to": [10000, 50000, None],
             "prices": [2.0, 1.5, 1.2],
-            "mode": "incremental",
+            "tier_mode": "incremental",
             "minimum_volume": 0,
         },
     ),
@@ -250,7 +250,7 @@ def write_demo(ws: Worksheet, inputs_ref: str, pairs: list[list[Any]], option: s
         row, 1, f"Business case: the key/value columns of the Inputs sheet ({inputs_ref})"
     ).font = BOLD
     row += 1
-    ws.cell(row, 1, "option_name")
+    ws.cell(row, 1, "owner")
     ws.cell(row, 2, option)
     option_ref = f"B{row}"
     for function in ("BPO_PAYBACK", "BPO_NPV_SAVINGS"):

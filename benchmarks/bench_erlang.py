@@ -38,7 +38,7 @@ def volumes(rng: np.random.Generator, size: int, low: float, high: float) -> np.
 
 def compare(label: str, vol: np.ndarray, repeats: int) -> None:
     def vector() -> np.ndarray:
-        return required_agents(vol, AHT_S, target_service_level=TARGET, answer_seconds=ANSWER_S)
+        return required_agents(vol, AHT_S, service_level_target=TARGET, answer_seconds=ANSWER_S)
 
     scalar_answers: list[int] = []
 
@@ -62,7 +62,7 @@ def main() -> None:
     big = volumes(rng, 1_000_000, 5, 50)
     t_big = best_of(
         3,
-        lambda: required_agents(big, AHT_S, target_service_level=TARGET, answer_seconds=ANSWER_S),
+        lambda: required_agents(big, AHT_S, service_level_target=TARGET, answer_seconds=ANSWER_S),
     )
     print(f"{'1,000,000 intervals, 5-50 Erlangs':<44} vectorised {t_big * 1e3:9.1f} ms")
 

@@ -272,7 +272,7 @@ FROM_THE_MODEL = {
     ("BPO_FTE", "shrinkage"): (models.InHouse, "shrinkage"),
     ("BPO_FTE", "occupancy"): (models.InHouse, "occupancy"),
     ("BPO_FTE", "paid_hours_per_year"): (models.InHouse, "paid_hours_per_year"),
-    ("BPO_ERLANG_AGENTS", "target_service_level"): (models.RealTime, "service_level_target"),
+    ("BPO_ERLANG_AGENTS", "service_level_target"): (models.RealTime, "service_level_target"),
     ("BPO_ERLANG_AGENTS", "answer_seconds"): (models.RealTime, "answer_seconds"),
     ("BPO_ERLANG_AGENTS", "interval_minutes"): (models.RealTime, "interval_minutes"),
     ("BPO_SERVICE_LEVEL", "answer_seconds"): (models.RealTime, "answer_seconds"),
@@ -282,8 +282,8 @@ FROM_THE_MODEL = {
         for name in inspect.signature(udfs.BPO_LOADED_COST).parameters
     },
     ("BPO_HOURLY_FEE", "hourly_rate"): (models.HourlyPricing, "rate"),
-    ("BPO_HOURLY_FEE", "minimum_hours"): (models.HourlyPricing, "minimum_billed_per_month"),
-    ("BPO_TIERED_FEE", "mode"): (models.PerTransactionPricing, "tier_mode"),
+    ("BPO_HOURLY_FEE", "minimum_billed"): (models.HourlyPricing, "minimum_billed_per_month"),
+    ("BPO_TIERED_FEE", "tier_mode"): (models.PerTransactionPricing, "tier_mode"),
     ("BPO_TIERED_FEE", "minimum_volume"): (
         models.PerTransactionPricing,
         "minimum_volume_per_month",

@@ -49,13 +49,16 @@ def test_month_grid_with_prices_per_scenario() -> None:
     [
         (
             lambda: P.escalation_index(13, cola_per_year=-2.0),
-            "cola_per_year must be a decimal > -1: got -2.0",
+            "cola_per_year must be a number > -1: got -2.0",
         ),
         (
             lambda: P.escalation_index(13, cola_per_year=0.05, cap_per_year=-0.1),
-            "cap_per_year must be a decimal >= 0 (or no cap): got -0.1",
+            "cap_per_year must be a number >= 0, or inf for no cap: got -0.1",
         ),
-        (lambda: P.hourly_fee([100.0, -5.0], 10.0), "hours must be a number >= 0: got -5.0"),
+        (
+            lambda: P.hourly_fee([100.0, -5.0], 10.0),
+            "billed_units[1] must be a number >= 0: got -5.0",
+        ),
         (
             lambda: P.kpi_adjustment(
                 1.0, expected=float("nan"), target=0.9, per_point=1.0, cap=0.1

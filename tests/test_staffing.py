@@ -96,19 +96,19 @@ def test_call_centre_helper_example_table(n: int, pw: float, sl: float, asa: flo
 
 
 def test_call_centre_helper_example_answer() -> None:
-    kw: dict[str, Any] = {"target_service_level": 0.8, "answer_seconds": 20}
+    kw: dict[str, Any] = {"service_level_target": 0.8, "answer_seconds": 20}
     assert required_agents(100, 180, **kw) == 14.0  # 13 gives 79.56% < 80% (table above)
     # Occupancy 10/14 = 71% is under the 85% cap, so the cap changes nothing here.
-    assert required_agents(100, 180, **kw, max_occupancy=0.85) == 14.0
+    assert required_agents(100, 180, **kw, occupancy=0.85) == 14.0
     assert scheduled_fte(14, shrinkage=0.3) == 20.0  # 14 / 0.7 = 20, as published
 
 
 def test_occupancy_cap_binds() -> None:
     # 10 Erlangs, 30% within 20 s: 11 agents give 38.96% (table above), but occupancy
     # 10/11 = 90.9% > 85%; 12 agents: 83.3% <= 85%.
-    kw: dict[str, Any] = {"target_service_level": 0.3, "answer_seconds": 20}
+    kw: dict[str, Any] = {"service_level_target": 0.3, "answer_seconds": 20}
     assert required_agents(100, 180, **kw) == 11.0
-    assert required_agents(100, 180, **kw, max_occupancy=0.85) == 12.0
+    assert required_agents(100, 180, **kw, occupancy=0.85) == 12.0
 
 
 def test_360_calls_example() -> None:
@@ -179,7 +179,7 @@ def test_required_agents_matches_exact_scan(
     a = volume * aht / 1800
     expected = smallest_agents_exact(a, aht, target, answer, occ)
     got = required_agents(
-        volume, aht, target_service_level=target, answer_seconds=answer, max_occupancy=occ
+        volume, aht, service_level_target=target, answer_seconds=answer, occupancy=occ
     )
     assert got == expected
 
@@ -189,9 +189,7 @@ def test_required_agents_batch_matches_cases() -> None:
     v, aht, target, answer, occ = (
         np.array(col, dtype=float) for col in zip(*REQUIRED_CASES, strict=True)
     )
-    got = required_agents(
-        v, aht, target_service_level=target, answer_seconds=answer, max_occupancy=occ
-    )
+    got = required_agents(v, aht, service_level_target=target, answer_seconds=answer, occupancy=occ)
     expected = [smallest_agents_exact(*(c[0] * c[1] / 1800, *c[1:])) for c in REQUIRED_CASES]
     np.testing.assert_array_equal(got, expected)
 
@@ -210,11 +208,11 @@ def test_overloaded_and_empty_intervals() -> None:
     assert wait_probability(0, 0, 180) == 0.0
     assert service_level(0, 0, 180, answer_seconds=20) == 1.0
     assert average_speed_of_answer(0, 0, 180) == 0.0
-    assert required_agents(0, 180, target_service_level=0.8, answer_seconds=20) == 0.0
+    assert required_agents(0, 180, service_level_target=0.8, answer_seconds=20) == 0.0
 
 
 def test_scalars_give_floats_arrays_give_broadcast_arrays() -> None:
-    kw: dict[str, Any] = {"target_service_level": 0.8, "answer_seconds": 20}
+    kw: dict[str, Any] = {"service_level_target": 0.8, "answer_seconds": 20}
     assert type(required_agents(100, 180, **kw)) is float
     assert type(wait_probability(14, 100, 180)) is float
     assert type(scheduled_fte(14, shrinkage=0.3)) is float
@@ -256,12 +254,10 @@ def test_scheduled_fte_vectorised() -> None:
 def test_workload_fte() -> None:
     # 12,000 items at 6 min = 1,200 hours; 2,080/12 paid hours * 0.75 * 0.85 per FTE:
     # 1200 / (2080/12 * 0.6375) = 14400 / 1326 FTE (hand calculation).
-    got = workload_fte(
-        12_000, 6, productive_hours_per_month=2080 / 12, shrinkage=0.25, occupancy=0.85
-    )
+    got = workload_fte(12_000, 6, paid_hours_per_month=2080 / 12, shrinkage=0.25, occupancy=0.85)
     assert got == pytest.approx(14400 / 1326, rel=1e-14)
     # 160 paid hours, no shrinkage, full occupancy: 960 items * 10 min = 160 h = exactly 1 FTE.
-    one = workload_fte([0, 960], 10, productive_hours_per_month=160, shrinkage=0, occupancy=1)
+    one = workload_fte([0, 960], 10, paid_hours_per_month=160, shrinkage=0, occupancy=1)
     np.testing.assert_array_equal(one, [0.0, 1.0])
 
 
@@ -270,64 +266,60 @@ def test_workload_fte() -> None:
 BAD: list[tuple[str, Callable[[], object]]] = [
     ("volume", lambda: wait_probability(5, -1, 180)),
     (
-        "volume",
-        lambda: required_agents([1, math.nan], 180, target_service_level=0.8, answer_seconds=20),
+        "volume[1]",
+        lambda: required_agents([1, math.nan], 180, service_level_target=0.8, answer_seconds=20),
     ),
-    ("aht_seconds", lambda: wait_probability(5, 10, 0)),
-    ("aht_seconds", lambda: service_level(5, 10, -3, answer_seconds=20)),
+    ("handle_seconds", lambda: wait_probability(5, 10, 0)),
+    ("handle_seconds", lambda: service_level(5, 10, -3, answer_seconds=20)),
     ("interval_minutes", lambda: wait_probability(5, 10, 180, 0)),
     ("agents", lambda: wait_probability(-1, 10, 180)),
     ("agents", lambda: wait_probability(2.5, 10, 180)),
     ("agents", lambda: average_speed_of_answer(math.nan, 10, 180)),
     ("answer_seconds", lambda: service_level(5, 10, 180, answer_seconds=-1)),
     (
-        "target_service_level",
-        lambda: required_agents(10, 180, target_service_level=1.0, answer_seconds=20),
+        "service_level_target",
+        lambda: required_agents(10, 180, service_level_target=1.0, answer_seconds=20),
     ),
     (
-        "target_service_level",
-        lambda: required_agents(10, 180, target_service_level=0, answer_seconds=20),
+        "service_level_target",
+        lambda: required_agents(10, 180, service_level_target=0, answer_seconds=20),
     ),
     (
-        "max_occupancy",
+        "occupancy",
         lambda: required_agents(
-            10, 180, target_service_level=0.8, answer_seconds=20, max_occupancy=1.2
+            10, 180, service_level_target=0.8, answer_seconds=20, occupancy=1.2
         ),
     ),
     (
-        "max_occupancy",
-        lambda: required_agents(
-            10, 180, target_service_level=0.8, answer_seconds=20, max_occupancy=0
-        ),
+        "occupancy",
+        lambda: required_agents(10, 180, service_level_target=0.8, answer_seconds=20, occupancy=0),
     ),
     ("shrinkage", lambda: scheduled_fte(10, shrinkage=1.0)),
     ("shrinkage", lambda: scheduled_fte(10, shrinkage=-0.1)),
     ("agents", lambda: scheduled_fte(-1, shrinkage=0.3)),
     (
         "volume_per_month",
-        lambda: workload_fte(-5, 6, productive_hours_per_month=160, shrinkage=0.3, occupancy=0.85),
+        lambda: workload_fte(-5, 6, paid_hours_per_month=160, shrinkage=0.3, occupancy=0.85),
     ),
     (
         "handle_minutes",
-        lambda: workload_fte(5, 0, productive_hours_per_month=160, shrinkage=0.3, occupancy=0.85),
+        lambda: workload_fte(5, 0, paid_hours_per_month=160, shrinkage=0.3, occupancy=0.85),
     ),
     (
-        "productive_hours_per_month",
-        lambda: workload_fte(5, 6, productive_hours_per_month=0, shrinkage=0.3, occupancy=0.85),
+        "paid_hours_per_month",
+        lambda: workload_fte(5, 6, paid_hours_per_month=0, shrinkage=0.3, occupancy=0.85),
     ),
     (
         "shrinkage",
-        lambda: workload_fte(
-            5, 6, productive_hours_per_month=160, shrinkage=math.nan, occupancy=0.85
-        ),
+        lambda: workload_fte(5, 6, paid_hours_per_month=160, shrinkage=math.nan, occupancy=0.85),
     ),
     (
         "occupancy",
-        lambda: workload_fte(5, 6, productive_hours_per_month=160, shrinkage=0.3, occupancy=0),
+        lambda: workload_fte(5, 6, paid_hours_per_month=160, shrinkage=0.3, occupancy=0),
     ),
     (
         "occupancy",
-        lambda: workload_fte(5, 6, productive_hours_per_month=160, shrinkage=0.3, occupancy=1.01),
+        lambda: workload_fte(5, 6, paid_hours_per_month=160, shrinkage=0.3, occupancy=1.01),
     ),
     ("volume", lambda: wait_probability(5, "many", 180)),
     ("volume", lambda: wait_probability(5, math.inf, 180)),
@@ -343,11 +335,13 @@ def test_bad_input_names_the_argument(field: str, call: Callable[[], object]) ->
 
 
 def test_error_shows_the_offending_element() -> None:
-    with pytest.raises(InputError, match=r"volume must be finite and >= 0: got -2\.0"):
+    with pytest.raises(InputError, match=r"^volume\[1\] must be a number >= 0: got -2\.0$"):
         wait_probability(5, [1.0, -2.0, 3.0], 180)
+    with pytest.raises(InputError, match=r"^agents\[0, 1\] must be a whole number >= 0 and "):
+        wait_probability([[5.0, 5.5]], 10, 180)
 
 
-def test_all_lists_the_public_functions() -> None:
+def test_all_lists_the_public_functions_and_constants() -> None:
     public = {
         name
         for name, obj in vars(staffing).items()
@@ -355,7 +349,8 @@ def test_all_lists_the_public_functions() -> None:
         and obj.__module__ == staffing.__name__
         and not name.startswith("_")
     }
-    assert set(staffing.__all__) == public
+    constants = {"MAX_ERLANGS", "WARM_START_SIGMAS"}
+    assert set(staffing.__all__) == public | constants
 
 
 # ----------------------------------------------------------------------------- properties
@@ -389,7 +384,7 @@ def test_required_agents_is_the_smallest_count(
     volume: list[float], aht: float, target: float, answer: float, cap: float | None
 ) -> None:
     n = required_agents(
-        volume, aht, target_service_level=target, answer_seconds=answer, max_occupancy=cap
+        volume, aht, service_level_target=target, answer_seconds=answer, occupancy=cap
     )
     v = np.array(volume)
     a = v * aht / (30 * 60.0)
@@ -412,7 +407,7 @@ def test_required_agents_is_the_smallest_count(
 def test_zero_volume_needs_zero_agents(
     aht: float, target: float, answer: float, shape: tuple[int, ...]
 ) -> None:
-    got = required_agents(np.zeros(shape), aht, target_service_level=target, answer_seconds=answer)
+    got = required_agents(np.zeros(shape), aht, service_level_target=target, answer_seconds=answer)
     np.testing.assert_array_equal(got, np.zeros(shape))
 
 
@@ -429,7 +424,7 @@ def test_vectorised_equals_elementwise(
 ) -> None:
     v = np.array(volume)[:, None]  # scenarios x months by broadcasting
     h = np.array(aht)[None, :]
-    kw: dict[str, Any] = {"target_service_level": target, "answer_seconds": answer}
+    kw: dict[str, Any] = {"service_level_target": target, "answer_seconds": answer}
     n = required_agents(v, h, **kw)
     agents = np.maximum(n + extra, 0)
     pw = wait_probability(agents, v, h)

@@ -19,7 +19,7 @@ from bpo_cost.case.io import case_to_pairs, load_case
 from .test_udfs import ENGINE_CASES
 
 FIRST_CALL = {name: args for name, args, _ in reversed(ENGINE_CASES)}
-TEXT_ARGS = {"function_id", "location", "card", "statistic", "unit", "mode", "option_name"}
+TEXT_ARGS = {"function_id", "location", "card", "statistic", "unit", "tier_mode", "owner"}
 NOT_A_NUMBER = {
     "nan": math.nan,
     "inf": math.inf,

@@ -55,7 +55,7 @@ ENGINE_CASES: list[tuple[str, tuple[Any, ...], Callable[[], Any]]] = [
         "BPO_FTE",
         (12000.0, 6.0, 0.25, 0.85, 2080.0),
         lambda: staffing.workload_fte(
-            12000, 6, productive_hours_per_month=2080 / 12, shrinkage=0.25, occupancy=0.85
+            12000, 6, paid_hours_per_month=2080 / 12, shrinkage=0.25, occupancy=0.85
         ),
     ),
     (
@@ -64,7 +64,7 @@ ENGINE_CASES: list[tuple[str, tuple[Any, ...], Callable[[], Any]]] = [
         lambda: staffing.workload_fte(
             12000,
             6,
-            productive_hours_per_month=IH["paid_hours_per_year"] / 12,
+            paid_hours_per_month=IH["paid_hours_per_year"] / 12,
             shrinkage=IH["shrinkage"],
             occupancy=IH["occupancy"],
         ),
@@ -73,13 +73,13 @@ ENGINE_CASES: list[tuple[str, tuple[Any, ...], Callable[[], Any]]] = [
         "BPO_ERLANG_AGENTS",
         (100.0, 180.0, 0.8, 20.0, 30.0, 0.85),
         lambda: staffing.required_agents(
-            100, 180, 30, target_service_level=0.8, answer_seconds=20, max_occupancy=0.85
+            100, 180, 30, service_level_target=0.8, answer_seconds=20, occupancy=0.85
         ),
     ),
     (
         "BPO_ERLANG_AGENTS",
         (250.0, "300", None, None, 15.0, None),
-        lambda: staffing.required_agents(250, 300, 15, target_service_level=0.8, answer_seconds=20),
+        lambda: staffing.required_agents(250, 300, 15, service_level_target=0.8, answer_seconds=20),
     ),
     (
         "BPO_SERVICE_LEVEL",
@@ -118,7 +118,7 @@ ENGINE_CASES: list[tuple[str, tuple[Any, ...], Callable[[], Any]]] = [
         "BPO_TIERED_FEE",
         (60000.0, [10000.0, 50000.0], [2.0, 1.5, 1.2], "Incremental", 70000.0),
         lambda: pricing.tiered_fee(
-            60000, [10000, 50000], [2.0, 1.5, 1.2], mode="incremental", minimum_volume=70000
+            60000, [10000, 50000], [2.0, 1.5, 1.2], tier_mode="incremental", minimum_volume=70000
         ),
     ),
     (
@@ -358,11 +358,11 @@ def test_inputs_as_excel_sends_them() -> None:
 # ---------------------------------------------------------------------------------- error texts
 
 ERROR_CASES = [
-    ("BPO_FTE", (12000.0, 6.0, 1.2), "shrinkage must be finite and in [0, 1): got 1.2"),
+    ("BPO_FTE", (12000.0, 6.0, 1.2), "shrinkage must be a number >= 0 and < 1: got 1.2"),
     (
         "BPO_FTE",
         (12000.0, 6.0, 0.25, 0.85, -5.0),
-        "paid_hours_per_year must be finite and > 0: got -5.0",
+        "paid_hours_per_year must be a number > 0: got -5.0",
     ),
     ("BPO_FTE", ("twelve", 6.0), "volume_per_month must be a number: got 'twelve'"),
     ("BPO_FTE", (None, 6.0), "volume_per_month must be a number: got an empty cell"),
@@ -375,48 +375,60 @@ ERROR_CASES = [
     (
         "BPO_ERLANG_AGENTS",
         (100.0, 180.0, 1.5),
-        "target_service_level must be finite and in (0, 1): got 1.5",
+        "service_level_target must be a number > 0 and < 1: got 1.5",
     ),
     (
         "BPO_SERVICE_LEVEL",
         (13.5, 100.0, 180.0),
-        "agents must be finite and a whole number from 0 to 2,000,000: got 13.5",
+        "agents must be a whole number >= 0 and <= 2,000,000: got 13.5",
     ),
     (
         "BPO_SERVICE_LEVEL",
         (1e7, 100.0, 180.0),
-        "agents must be finite and a whole number from 0 to 2,000,000: got 10000000.0",
+        "agents must be a whole number >= 0 and <= 2,000,000: got 10000000.0",
     ),
     (
         "BPO_ERLANG_AGENTS",
         (1e12, 180.0),
-        "offered load (volume x AHT / interval) must be at most "
+        "offered load (volume x handle time / interval) must be at most "
         "1,000,000 Erlangs per interval: got 100000000000.0",
     ),
-    ("BPO_LOADED_COST", (20.0, -0.1), "benefits_load must be finite and >= 0: got -0.1"),
-    ("BPO_TIERED_FEE", (1.0, [5.0], [3.0]), "prices must be one price more than bounds (2): got 1"),
+    ("BPO_LOADED_COST", (20.0, -0.1), "benefits_load must be a number >= 0: got -0.1"),
+    (
+        "BPO_TIERED_FEE",
+        (1.0, [5.0], [3.0]),
+        "prices must be one price per band: 2, one more than up_to: got 1",
+    ),
     (
         "BPO_TIERED_FEE",
         (1.0, [5.0], [3.0, 1.0], "tiered"),
-        "mode must be one of all_units, incremental: got 'tiered'",
+        "tier_mode must be one of all_units, incremental: got 'tiered'",
     ),
     (
         "BPO_TIERED_FEE",
         (1.0, [[5.0, 6.0], [7.0, 8.0]], [3.0]),
-        "bounds must be one row or one column: got a 2 x 2 range",
+        "up_to must be one row or one column: got a 2 x 2 range",
     ),
     (
         "BPO_TIERED_FEE",
         (1.0, [5.0, None, 6.0], [3.0, 2.0, 1.0]),
-        "bounds cell 2 must be a number: got an empty cell",
+        "up_to cell 2 must be a number: got an empty cell",
     ),
-    ("BPO_COLLAR_FEE", (1.0, 1.0, 1.0, 1.0, 1.0, 1.0), "dead_band must be in [0, 1): got 1.0"),
+    (
+        "BPO_COLLAR_FEE",
+        (1.0, 1.0, 1.0, 1.0, 1.0, 1.0),
+        "dead_band must be a number >= 0 and < 1: got 1.0",
+    ),
     (
         "BPO_GAINSHARE",
         (1.0, 1.0, 0.5, None, "maybe"),
         "painshare must be TRUE or FALSE: got 'maybe'",
     ),
-    ("BPO_SERVICE_CREDIT", (1.0, 2.0), "expected_breach_share must be in [0, 1]: got 2.0"),
+    (
+        "BPO_SERVICE_CREDIT",
+        (1.0, 2.0),
+        "expected_breach_share must be a number >= 0 and <= 1: got 2.0",
+    ),
     ("BPO_ESCALATE", (10.0, 0.0, 0.03), "contract_month must be a whole number >= 1: got 0.0"),
     ("BPO_ESCALATE", (10.0, 1.5, 0.03), "contract_month must be a whole number >= 1: got 1.5"),
     (
@@ -455,7 +467,7 @@ def test_bad_argument_gives_the_error_text(name: str, args: tuple[Any, ...], mes
 
 def test_tier_bound_errors() -> None:
     text = udfs.BPO_TIERED_FEE(1.0, [5.0, 2.0], [3.0, 2.0, 1.0])
-    assert text.startswith("#VALUE! bounds must be positive and strictly increasing: got [")
+    assert text.startswith("#VALUE! up_to must be numbers > 0 in strictly increasing order: got [")
     assert "5.0" in text and "2.0" in text
 
 
@@ -465,10 +477,10 @@ def test_case_errors_name_the_input() -> None:
     text = udfs.BPO_SUMMARY(bad)
     assert text.startswith("#VALUE! inhouse.shrinkage must be less than 1")
     assert udfs.BPO_TCO(rows, "Offshore") == (
-        "#VALUE! option_name must be one of inhouse, Nearshore PL, Onshore US: got 'Offshore'"
+        "#VALUE! owner must be one of inhouse, Nearshore PL, Onshore US: got 'Offshore'"
     )
     assert udfs.BPO_PAYBACK(rows, "inhouse").startswith(
-        "#VALUE! option_name must be one of Nearshore PL, Onshore US"
+        "#VALUE! owner must be one of Nearshore PL, Onshore US"
     )
 
 
@@ -887,7 +899,7 @@ def test_windows_call_converts_like_excel(
 def test_windows_call_omitted_arguments_take_defaults(windows: types.SimpleNamespace) -> None:
     assert call_udf(windows, "BPO_FTE", 12000.0, 6.0) == [[udfs.BPO_FTE(12000.0, 6.0)]]
     assert call_udf(windows, "BPO_FTE", 12000.0, 6.0, 1.2) == [
-        ["#VALUE! shrinkage must be finite and in [0, 1): got 1.2"]
+        ["#VALUE! shrinkage must be a number >= 0 and < 1: got 1.2"]
     ]
 
 

@@ -311,9 +311,9 @@ def test_staffing_matches_erlang_c(built: dict[str, Built], name: str) -> None:
         volume / intervals,
         case.workload.handle_minutes * 60,
         rt.interval_minutes,
-        target_service_level=rt.service_level_target,
+        service_level_target=rt.service_level_target,
         answer_seconds=rt.answer_seconds,
-        max_occupancy=case.inhouse.occupancy,
+        occupancy=case.inhouse.occupancy,
     )
     got = _months(ws, rows[("required_agents", "")], case.term_months)  # in-house: 1st pool
     np.testing.assert_array_equal(got, want)

@@ -24,6 +24,7 @@ from ..case.distributions import canonical_path
 from ..case.io import load_case
 from ..case.models import Case
 from ..case.rules import Rule, rule
+from ..core import arguments
 from ..engine.compile import Compiler, numeric_inputs
 from ..engine.components import INHOUSE
 from ..engine.run import cost_figures, run
@@ -51,14 +52,12 @@ def prepare(case: CaseSource, rate_cards: RateCardSource = None) -> Case:
 def numbers(
     where: str, values: Any, allowed: str = "numbers", *, shape: tuple[int, ...] | None = None
 ) -> FloatArray:
-    """``values`` as a float array (of ``shape`` if given), or an InputError naming ``where``."""
-    try:
-        v = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError(where, values, allowed) from None
-    if shape is not None and v.shape != shape:
-        raise InputError(where, values, allowed)
-    return v
+    """``values`` as finite floats (of ``shape`` if given), or an InputError naming ``where``.
+
+    ``allowed`` says what form the analysis expects (``"a (low, high) pair of numbers"``); the
+    check is the core's (`bpo_cost.core.arguments.numbers`).
+    """
+    return arguments.numbers(where, values, shape=shape, form=allowed)
 
 
 @dataclass(frozen=True)

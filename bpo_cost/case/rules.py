@@ -18,6 +18,7 @@ import annotated_types as at
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from ..core.arguments import Range, one_of
 from .models import Case
 
 __all__ = ["Rule", "field_at", "generic_key", "rule"]
@@ -42,19 +43,16 @@ class Rule:
     choices: tuple[str, ...] = ()
 
     def describe(self) -> str:
+        """What is allowed, in the words of the argument checks: ``a number >= 0 and < 1``."""
         if self.kind == "list":
-            return "one of " + ", ".join(self.choices)
+            return one_of(self.choices)
         if self.kind == "bool":
             return "TRUE or FALSE"
         if self.kind in ("text", "date"):
             return "a " + self.kind
-        parts = []
-        if self.low is not None:
-            parts.append(f"{'>' if self.low_strict else '>='} {self.low:g}")
-        if self.high is not None:
-            parts.append(f"{'<' if self.high_strict else '<='} {self.high:g}")
-        noun = "a whole number" if self.kind == "whole" else "a number"
-        return noun + (" " + " and ".join(parts) if parts else "")
+        return Range(
+            self.low, self.high, self.low_strict, self.high_strict, whole=self.kind == "whole"
+        ).describe()
 
 
 def rule(case: Case, key: str) -> Rule | None:

@@ -25,6 +25,7 @@ import numpy_financial as npf
 
 from .._types import AnnualRate, ArrayLike, FloatArray, MonthlyRate
 from ..errors import InputError, NoSolutionError
+from .arguments import RATE, float_or_array, numbers
 
 __all__ = ["fv", "irr", "monthly_rate", "npv", "pmt", "pv", "xirr", "xnpv"]
 
@@ -71,7 +72,7 @@ def monthly_rate(annual: AnnualRate | ArrayLike) -> MonthlyRate | FloatArray:
     0.007974
     """
     r = _rates("annual", annual)
-    return _out(np.expm1(np.log1p(r) / 12.0))
+    return float_or_array(np.expm1(np.log1p(r) / 12.0))
 
 
 def npv(rate: float | ArrayLike, values: ArrayLike) -> float | FloatArray:
@@ -111,7 +112,7 @@ def npv(rate: float | ArrayLike, values: ArrayLike) -> float | FloatArray:
     r = _rates("rate", rate, max_ndim=1)
     _check_scenarios("rate", r, v)
     t = np.arange(1, v.shape[-1] + 1, dtype=np.float64)
-    return _out((v * (1.0 + r[..., None]) ** -t).sum(axis=-1))
+    return float_or_array((v * (1.0 + r[..., None]) ** -t).sum(axis=-1))
 
 
 def xnpv(rate: float | ArrayLike, values: ArrayLike, dates: ArrayLike) -> float | FloatArray:
@@ -148,7 +149,7 @@ def xnpv(rate: float | ArrayLike, values: ArrayLike, dates: ArrayLike) -> float 
     r = _rates("rate", rate, max_ndim=1)
     _check_scenarios("rate", r, v)
     e = _year_fractions(dates, v.shape[-1])
-    return _out((v * (1.0 + r[..., None]) ** -e).sum(axis=-1))
+    return float_or_array((v * (1.0 + r[..., None]) ** -e).sum(axis=-1))
 
 
 def irr(
@@ -206,7 +207,7 @@ def irr(
     g2 = np.broadcast_to(g, shape).reshape(-1)
     e = np.arange(n, dtype=np.float64)
     rate = _find_rates(v2, e, _horner_kernel(v2), g2, steps=_IRR_STEPS, silent=silent, name="irr")
-    return _out(rate.reshape(shape))
+    return float_or_array(rate.reshape(shape))
 
 
 def xirr(
@@ -263,7 +264,7 @@ def xirr(
     g2 = np.broadcast_to(g, shape).reshape(-1)
     kernel = _power_kernel(v2, e)
     rate = _find_rates(v2, e, kernel, g2, steps=_XIRR_STEPS, silent=silent, name="xirr")
-    return _out(rate.reshape(shape))
+    return float_or_array(rate.reshape(shape))
 
 
 def pmt(
@@ -308,13 +309,13 @@ def pmt(
     -1037.03
     """
     r = _rates("rate", rate)
-    n = _numbers("nper", nper)
+    n = numbers("nper", nper)
     if np.any(n == 0):
         raise InputError("nper", nper, "a number of periods other than 0 (Excel: #NUM!)")
-    p, f = _numbers("pv", pv), _numbers("fv", fv)
+    p, f = numbers("pv", pv), numbers("fv", fv)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = npf.pmt(r, n, p, f, when=_when(at_beginning))
-    return _out(np.asarray(out, dtype=np.float64))
+    return float_or_array(np.asarray(out, dtype=np.float64))
 
 
 def pv(
@@ -357,10 +358,10 @@ def pv(
     -59777.15
     """
     r = _rates("rate", rate)
-    n, p, f = _numbers("nper", nper), _numbers("pmt", pmt), _numbers("fv", fv)
+    n, p, f = numbers("nper", nper), numbers("pmt", pmt), numbers("fv", fv)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = npf.pv(r, n, p, f, when=_when(at_beginning))
-    return _out(np.asarray(out, dtype=np.float64))
+    return float_or_array(np.asarray(out, dtype=np.float64))
 
 
 def fv(
@@ -403,47 +404,28 @@ def fv(
     12682.5
     """
     r = _rates("rate", rate)
-    n, p, v = _numbers("nper", nper), _numbers("pmt", pmt), _numbers("pv", pv)
+    n, p, v = numbers("nper", nper), numbers("pmt", pmt), numbers("pv", pv)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = npf.fv(r, n, p, v, when=_when(at_beginning))
-    return _out(np.asarray(out, dtype=np.float64))
+    return float_or_array(np.asarray(out, dtype=np.float64))
 
 
 # --- conversions -------------------------------------------------------------------------
-
-
-def _out(x: FloatArray) -> float | FloatArray:
-    return float(x) if x.ndim == 0 else x
 
 
 def _when(at_beginning: bool) -> str:
     return "begin" if at_beginning else "end"
 
 
-def _numbers(name: str, x: object) -> FloatArray:
-    try:
-        arr = np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise InputError(name, x, "a number or an array of numbers") from None
-    bad = np.flatnonzero(~np.isfinite(arr))
-    if bad.size:
-        at = np.unravel_index(bad[0], arr.shape)
-        field = f"{name}[{', '.join(map(str, at))}]" if arr.ndim else name
-        raise InputError(field, arr[at].item(), "a finite number")
-    return arr
-
-
-def _rates(name: str, x: object, *, max_ndim: int | None = None) -> FloatArray:
-    arr = _numbers(name, x)
+def _rates(name: str, x: ArrayLike, *, max_ndim: int | None = None) -> FloatArray:
+    arr = numbers(name, x, RATE)
     if max_ndim is not None and arr.ndim > max_ndim:
         raise InputError(name, x, "a number or one number per scenario")
-    if np.any(arr <= -1.0):
-        raise InputError(name, arr[arr <= -1.0].flat[0].item(), "greater than -1")
     return arr
 
 
 def _values(values: ArrayLike) -> FloatArray:
-    arr = _numbers("values", values)
+    arr = numbers("values", values)
     if arr.ndim not in (1, 2) or arr.shape[-1] == 0:
         raise InputError("values", values, "non-empty " + _SHAPES)
     return arr
@@ -469,7 +451,7 @@ def _year_fractions(dates: ArrayLike, n: int) -> FloatArray:
             raise InputError("dates", dates, "valid " + allowed)
         days = arr.astype("datetime64[D]").astype(np.int64).astype(np.float64)
     elif arr.dtype.kind in "iuf":
-        days = np.trunc(_numbers("dates", arr))  # Excel truncates serial numbers
+        days = np.trunc(numbers("dates", arr))  # Excel truncates serial numbers
     else:
         raise InputError("dates", dates, allowed)
     early = np.flatnonzero(days < days[0])

@@ -2,58 +2,64 @@
 
 Every function broadcasts over numpy arrays (a leading scenario axis, a month axis, or both) and
 returns a float for scalar input. Fees are positive amounts the client pays; a service credit is
-returned as a positive amount that the engine subtracts. Formulas follow the contract clauses in
-``docs/methodology.md#pricing`` and ``docs/methodology.md#clauses`` (tiers, minimum commitments,
-volume collars, outcome pricing, gainshare, credits, COLA).
+returned as a positive amount that the engine subtracts. Formulas follow the contract clauses of
+``docs/methodology.md#pricing`` and ``docs/methodology.md#clauses`` (volume bands, minimum
+commitments, volume collars, outcome pricing, gainshare, credits, COLA).
+
+Volume bands are the case's ``tiers`` (``up_to`` and ``price`` per band); a location's ``tier``
+(onshore, nearshore, offshore) is the delivery tier, unrelated.
+
+Each ``*_unchecked`` function is the formula of its checked namesake without the argument
+checks, with positional arguments: the engine calls them on arrays of a validated case
+(checking every (scenarios, months) array again cost a quarter of a Monte Carlo run).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import numpy as np
 
 from .._types import ArrayLike, FloatArray
 from ..errors import InputError
+from .arguments import (
+    ANY,
+    NONNEGATIVE,
+    POSITIVE,
+    RATE,
+    SHARE,
+    SHARE_BELOW_ONE,
+    Range,
+    choice,
+    float_or_array,
+    numbers,
+)
 
 __all__ = [
+    "TIER_MODES",
     "TierMode",
     "collar_fee",
+    "collar_fee_unchecked",
     "contract_year",
     "escalation_index",
     "gainshare",
+    "gainshare_unchecked",
     "hourly_fee",
     "kpi_adjustment",
+    "kpi_adjustment_unchecked",
     "outcome_fee",
+    "outcome_fee_unchecked",
     "service_credit",
+    "service_credit_unchecked",
     "tiered_fee",
+    "tiered_fee_unchecked",
 ]
 
 TierMode = Literal["all_units", "incremental"]
+TIER_MODES: tuple[TierMode, ...] = get_args(TierMode)
 
-
-def _out(x: FloatArray) -> Any:
-    return float(x) if np.ndim(x) == 0 else x
-
-
-def _f(
-    name: str,
-    value: ArrayLike,
-    *,
-    low: float | None = 0.0,
-    high: float | None = None,
-    allowed: str = "a number >= 0",
-) -> FloatArray:
-    arr = np.asarray(value, dtype=float)
-    bad = np.isnan(arr)
-    if low is not None:
-        bad |= arr < low
-    if high is not None:
-        bad |= arr > high
-    if np.any(bad):
-        raise InputError(name, float(arr[bad].flat[0]), allowed)
-    return arr
+_NO_CAP = Range(low=0.0, infinite="no cap")
 
 
 def contract_year(month: ArrayLike) -> FloatArray:
@@ -61,43 +67,43 @@ def contract_year(month: ArrayLike) -> FloatArray:
     return np.floor((np.asarray(month, dtype=float) - 1.0) / 12.0)
 
 
-def hourly_fee(hours: ArrayLike, rate: ArrayLike, *, minimum_hours: ArrayLike = 0.0) -> Any:
-    """Fee for billed hours: ``rate × max(hours, minimum_hours)``.
+def hourly_fee(billed_units: ArrayLike, rate: ArrayLike, *, minimum_billed: ArrayLike = 0.0) -> Any:
+    """Fee for billed hours or FTE-months: ``rate × max(billed_units, minimum_billed)``.
 
     Parameters
     ----------
-    hours : productive hours worked in the period.
-    rate : price per billed hour (or per FTE-month when ``hours`` counts FTE).
-    minimum_hours : contracted minimum billed in any period.
+    billed_units : productive hours worked in the period, or FTE for an FTE-month rate.
+    rate : price per billed unit (hour or FTE-month).
+    minimum_billed : contracted minimum of billed units in any period.
 
     Examples
     --------
-    >>> hourly_fee(1500, 12.5, minimum_hours=1600)
+    >>> hourly_fee(1500, 12.5, minimum_billed=1600)
     20000.0
     """
-    h = _f("hours", hours)
-    r = _f("rate", rate)
-    m = _f("minimum_hours", minimum_hours)
-    return _out(r * np.maximum(h, m))
+    u = numbers("billed_units", billed_units, NONNEGATIVE)
+    r = numbers("rate", rate, NONNEGATIVE)
+    m = numbers("minimum_billed", minimum_billed, NONNEGATIVE)
+    return float_or_array(np.asarray(r * np.maximum(u, m)))
 
 
 def tiered_fee(
     volume: ArrayLike,
-    bounds: Sequence[float],
+    up_to: Sequence[float],
     prices: Sequence[float] | FloatArray,
     *,
-    mode: TierMode = "all_units",
+    tier_mode: TierMode = "all_units",
     minimum_volume: ArrayLike = 0.0,
 ) -> Any:
-    """Per-transaction fee under volume tiers and a minimum commitment.
+    """Per-transaction fee under volume bands (the case's ``tiers``) and a minimum commitment.
 
     Parameters
     ----------
     volume : transactions in the period.
-    bounds : upper volume bound of every tier but the last, strictly increasing.
-    prices : price per transaction in each tier (``len(bounds) + 1`` values, last axis).
-    mode : ``"all_units"``: the whole volume at the price of the band it falls in;
-        ``"incremental"``: each band's units at that band's price (marginal tiers).
+    up_to : upper volume of every band but the last (open-ended), strictly increasing.
+    prices : price per transaction in each band (``len(up_to) + 1`` values, last axis).
+    tier_mode : ``"all_units"``: the whole volume at the price of the band it falls in;
+        ``"incremental"``: each band's units at that band's price (marginal bands).
     minimum_volume : billed volume is ``max(volume, minimum_volume)``.
 
     Notes
@@ -109,21 +115,24 @@ def tiered_fee(
     --------
     >>> tiered_fee(15000, [10000], [2.0, 1.5])              # all units at 1.50
     22500.0
-    >>> tiered_fee(15000, [10000], [2.0, 1.5], mode="incremental")
+    >>> tiered_fee(15000, [10000], [2.0, 1.5], tier_mode="incremental")
     27500.0
     """
-    v = np.maximum(_f("volume", volume), _f("minimum_volume", minimum_volume))
-    b = np.asarray(bounds, dtype=float)
-    p = np.asarray(prices, dtype=float)
-    if b.ndim != 1 or p.shape[-1] != b.size + 1:
-        raise InputError("prices", p.shape[-1], f"one price more than bounds ({b.size + 1})")
-    if b.size and (np.any(np.diff(b) <= 0) or b[0] <= 0):
-        raise InputError("bounds", b.tolist(), "positive and strictly increasing")
-    if np.any(np.isnan(p)) or np.any(p < 0):
-        raise InputError("prices", p.tolist(), "numbers >= 0")
-    if mode not in ("all_units", "incremental"):
-        raise InputError("mode", mode, "'all_units' or 'incremental'")
-    return _out(_tiered_fee(v, b, p, mode))
+    v = np.maximum(
+        numbers("volume", volume, NONNEGATIVE),
+        numbers("minimum_volume", minimum_volume, NONNEGATIVE),
+    )
+    b = numbers("up_to", up_to, POSITIVE)
+    if b.ndim != 1:
+        raise InputError("up_to", up_to, "a list of numbers > 0 (one per band but the last)")
+    if np.any(np.diff(b) <= 0):
+        raise InputError("up_to", b.tolist(), "numbers > 0 in strictly increasing order")
+    p = numbers("prices", prices, NONNEGATIVE)
+    given = p.shape[-1] if p.ndim else 1
+    if given != b.size + 1:
+        raise InputError("prices", given, f"one price per band: {b.size + 1}, one more than up_to")
+    mode = choice("tier_mode", tier_mode, TIER_MODES)
+    return float_or_array(tiered_fee_unchecked(v, b, p, mode))
 
 
 def collar_fee(
@@ -148,14 +157,14 @@ def collar_fee(
     >>> collar_fee(8000, base_fee=50000, baseline_volume=10000, dead_band=0.1, arc=4, rrc=3)
     47000.0
     """
-    return _out(
-        _collar_fee(
-            _f("volume", volume),
-            _f("base_fee", base_fee),
-            _f("baseline_volume", baseline_volume),
-            _f("dead_band", dead_band, high=1.0 - 1e-12, allowed="in [0, 1)"),
-            _f("arc", arc),
-            _f("rrc", rrc),
+    return float_or_array(
+        collar_fee_unchecked(
+            numbers("volume", volume, NONNEGATIVE),
+            numbers("base_fee", base_fee, NONNEGATIVE),
+            numbers("baseline_volume", baseline_volume, POSITIVE),
+            numbers("dead_band", dead_band, SHARE_BELOW_ONE),
+            numbers("arc", arc, NONNEGATIVE),
+            numbers("rrc", rrc, NONNEGATIVE),
         )
     )
 
@@ -174,12 +183,12 @@ def outcome_fee(
     >>> outcome_fee(2000, price_per_outcome=25.0, outcome_rate=0.8, base_fee=5000)
     45000.0
     """
-    return _out(
-        _outcome_fee(
-            _f("volume", volume),
-            _f("price_per_outcome", price_per_outcome),
-            _f("outcome_rate", outcome_rate, high=1.0, allowed="in [0, 1]"),
-            _f("base_fee", base_fee),
+    return float_or_array(
+        outcome_fee_unchecked(
+            numbers("volume", volume, NONNEGATIVE),
+            numbers("price_per_outcome", price_per_outcome, NONNEGATIVE),
+            numbers("outcome_rate", outcome_rate, SHARE),
+            numbers("base_fee", base_fee, NONNEGATIVE),
         )
     )
 
@@ -206,12 +215,12 @@ def gainshare(
     >>> gainshare(100000, 110000, share=0.5, painshare=True)
     -5000.0
     """
-    return _out(
-        _gainshare(
-            _f("baseline_cost", baseline_cost),
-            _f("actual_cost", actual_cost),
-            _f("share", share, high=1.0, allowed="in [0, 1]"),
-            _f("cap", cap),
+    return float_or_array(
+        gainshare_unchecked(
+            numbers("baseline_cost", baseline_cost, NONNEGATIVE),
+            numbers("actual_cost", actual_cost, NONNEGATIVE),
+            numbers("share", share, SHARE),
+            numbers("cap", cap, _NO_CAP),
             painshare,
         )
     )
@@ -235,13 +244,13 @@ def kpi_adjustment(
     >>> round(kpi_adjustment(100000, expected=0.92, target=0.90, per_point=1.0, cap=0.05), 6)
     2000.0
     """
-    return _out(
-        _kpi_adjustment(
-            _f("fee", fee, low=None, allowed="a number"),
-            _f("expected", expected, low=None, allowed="a number"),
-            _f("target", target, low=None, allowed="a number"),
-            _f("per_point", per_point),
-            _f("cap", cap),
+    return float_or_array(
+        kpi_adjustment_unchecked(
+            numbers("fee", fee, ANY),
+            numbers("expected", expected, ANY),
+            numbers("target", target, ANY),
+            numbers("per_point", per_point, NONNEGATIVE),
+            numbers("cap", cap, _NO_CAP),
         )
     )
 
@@ -254,7 +263,7 @@ def service_credit(
     Notes
     -----
     credit = at-risk % × monthly invoice × expected share of the at-risk pool paid out, which
-    never exceeds the at-risk amount (Alsbridge: at-risk usually 10–12 %; see
+    never exceeds the at-risk amount (at-risk usually 10–12 %, Alsbridge; see
     ``docs/methodology.md#clauses``).
 
     Examples
@@ -262,11 +271,11 @@ def service_credit(
     >>> service_credit(100000, at_risk_share=0.1, expected_breach_share=0.25)
     2500.0
     """
-    return _out(
-        _service_credit(
-            _f("invoice", invoice),
-            _f("at_risk_share", at_risk_share, high=1.0, allowed="in [0, 1]"),
-            _f("expected_breach_share", expected_breach_share, high=1.0, allowed="in [0, 1]"),
+    return float_or_array(
+        service_credit_unchecked(
+            numbers("invoice", invoice, NONNEGATIVE),
+            numbers("at_risk_share", at_risk_share, SHARE),
+            numbers("expected_breach_share", expected_breach_share, SHARE),
         )
     )
 
@@ -293,21 +302,26 @@ def escalation_index(
     """
     y = contract_year(month)
     cola = np.minimum(
-        _f("cola_per_year", cola_per_year, low=-1.0 + 1e-12, allowed="a decimal > -1"),
-        _f("cap_per_year", cap_per_year, allowed="a decimal >= 0 (or no cap)"),
+        numbers("cola_per_year", cola_per_year, RATE),
+        numbers("cap_per_year", cap_per_year, _NO_CAP),
     )
-    p = _f("productivity_per_year", productivity_per_year, high=1.0 - 1e-12, allowed="in [0, 1)")
-    return _out((1.0 + cola) ** y * (1.0 - p) ** y)
+    p = numbers("productivity_per_year", productivity_per_year, SHARE_BELOW_ONE)
+    return float_or_array(np.asarray((1.0 + cola) ** y * (1.0 - p) ** y))
 
 
-# The formulas, unchecked: the public functions above check their arguments, the engine calls
-# these directly on a validated case (checking every (scenarios, months) array again cost a
-# quarter of a Monte Carlo run).
+# The formulas, unchecked (see the module docstring): the functions above check their arguments
+# and call these; the engine calls them directly on a validated case.
 
 
-def _tiered_fee(v: FloatArray, b: FloatArray, p: FloatArray, mode: TierMode) -> FloatArray:
-    """Tiered fee of billed volumes ``v``; ``p`` holds the tier prices on its last axis."""
-    if mode == "incremental":
+def tiered_fee_unchecked(
+    volume: FloatArray, up_to: FloatArray, prices: FloatArray, tier_mode: TierMode
+) -> FloatArray:
+    """`tiered_fee` of billed volumes without argument checks, positional.
+
+    ``prices`` holds the band prices on its last axis (one list, or one per scenario).
+    """
+    v, b, p = volume, up_to, prices
+    if tier_mode == "incremental":
         lower = np.concatenate(([0.0], b))
         upper = np.concatenate((b, [np.inf]))
         units = np.clip(np.asarray(v)[..., None] - lower, 0.0, upper - lower)
@@ -327,44 +341,58 @@ def _tiered_fee(v: FloatArray, b: FloatArray, p: FloatArray, mode: TierMode) -> 
     return np.asarray(v * price, dtype=float)
 
 
-def _collar_fee(
-    v: FloatArray,
-    base: FloatArray,
-    bl: FloatArray,
-    d: FloatArray,
+def collar_fee_unchecked(
+    volume: FloatArray,
+    base_fee: FloatArray,
+    baseline_volume: FloatArray,
+    dead_band: FloatArray,
     arc: FloatArray,
     rrc: FloatArray,
 ) -> FloatArray:
-    up = arc * np.maximum(0.0, v - bl * (1.0 + d))
-    down = rrc * np.maximum(0.0, bl * (1.0 - d) - v)
-    return np.asarray(base + up - down, dtype=float)
+    """`collar_fee` without argument checks, positional."""
+    up = arc * np.maximum(0.0, volume - baseline_volume * (1.0 + dead_band))
+    down = rrc * np.maximum(0.0, baseline_volume * (1.0 - dead_band) - volume)
+    return np.asarray(base_fee + up - down, dtype=float)
 
 
-def _outcome_fee(
-    v: FloatArray, price_per_outcome: FloatArray, rate: FloatArray, base_fee: FloatArray
+def outcome_fee_unchecked(
+    volume: FloatArray,
+    price_per_outcome: FloatArray,
+    outcome_rate: FloatArray,
+    base_fee: FloatArray,
 ) -> FloatArray:
-    return np.asarray(base_fee + price_per_outcome * v * rate, dtype=float)
+    """`outcome_fee` without argument checks, positional."""
+    return np.asarray(base_fee + price_per_outcome * volume * outcome_rate, dtype=float)
 
 
-def _gainshare(
-    baseline: FloatArray, actual: FloatArray, s: FloatArray, cap: FloatArray, painshare: bool
+def gainshare_unchecked(
+    baseline_cost: FloatArray,
+    actual_cost: FloatArray,
+    share: FloatArray,
+    cap: FloatArray,
+    painshare: bool,
 ) -> FloatArray:
-    diff = baseline - actual
-    gain = np.minimum(s * np.maximum(diff, 0.0), cap)
+    """`gainshare` without argument checks, positional."""
+    diff = baseline_cost - actual_cost
+    gain = np.minimum(share * np.maximum(diff, 0.0), cap)
     if painshare:
-        gain = gain - np.minimum(s * np.maximum(-diff, 0.0), cap)
+        gain = gain - np.minimum(share * np.maximum(-diff, 0.0), cap)
     return np.asarray(gain, dtype=float)
 
 
-def _kpi_adjustment(
+def kpi_adjustment_unchecked(
     fee: FloatArray,
     expected: FloatArray,
     target: FloatArray,
     per_point: FloatArray,
     cap: FloatArray,
 ) -> FloatArray:
+    """`kpi_adjustment` without argument checks, positional."""
     return np.asarray(fee * np.clip((expected - target) * per_point, -cap, cap), dtype=float)
 
 
-def _service_credit(invoice: FloatArray, at_risk: FloatArray, breach: FloatArray) -> FloatArray:
-    return np.asarray(invoice * (at_risk * breach), dtype=float)
+def service_credit_unchecked(
+    invoice: FloatArray, at_risk_share: FloatArray, expected_breach_share: FloatArray
+) -> FloatArray:
+    """`service_credit` without argument checks, positional."""
+    return np.asarray(invoice * (at_risk_share * expected_breach_share), dtype=float)

@@ -10,20 +10,30 @@ abandon, so it slightly overstates the staff needed (Erlang A models patience).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, overload
 
 import numpy as np
 
 from .._types import ArrayLike, FloatArray
 from ..errors import InputError
+from .arguments import (
+    NONNEGATIVE,
+    POSITIVE,
+    SHARE_BELOW_ONE,
+    Range,
+    float_or_array,
+    numbers,
+)
 
 __all__ = [
+    "MAX_ERLANGS",
+    "WARM_START_SIGMAS",
     "average_speed_of_answer",
     "required_agents",
     "scheduled_fte",
     "service_level",
     "wait_probability",
+    "warm_start",
     "workload_fte",
 ]
 
@@ -32,7 +42,7 @@ __all__ = [
 # exp(-k**2 / 2) before N reaches A. Starting at N0 with B = 1 - N0/A (its limit for N0 < A,
 # wrong by about 1/k**2) is exact to double precision for k = 10 and saves ~A - 10*sqrt(A) steps
 # for loads above 100 Erlangs; below that N0 = 0 and B(0) = 1, the textbook recursion.
-_WARM_START_SIGMAS = 10.0
+WARM_START_SIGMAS = 10.0
 
 # ceil(N / (1 - shrinkage)) must not round 21 / (1 - 0.3) = 30.000000000000004 up to 31.
 _CEIL_RELATIVE_SLACK = 1e-12
@@ -40,70 +50,59 @@ _CEIL_RELATIVE_SLACK = 1e-12
 
 # ----------------------------------------------------------------------------- input conversion
 
-
-def _checked(
-    name: str, value: ArrayLike, allowed: str, ok: Callable[[FloatArray], Any]
-) -> FloatArray:
-    try:
-        x = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise InputError(name, value, "a number or an array of numbers") from None
-    bad = np.asarray(~(np.isfinite(x) & ok(x)))
-    if bad.any():
-        shown = value if x.ndim == 0 else x[bad].flat[0].item()
-        raise InputError(name, shown, f"finite and {allowed}")
-    return x
-
-
-def _nonnegative(name: str, value: ArrayLike) -> FloatArray:
-    return _checked(name, value, ">= 0", lambda x: x >= 0)
-
-
 MAX_ERLANGS = 1e6  # a million agents in one interval: far beyond any real contact centre
-
-
-def _positive(name: str, value: ArrayLike) -> FloatArray:
-    return _checked(name, value, "> 0", lambda x: x > 0)
-
-
-def _agents(value: ArrayLike) -> FloatArray:
-    # the Erlang B recursion walks up to N: bound it like the load (see MAX_ERLANGS)
-    return _checked(
-        "agents",
-        value,
-        f"a whole number from 0 to {2 * MAX_ERLANGS:,.0f}",
-        lambda x: (x >= 0) & (x == np.floor(x)) & (x <= 2 * MAX_ERLANGS),
-    )
+# the Erlang B recursion walks up to N: bound it like the load
+_AGENTS = Range(low=0.0, high=2 * MAX_ERLANGS, whole=True)
+_OCCUPANCY = Range(0.0, 1.0, low_strict=True)
+_SERVICE_LEVEL_TARGET = Range(0.0, 1.0, low_strict=True, high_strict=True)
 
 
 def _load(
-    volume: ArrayLike, aht_seconds: ArrayLike, interval_minutes: ArrayLike
-) -> tuple[FloatArray, FloatArray]:
-    """Volume and offered load in Erlangs, A = volume * AHT / interval length."""
-    v = _nonnegative("volume", volume)
-    h = _positive("aht_seconds", aht_seconds)
-    t = _positive("interval_minutes", interval_minutes)
+    volume: ArrayLike, handle_seconds: ArrayLike, interval_minutes: ArrayLike
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Volume, handle seconds and offered load in Erlangs, A = volume * handle / interval."""
+    v = numbers("volume", volume, NONNEGATIVE)
+    h = numbers("handle_seconds", handle_seconds, POSITIVE)
+    t = numbers("interval_minutes", interval_minutes, POSITIVE)
     a = np.asarray(v * h / (t * 60.0))
     if np.any(a > MAX_ERLANGS):  # the Erlang search runs ~10·sqrt(A) steps: refuse, not hang
         raise InputError(
-            "offered load (volume x AHT / interval)",
+            "offered load (volume x handle time / interval)",
             float(np.max(a)),
             f"at most {MAX_ERLANGS:,.0f} Erlangs per interval",
         )
-    return v, a
-
-
-def _out(result: FloatArray, *inputs: FloatArray) -> Any:
-    """A float when every input was a scalar, else the array."""
-    return float(result) if all(x.ndim == 0 for x in inputs) else result
+    return v, h, a
 
 
 # ----------------------------------------------------------------------------- Erlang kernels
 
 
-def _warm_start(a: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """First agent count of the Erlang B recursion and B there (see _WARM_START_SIGMAS)."""
-    n0 = np.maximum(np.floor(a - _WARM_START_SIGMAS * np.sqrt(a)), 0.0)
+def warm_start(a: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Where the Erlang B recursion starts for an offered load, and Erlang B there.
+
+    Parameters
+    ----------
+    a : ndarray
+        Offered load in Erlangs (>= 0).
+
+    Returns
+    -------
+    n0, b : ndarray
+        The first agent count, ``max(floor(A - WARM_START_SIGMAS * sqrt(A)), 0)``, and the
+        start value ``1 - n0 / max(A, 1)`` (1 at n0 = 0, the textbook start B(0) = 1).
+
+    Notes
+    -----
+    See the comment at `WARM_START_SIGMAS`. The workbook's Staffing sheet writes the same start
+    as a formula.
+
+    Examples
+    --------
+    >>> n0, b = warm_start(np.array([5.0, 400.0]))
+    >>> n0.tolist(), b.round(3).tolist()
+    ([0.0, 200.0], [1.0, 0.5])
+    """
+    n0 = np.maximum(np.floor(a - WARM_START_SIGMAS * np.sqrt(a)), 0.0)
     return n0, 1.0 - n0 / np.maximum(a, 1.0)
 
 
@@ -125,7 +124,7 @@ def _sl(c: FloatArray, n: FloatArray, a: FloatArray, tau: FloatArray) -> FloatAr
 
 def _erlang_c_flat(n: FloatArray, a: FloatArray) -> FloatArray:
     """Erlang C for 1-D arrays with N > A >= 0."""
-    n0, b = _warm_start(a)
+    n0, b = warm_start(a)
     steps = (n - n0).astype(np.int64)
     # Longest recursions first, so the ones still running at step s are a prefix (a view).
     order = np.argsort(-steps)
@@ -156,7 +155,7 @@ def _required_flat(
     # Sorted by the steps until N exceeds A (exact: A - N0 is a float difference of values on
     # the same grid), the elements past their load at step s are a prefix [0:past); within it
     # the satisfied ones move to the front [0:done), so each step works on views of [done:).
-    n0, b = _warm_start(a)
+    n0, b = warm_start(a)
     order = np.argsort(a - n0)
     a, tau, target, occ, n0, b = (x[order] for x in (a, tau, target, occ, n0, b))
     steps_to_load = a - n0
@@ -187,14 +186,20 @@ def _required_flat(
 
 @overload
 def wait_probability(
-    agents: float, volume: float, aht_seconds: float, interval_minutes: float = ...
+    agents: float, volume: float, handle_seconds: float, interval_minutes: float = ...
 ) -> float: ...
 @overload
 def wait_probability(
-    agents: ArrayLike, volume: ArrayLike, aht_seconds: ArrayLike, interval_minutes: ArrayLike = ...
+    agents: ArrayLike,
+    volume: ArrayLike,
+    handle_seconds: ArrayLike,
+    interval_minutes: ArrayLike = ...,
 ) -> FloatArray: ...
 def wait_probability(
-    agents: ArrayLike, volume: ArrayLike, aht_seconds: ArrayLike, interval_minutes: ArrayLike = 30
+    agents: ArrayLike,
+    volume: ArrayLike,
+    handle_seconds: ArrayLike,
+    interval_minutes: ArrayLike = 30,
 ) -> Any:
     """Probability that a contact waits for an agent (Erlang C).
 
@@ -204,7 +209,7 @@ def wait_probability(
         Agents answering in the interval (whole numbers >= 0).
     volume : array_like
         Contacts offered in the interval (>= 0).
-    aht_seconds : array_like
+    handle_seconds : array_like
         Average handle time in seconds (> 0).
     interval_minutes : array_like, default 30
         Length of the interval in minutes (> 0).
@@ -217,7 +222,7 @@ def wait_probability(
 
     Notes
     -----
-    Offered load A = volume * aht_seconds / (60 * interval_minutes) Erlangs. Erlang B comes from
+    Offered load A = volume * handle_seconds / (60 * interval_minutes) Erlangs. Erlang B comes from
     the recursion B(0) = 1, B(n) = A B(n-1) / (n + A B(n-1)), whose terms stay in [0, 1] (no
     factorials, no overflow or underflow up to thousands of Erlangs), and
     C = N B / (N - A (1 - B)). Above about 100 Erlangs the recursion starts at n = A - 10 sqrt(A)
@@ -230,17 +235,17 @@ def wait_probability(
     >>> round(wait_probability(14, 100, 180), 4)
     0.1741
     """
-    n = _agents(agents)
-    v, a = _load(volume, aht_seconds, interval_minutes)
+    n = numbers("agents", agents, _AGENTS)
+    v, _, a = _load(volume, handle_seconds, interval_minutes)
     pw, *_ = _wait(n, v, a)
-    return _out(pw, n, a)
+    return float_or_array(pw)
 
 
 @overload
 def service_level(
     agents: float,
     volume: float,
-    aht_seconds: float,
+    handle_seconds: float,
     interval_minutes: float = ...,
     *,
     answer_seconds: float,
@@ -249,7 +254,7 @@ def service_level(
 def service_level(
     agents: ArrayLike,
     volume: ArrayLike,
-    aht_seconds: ArrayLike,
+    handle_seconds: ArrayLike,
     interval_minutes: ArrayLike = ...,
     *,
     answer_seconds: ArrayLike,
@@ -257,7 +262,7 @@ def service_level(
 def service_level(
     agents: ArrayLike,
     volume: ArrayLike,
-    aht_seconds: ArrayLike,
+    handle_seconds: ArrayLike,
     interval_minutes: ArrayLike = 30,
     *,
     answer_seconds: ArrayLike,
@@ -266,7 +271,7 @@ def service_level(
 
     Parameters
     ----------
-    agents, volume, aht_seconds, interval_minutes : array_like
+    agents, volume, handle_seconds, interval_minutes : array_like
         As in `wait_probability`.
     answer_seconds : array_like
         The answer-time target T in seconds (>= 0), e.g. 20 in "80% within 20 seconds".
@@ -278,7 +283,8 @@ def service_level(
 
     Notes
     -----
-    SL = 1 - P(wait) * exp(-(N - A) * T / AHT), with P(wait) from `wait_probability`.
+    SL = 1 - P(wait) * exp(-(N - A) * T / H), with H = handle_seconds and P(wait) from
+    `wait_probability`.
 
     Examples
     --------
@@ -289,32 +295,37 @@ def service_level(
     >>> round(service_level(14, 100, 180, answer_seconds=20), 4)
     0.8884
     """
-    n = _agents(agents)
-    v, a = _load(volume, aht_seconds, interval_minutes)
-    tau = _nonnegative("answer_seconds", answer_seconds) / _positive("aht_seconds", aht_seconds)
+    n = numbers("agents", agents, _AGENTS)
+    v, h, a = _load(volume, handle_seconds, interval_minutes)
+    tau = numbers("answer_seconds", answer_seconds, NONNEGATIVE) / h
     pw, n_b, a_b, calls = _wait(n, v, a)
     with np.errstate(over="ignore"):  # exp overflows only where N < A, discarded
         sl = np.where(n_b > a_b, _sl(pw, n_b, a_b, tau), 0.0)
-    sl = np.where(calls, sl, 1.0)
-    return _out(sl, n, a, tau)
+    return float_or_array(np.where(calls, sl, 1.0))
 
 
 @overload
 def average_speed_of_answer(
-    agents: float, volume: float, aht_seconds: float, interval_minutes: float = ...
+    agents: float, volume: float, handle_seconds: float, interval_minutes: float = ...
 ) -> float: ...
 @overload
 def average_speed_of_answer(
-    agents: ArrayLike, volume: ArrayLike, aht_seconds: ArrayLike, interval_minutes: ArrayLike = ...
+    agents: ArrayLike,
+    volume: ArrayLike,
+    handle_seconds: ArrayLike,
+    interval_minutes: ArrayLike = ...,
 ) -> FloatArray: ...
 def average_speed_of_answer(
-    agents: ArrayLike, volume: ArrayLike, aht_seconds: ArrayLike, interval_minutes: ArrayLike = 30
+    agents: ArrayLike,
+    volume: ArrayLike,
+    handle_seconds: ArrayLike,
+    interval_minutes: ArrayLike = 30,
 ) -> Any:
     """Average wait before answer in seconds, over all contacts (Erlang C).
 
     Parameters
     ----------
-    agents, volume, aht_seconds, interval_minutes : array_like
+    agents, volume, handle_seconds, interval_minutes : array_like
         As in `wait_probability`.
 
     Returns
@@ -324,70 +335,68 @@ def average_speed_of_answer(
 
     Notes
     -----
-    ASA = P(wait) * AHT / (N - A).
+    ASA = P(wait) * H / (N - A), with H = handle_seconds.
 
     Examples
     --------
     >>> round(average_speed_of_answer(14, 100, 180), 2)
     7.84
     """
-    n = _agents(agents)
-    v, a = _load(volume, aht_seconds, interval_minutes)
-    h = _positive("aht_seconds", aht_seconds)
+    n = numbers("agents", agents, _AGENTS)
+    v, h, a = _load(volume, handle_seconds, interval_minutes)
     pw, n_b, a_b, calls = _wait(n, v, a)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # N <= A, discarded
         asa = np.where(n_b > a_b, pw * h / (n_b - a_b), np.inf)
-    asa = np.where(calls, asa, 0.0)
-    return _out(asa, n, a, h)
+    return float_or_array(np.where(calls, asa, 0.0))
 
 
 @overload
 def required_agents(
     volume: float,
-    aht_seconds: float,
+    handle_seconds: float,
     interval_minutes: float = ...,
     *,
-    target_service_level: float,
+    service_level_target: float,
     answer_seconds: float,
-    max_occupancy: float | None = ...,
+    occupancy: float | None = ...,
 ) -> float: ...
 @overload
 def required_agents(
     volume: ArrayLike,
-    aht_seconds: ArrayLike,
+    handle_seconds: ArrayLike,
     interval_minutes: ArrayLike = ...,
     *,
-    target_service_level: ArrayLike,
+    service_level_target: ArrayLike,
     answer_seconds: ArrayLike,
-    max_occupancy: ArrayLike | None = ...,
+    occupancy: ArrayLike | None = ...,
 ) -> FloatArray: ...
 def required_agents(
     volume: ArrayLike,
-    aht_seconds: ArrayLike,
+    handle_seconds: ArrayLike,
     interval_minutes: ArrayLike = 30,
     *,
-    target_service_level: ArrayLike,
+    service_level_target: ArrayLike,
     answer_seconds: ArrayLike,
-    max_occupancy: ArrayLike | None = None,
+    occupancy: ArrayLike | None = None,
 ) -> Any:
     """Fewest agents that meet a service-level target (Erlang C), per interval.
 
     Parameters
     ----------
-    volume, aht_seconds, interval_minutes : array_like
+    volume, handle_seconds, interval_minutes : array_like
         As in `wait_probability`.
-    target_service_level : array_like
+    service_level_target : array_like
         Share to answer within ``answer_seconds``, strictly between 0 and 1 (0.8 for 80/20).
     answer_seconds : array_like
         The answer-time target in seconds (>= 0).
-    max_occupancy : array_like, optional
+    occupancy : array_like, optional
         Cap on occupancy A / N in (0, 1] (0.85 is common); no cap when omitted.
 
     Returns
     -------
     float or ndarray
-        The smallest whole N with ``service_level(N, ...) >= target_service_level`` and
-        A / N <= ``max_occupancy``, as floats; 0 when the volume is 0.
+        The smallest whole N with ``service_level(N, ...) >= service_level_target`` and
+        A / N <= ``occupancy``, as floats; 0 when the volume is 0.
 
     Notes
     -----
@@ -400,22 +409,16 @@ def required_agents(
     --------
     100 calls per half hour at 3 minutes, 80% answered within 20 seconds, occupancy at most 85%:
 
-    >>> required_agents(100, 180, target_service_level=0.8, answer_seconds=20, max_occupancy=0.85)
+    >>> required_agents(100, 180, service_level_target=0.8, answer_seconds=20, occupancy=0.85)
     14.0
-    >>> required_agents([100, 200, 0], 180, target_service_level=0.8, answer_seconds=20)
+    >>> required_agents([100, 200, 0], 180, service_level_target=0.8, answer_seconds=20)
     array([14., 24.,  0.])
     """
-    v, a = _load(volume, aht_seconds, interval_minutes)
-    target = _checked(
-        "target_service_level", target_service_level, "in (0, 1)", lambda x: (x > 0) & (x < 1)
-    )
-    tau = _nonnegative("answer_seconds", answer_seconds) / _positive("aht_seconds", aht_seconds)
+    v, h, a = _load(volume, handle_seconds, interval_minutes)
+    target = numbers("service_level_target", service_level_target, _SERVICE_LEVEL_TARGET)
+    tau = numbers("answer_seconds", answer_seconds, NONNEGATIVE) / h
     # Without a cap, A/N <= 1 holds for every N > A, the only counts that can meet a target > 0.
-    occ = (
-        np.asarray(1.0)
-        if max_occupancy is None
-        else _checked("max_occupancy", max_occupancy, "in (0, 1]", lambda x: (x > 0) & (x <= 1))
-    )
+    occ = np.asarray(1.0) if occupancy is None else numbers("occupancy", occupancy, _OCCUPANCY)
     shape = np.broadcast_shapes(a.shape, tau.shape, target.shape, occ.shape)
     result = np.zeros(shape)
     flat = result.reshape(-1)  # a view: answers land in result
@@ -423,7 +426,7 @@ def required_agents(
     flat[idx] = _required_flat(
         *(np.broadcast_to(x, shape).reshape(-1)[idx] for x in (a, tau, target, occ))
     )
-    return _out(result, a, target, tau, occ)
+    return float_or_array(result)
 
 
 @overload
@@ -453,10 +456,10 @@ def scheduled_fte(agents: ArrayLike, *, shrinkage: ArrayLike) -> Any:
     >>> scheduled_fte(14, shrinkage=0.3)
     20.0
     """
-    n = _nonnegative("agents", agents)
-    s = _checked("shrinkage", shrinkage, "in [0, 1)", lambda x: (x >= 0) & (x < 1))
+    n = numbers("agents", agents, NONNEGATIVE)
+    s = numbers("shrinkage", shrinkage, SHARE_BELOW_ONE)
     fte = n / (1.0 - s)
-    return _out(np.ceil(fte * (1.0 - _CEIL_RELATIVE_SLACK)), n, s)
+    return float_or_array(np.ceil(fte * (1.0 - _CEIL_RELATIVE_SLACK)))
 
 
 @overload
@@ -464,7 +467,7 @@ def workload_fte(
     volume_per_month: float,
     handle_minutes: float,
     *,
-    productive_hours_per_month: float,
+    paid_hours_per_month: float,
     shrinkage: float,
     occupancy: float,
 ) -> float: ...
@@ -473,7 +476,7 @@ def workload_fte(
     volume_per_month: ArrayLike,
     handle_minutes: ArrayLike,
     *,
-    productive_hours_per_month: ArrayLike,
+    paid_hours_per_month: ArrayLike,
     shrinkage: ArrayLike,
     occupancy: ArrayLike,
 ) -> FloatArray: ...
@@ -481,7 +484,7 @@ def workload_fte(
     volume_per_month: ArrayLike,
     handle_minutes: ArrayLike,
     *,
-    productive_hours_per_month: ArrayLike,
+    paid_hours_per_month: ArrayLike,
     shrinkage: ArrayLike,
     occupancy: ArrayLike,
 ) -> Any:
@@ -493,7 +496,7 @@ def workload_fte(
         Items per month (>= 0).
     handle_minutes : array_like
         Average handling minutes per item (> 0).
-    productive_hours_per_month : array_like
+    paid_hours_per_month : array_like
         Paid (contracted) hours per FTE per month *before* shrinkage, e.g. 2080 / 12 = 173.3
         (> 0); shrinkage and occupancy are taken off here, not by the caller.
     shrinkage : array_like
@@ -514,14 +517,14 @@ def workload_fte(
     --------
     12,000 invoices a month at 6 minutes, 173.33 paid hours, 25% shrinkage, 85% occupancy:
 
-    >>> round(workload_fte(12_000, 6, productive_hours_per_month=2080 / 12, shrinkage=0.25,
+    >>> round(workload_fte(12_000, 6, paid_hours_per_month=2080 / 12, shrinkage=0.25,
     ...                    occupancy=0.85), 2)
     10.86
     """
-    v = _nonnegative("volume_per_month", volume_per_month)
-    m = _positive("handle_minutes", handle_minutes)
-    hours = _positive("productive_hours_per_month", productive_hours_per_month)
-    s = _checked("shrinkage", shrinkage, "in [0, 1)", lambda x: (x >= 0) & (x < 1))
-    occ = _checked("occupancy", occupancy, "in (0, 1]", lambda x: (x > 0) & (x <= 1))
+    v = numbers("volume_per_month", volume_per_month, NONNEGATIVE)
+    m = numbers("handle_minutes", handle_minutes, POSITIVE)
+    hours = numbers("paid_hours_per_month", paid_hours_per_month, POSITIVE)
+    s = numbers("shrinkage", shrinkage, SHARE_BELOW_ONE)
+    occ = numbers("occupancy", occupancy, _OCCUPANCY)
     fte = v * m / 60.0 / (hours * (1.0 - s) * occ)
-    return _out(np.asarray(fte), v, m, hours, s, occ)
+    return float_or_array(np.asarray(fte))

@@ -21,7 +21,8 @@ from typing import Any
 import numpy as np
 
 from .._types import ArrayLike, FloatArray
-from ..core.staffing import _checked, _out, required_agents
+from ..core.arguments import NONNEGATIVE, POSITIVE, Range, float_or_array, numbers
+from ..core.staffing import required_agents
 
 __all__ = [
     "agent_fte",
@@ -48,9 +49,9 @@ def productive_hours(
         volume / intervals,
         handle_minutes * 60.0,
         rt.interval_minutes,
-        target_service_level=rt.service_level_target,
+        service_level_target=rt.service_level_target,
         answer_seconds=rt.answer_seconds,
-        max_occupancy=occupancy,
+        occupancy=occupancy,
     )
     return np.asarray(agents * rt.open_hours_per_month, dtype=float)
 
@@ -163,13 +164,13 @@ def loaded_cost_per_fte_month(
         "cost_per_hire": cost_per_hire,
         "training_per_hire": training_per_hire,
     }
-    x = {k: _checked(k, v, ">= 0", lambda a: a >= 0) for k, v in nonneg.items()}
-    hours = _checked("paid_hours_per_year", paid_hours_per_year, "> 0", lambda a: a > 0) / 12.0
-    span = _checked("supervision_span", supervision_span, ">= 1", lambda a: a >= 1)
+    x = {k: numbers(k, v, NONNEGATIVE) for k, v in nonneg.items()}
+    hours = numbers("paid_hours_per_year", paid_hours_per_year, POSITIVE) / 12.0
+    span = numbers("supervision_span", supervision_span, Range(low=1.0))
     load = 1.0 + x["benefits_load"] + x["payroll_tax"]
     cost = (
         (x["wage_per_hour"] + x["supervisor_wage_per_hour"] / span) * hours * load
         + (1.0 + 1.0 / span) * (x["facilities_per_seat_month"] + x["it_per_seat_month"])
         + x["attrition_per_year"] / 12.0 * (x["cost_per_hire"] + x["training_per_hire"])
     )
-    return _out(np.asarray(cost), *x.values(), hours, span)
+    return float_or_array(np.asarray(cost))

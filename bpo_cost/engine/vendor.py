@@ -18,13 +18,13 @@ import numpy as np
 
 from .._types import FloatArray
 from ..core.pricing import (
-    _collar_fee,
-    _gainshare,
-    _kpi_adjustment,
-    _outcome_fee,
-    _service_credit,
-    _tiered_fee,
+    collar_fee_unchecked,
     escalation_index,
+    gainshare_unchecked,
+    kpi_adjustment_unchecked,
+    outcome_fee_unchecked,
+    service_credit_unchecked,
+    tiered_fee_unchecked,
 )
 from .inhouse import paid_fte, productive_hours
 
@@ -56,7 +56,7 @@ def _base_fee(p: SimpleNamespace, option: SimpleNamespace, volume: FloatArray) -
     if pr.model == "per_transaction":
         if pr.collar is not None:
             c = pr.collar
-            return _collar_fee(
+            return collar_fee_unchecked(
                 volume, c.base_fee_per_month, c.baseline_volume, c.dead_band, c.arc, c.rrc
             )
         billed = np.maximum(volume, pr.minimum_volume_per_month)
@@ -65,8 +65,10 @@ def _base_fee(p: SimpleNamespace, option: SimpleNamespace, volume: FloatArray) -
         bounds = [float(t.up_to[0, 0]) for t in pr.tiers[:-1]]
         # (n or 1, 1, k): a price per tier per scenario, whichever tiers vary
         prices = np.stack(np.broadcast_arrays(*[t.price for t in pr.tiers]), axis=-1)
-        return _tiered_fee(billed, np.asarray(bounds), prices, pr.tier_mode)
-    return _outcome_fee(volume, pr.price_per_outcome, pr.outcome_rate, pr.base_fee_per_month)
+        return tiered_fee_unchecked(billed, np.asarray(bounds), prices, pr.tier_mode)
+    return outcome_fee_unchecked(
+        volume, pr.price_per_outcome, pr.outcome_rate, pr.base_fee_per_month
+    )
 
 
 def vendor_components(
@@ -95,17 +97,17 @@ def vendor_components(
     if pr.model == "outcome" and pr.gainshare is not None:
         g = pr.gainshare
         cap = np.full((1, 1), np.inf) if g.cap_per_month is None else g.cap_per_month
-        gain = _gainshare(g.baseline_cost_per_month, fees, g.share, cap, g.painshare)
+        gain = gainshare_unchecked(g.baseline_cost_per_month, fees, g.share, cap, g.painshare)
         invoice, may_go_negative = invoice + gain, True
     if pr.model == "outcome" and pr.kpi is not None:
         k = pr.kpi
-        kpi = _kpi_adjustment(fees, k.expected, k.target, k.per_point, k.cap)
+        kpi = kpi_adjustment_unchecked(fees, k.expected, k.target, k.per_point, k.cap)
         invoice, may_go_negative = invoice + kpi, True
     if may_go_negative:
         invoice = np.maximum(invoice, 0.0)  # no service credit on a refund
     sc = option.service_credits
     # the at-risk share negated: the credit comes out negative, as the client's cost, in one go
-    credits = _service_credit(invoice, -sc.at_risk_share, sc.expected_breach_share)
+    credits = service_credit_unchecked(invoice, -sc.at_risk_share, sc.expected_breach_share)
     if option.automation is not None:
         a = option.automation
         automation = deflected * (a.cost_per_unit * price_index) + a.build_cost * (

@@ -5,6 +5,9 @@ date or ``None`` (empty; xlwings Lite may send ``""``), and a range as a 1-D lis
 column) or a list of rows. Numbers typed as text (``"0.3"``, ``"30%"``) are numbers. xlwings Lite
 sends dates as Excel serial numbers. Any error in a ``BPO_*`` function becomes the cell text
 ``#VALUE! <message>``: a function never raises into Excel.
+
+Converting is this module's job; what a number or a choice may be is checked by the core's
+checkers (`bpo_cost.core.arguments`), so a cell and a Python call say the same thing.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from ..core.arguments import Range, choice, number, one_of
 from ..errors import InputError
 
 __all__ = [
@@ -95,20 +99,15 @@ def as_number(name: str, value: Any) -> float:
         except ValueError:
             raise InputError(name, value, "a number") from None
     try:
-        number = float(value)
+        converted = float(value)
     except (TypeError, ValueError):
         raise InputError(name, value, "a number") from None
-    if not math.isfinite(number):
-        raise InputError(name, value, "a finite number")
-    return number
+    return number(name, converted)
 
 
 def as_whole(name: str, value: Any, *, low: int) -> int:
     """A cell as a whole number >= ``low`` (Excel sends 13 as 13.0)."""
-    number = as_number(name, value)
-    if number != int(number) or number < low:
-        raise InputError(name, number, f"a whole number >= {low}")
-    return int(number)
+    return int(number(name, as_number(name, value), Range(low=low, whole=True)))
 
 
 def as_numbers(name: str, value: Any) -> list[float]:
@@ -137,20 +136,11 @@ def as_text(name: str, value: Any, *, choices: Sequence[str] | None = None) -> s
     """A cell as a stripped text; with ``choices``, one of them (letter case ignored)."""
     value = _scalar(name, value)
     if _is_empty(value):
-        raise InputError(name, EMPTY, "a text" if choices is None else _one_of(choices))
+        raise InputError(name, EMPTY, "a text" if choices is None else one_of(choices))
     if not isinstance(value, str):
-        raise InputError(name, value, "a text" if choices is None else _one_of(choices))
+        raise InputError(name, value, "a text" if choices is None else one_of(choices))
     text = value.strip()
-    if choices is None:
-        return text
-    lowered = {c.lower(): c for c in choices}
-    if text.lower() not in lowered:
-        raise InputError(name, text, _one_of(choices))
-    return lowered[text.lower()]
-
-
-def _one_of(choices: Sequence[str]) -> str:
-    return "one of " + ", ".join(choices)
+    return text if choices is None else choice(name, text, choices, ignore_case=True)
 
 
 def as_choice(*choices: str) -> Callable[[str, Any], str]:
@@ -234,8 +224,8 @@ def error_text(exc: BaseException) -> str:
 
     Examples
     --------
-    >>> error_text(InputError("shrinkage", 1.2, "in [0, 1)"))
-    '#VALUE! shrinkage must be in [0, 1): got 1.2'
+    >>> error_text(InputError("shrinkage", 1.2, "a number >= 0 and < 1"))
+    '#VALUE! shrinkage must be a number >= 0 and < 1: got 1.2'
     """
     lines = str(exc).strip().splitlines()
     message = lines[0] if lines else type(exc).__name__

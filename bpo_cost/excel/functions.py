@@ -2,11 +2,12 @@
 
 Windows desktop Excel loads them from the ``UDF Modules`` setting ``bpo_cost.udfs`` of the
 add-in workbook (``addin/bpo_cost.xlsm``); xlwings Lite imports them into ``main.py``. Each
-function converts what Excel sends (see ``bpo_cost._excel``), calls the engine, and shows a bad
-argument as ``#VALUE! <message>`` in the cell. Argument defaults are those of the case model.
-Case functions take a two-column range of input keys and values, laid out like the Inputs
-sheet of a business-case workbook (``bpo_cost.case_io.case_from_pairs``), and spill tables with
-a header row.
+function converts what Excel sends (see ``bpo_cost.excel.convert``), calls the engine, and shows
+a bad argument as ``#VALUE! <message>`` in the cell. Argument names and defaults are those of the
+case model (``rate`` and ``month``, reserved words in VBA, are ``hourly_rate`` and
+``contract_month``). Case functions take a two-column range of input keys and values, laid out
+like the Inputs sheet of a business-case workbook (``bpo_cost.case.io.case_from_pairs``), and
+spill tables with a header row.
 
 Examples
 --------
@@ -15,7 +16,7 @@ Called from Python with what Excel sends (floats, ranges as lists, empty cells a
 >>> BPO_TIERED_FEE(15000.0, [[10000.0], [None]], [[2.0], [1.5]], "incremental")
 27500.0
 >>> BPO_FTE(12000.0, 6.0, 1.2)
-'#VALUE! shrinkage must be finite and in [0, 1): got 1.2'
+'#VALUE! shrinkage must be a number >= 0 and < 1: got 1.2'
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from ..case.models import (
     Workload,
 )
 from ..core import pricing, staffing
+from ..core.arguments import POSITIVE, number
 from ..engine.components import INHOUSE
 from ..engine.inhouse import loaded_cost_per_fte_month
 from ..rates.cards import Card, Statistic, load_cards
@@ -120,65 +122,65 @@ def BPO_FTE(
 ) -> Cell:
     """Paid FTE (fractional) for back-office work that can wait in a backlog: volume x handle
     minutes / 60 / (paid hours a month x (1 - shrinkage) x occupancy). No queueing."""
-    hours = staffing._positive("paid_hours_per_year", paid_hours_per_year) / 12  # named as here
+    hours = number("paid_hours_per_year", paid_hours_per_year, POSITIVE) / 12  # named as here
     return staffing.workload_fte(
         volume_per_month,
         handle_minutes,
-        productive_hours_per_month=hours,
+        paid_hours_per_month=hours,
         shrinkage=shrinkage,
         occupancy=occupancy,
     )
 
 
 @func(category=CATEGORY)
-@arg("contacts", doc="Calls or chats offered in one interval, >= 0.")
-@arg("aht_seconds", doc="Average handle time in seconds, > 0.")
+@arg("volume", doc="Calls or chats offered in one interval, >= 0.")
+@arg("handle_seconds", doc="Average handle time in seconds, > 0.")
 @arg(
-    "target_service_level",
+    "service_level_target",
     doc=_doc(RealTime, "service_level_target", ", in (0, 1).", empty=True),
 )
 @arg("answer_seconds", doc=_doc(RealTime, "answer_seconds", ", in seconds.", empty=True))
 @arg("interval_minutes", doc=_doc(RealTime, "interval_minutes", ", in minutes.", empty=True))
-@arg("max_occupancy", doc="Cap on occupancy (load / agents) in (0, 1], e.g. 0.85. Empty: no cap.")
+@arg("occupancy", doc="Cap on occupancy (load / agents) in (0, 1], e.g. 0.85. Empty: no cap.")
 @_cell_function()
 def BPO_ERLANG_AGENTS(
-    contacts: Cell,
-    aht_seconds: Cell,
-    target_service_level: Cell = _REAL_TIME["service_level_target"],
+    volume: Cell,
+    handle_seconds: Cell,
+    service_level_target: Cell = _REAL_TIME["service_level_target"],
     answer_seconds: Cell = _REAL_TIME["answer_seconds"],
     interval_minutes: Cell = _REAL_TIME["interval_minutes"],
-    max_occupancy: Cell = None,
+    occupancy: Cell = None,
 ) -> Cell:
     """Fewest agents answering live contacts in one interval that meet a service level, e.g. 80%
     within 20 seconds (Erlang C), with an optional occupancy cap. Before shrinkage."""
     return staffing.required_agents(
-        contacts,
-        aht_seconds,
+        volume,
+        handle_seconds,
         interval_minutes,
-        target_service_level=target_service_level,
+        service_level_target=service_level_target,
         answer_seconds=answer_seconds,
-        max_occupancy=max_occupancy,
+        occupancy=occupancy,
     )
 
 
 @func(category=CATEGORY)
 @arg("agents", doc="Agents answering in the interval (a whole number).")
-@arg("contacts", doc="Calls or chats offered in the interval, >= 0.")
-@arg("aht_seconds", doc="Average handle time in seconds, > 0.")
+@arg("volume", doc="Calls or chats offered in the interval, >= 0.")
+@arg("handle_seconds", doc="Average handle time in seconds, > 0.")
 @arg("answer_seconds", doc=_doc(RealTime, "answer_seconds", ", in seconds.", empty=True))
 @arg("interval_minutes", doc=_doc(RealTime, "interval_minutes", ", in minutes.", empty=True))
 @_cell_function()
 def BPO_SERVICE_LEVEL(
     agents: Cell,
-    contacts: Cell,
-    aht_seconds: Cell,
+    volume: Cell,
+    handle_seconds: Cell,
     answer_seconds: Cell = _REAL_TIME["answer_seconds"],
     interval_minutes: Cell = _REAL_TIME["interval_minutes"],
 ) -> Cell:
     """Share of contacts answered within the answer time by a number of agents in one interval
     (Erlang C): 1 - P(wait) x exp(-(agents - load) x answer time / handle time)."""
     return staffing.service_level(
-        agents, contacts, aht_seconds, interval_minutes, answer_seconds=answer_seconds
+        agents, volume, handle_seconds, interval_minutes, answer_seconds=answer_seconds
     )
 
 
@@ -235,43 +237,48 @@ def BPO_LOADED_COST(
 
 
 @func(category=CATEGORY)
-@arg("hours", doc="Units billed in the period: productive hours, or FTE for an FTE-month rate.")
+@arg(
+    "billed_units",
+    doc="Units billed in the period: productive hours, or FTE for an FTE-month rate.",
+)
 @arg("hourly_rate", doc=_doc(HourlyPricing, "rate"))
 @arg(
-    "minimum_hours",
+    "minimum_billed",
     doc=_doc(HourlyPricing, "minimum_billed_per_month", " in any period.", empty=True),
 )
 @_cell_function()
-def BPO_HOURLY_FEE(hours: Cell, hourly_rate: Cell, minimum_hours: Cell = 0.0) -> Cell:
+def BPO_HOURLY_FEE(billed_units: Cell, hourly_rate: Cell, minimum_billed: Cell = 0.0) -> Cell:
     """Vendor fee for hours or FTE billed at a rate, with a contracted minimum:
     rate x max(hours, minimum)."""
-    return pricing.hourly_fee(hours, hourly_rate, minimum_hours=minimum_hours)
+    return pricing.hourly_fee(billed_units, hourly_rate, minimum_billed=minimum_billed)
 
 
 @func(category=CATEGORY)
 @arg("volume", doc="Transactions in the period, >= 0.")
 @arg(
-    "bounds",
+    "up_to",
     doc="Upper volume of every band but the last: a row or column, increasing; "
     "a last empty cell is ignored.",
 )
-@arg("prices", doc="Price per transaction in each band: one more value than bounds.")
-@arg("mode", doc=_doc(PerTransactionPricing, "tier_mode", empty=True))
+@arg("prices", doc="Price per transaction in each band: one more value than up_to.")
+@arg("tier_mode", doc=_doc(PerTransactionPricing, "tier_mode", empty=True))
 @arg(
     "minimum_volume",
     doc=_doc(PerTransactionPricing, "minimum_volume_per_month", " in any period.", empty=True),
 )
-@_cell_function(bounds=as_numbers, prices=as_numbers, mode=as_choice("all_units", "incremental"))
+@_cell_function(up_to=as_numbers, prices=as_numbers, tier_mode=as_choice(*pricing.TIER_MODES))
 def BPO_TIERED_FEE(
     volume: Cell,
-    bounds: Cell,
+    up_to: Cell,
     prices: Cell,
-    mode: Cell = "all_units",
+    tier_mode: Cell = "all_units",
     minimum_volume: Cell = 0.0,
 ) -> Cell:
     """Per-transaction fee with volume tiers, all_units (whole volume at the price of its band) or
     incremental (each band at its own price), billed on max(volume, minimum)."""
-    return pricing.tiered_fee(volume, bounds, prices, mode=mode, minimum_volume=minimum_volume)
+    return pricing.tiered_fee(
+        volume, up_to, prices, tier_mode=tier_mode, minimum_volume=minimum_volume
+    )
 
 
 @func(category=CATEGORY)
@@ -443,14 +450,14 @@ def _evaluate(pairs: tuple[tuple[str, Any], ...]) -> Result:
 
 def _owner(result: Result, name: str, *, inhouse: bool) -> str:
     owners = result.owners if inhouse else [o for o in result.owners if o != INHOUSE]
-    return as_text("option_name", name, choices=owners)
+    return as_text("owner", name, choices=owners)
 
 
-def _figure(inputs: tuple[tuple[str, Any], ...], option_name: str, figure: str) -> float:
+def _figure(inputs: tuple[tuple[str, Any], ...], owner: str, figure: str) -> float:
     """One summary figure (a ``Summary`` field) of one option."""
     result = _evaluate(inputs)
     s = result.summary_arrays
-    return float(getattr(s, figure)[0, s.owners.index(_owner(result, option_name, inhouse=False))])
+    return float(getattr(s, figure)[0, s.owners.index(_owner(result, owner, inhouse=False))])
 
 
 def _payback(month: float) -> float | str:
@@ -474,33 +481,33 @@ def BPO_SUMMARY(inputs: Cell) -> Cell:
 
 @func(category=CATEGORY)
 @arg("inputs", doc=_INPUTS_DOC, ndim=2)
-@arg("option_name", doc="inhouse, or the name of an option of the case.")
-@_cell_function(inputs=as_pairs, option_name=as_text)
-def BPO_TCO(inputs: Cell, option_name: Cell) -> Cell:
+@arg("owner", doc="inhouse, or the name of an option of the case.")
+@_cell_function(inputs=as_pairs, owner=as_text)
+def BPO_TCO(inputs: Cell, owner: Cell) -> Cell:
     """Monthly cost of in-house or of one option of a business case given as a key/value range:
     a row per month, a column per cost component, then the total. Spills."""
     result = _evaluate(inputs)
-    owner = _owner(result, option_name, inhouse=True)
-    parts = result.components.by_owner[owner]
-    columns = [result.months, *(v[0] for v in parts.values()), result.components.total(owner)[0]]
+    key = _owner(result, owner, inhouse=True)
+    parts = result.components.by_owner[key]
+    columns = [result.months, *(v[0] for v in parts.values()), result.components.total(key)[0]]
     return [["month", *parts, "total"], *zip(*(c.tolist() for c in columns), strict=True)]
 
 
 @func(category=CATEGORY)
 @arg("inputs", doc=_INPUTS_DOC, ndim=2)
-@arg("option_name", doc="Name of an option of the case.")
-@_cell_function(inputs=as_pairs, option_name=as_text)
-def BPO_PAYBACK(inputs: Cell, option_name: Cell) -> Cell:
+@arg("owner", doc="Name of an option of the case.")
+@_cell_function(inputs=as_pairs, owner=as_text)
+def BPO_PAYBACK(inputs: Cell, owner: Cell) -> Cell:
     """Payback month of an option: the first month in which cumulative savings against in-house
     reach zero; never if not within the term."""
-    return _payback(_figure(inputs, option_name, "payback_month"))
+    return _payback(_figure(inputs, owner, "payback_month"))
 
 
 @func(category=CATEGORY)
 @arg("inputs", doc=_INPUTS_DOC, ndim=2)
-@arg("option_name", doc="Name of an option of the case.")
-@_cell_function(inputs=as_pairs, option_name=as_text)
-def BPO_NPV_SAVINGS(inputs: Cell, option_name: Cell) -> Cell:
+@arg("owner", doc="Name of an option of the case.")
+@_cell_function(inputs=as_pairs, owner=as_text)
+def BPO_NPV_SAVINGS(inputs: Cell, owner: Cell) -> Cell:
     """NPV of an option's savings against in-house: in-house NPV of cost - option NPV of cost,
     discounted monthly at the case's annual rate like Excel's NPV."""
-    return _figure(inputs, option_name, "npv_savings")
+    return _figure(inputs, owner, "npv_savings")

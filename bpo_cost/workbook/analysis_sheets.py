@@ -22,7 +22,7 @@ from ..case.distributions import Distribution
 from ..engine.components import INHOUSE, display_name
 from ..errors import InputError
 from ..result import Result
-from .charts import _PALETTE
+from .charts import PALETTE
 from .styles import MONEY, NOTE_FONT, NUMBER, PERCENT, TITLE_FONT, heading, page_setup, put, text
 from .writer import ExtraSheet
 
@@ -277,7 +277,7 @@ def monte_carlo_sheet(
             series = Series(y, x, title=name)
             series.marker.symbol = "none"
             series.smooth = False
-            series.graphicalProperties.line.solidFill = _PALETTE[j % len(_PALETTE)]
+            series.graphicalProperties.line.solidFill = PALETTE[j % len(PALETTE)]
             scurve.series.append(series)
         scurve.x_axis.delete = scurve.y_axis.delete = False
         scurve.width, scurve.height = 18.0, 9.5

@@ -11,9 +11,10 @@ from openpyxl.chart import BarChart, LineChart, Reference, Series
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["annual_chart", "bridge_chart", "cumulative_chart"]
+__all__ = ["PALETTE", "annual_chart", "bridge_chart", "cumulative_chart"]
 
-_PALETTE = (
+# Series colours, in order, of every chart the workbook draws.
+PALETTE = (
     "1F4E78",
     "C55A11",
     "548235",
@@ -48,7 +49,7 @@ def cumulative_chart(
         values = Reference(ws, min_col=first_col, max_col=last_col, min_row=row, max_row=row)
         s = Series(values, title=name)
         s.smooth = False
-        s.graphicalProperties.line.solidFill = _PALETTE[i % len(_PALETTE)]
+        s.graphicalProperties.line.solidFill = PALETTE[i % len(PALETTE)]
         s.graphicalProperties.line.width = 22000
         chart.series.append(s)
     chart.set_categories(
@@ -74,7 +75,7 @@ def annual_chart(
         s = Series(
             Reference(ws, min_col=first_col, max_col=last, min_row=row, max_row=row), title=name
         )
-        s.graphicalProperties.solidFill = _PALETTE[i % len(_PALETTE)]
+        s.graphicalProperties.solidFill = PALETTE[i % len(PALETTE)]
         chart.series.append(s)
     chart.set_categories(
         Reference(ws, min_col=first_col, max_col=last, min_row=header_row, max_row=header_row)

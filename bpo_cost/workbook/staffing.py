@@ -22,7 +22,7 @@ from openpyxl import Workbook
 
 from .._types import FloatArray
 from ..case.models import HourlyPricing, RealTime
-from ..core.staffing import _WARM_START_SIGMAS, _warm_start, required_agents
+from ..core.staffing import WARM_START_SIGMAS, required_agents, warm_start
 from ..result import Result
 from . import styles as st
 from .grid import FIRST_ROW, Grid
@@ -139,8 +139,8 @@ class StaffingPlan:
                     st.FACTOR,
                 ),
                 (
-                    f"Warm start n0 = max(INT(A - {_WARM_START_SIGMAS:g} SQRT(A)), 0)",
-                    f"=MAX(INT({a}-{_WARM_START_SIGMAS:g}*SQRT({a})),0)",
+                    f"Warm start n0 = max(INT(A - {WARM_START_SIGMAS:g} SQRT(A)), 0)",
+                    f"=MAX(INT({a}-{WARM_START_SIGMAS:g}*SQRT({a})),0)",
                     st.MONTHS,
                 ),
                 (
@@ -198,9 +198,9 @@ def _rows(volume: FloatArray, handle: float, occupancy: float, rt: RealTime) -> 
         v,
         handle * 60.0,
         rt.interval_minutes,
-        target_service_level=rt.service_level_target,
+        service_level_target=rt.service_level_target,
         answer_seconds=rt.answer_seconds,
-        max_occupancy=occupancy,
+        occupancy=occupancy,
     )
-    n0, _ = _warm_start(a)
+    n0, _ = warm_start(a)
     return int(2 * np.max(agents - n0, initial=0.0)) + 20
