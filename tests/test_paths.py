@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 
+from bpo_cost.api import resolve_rates
 from bpo_cost.case.examples import example_names, example_path
 from bpo_cost.case.io import case_from_pairs, case_to_pairs, load_case, parse_case
 from bpo_cost.case.paths import (
@@ -290,7 +291,7 @@ def test_canonical_path_says_where_it_leaves_the_tree(path: str, allowed: str) -
 
 @pytest.mark.parametrize("name", example_names())
 def test_every_input_of_the_examples_reads_back_from_its_label(name: str) -> None:
-    case = load_case(example_path(name))
+    case, _ = resolve_rates(load_case(example_path(name)))
     tree = case.model_dump(mode="python")
     named = 0
     for path, value in numeric_inputs(case).items():
