@@ -10,7 +10,7 @@ Components (per month, case currency):
 - ``inhouse.recruiting_training``: hires to replace attrition × (cost per hire + training);
 - ``inhouse.fixed``: other fixed running costs.
 
-Non-wage costs step with general inflation. Sources of defaults: DOMAIN.md, in-house section.
+Non-wage costs step with general inflation. Sources of defaults: docs/methodology.md#in-house-cost.
 """
 
 from __future__ import annotations
@@ -148,7 +148,7 @@ def loaded_cost_per_fte_month(
 
     Examples
     --------
-    A $20/h agent with the case defaults (DOMAIN.md in-house section): salary 3,466.67,
+    A $20/h agent with the case defaults (docs/methodology.md#in-house-cost): salary 3,466.67,
     on-costs 1,131.87, supervision 536.50, seats 487.50, attrition 204.17:
 
     >>> round(loaded_cost_per_fte_month(

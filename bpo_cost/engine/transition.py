@@ -1,6 +1,7 @@
 """Hidden costs of outsourcing, the ones vendor quotes leave out.
 
-Barthélemy's four families (MIT Sloan Management Review 42(3), 2001), magnitudes in DOMAIN.md.
+Barthélemy's four families (MIT Sloan Management Review 42(3), 2001), magnitudes in
+docs/methodology.md#hidden-costs.
 Components (per month, case currency):
 
 - ``transition.vendor_selection``: search and contracting, month 1: a fixed cost plus a share of
