@@ -215,3 +215,38 @@ def cases(
         },
         "options": options,
     }
+
+
+# ------------------------------------------------------------------------------- input paths
+
+# A field name: any text without the grammar's marks, not only ASCII digits (that is an index).
+path_keys = st.text(min_size=1, max_size=12).filter(
+    lambda k: not any(c in k for c in ".[]") and not (k.isascii() and k.isdigit())
+)
+# A list item's name: any text without "]", not only ASCII digits; dots and spaces welcome.
+path_names = st.text(min_size=1, max_size=16).filter(
+    lambda k: "]" not in k and not (k.isascii() and k.isdigit())
+)
+
+
+@st.composite
+def path_steps(draw: st.DrawFn) -> list[Any]:
+    """Steps of a path in the grammar of ``bpo_cost.case.paths``: keys, indices, names."""
+    from bpo_cost.case.paths import Name
+
+    steps: list[Any] = [draw(path_keys)]
+    for _ in range(draw(st.integers(0, 5))):
+        kind = draw(st.sampled_from(["key", "index", "name"]))
+        if kind == "name" and not isinstance(steps[-1], Name):
+            steps.append(Name(draw(path_names)))
+        elif kind == "index":
+            steps.append(draw(st.integers(0, 10**6)))
+        else:
+            steps.append(draw(path_keys))
+    return steps
+
+
+_KEY = r"(0|[1-9][0-9]*|[^.\[\]]*[^.\[\]0-9][^.\[\]]*)"  # an index or a field name
+_NAME = r"[^\]]*[^\]0-9][^\]]*"
+# Paths written in the grammar's normal form (indices as .1, never [1]), straight as text.
+path_texts = st.from_regex(rf"{_KEY}(\[{_NAME}\])?(\.{_KEY}(\[{_NAME}\])?)*", fullmatch=True)

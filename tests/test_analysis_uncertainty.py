@@ -16,11 +16,9 @@ from bpo_cost.case.distributions import (
     Pert,
     Triangular,
     Uniform,
-    canonical_path,
     norm_cdf,
     norm_ppf,
     sample,
-    split_path,
 )
 from bpo_cost.errors import InputError, InvalidCaseError
 
@@ -241,22 +239,6 @@ def test_bad_seeds_are_refused(seed: object) -> None:
 
 
 # ------------------------------------------------------------------------------------ paths
-
-
-def test_split_and_canonical_paths() -> None:
-    assert list(split_path("workload.seasonality.3")) == ["workload", "seasonality", "3"]
-    assert list(split_path("options[2].pricing.rate")) == ["options", "2", "pricing", "rate"]
-    tree = {"options": [{"name": "A.1", "pricing": {"rate": 1.0}}]}
-    assert canonical_path(tree, "options[A.1].pricing.rate") == "options.0.pricing.rate"
-    for bad in [
-        "options[B].pricing.rate",
-        "options.1.pricing.rate",
-        "options.0.price",
-        "options[A.1",
-        "options[A.1]x",
-    ]:
-        with pytest.raises(InputError):
-            canonical_path(tree, bad)
 
 
 def test_case_validates_uncertainty_keys() -> None:

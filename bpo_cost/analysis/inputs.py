@@ -20,9 +20,9 @@ import numpy as np
 
 from .._types import ArrayLike, FloatArray
 from ..api import resolve_rates
-from ..case.distributions import canonical_path
 from ..case.io import load_case
 from ..case.models import Case
+from ..case.paths import canonical_path, path_label
 from ..case.rules import Rule, rule
 from ..core import arguments
 from ..engine.compile import Compiler, numeric_inputs
@@ -147,17 +147,7 @@ class Inputs:
 
     def label(self, canonical: str) -> str:
         """The path with list items that have a name written by name: ``options[Onshore US]``."""
-        node: Any = self.tree
-        out: list[str] = []
-        for part in canonical.split("."):
-            if isinstance(node, list):
-                node = node[int(part)]
-                name = node.get("name") if isinstance(node, dict) else None
-                out[-1] += f"[{name}]" if isinstance(name, str) and "]" not in name else f".{part}"
-            else:
-                node = node[part]
-                out.append(part)
-        return ".".join(out)
+        return path_label(self.tree, canonical)
 
     def variable(self) -> list[str]:
         """Every path a batch may vary, in case order."""

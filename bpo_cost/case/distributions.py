@@ -17,7 +17,7 @@ import functools
 import itertools
 import math
 import zlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, Literal
 
 import numpy as np
@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .._types import ArrayLike, FloatArray
 from ..errors import InputError
+from .paths import canonical_path, to_slashes, value_at
 
 __all__ = [
     "BLOCK",
@@ -36,13 +37,11 @@ __all__ = [
     "Pert",
     "Triangular",
     "Uniform",
-    "canonical_path",
     "check_paths",
     "correlation_matrix",
     "norm_cdf",
     "norm_ppf",
     "sample",
-    "split_path",
     "standard_normals",
 ]
 
@@ -430,82 +429,6 @@ Distribution = Annotated[
 # ------------------------------------------------------------------------------------ paths
 
 
-def split_path(path: str) -> Iterator[str | tuple[str, str]]:
-    """Segments of an input path: ``"options[Offshore PH].pricing.rate"`` yields ``"options"``,
-    ``("options", "Offshore PH")``-style name lookups, then plain keys.
-
-    Names in brackets may contain dots; a bracket holding digits is a plain index.
-
-    Examples
-    --------
-    >>> list(split_path("options[Nearshore MX v1.2].pricing.tiers.0.price"))
-    [('options', 'Nearshore MX v1.2'), 'pricing', 'tiers', '0', 'price']
-    """
-    i, n = 0, len(path)
-    while i < n:
-        j = i
-        while j < n and path[j] not in ".[":
-            j += 1
-        key = path[i:j]
-        if j < n and path[j] == "[":
-            k = path.find("]", j)
-            if k < 0:
-                raise InputError("path", path, "balanced [name] brackets")
-            label = path[j + 1 : k]
-            yield (key, label) if not label.isdigit() else key
-            if label.isdigit():
-                yield label
-            j = k + 1
-        else:
-            yield key
-        if j < n and path[j] != ".":
-            raise InputError("path", path, "dotted keys, e.g. options[Offshore PH].pricing.rate")
-        i = j + 1
-
-
-def canonical_path(tree: Mapping[str, Any], path: str) -> str:
-    """The dotted 0-based path of ``path`` in a case's data tree, resolving ``[name]`` lookups.
-
-    Examples
-    --------
-    >>> tree = {"options": [{"name": "A", "pricing": {"rate": 9.0}},
-    ...                     {"name": "B", "pricing": {"rate": 12.0}}]}
-    >>> canonical_path(tree, "options[B].pricing.rate")
-    'options.1.pricing.rate'
-    """
-    node: Any = tree
-    parts: list[str] = []
-    for seg in split_path(path):
-        key, label = seg if isinstance(seg, tuple) else (seg, None)
-        if isinstance(node, list):
-            if not key.isdigit() or int(key) >= len(node):
-                raise InputError(
-                    "path", path, f"a valid index at {'.'.join(parts)} (0..{len(node) - 1})"
-                )
-            node = node[int(key)]
-        elif isinstance(node, Mapping) and key in node:
-            node = node[key]
-        else:
-            raise InputError(
-                "path",
-                path,
-                "the path of a field in the case"
-                + (f" (no {key!r} under {'.'.join(parts)})" if parts else ""),
-            )
-        parts.append(key)
-        if label is not None:
-            names = (
-                [x.get("name") if isinstance(x, Mapping) else None for x in node]
-                if isinstance(node, list)
-                else []
-            )
-            if label not in names:
-                raise InputError("path", path, f"a name under {'.'.join(parts)}: one of {names}")
-            parts.append(str(names.index(label)))
-            node = node[names.index(label)]
-    return ".".join(parts)
-
-
 def check_paths(tree: Mapping[str, Any], distributions: Mapping[str, Any]) -> None:
     """Raise ValueError unless every key names a number (or a rate-card reference) in the tree."""
     hint = (
@@ -515,11 +438,10 @@ def check_paths(tree: Mapping[str, Any], distributions: Mapping[str, Any]) -> No
     for key in distributions:
         try:
             canonical = canonical_path(tree, key)
+            to_slashes(key)  # the Inputs sheet must read it back
         except InputError as exc:
             raise ValueError(f"key {key!r} must be {hint} ({exc.allowed})") from None
-        node: Any = tree
-        for part in canonical.split("."):
-            node = node[int(part)] if isinstance(node, list) else node[part]
+        node = value_at(tree, canonical)
         is_ref = isinstance(node, Mapping) and "card" in node
         is_number = isinstance(node, (int, float)) and not isinstance(node, bool)
         if canonical == "term_months" or not (is_number or is_ref):

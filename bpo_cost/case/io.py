@@ -1,8 +1,9 @@
 """Reading cases from YAML, JSON, mappings, key/value pairs and workbooks; errors name the field.
 
-A case flattens to ``(path, value)`` pairs whose paths are dotted with 0-based list indices
-(``options.1.pricing.rate``, ``workload.seasonality.0``). The Inputs sheet of a business-case
-workbook and the Excel ``BPO_*`` case functions use exactly these pairs.
+A case flattens to ``(path, value)`` pairs whose paths are canonical input paths (``paths``:
+dotted, 0-based list indices: ``options.1.pricing.rate``, ``workload.seasonality.0``). The
+Inputs sheet of a business-case workbook and the Excel ``BPO_*`` case functions use exactly
+these pairs.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import InvalidCaseError
 from .models import Case
+from .paths import from_slashes, join_path, segments, to_slashes
 
 __all__ = ["case_from_pairs", "case_to_pairs", "load_case", "parse_case"]
 
@@ -206,7 +208,7 @@ def _check_depth(data: Any, depth: int = 0) -> None:
 
 
 def flatten(data: Any, prefix: str = "") -> list[tuple[str, Any]]:
-    """Nested dicts/lists to ``(dotted.path, leaf)`` pairs; None leaves are kept."""
+    """Nested dicts/lists to ``(canonical path, leaf)`` pairs; None leaves are kept."""
     if isinstance(data, Mapping):
         items: Iterable[tuple[Any, Any]] = data.items()
     elif isinstance(data, list):
@@ -215,7 +217,7 @@ def flatten(data: Any, prefix: str = "") -> list[tuple[str, Any]]:
         return [(prefix, data)]
     out: list[tuple[str, Any]] = []
     for key, value in items:
-        out.extend(flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+        out.extend(flatten(value, join_path(prefix, key)))
     return out
 
 
@@ -234,22 +236,20 @@ def case_to_pairs(case: Case) -> list[tuple[str, Any]]:
 def _model_pairs(model: BaseModel, prefix: str) -> list[tuple[str, Any]]:
     out: list[tuple[str, Any]] = []
     for name, field in type(model).model_fields.items():
-        value, key = getattr(model, name), prefix + name
+        value, key = getattr(model, name), join_path(prefix, name)
         if isinstance(value, BaseModel):
-            out += _model_pairs(value, key + ".")
+            out += _model_pairs(value, key)
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 if isinstance(item, BaseModel):
-                    out += _model_pairs(item, f"{key}.{i}.")
+                    out += _model_pairs(item, join_path(key, i))
                 else:
-                    out.append((f"{key}.{i}", item))
+                    out.append((join_path(key, i), item))
         elif isinstance(value, dict):  # uncertainty: input path -> distribution
             for path, item in value.items():
-                sub = f"{key}.{str(path).replace('.', '/')}"
+                sub = join_path(key, to_slashes(str(path)))
                 out += (
-                    _model_pairs(item, sub + ".")
-                    if isinstance(item, BaseModel)
-                    else flatten(item, sub)
+                    _model_pairs(item, sub) if isinstance(item, BaseModel) else flatten(item, sub)
                 )
         elif value is None:
             if (
@@ -272,7 +272,7 @@ def unflatten(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
             continue  # an empty cell means "use the default"
         if isinstance(value, str) and value.strip().lower() == NONE:
             value = None  # explicitly no value, e.g. no cap
-        parts = key.split(".")
+        parts = segments(key)
         node: Any = root
         for i, part in enumerate(parts):
             last = i == len(parts) - 1
@@ -292,7 +292,7 @@ def _lists(node: Any, path: str) -> Any:
     """Dicts whose keys are all 0..n-1 become lists (the order keys were given does not matter)."""
     if not isinstance(node, dict):
         return node
-    node = {k: _lists(v, f"{path}.{k}" if path else k) for k, v in node.items()}
+    node = {k: _lists(v, join_path(path, k)) for k, v in node.items()}
     if node and all(k.isdigit() for k in node):
         idx = sorted(int(k) for k in node)
         if idx != list(range(len(idx))):
@@ -310,11 +310,11 @@ def case_from_pairs(pairs: Iterable[tuple[Any, Any]]) -> Case:
         cleaned.append((key, value))
     tree = unflatten(cleaned)
     if "uncertainty" in tree:  # input paths were written with / for . (see case_to_pairs)
-        tree["uncertainty"] = _dots(tree["uncertainty"])
+        tree["uncertainty"] = _from_slashes(tree["uncertainty"])
     return parse_case(tree)
 
 
-def _dots(node: Any) -> Any:
+def _from_slashes(node: Any) -> Any:
     if isinstance(node, dict):
-        return {str(k).replace("/", "."): _dots(v) for k, v in node.items()}
+        return {from_slashes(str(k)): _from_slashes(v) for k, v in node.items()}
     return node

@@ -8,7 +8,6 @@ searches), so all of them say the same thing in the same words.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import types
 import typing
 from dataclasses import dataclass
@@ -20,15 +19,9 @@ from pydantic.fields import FieldInfo
 
 from ..core.arguments import Range, one_of
 from .models import Case
+from .paths import generic_key, segments
 
 __all__ = ["Rule", "field_at", "generic_key", "rule"]
-
-_INDEX = re.compile(r"\.\d+(?=\.|$)")
-
-
-def generic_key(key: str) -> str:
-    """The key without list indices: ``options.1.pricing.rate`` -> ``options.pricing.rate``."""
-    return _INDEX.sub("", key)
 
 
 @dataclass(frozen=True)
@@ -114,7 +107,7 @@ def field_at(case: Case, key: str) -> tuple[FieldInfo | None, bool]:
     node: Any = case
     info: FieldInfo | None = None
     in_list = False
-    for part in key.split("."):
+    for part in segments(key):
         if isinstance(node, BaseModel):
             fields = type(node).model_fields
             if part not in fields:

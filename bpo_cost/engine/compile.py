@@ -1,56 +1,54 @@
-"""Compile a validated Case into the engine's parameter tree: plain namespaces of numpy arrays.
+"""Compile a validated Case into the engine's parameters: the frozen blocks of ``params``.
 
-Every number becomes an array of shape ``(1, 1)`` (the same in every scenario) or ``(n, 1)`` when a
-batch overrides it, so the engine broadcasts it against the month axis ``(1, n_months)``. Lists
-of numbers (seasonality) become ``(1 or n, k)``. Text, switches and list structure stay as they
-are: they shape the model and cannot vary between scenarios. Overrides are keyed by the dotted
-paths of ``case_io.case_to_pairs`` (``"workload.volume_per_month"``,
-``"options.1.pricing.rate"``).
+Every number becomes an array of shape ``(1, 1)`` (the same in every scenario) or ``(n, 1)`` when
+a batch overrides it, so the engine broadcasts it against the month axis ``(1, n_months)``. Lists
+of numbers (seasonality) become ``(1 or n, k)``. Text, switches, list structure and the numbers
+that shape the model (the term, tier bounds) stay as they are: they cannot vary between
+scenarios. Which is which, the field types of ``params`` say. Overrides are keyed by canonical
+input paths (``case.paths``: ``"workload.volume_per_month"``, ``"options.1.pricing.rate"``).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import types
+import typing
 from collections.abc import Mapping
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
+from pydantic import BaseModel
 
 from .._types import ArrayLike, FloatArray
-from ..case.io import flatten
 from ..case.models import Case
+from ..case.paths import Step, join_path, parse_path
 from ..errors import InputError
+from . import params
+from .params import Params
 
 __all__ = ["Compiler", "Params", "compile_case", "numeric_inputs"]
 
-Params = SimpleNamespace
-
 
 def numeric_inputs(case: Case) -> dict[str, float]:
-    """Every number in the case that a batch may vary, by its dotted path.
+    """Every number in the case that a batch may vary, by its canonical path, in case order.
 
-    What shapes the model is left out: the term and tier bounds. Month counts (parallel run,
-    ramp) are included and may vary per scenario.
+    These are the numbers the parameters hold as arrays: the term and tier bounds shape the
+    model and are left out. Month counts (parallel run, ramp) are included and may vary per
+    scenario.
     """
-    return {
-        path: float(v)
-        for path, v in flatten(case.model_dump(mode="python"))
-        if isinstance(v, (int, float))
-        and not isinstance(v, bool)
-        and path != "term_months"
-        and not path.endswith(".up_to")
-    }
+    return Compiler(case).allowed
 
 
 def compile_case(
     case: Case, overrides: Mapping[str, ArrayLike] | None = None, *, n: int | None = None
 ) -> Params:
-    """The case as a namespace tree of arrays, with optional per-scenario overrides.
+    """The case as engine parameters, with optional per-scenario overrides.
 
     Parameters
     ----------
     case : a validated case whose prices are numbers (rate-card references resolved).
-    overrides : dotted path -> array of n values, one per scenario.
+    overrides : canonical input path -> array of n values, one per scenario.
     n : number of scenarios; inferred from the overrides (1 when there are none).
     """
     return Compiler(case)(overrides, n=n)
@@ -59,14 +57,16 @@ def compile_case(
 class Compiler:
     """A case compiled once, for many batches (``compile_case`` is ``Compiler(case)(…)``).
 
-    A call copies only the nodes on the paths it overrides, so a Monte Carlo chunk does not
-    walk the whole case again; the arrays it shares between calls are read-only.
+    A call copies only the blocks on the paths it overrides (``dataclasses.replace`` along each
+    path), so a Monte Carlo chunk does not walk the whole case again; the arrays it shares
+    between calls are read-only.
     """
 
     def __init__(self, case: Case) -> None:
         self.case = case
-        self.allowed = numeric_inputs(case)
-        self.base: Params = _walk(case.model_dump(mode="python"))
+        builder = _Builder()
+        self.base: Params = builder.root(case)
+        self.allowed: dict[str, float] = builder.numbers
 
     def __call__(
         self, overrides: Mapping[str, ArrayLike] | None = None, *, n: int | None = None
@@ -84,51 +84,66 @@ class Compiler:
         unknown = sorted(set(arrays) - set(self.allowed))
         if unknown:
             raise InputError("overrides", unknown[0], "the path of a number in the case")
-        params = SimpleNamespace(**vars(self.base))
-        copied: dict[tuple[str, ...], Any] = {(): params}  # nodes this call owns, by path
+        tree: dict[Step, Any] = {}  # the overrides as a tree of steps: each block copied once
         for key, a in arrays.items():
-            parts = tuple(key.split("."))
-            for depth in range(1, len(parts)):  # copy the nodes on the path, once each
-                if parts[:depth] not in copied:
-                    parent = copied[parts[: depth - 1]]
-                    copied[parts[:depth]] = _copy(_get(parent, parts[depth - 1]))
-                    _put(parent, parts[depth - 1], copied[parts[:depth]])
-            node = copied[parts[:-1]]
-            if isinstance(node, np.ndarray):  # one number of a list (seasonality): a column
-                rows = max(node.shape[0], a.size)
-                grown = np.array(np.broadcast_to(node, (rows, node.shape[1])))
-                grown[:, int(parts[-1])] = a
-                _put(copied[parts[:-2]], parts[-2], grown)
-                copied[parts[:-1]] = grown
-            else:
-                _put(node, parts[-1], a.reshape(-1, 1))
-        params.n_scenarios = n
+            *parents, last = parse_path(key)
+            node = tree
+            for step in parents:
+                node = node.setdefault(step, {})
+            node[last] = a
+        params: Params = _replaced(self.base, tree, n_scenarios=n)
         return params
 
 
-def _copy(node: Any) -> Any:
-    if isinstance(node, SimpleNamespace):
-        return SimpleNamespace(**vars(node))
-    if isinstance(node, list):
-        return list(node)
-    return node  # an array of numbers: replaced by a grown copy when one of them is set
+def _replaced(node: Any, changes: dict[Any, Any], **fields: Any) -> Any:
+    """``node`` with ``changes`` (step -> values, or deeper changes) and ``fields`` written in."""
+    if isinstance(node, np.ndarray):  # numbers of a list (seasonality): columns
+        rows = max(node.shape[0], *(a.size for a in changes.values()))
+        grown = np.array(np.broadcast_to(node, (rows, node.shape[1])))
+        for i, a in changes.items():
+            grown[:, i] = a
+        return grown
+    if isinstance(node, tuple):
+        items = list(node)
+        for i, sub in changes.items():
+            items[i] = _replaced(items[i], sub)
+        return tuple(items)
+    return dataclasses.replace(
+        node,
+        **fields,
+        **{
+            str(name): a.reshape(-1, 1)
+            if isinstance(a, np.ndarray)
+            else _replaced(getattr(node, str(name)), a)
+            for name, a in changes.items()
+        },
+    )
 
 
-def _get(node: Any, part: str) -> Any:
-    return node[int(part)] if isinstance(node, list) else getattr(node, part)
+# ------------------------------------------------------------------------- the base parameters
+
+_BLOCKS: dict[str, type] = {
+    name: getattr(params, name)
+    for name in params.__all__
+    if dataclasses.is_dataclass(getattr(params, name))
+} | {Case.__name__: Params}
 
 
-def _put(node: Any, part: str, value: Any) -> None:
-    if isinstance(node, list):
-        node[int(part)] = value
-    else:
-        setattr(node, part, value)
+@functools.cache
+def _layout(block: type) -> tuple[tuple[str, bool], ...]:
+    """The fields of a parameter block, each with whether it holds numbers as arrays."""
+    hints = typing.get_type_hints(block)
+    return tuple((f.name, _holds_arrays(hints[f.name])) for f in dataclasses.fields(block))
 
 
-def _leaf(v: Any) -> Any:
-    if isinstance(v, (int, float)) and not isinstance(v, bool):
-        return _frozen(np.full((1, 1), float(v)))
-    return v
+def _holds_arrays(hint: Any) -> bool:
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        return any(_holds_arrays(arg) for arg in typing.get_args(hint))
+    return hint is np.ndarray or typing.get_origin(hint) is np.ndarray
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
 def _frozen(a: FloatArray) -> FloatArray:
@@ -136,11 +151,40 @@ def _frozen(a: FloatArray) -> FloatArray:
     return a
 
 
-def _walk(node: Any) -> Any:
-    if isinstance(node, dict):
-        return SimpleNamespace(**{k: _walk(v) for k, v in node.items()})
-    if isinstance(node, list):
-        if node and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in node):
-            return _frozen(np.asarray([node], dtype=float))  # (1, k)
-        return [_walk(x) for x in node]
-    return _leaf(node)
+class _Builder:
+    """Builds the parameter blocks from the case's models, noting every number that may vary."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[str, float] = {}
+
+    def root(self, case: Case) -> Params:
+        built: Params = self.block(case, "")
+        return built
+
+    def block(self, model: BaseModel, path: str) -> Any:
+        block = _BLOCKS.get(type(model).__name__)
+        if block is None:  # a rate-card reference: compile takes numbers
+            raise InputError(
+                path, model, "a number (resolve rate-card references first: resolve_rates)"
+            )
+        return block(
+            **{
+                name: self.value(getattr(model, name), join_path(path, name), arrays)
+                for name, arrays in _layout(block)
+                if name != "n_scenarios"  # set per batch
+            }
+        )
+
+    def value(self, v: Any, path: str, arrays: bool) -> Any:
+        if isinstance(v, BaseModel):
+            return self.block(v, path)
+        if isinstance(v, list):
+            if arrays:  # a list of numbers: one row, a column per number
+                for i, x in enumerate(v):
+                    self.numbers[join_path(path, i)] = float(x)
+                return _frozen(np.asarray([v], dtype=float).reshape(1, len(v)))
+            return tuple(self.value(x, join_path(path, i), arrays) for i, x in enumerate(v))
+        if arrays and _is_number(v):
+            self.numbers[path] = float(v)
+            return _frozen(np.full((1, 1), float(v)))
+        return v

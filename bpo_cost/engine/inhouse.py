@@ -15,7 +15,6 @@ Non-wage costs step with general inflation. Sources of defaults: docs/methodolog
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -23,6 +22,7 @@ import numpy as np
 from .._types import ArrayLike, FloatArray
 from ..core.arguments import NONNEGATIVE, POSITIVE, Range, float_or_array, numbers
 from ..core.staffing import required_agents
+from .params import InHouse, Params, Workload
 
 __all__ = [
     "agent_fte",
@@ -34,7 +34,7 @@ __all__ = [
 
 
 def productive_hours(
-    workload: SimpleNamespace,
+    workload: Workload,
     volume: FloatArray,
     handle_minutes: FloatArray,
     occupancy: FloatArray,
@@ -56,9 +56,7 @@ def productive_hours(
     return np.asarray(agents * rt.open_hours_per_month, dtype=float)
 
 
-def agent_fte(
-    workload: SimpleNamespace, inhouse: SimpleNamespace, volume: FloatArray
-) -> FloatArray:
+def agent_fte(workload: Workload, inhouse: InHouse, volume: FloatArray) -> FloatArray:
     """Paid agent FTE needed each month (fractional)."""
     hours = productive_hours(workload, volume, workload.handle_minutes, inhouse.occupancy)
     return paid_fte(hours, inhouse.paid_hours_per_year / 12.0, inhouse.shrinkage)
@@ -72,7 +70,7 @@ def paid_fte(
 
 
 def inhouse_components(
-    p: SimpleNamespace, volume: FloatArray, wage_index: FloatArray, price_index: FloatArray
+    p: Params, volume: FloatArray, wage_index: FloatArray, price_index: FloatArray
 ) -> dict[str, FloatArray]:
     """Monthly in-house cost components, by name."""
     ih = p.inhouse

@@ -1,7 +1,7 @@
 """The TCO engine: in-house and every option, every cost component, every month, every scenario.
 
-Pure numpy over the compiled parameter tree (see ``compile``): arrays carry a leading scenario
-axis, so a deterministic case, a sensitivity sweep and a Monte Carlo are the same call.
+Pure numpy over the compiled parameters (``params``, made by ``compile``): arrays carry a leading
+scenario axis, so a deterministic case, a sensitivity sweep and a Monte Carlo are the same call.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from types import SimpleNamespace
 
 import numpy as np
 
@@ -20,6 +19,7 @@ from ..core.timeline import month_axis, volume_path, yearly_index
 from .compile import compile_case
 from .components import INHOUSE
 from .inhouse import inhouse_components
+from .params import Params
 from .transition import hidden_components
 from .vendor import vendor_components
 
@@ -87,7 +87,7 @@ def sum_parts(parts: Iterable[FloatArray], shape: tuple[int, int]) -> FloatArray
     return total
 
 
-def run(p: SimpleNamespace, term_months: int) -> Components:
+def run(p: Params, term_months: int) -> Components:
     """Evaluate a compiled case: every component of in-house and of each option."""
     n = p.n_scenarios
     months = month_axis(term_months)

@@ -22,19 +22,20 @@ Components (per month, case currency):
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import SimpleNamespace
 
 import numpy as np
+import numpy.typing as npt
 
 from .._types import FloatArray
 from .components import STAFF_COMPONENTS
+from .params import Option, Params
 
 __all__ = ["hidden_components"]
 
 
 def hidden_components(
-    p: SimpleNamespace,
-    option: SimpleNamespace,
+    p: Params,
+    option: Option,
     months: FloatArray,
     fees: FloatArray,
     inhouse_total: FloatArray,
@@ -118,7 +119,7 @@ def _first(months: FloatArray, *last: FloatArray) -> FloatArray:
     return months[:, : max(k, 0)]
 
 
-def _mask(condition: FloatArray) -> FloatArray:
+def _mask(condition: npt.NDArray[np.bool_]) -> FloatArray:
     # float masks: multiplying by a bool array converts it to float on every use
     return condition.astype(float)
 

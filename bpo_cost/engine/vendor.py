@@ -12,8 +12,6 @@ Components (per month, case currency):
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import numpy as np
 
 from .._types import FloatArray
@@ -27,6 +25,7 @@ from ..core.pricing import (
     tiered_fee_unchecked,
 )
 from .inhouse import paid_fte, productive_hours
+from .params import Option, Params
 
 __all__ = ["deflected_volume", "vendor_components"]
 
@@ -34,7 +33,7 @@ _ZERO = np.zeros((1, 1))
 _ZERO.flags.writeable = False
 
 
-def deflected_volume(option: SimpleNamespace, volume: FloatArray, months: FloatArray) -> FloatArray:
+def deflected_volume(option: Option, volume: FloatArray, months: FloatArray) -> FloatArray:
     """Units automation takes off the vendor, from its start month (a zero without automation)."""
     auto = option.automation
     if auto is None:
@@ -42,7 +41,7 @@ def deflected_volume(option: SimpleNamespace, volume: FloatArray, months: FloatA
     return np.asarray(volume * (auto.share * (months >= auto.start_month)), dtype=float)
 
 
-def _base_fee(p: SimpleNamespace, option: SimpleNamespace, volume: FloatArray) -> FloatArray:
+def _base_fee(p: Params, option: Option, volume: FloatArray) -> FloatArray:
     pr = option.pricing
     if pr.model == "hourly":
         handle = p.workload.handle_minutes if pr.handle_minutes is None else pr.handle_minutes
@@ -60,27 +59,28 @@ def _base_fee(p: SimpleNamespace, option: SimpleNamespace, volume: FloatArray) -
                 volume, c.base_fee_per_month, c.baseline_volume, c.dead_band, c.arc, c.rrc
             )
         billed = np.maximum(volume, pr.minimum_volume_per_month)
-        if pr.tiers is None:
+        if pr.price is not None:
             return np.asarray(pr.price * billed, dtype=float)
-        bounds = [float(t.up_to[0, 0]) for t in pr.tiers[:-1]]
+        assert pr.tiers is not None  # the case gives exactly one of price, tiers and collar
+        bounds = np.array([t.up_to for t in pr.tiers[:-1]], dtype=float)  # the last has none
         # (n or 1, 1, k): a price per tier per scenario, whichever tiers vary
         prices = np.stack(np.broadcast_arrays(*[t.price for t in pr.tiers]), axis=-1)
-        return tiered_fee_unchecked(billed, np.asarray(bounds), prices, pr.tier_mode)
+        return tiered_fee_unchecked(billed, bounds, prices, pr.tier_mode)
     return outcome_fee_unchecked(
         volume, pr.price_per_outcome, pr.outcome_rate, pr.base_fee_per_month
     )
 
 
 def vendor_components(
-    p: SimpleNamespace,
-    option: SimpleNamespace,
+    p: Params,
+    option: Option,
     volume: FloatArray,
     months: FloatArray,
     price_index: FloatArray,
 ) -> dict[str, FloatArray]:
     """Monthly vendor-invoice components of one option, by name."""
     esc = option.escalator
-    index = escalation_index(
+    index: FloatArray = escalation_index(  # a float for scalars: here always an array
         months,
         cola_per_year=esc.cola_per_year,
         cap_per_year=np.inf if esc.cap_per_year is None else esc.cap_per_year,

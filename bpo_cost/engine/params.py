@@ -1,0 +1,260 @@
+"""The compiled case: one frozen dataclass per block of the case model, numbers as arrays.
+
+``compile`` builds these from a validated ``Case``; the engine reads only these. A block has the
+name of its case-model class (``Workload``, ``Option``…; the root is ``Params``) and the same
+fields, typed for the engine:
+
+- a number is a ``FloatArray`` of shape ``(1, 1)``, the same in every scenario, or ``(n, 1)``
+  when a batch varies it, so it broadcasts against the month axis ``(1, months)``;
+- a list of numbers (seasonality) is ``(1 or n, k)``;
+- a number that shapes the model (the term, a tier's upper bound) stays a plain number: it
+  cannot vary between scenarios;
+- text, switches and lists of blocks (tuples) are as in the case: they shape the model too.
+
+``tests/test_params.py`` checks that every field of the case model has its place here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+from .._types import FloatArray
+from ..core.pricing import TierMode
+from ..rates.cards import FunctionId
+
+__all__ = [
+    "Automation",
+    "Collar",
+    "Escalator",
+    "Gainshare",
+    "HourlyPricing",
+    "InHouse",
+    "Kpi",
+    "Location",
+    "Option",
+    "OutcomePricing",
+    "Params",
+    "PerTransactionPricing",
+    "Pricing",
+    "RealTime",
+    "Role",
+    "ServiceCredits",
+    "StrandedCost",
+    "Tier",
+    "Transition",
+    "Workload",
+]
+
+# ----------------------------------------------------------------------------------- workload
+
+
+@dataclass(frozen=True, slots=True)
+class RealTime:
+    service_level_target: FloatArray
+    answer_seconds: FloatArray
+    interval_minutes: FloatArray
+    open_hours_per_month: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
+class Workload:
+    function: FunctionId
+    unit: str
+    volume_per_month: FloatArray
+    growth_per_year: FloatArray
+    seasonality: FloatArray  # (1 or n, 12): January..December
+    handle_minutes: FloatArray
+    real_time: RealTime | None
+
+
+# ----------------------------------------------------------------------------------- in-house
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    name: str
+    headcount: FloatArray
+    wage_per_hour: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
+class StrandedCost:
+    name: str
+    cost_per_month: FloatArray
+    months_remaining: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
+class InHouse:
+    country: str
+    wage_per_hour: FloatArray
+    paid_hours_per_year: FloatArray
+    benefits_load: FloatArray
+    payroll_tax: FloatArray
+    shrinkage: FloatArray
+    occupancy: FloatArray
+    supervision_span: FloatArray
+    supervisor_wage_per_hour: FloatArray
+    other_roles: tuple[Role, ...]
+    facilities_per_seat_month: FloatArray
+    it_per_seat_month: FloatArray
+    attrition_per_year: FloatArray
+    cost_per_hire: FloatArray
+    training_per_hire: FloatArray
+    fixed_costs_per_month: FloatArray
+    stranded_costs: tuple[StrandedCost, ...]
+
+
+# ------------------------------------------------------------------------------------ pricing
+
+
+@dataclass(frozen=True, slots=True)
+class HourlyPricing:
+    model: Literal["hourly"]
+    basis: Literal["productive_hour", "fte_month"]
+    rate: FloatArray
+    minimum_billed_per_month: FloatArray
+    handle_minutes: FloatArray | None  # None: the workload's
+    occupancy: FloatArray
+    shrinkage: FloatArray
+    paid_hours_per_month: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
+class Tier:
+    up_to: float | None  # a band's bound shapes the tiers: the same in every scenario
+    price: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
+class Collar:
+    base_fee_per_month: FloatArray
+    baseline_volume: FloatArray
+    dead_band: FloatArray
+    arc: FloatArray
+    rrc: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
+class PerTransactionPricing:
+    model: Literal["per_transaction"]
+    price: FloatArray | None
+    tiers: tuple[Tier, ...] | None
+    tier_mode: TierMode
+    minimum_volume_per_month: FloatArray
+    collar: Collar | None
+
+
+@dataclass(frozen=True, slots=True)
+class Gainshare:
+    baseline_cost_per_month: FloatArray
+    share: FloatArray
+    cap_per_month: FloatArray | None
+    painshare: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Kpi:
+    name: str
+    target: FloatArray
+    expected: FloatArray
+    per_point: FloatArray
+    cap: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomePricing:
+    model: Literal["outcome"]
+    price_per_outcome: FloatArray
+    outcome_rate: FloatArray
+    base_fee_per_month: FloatArray
+    gainshare: Gainshare | None
+    kpi: Kpi | None
+
+
+Pricing = HourlyPricing | PerTransactionPricing | OutcomePricing
+
+
+# ------------------------------------------------------------------------ clauses and hidden
+
+
+@dataclass(frozen=True, slots=True)
+class Escalator:
+    cola_per_year: FloatArray
+    cap_per_year: FloatArray | None
+    productivity_per_year: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceCredits:
+    at_risk_share: FloatArray
+    expected_breach_share: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
+class Automation:
+    share: FloatArray
+    cost_per_unit: FloatArray
+    build_cost: FloatArray
+    start_month: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    vendor_selection_cost: FloatArray
+    vendor_selection_share_of_acv: FloatArray
+    transition_months: FloatArray
+    transition_team_share: FloatArray
+    knowledge_transfer_cost: FloatArray
+    parallel_run_months: FloatArray
+    severance_months_of_pay: FloatArray
+    retention_share: FloatArray
+    ramp_months: FloatArray
+    ramp_start_efficiency: FloatArray
+    governance_share_of_fees: FloatArray
+    governance_fte: FloatArray
+    governance_cost_per_fte_month: FloatArray
+    repeat_rate: FloatArray
+    exit_share_of_annual_spend: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    tier: Literal["onshore", "nearshore", "offshore"]
+    country: str
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    name: str
+    provider: str
+    location: Location
+    pricing: Pricing
+    escalator: Escalator
+    service_credits: ServiceCredits
+    automation: Automation | None
+    transition: Transition
+
+
+# --------------------------------------------------------------------------------------- case
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    """The whole case compiled (``Case`` less its ``uncertainty``), for ``n_scenarios``."""
+
+    name: str
+    description: str
+    currency: str
+    start: dt.date
+    term_months: int  # the month axis: the same in every scenario
+    discount_rate_annual: FloatArray
+    inflation_per_year: FloatArray
+    wage_inflation_per_year: FloatArray
+    include_exit_costs: bool
+    workload: Workload
+    inhouse: InHouse
+    options: tuple[Option, ...]
+    n_scenarios: int = 1
