@@ -38,6 +38,7 @@ from bpo_cost.case.examples import DEFAULT_EXAMPLE, example_path
 from bpo_cost.case.io import case_to_pairs, load_case
 from bpo_cost.files import atomic_write_bytes, reproducible_zip
 from bpo_cost.workbook.inputs import inputs_sheet
+from bpo_cost.workbook.writer import APPLICATION
 
 HERE = Path(__file__).resolve().parent
 TARGET = HERE / "bpo_cost.xlsm"
@@ -306,7 +307,9 @@ def build(target: Path = TARGET) -> Path:
         wb = configure(quickstart_template(Path(tmp)))
         buffer = io.BytesIO()
         wb.save(buffer)
-    return atomic_write_bytes(target, reproducible_zip(buffer.getvalue(), modified=MODIFIED))
+    return atomic_write_bytes(
+        target, reproducible_zip(buffer.getvalue(), modified=MODIFIED, application=APPLICATION)
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> None:

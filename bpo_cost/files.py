@@ -73,20 +73,25 @@ def atomic_write_bytes(
     return atomic_write(target, write, protect=protect)
 
 
-def reproducible_zip(package: bytes, *, modified: str) -> bytes:
+def reproducible_zip(package: bytes, *, modified: str, application: str) -> bytes:
     """An Office file (a zip) whose bytes depend on its content only.
 
-    Member times are fixed and the ``modified`` document property (a W3CDTF timestamp such as
-    ``2027-01-01T00:00:00Z``) replaces the time of saving, so that a file generated twice, on any
-    machine, is the same file.
+    Member times are fixed, the ``modified`` document property (a W3CDTF timestamp such as
+    ``2027-01-01T00:00:00Z``) replaces the time of saving and ``application`` the name and version
+    of the library that saved it, so that a file generated twice, on any machine and with any
+    version of that library, is the same file.
     """
     out = io.BytesIO()
     stamp = modified.encode("ascii")
+    app = application.encode("ascii")
     with zipfile.ZipFile(io.BytesIO(package)) as src, zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
             data = src.read(info)
             if info.filename == "docProps/core.xml":
                 data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, data)
+            elif info.filename == "docProps/app.xml":
+                data = re.sub(rb"(<Application>)[^<]*", rb"\g<1>" + app, data)
+                data = re.sub(rb"(<AppVersion>)[^<]*", rb"\g<1>" + _APP_VERSION, data)
             fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(fixed, data)
@@ -94,3 +99,4 @@ def reproducible_zip(package: bytes, *, modified: str) -> bytes:
 
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip member can carry
+_APP_VERSION = b"1.0"  # Office reads "major.minor"; the library's own version would vary

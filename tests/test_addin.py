@@ -115,6 +115,7 @@ def test_committed_workbook_is_current(built: Path) -> None:
     committed = ADDIN / "bpo_cost.xlsm"
     assert member(committed, "xl/vbaProject.bin") == member(built, "xl/vbaProject.bin")
     assert sheet_contents(committed) == sheet_contents(built)
+    assert committed.read_bytes() == built.read_bytes(), "same content, other bytes: rebuild"
 
 
 # ----------------------------------------------------------------------------------- Demo sheet

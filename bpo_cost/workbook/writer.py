@@ -10,6 +10,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from .. import __version__
 from ..api import CaseSource, evaluate
 from ..case.models import Case, HourlyPricing
 from ..errors import InputError
@@ -24,7 +25,11 @@ from .refs import check_name, check_title
 from .staffing import INHOUSE_POOL, StaffingPlan
 from .summary import summary_sheet
 
-__all__ = ["RESERVED_TITLES", "ExtraSheet", "build_workbook", "write_workbook"]
+__all__ = ["APPLICATION", "RESERVED_TITLES", "ExtraSheet", "build_workbook", "write_workbook"]
+
+# The "application" document property: ours, not the writing library's version, so that a case
+# gives the same file whatever openpyxl release pip resolved.
+APPLICATION = f"Microsoft Excel Compatible / bpo-cost {__version__}"
 
 ExtraSheet = Callable[[Workbook, Result], None]
 
@@ -102,7 +107,9 @@ def write_workbook(
     wb.save(buffer)
     stamp = f"{wb.properties.created:%Y-%m-%dT%H:%M:%SZ}"  # the case's start: see build_workbook
     return atomic_write_bytes(
-        target, reproducible_zip(buffer.getvalue(), modified=stamp), protect=protect
+        target,
+        reproducible_zip(buffer.getvalue(), modified=stamp, application=APPLICATION),
+        protect=protect,
     )
 
 
