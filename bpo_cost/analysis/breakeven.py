@@ -21,6 +21,7 @@ import numpy as np
 from .._types import FloatArray
 from ..case.io import parse_case
 from ..case.models import Case
+from ..case.paths import parse_path
 from ..engine.compile import Compiler, compile_case
 from ..engine.components import INHOUSE
 from ..engine.run import run
@@ -88,11 +89,11 @@ def with_values(case: Case, values: dict[str, float]) -> Case:
     """A copy of a (rate-resolved) case with some numbers replaced, by canonical path."""
     tree = case.model_dump(mode="python")  # keeps None (an uncapped escalator stays uncapped)
     for path, value in values.items():
-        *parents, last = path.split(".")
+        *parents, last = parse_path(path)
         node: Any = tree
-        for part in parents:
-            node = node[int(part)] if isinstance(node, list) else node[part]
-        node[int(last) if isinstance(node, list) else last] = value
+        for step in parents:
+            node = node[step] if isinstance(step, int) else node[str(step)]
+        node[last if isinstance(last, int) else str(last)] = value
     tree["uncertainty"] = case.uncertainty  # excluded from dumps
     return parse_case(tree)
 

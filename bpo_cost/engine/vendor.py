@@ -27,7 +27,7 @@ from ..core.pricing import (
 from .inhouse import paid_fte, productive_hours
 from .params import Option, Params
 
-__all__ = ["deflected_volume", "vendor_components"]
+__all__ = ["vendor_components"]
 
 _ZERO = np.zeros((1, 1))
 _ZERO.flags.writeable = False

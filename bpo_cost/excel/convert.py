@@ -35,7 +35,6 @@ __all__ = [
     "as_whole",
     "cell_function",
     "error_text",
-    "to_cell",
 ]
 
 MAX_TEXT = 255  # Excel's function wizard and most cell texts show no more than this

@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import styles as st
 from .refs import check_functions, col, input_name, quote
 
-__all__ = ["DATE_ROW", "FIRST_COL", "MONTH", "MONTH_ROW", "Grid"]
+__all__ = ["FIRST_COL", "MONTH", "MONTH_ROW", "Grid"]
 
 FIRST_COL = 4  # column D is month 1
 MONTH_ROW = 4

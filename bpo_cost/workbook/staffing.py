@@ -23,15 +23,16 @@ from openpyxl import Workbook
 from .._types import FloatArray
 from ..case.models import HourlyPricing, RealTime
 from ..core.staffing import WARM_START_SIGMAS, required_agents, warm_start
+from ..engine.components import INHOUSE
 from ..result import Result
 from . import styles as st
 from .grid import FIRST_ROW, Grid
 from .refs import input_name as n
 from .refs import quote
 
-__all__ = ["INHOUSE_POOL", "STAFFING", "Pool", "StaffingPlan"]
+__all__ = ["INHOUSE_POOL", "StaffingPlan"]
 
-INHOUSE_POOL = "inhouse"
+INHOUSE_POOL = INHOUSE  # the in-house staffing pool is keyed like its owner
 STAFFING = "Staffing"
 _DRIVERS = (
     "volume_per_interval",

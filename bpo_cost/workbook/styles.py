@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import InputError
@@ -51,7 +51,6 @@ NOTE_FONT = Font(italic=True, color="595959")
 BOLD = Font(bold=True)
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
-TOTAL_BORDER = Border(top=Side(style="thin"))
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 _MAX_CELL_TEXT = 32_767  # Excel's limit on the characters in a cell

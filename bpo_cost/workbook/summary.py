@@ -13,7 +13,7 @@ from .grid import FIRST_COL, MONTH_ROW, Grid
 from .refs import check_functions, col
 from .refs import input_name as n
 
-__all__ = ["BRIDGE_GROUPS", "summary_sheet"]
+__all__ = ["summary_sheet"]
 
 # Bridge from in-house TCO to an option's TCO: each step is a group of option components; the
 # first also takes off the in-house cost the vendor's charges replace.
