@@ -124,14 +124,16 @@ def _default(value: Any) -> str:
     return str(value)
 
 
-def case_fields() -> tuple[list[type[BaseModel]], list[FieldRow]]:
-    """Every model reachable from the case and every field of each, with its model path."""
+def case_fields() -> tuple[list[type[BaseModel]], list[FieldRow], dict[str, list[str]]]:
+    """Every model reachable from the case, every field of each with its path, and every path
+    at which each model appears (by model name)."""
     from bpo_cost.case.fields import field_doc
     from bpo_cost.case.models import Case
 
     models: list[type[BaseModel]] = [Case]
     paths: dict[type[BaseModel], str] = {Case: ""}
     rows: list[FieldRow] = []
+    where: dict[str, list[str]] = {}
     i = 0
     while i < len(models):  # breadth first: the order the case file reads
         model = models[i]
@@ -164,11 +166,12 @@ def case_fields() -> tuple[list[type[BaseModel]], list[FieldRow]]:
                 if sub not in models:
                     models.append(sub)
                     paths[sub] = path + inside
-    return models, rows
+                where.setdefault(sub.__name__, []).append(path + inside)
+    return models, rows, where
 
 
 def case_file_page() -> str:
-    models, rows = case_fields()
+    models, rows, where = case_fields()
     out = [
         "# Case-file reference",
         "",
@@ -183,11 +186,11 @@ def case_file_page() -> str:
     ]
     for model in models:
         mine = [r for r in rows if r.model == model.__name__]
-        at = mine[0].path.rsplit(".", 1)[0] if "." in mine[0].path else "(the file itself)"
+        at = ", ".join(f"`{w}`" for w in dict.fromkeys(where.get(model.__name__, [])))
         out += [
             f"## {model.__name__}",
             "",
-            f"At `{at}`." if model.__name__ != "Case" else "",
+            f"At {at}." if at else "The file itself.",
             "",
             (inspect.getdoc(model) or "").split("\n\n")[0],
             "",
