@@ -194,3 +194,15 @@ def test_the_site_contains_the_methodology_and_the_reference() -> None:
     for name in gen.PAGES:
         if name != "rate-coverage":  # included in rate-cards.md, not a page of its own
             assert f"{gen.GENERATED}/{name}" in entries, name
+
+
+def test_the_methodology_gives_every_component_its_formula() -> None:
+    """Each component of the registry is in docs/methodology.md as `key` or as key(m) = ...:
+    a formula table row or a formula line, not a word in passing ("exit", "automation")."""
+    text = (DOCS / "methodology.md").read_text(encoding="utf-8")
+    missing = [
+        c.key
+        for c in COMPONENTS
+        if not re.search(rf"`{re.escape(c.key)}`|(?<![\w.]){re.escape(c.key)}\(m\)", text)
+    ]
+    assert not missing, f"say how these are computed in docs/methodology.md: {missing}"
