@@ -322,13 +322,19 @@ def excel_page() -> str:
 
 
 def commands() -> dict[str, Any]:
-    """The ``bpo-cost`` commands as click objects, in the order ``--help`` lists them."""
+    """The ``bpo-cost`` commands as click objects (a group's subcommands as ``group sub``), in
+    the order ``--help`` lists them."""
     from typer.main import get_command
 
     from bpo_cost.cli import app
 
-    group = get_command(app)
-    return dict(group.commands)  # type: ignore[attr-defined]
+    def walk(group: Any, prefix: str) -> Iterator[tuple[str, Any]]:
+        for name, cmd in group.commands.items():
+            yield prefix + name, cmd
+            if hasattr(cmd, "commands"):  # a command group: its subcommands too
+                yield from walk(cmd, f"{prefix}{name} ")
+
+    return dict(walk(get_command(app), ""))
 
 
 def _plain(text: str | None) -> str:
