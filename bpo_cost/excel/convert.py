@@ -25,6 +25,7 @@ from ..core.arguments import Range, choice, number, one_of
 from ..errors import InputError
 
 __all__ = [
+    "Cells",
     "as_choice",
     "as_date",
     "as_flag",
@@ -247,6 +248,10 @@ def error_text(exc: BaseException) -> str:
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 3] + "..."
 
 
+class Cells(list[Any]):
+    """Rows already made of cell values (by `to_cell`): `to_cell` copies them as lists."""
+
+
 def to_cell(result: Any, *, in_table: bool = False) -> Any:
     """Plain Python values Excel can show: floats (not numpy), lists of rows, no NaN or inf.
 
@@ -258,6 +263,8 @@ def to_cell(result: Any, *, in_table: bool = False) -> Any:
     >>> to_cell(np.float64(2.5)), to_cell([[1.0, float("nan")]]), to_cell(float("inf"))
     (2.5, [[1.0, '']], '#NUM! the result is not a finite number')
     """
+    if type(result) is Cells:  # converted once, when it was made (a memoised spilled table)
+        return [list(row) for row in result]  # new lists: the caller may change them
     if type(result) is float:  # a scalar function's result: the hot path
         if math.isfinite(result):
             return result
