@@ -7,6 +7,7 @@ which also holds for +0.0 and -0.0) and errors must read the same.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -237,3 +238,18 @@ def test_errors_read_the_same(
     with pytest.raises(InputError) as array:
         fn(*map(wrap, args), **{k: wrap(v) for k, v in kwargs.items()})
     assert str(scalar.value) == str(array.value)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(1.0, 3_000.0), handles, answers, st.integers(1, 30))
+def test_required_agents_with_a_target_met_exactly(v: float, h: float, ans: float, k: int) -> None:
+    # a target equal to the service level of some N: decided by the last bit of exp
+    a = v * h / 1800.0
+    n = float(math.floor(a) + k)
+    target = staffing.service_level(n, v, h, answer_seconds=ans)
+    if not 0.0 < target < 1.0:
+        return
+    _same(staffing.required_agents, v, h, service_level_target=target, answer_seconds=ans)
+    for nudged in (math.nextafter(target, 0.0), math.nextafter(target, 1.0)):
+        if nudged < 1.0:
+            _same(staffing.required_agents, v, h, service_level_target=nudged, answer_seconds=ans)

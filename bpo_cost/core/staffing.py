@@ -219,6 +219,17 @@ def _sl_scalar(n: float, a: float, b: float, tau: float) -> float:
     return float(1.0 - c * np.exp(-(n - a) * tau))
 
 
+def _meets(n: float, a: float, b: float, tau: float, target: float) -> bool:
+    """Whether the service level at N agents meets the target, as `_sl_scalar` decides it.
+
+    math.exp is within 2 ulp of np.exp and the terms are at most 1 here (N > A), so the two
+    service levels differ by under 1e-15: far from the target, math.exp decides; near it, np.exp.
+    """
+    c = n * b / (n - a * (1.0 - b))
+    sl = 1.0 - c * math.exp(-(n - a) * tau)
+    return sl >= target if abs(sl - target) > 1e-9 else _sl_scalar(n, a, b, tau) >= target
+
+
 def _service_level_scalar(n: float, v: float, a: float, tau: float) -> float:
     if not v > 0:
         return 1.0
@@ -241,7 +252,7 @@ def _required_scalar(v: float, a: float, tau: float, target: float, occ: float) 
         n = n0 + s
         ab = a * b
         b = ab / (n + ab)
-        if steps_to_load < s and _sl_scalar(n, a, b, tau) >= target and a / n <= occ:
+        if steps_to_load < s and _meets(n, a, b, tau, target) and a / n <= occ:
             return n
 
 

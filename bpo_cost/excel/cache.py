@@ -3,8 +3,9 @@
 Excel recalculates every ``BPO_*`` case function of a sheet with the same key/value range, and a
 sheet may compare many cases. The cache is keyed on the range exactly as Excel sent it, so a hit
 converts nothing; the key holds each cell's type beside its value, so ``TRUE`` and ``1`` (equal in
-Python, with equal hashes) are different ranges, as are ``0`` and ``-0`` (``-0.0 == 0.0``). Any
-changed cell is a new key. Outputs made from an entry (a spilled table) are memoised on it.
+Python, with equal hashes) are different ranges. Any changed cell is a new key (``-0.0`` and
+``0.0`` share one: Excel has no negative zero). Outputs made from an entry (a spilled table) are
+memoised on it.
 
 The least recently used entries go first once the estimated size passes ``max_bytes``. Excel may
 call functions from several threads: see `RangeCache` for why that is safe without locks.
@@ -12,7 +13,7 @@ call functions from several threads: see `RangeCache` for why that is safe witho
 
 from __future__ import annotations
 
-import math
+import itertools
 from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
 
@@ -22,12 +23,6 @@ T = TypeVar("T")
 
 # A memoised table's size: a list slot and a boxed float or short text per cell, roughly.
 _BYTES_PER_CELL = 64
-
-
-def _cell_key(cell: Any) -> Hashable:
-    if cell.__class__ is float and cell == 0.0:
-        return (float, math.copysign(1.0, cell))  # -0.0 == 0.0: keep the sign apart
-    return (cell.__class__, cell)
 
 
 def range_key(value: Any) -> Hashable:
@@ -40,12 +35,15 @@ def range_key(value: Any) -> Hashable:
     >>> range_key([["a", 1.0]]) == range_key([["a", 1.0]])
     True
     """
-    if not isinstance(value, (list, tuple)):
-        return _cell_key(value)
-    return tuple(
-        tuple(map(_cell_key, row)) if isinstance(row, (list, tuple)) else _cell_key(row)
-        for row in value
-    )
+    rows = value if isinstance(value, (list, tuple)) else [value]
+    if all(map(isinstance, rows, itertools.repeat((list, tuple)))):
+        shape: tuple[int, ...] = tuple(map(len, rows))
+        cells = tuple(itertools.chain.from_iterable(rows))
+    else:  # one row (or column) as a flat list, or one cell
+        shape, cells = (-1,), tuple(rows)
+    # Whole-range passes in C: a hit costs microseconds, not a Python loop over the cells. The
+    # types keep TRUE apart from 1 (equal, with equal hashes).
+    return (shape, cells, tuple(map(type, cells)))
 
 
 class Entry(Generic[T]):
@@ -122,6 +120,10 @@ class RangeCache(Generic[T]):
         An exception from ``make`` goes to the caller and nothing is cached.
         """
         key = range_key(raw)
+        try:
+            hash(key)
+        except TypeError:  # a cell Excel never sends (a list): not cached
+            return Entry(self, None, make(), 0)
         found = self._entries.pop(key, None)
         if found is not None:
             self.hits += 1

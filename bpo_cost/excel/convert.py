@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import inspect
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -120,6 +121,18 @@ def as_whole(name: str, value: Any, *, low: int) -> int:
     return int(number(name, as_number(name, value), Range(low=low, whole=True)))
 
 
+def _column(value: Any) -> list[Any] | None:
+    """The cells of a column as Excel sends it (one-cell rows of plain cells), else None."""
+    if type(value) is not list or not all(map(_one_cell_row, value)):
+        return None
+    cells = [row[0] for row in value]
+    return None if any(map(isinstance, cells, itertools.repeat((list, tuple)))) else cells
+
+
+def _one_cell_row(row: Any) -> bool:
+    return type(row) is list and len(row) == 1
+
+
 def as_numbers(name: str, value: Any) -> list[float]:
     """A one-row or one-column range (or a single cell) as a list of floats.
 
@@ -130,11 +143,13 @@ def as_numbers(name: str, value: Any) -> list[float]:
     >>> as_numbers("bounds", [[10000.0], [50000.0], [None]])
     [10000.0, 50000.0]
     """
-    if isinstance(value, (list, tuple)) and value and isinstance(value[0], (list, tuple)):
-        rows, cols = len(value), max(len(r) for r in value)
-        if rows > 1 and cols > 1:
-            raise InputError(name, _Shown(f"a {rows} x {cols} range"), "one row or one column")
-    cells = _flat(value)
+    cells = _column(value)
+    if cells is None:
+        if isinstance(value, (list, tuple)) and value and isinstance(value[0], (list, tuple)):
+            rows, cols = len(value), max(len(r) for r in value)
+            if rows > 1 and cols > 1:
+                raise InputError(name, _Shown(f"a {rows} x {cols} range"), "one row or one column")
+        cells = _flat(value)
     while cells and _is_empty(cells[-1]):
         cells.pop()
     if not cells:
