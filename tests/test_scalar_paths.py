@@ -8,6 +8,7 @@ which also holds for +0.0 and -0.0) and errors must read the same.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -16,9 +17,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bpo_cost import udfs
 from bpo_cost.core import pricing, staffing
 from bpo_cost.engine.inhouse import loaded_cost_per_fte_month
 from bpo_cost.errors import InputError
+from bpo_cost.excel.convert import as_numbers
 
 volumes = st.floats(0.0, 5_000.0)
 handles = st.floats(1.0, 1_200.0)
@@ -253,3 +256,49 @@ def test_required_agents_with_a_target_met_exactly(v: float, h: float, ans: floa
     for nudged in (math.nextafter(target, 0.0), math.nextafter(target, 1.0)):
         if nudged < 1.0:
             _same(staffing.required_agents, v, h, service_level_target=nudged, answer_seconds=ans)
+
+
+# ------------------------------------------------------------------ the cell wrapper's binding
+
+
+def test_cell_calls_that_do_not_fit_the_signature_read_as_before() -> None:
+    # the wrapper binds arguments itself; a call that does not fit is bound by inspect for
+    # its error text (the texts of inspect.Signature.bind, as before the fast path)
+    assert udfs.BPO_HOURLY_FEE(1.0) == (
+        "#VALUE! TypeError: missing a required argument: 'hourly_rate'"
+    )
+    assert udfs.BPO_HOURLY_FEE(1.0, 2.0, 3.0, 4.0) == (
+        "#VALUE! TypeError: too many positional arguments"
+    )
+    assert udfs.BPO_HOURLY_FEE(1.0, 2.0, None) == udfs.BPO_HOURLY_FEE(1.0, 2.0, "") == 2.0
+
+
+RANGES = [
+    ([[1.0], [2.0], [None]], [1.0, 2.0]),
+    ([[1.0], [" "]], [1.0]),
+    ([[1.0, 2.0]], [1.0, 2.0]),
+    ([1.0, "50%"], [1.0, 0.5]),
+    ([[1.0], [[2.0]]], [1.0, 2.0]),
+    (3.0, [3.0]),
+]
+
+
+@pytest.mark.parametrize(("cells", "expected"), RANGES, ids=[repr(r[0]) for r in RANGES])
+def test_ranges_convert_alike_on_the_column_path_and_the_general_path(
+    cells: Any, expected: list[float]
+) -> None:
+    assert as_numbers("prices", cells) == expected
+
+
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        ([[1.0], [True]], "prices cell 2 must be a number: got True"),
+        ([[1.0], [float("nan")]], "prices cell 2 must be a number: got nan"),
+        ([[1.0, 2.0], [3.0, 4.0]], "prices must be one row or one column: got a 2 x 2 range"),
+        ([[None], [None]], "prices must be one or more numbers: got an empty cell"),
+    ],
+)
+def test_range_errors_read_alike(cells: Any, message: str) -> None:
+    with pytest.raises(InputError, match=re.escape(message)):
+        as_numbers("prices", cells)
