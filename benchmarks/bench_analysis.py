@@ -1,11 +1,13 @@
 """Decision-analysis benchmarks: Monte Carlo, memory, tornado; ratios against baselines of this run.
 
 Run: ``python benchmarks/bench_analysis.py [--draws 100000] [--big 1000000]``. Prints wall times,
-per-draw speed-ups against calling ``evaluate`` once per draw (and against a one-scenario engine
-batch per draw, the stricter baseline), the peak memory of a large run (measured in a child
-process), and the time of a 40-input tornado. Targets (issue): Monte Carlo of 100,000 draws over
-the largest example (84 months, every option) under 1 s and >= 100x faster per draw than
-``evaluate``; 1,000,000 draws under 1 GB peak; a 40-input tornado under 50 ms.
+the default chunk against the old one (2048 draws) without a tuned allocator, per-draw speed-ups
+against calling ``evaluate`` once per draw (and against a one-scenario engine batch per draw, the
+stricter baseline), the peak memory of a large run (measured in a child process), and the time
+of a 40-input tornado. Targets (issue): Monte Carlo of 100,000 draws over the largest example
+(84 months, every option) under 1 s and >= 100x faster per draw than ``evaluate``; 1,000,000
+draws under 1 GB peak; a 40-input tornado under 50 ms. Issue 19: 100,000 draws <= 0.5 s on 2
+cores without ``tune_allocator()``; 1,000,000 draws <= 5 s and <= 500 MB.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from _timing import best_of
 from bpo_cost.analysis import sensitivity, simulate, tune_allocator
 from bpo_cost.analysis.breakeven import with_values
 from bpo_cost.analysis.inputs import Inputs, figures, prepare
+from bpo_cost.analysis.montecarlo import DEFAULT_CHUNK
 from bpo_cost.api import evaluate
 from bpo_cost.case.examples import example_path
 
@@ -42,6 +45,26 @@ def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
         walls.append(time.perf_counter() - t)
         cpus.append(time.process_time() - c)
     return min(walls), min(cpus)
+
+
+def chunk_sizes(case_name: str, n: int) -> None:
+    """The default chunk against the old one (2048 draws), neither with a tuned allocator.
+
+    Run before anything calls `tune_allocator` (process-wide); CPU time is printed beside the
+    wall time: the system part is mostly page faults, and on a loaded machine CPU time is the
+    steadier of the two.
+    """
+    case = prepare(example_path(case_name))
+    simulate(case, n=2000, seed=1)  # warm up (imports, caches)
+    walls = {}
+    for chunk in (DEFAULT_CHUNK, 2048):
+        walls[chunk], cpu = timed(lambda c=chunk: simulate(case, n=n, seed=1, chunk_size=c), 3)
+        label = "default" if chunk == DEFAULT_CHUNK else "old default"
+        print(
+            f"  {n:,} draws, chunk {chunk} ({label}), untuned allocator: {walls[chunk]:.2f} s "
+            f"wall, {cpu:.2f} s CPU"
+        )
+    print(f"  -> the default chunk is {walls[2048] / walls[DEFAULT_CHUNK]:.1f}x the old one")
 
 
 def per_draw_baselines(case_name: str, draws: int) -> tuple[float, float]:
@@ -81,7 +104,7 @@ def monte_carlo(case_name: str, n: int, baseline_draws: int) -> None:
 
 
 _CHILD = """
-import sys, time
+import os, sys, time
 from bpo_cost.analysis import simulate, tune_allocator
 from bpo_cost.case.examples import example_path
 
@@ -94,9 +117,10 @@ if sys.argv[2] == "tuned":
 with open("/proc/self/clear_refs", "w") as f:  # reset the peak: an exec keeps the parent's
     f.write("5")
 before = status("VmRSS:")
-t = time.perf_counter()
+t, c = time.perf_counter(), os.times()
 s = simulate(example_path("claims_back_office"), n=int(sys.argv[1]), seed=1)
-print(time.perf_counter() - t, status("VmHWM:"), before)
+cpu = (os.times().user - c.user) + (os.times().system - c.system)
+print(time.perf_counter() - t, cpu, status("VmHWM:"), before)
 """
 
 
@@ -108,9 +132,10 @@ def peak_memory(n: int, *, tuned: bool) -> None:
         text=True,
         check=True,
     ).stdout.split()
-    wall, peak, before = map(float, out)
+    wall, cpu, peak, before = map(float, out)
     print(
-        f"  {n:,} draws, allocator {'tuned' if tuned else 'default'}: {wall:.1f} s, peak RSS "
+        f"  {n:,} draws, allocator {'tuned' if tuned else 'default'}: {wall:.1f} s ({cpu:.1f} s "
+        f"CPU), peak RSS "
         f"{peak:,.0f} MB (of which {before:,.0f} MB interpreter and imports)"
     )
 
@@ -138,6 +163,7 @@ def main() -> None:
         f"{os.getloadavg()[0]:.2f} (above 0 = other processes compete for the CPUs)"
     )
     print("Monte Carlo, claims_back_office (84 months, 4 options + in-house):")
+    chunk_sizes("claims_back_office", args.draws)
     monte_carlo("claims_back_office", args.draws, 20)
     global ALLOCATOR
     ALLOCATOR = "tuned" if tune_allocator() else "default (tuning not available)"

@@ -19,7 +19,7 @@ values of a case (warnings).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -36,11 +36,13 @@ __all__ = [
     "SHARE",
     "SHARE_BELOW_ONE",
     "Range",
+    "checker",
     "choice",
     "float_or_array",
     "number",
     "numbers",
     "one_of",
+    "plain_numbers",
 ]
 
 _BIGGEST = float(np.finfo(np.float64).max)
@@ -210,6 +212,34 @@ def number(name: str, value: Any, allowed: Range = ANY) -> float:
             return float(value)
         raise InputError(name, value, allowed.describe())
     return float(numbers(name, value, allowed, shape=()))
+
+
+def plain_numbers(*values: Any) -> bool:
+    """Whether every value is a plain Python number (a float or an int, not True/False).
+
+    The core functions take a scalar path for such calls (one Excel cell): the same formulas
+    on floats, without the cost of numpy's arrays.
+
+    Examples
+    --------
+    >>> plain_numbers(1.5, 2), plain_numbers(1.5, True), plain_numbers(np.float64(1.5))
+    (True, False, False)
+    """
+    return all(type(v) is float or type(v) is int for v in values)
+
+
+def checker(*values: Any) -> Callable[[str, Any, Range], Any]:
+    """The checker for a call's values: `number` if all are plain numbers, else `numbers`.
+
+    Formulas written with numpy functions then run on floats for a scalar call (a cell) and on
+    arrays otherwise, with the same results.
+
+    Examples
+    --------
+    >>> checker(1.5, 2) is number, checker(1.5, [2.0]) is numbers
+    (True, True)
+    """
+    return number if plain_numbers(*values) else numbers
 
 
 def one_of(choices: Sequence[str]) -> str:

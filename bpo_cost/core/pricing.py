@@ -16,6 +16,8 @@ checks, with positional arguments: the engine calls them on arrays of a validate
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Sequence
 from typing import Any, Literal, get_args
 
@@ -31,9 +33,12 @@ from .arguments import (
     SHARE,
     SHARE_BELOW_ONE,
     Range,
+    checker,
     choice,
     float_or_array,
+    number,
     numbers,
+    plain_numbers,
 )
 
 __all__ = [
@@ -81,9 +86,10 @@ def hourly_fee(billed_units: ArrayLike, rate: ArrayLike, *, minimum_billed: Arra
     >>> hourly_fee(1500, 12.5, minimum_billed=1600)
     20000.0
     """
-    u = numbers("billed_units", billed_units, NONNEGATIVE)
-    r = numbers("rate", rate, NONNEGATIVE)
-    m = numbers("minimum_billed", minimum_billed, NONNEGATIVE)
+    check = checker(billed_units, rate, minimum_billed)
+    u = check("billed_units", billed_units, NONNEGATIVE)
+    r = check("rate", rate, NONNEGATIVE)
+    m = check("minimum_billed", minimum_billed, NONNEGATIVE)
     return float_or_array(np.asarray(r * np.maximum(u, m)))
 
 
@@ -118,10 +124,16 @@ def tiered_fee(
     >>> tiered_fee(15000, [10000], [2.0, 1.5], tier_mode="incremental")
     27500.0
     """
-    v = np.maximum(
-        numbers("volume", volume, NONNEGATIVE),
-        numbers("minimum_volume", minimum_volume, NONNEGATIVE),
+    check = checker(volume, minimum_volume)
+    billed, minimum = (
+        check("volume", volume, NONNEGATIVE),
+        check("minimum_volume", minimum_volume, NONNEGATIVE),
     )
+    if check is number and _plain_bands(up_to, prices) and tier_mode in TIER_MODES:
+        # np.maximum's choice on a tie (the second: +0.0 over -0.0), on floats
+        v = billed if billed > minimum else minimum
+        return _tiered_fee_scalar(v, up_to, prices, tier_mode)  # type: ignore[arg-type]
+    v = np.maximum(billed, minimum)
     b = numbers("up_to", up_to, POSITIVE)
     if b.ndim != 1:
         raise InputError("up_to", up_to, "a list of numbers > 0 (one per band but the last)")
@@ -133,6 +145,35 @@ def tiered_fee(
         raise InputError("prices", given, f"one price per band: {b.size + 1}, one more than up_to")
     mode = choice("tier_mode", tier_mode, TIER_MODES)
     return float_or_array(tiered_fee_unchecked(v, b, p, mode))
+
+
+def _plain_bands(up_to: Any, prices: Any) -> bool:
+    """Whether bands are lists of allowed plain numbers, in order (`tiered_fee`'s checks)."""
+    return (
+        isinstance(up_to, (list, tuple))
+        and isinstance(prices, (list, tuple))
+        and len(prices) == len(up_to) + 1
+        and plain_numbers(*up_to, *prices)
+        and all(POSITIVE.holds(x) for x in up_to)
+        and all(x < y for x, y in itertools.pairwise(up_to))
+        and all(NONNEGATIVE.holds(x) for x in prices)
+    )
+
+
+def _tiered_fee_scalar(
+    volume: float, up_to: Sequence[float], prices: Sequence[float], tier_mode: TierMode
+) -> float:
+    """`tiered_fee_unchecked` of one billed volume and plain band lists, on floats.
+
+    Each product is the IEEE product the array path computes; the incremental sum is taken by
+    numpy over an array of the same length, so it adds in the same order.
+    """
+    b, p = [float(x) for x in up_to], [float(x) for x in prices]
+    if tier_mode == "all_units":
+        return volume * p[sum(volume > bound for bound in b)]
+    lower, upper = [0.0, *b], [*b, math.inf]
+    units = [min(max(volume - lo, 0.0), hi - lo) for lo, hi in zip(lower, upper, strict=True)]
+    return float(np.add.reduce(np.array([u * q for u, q in zip(units, p, strict=True)])))
 
 
 def collar_fee(
@@ -157,14 +198,15 @@ def collar_fee(
     >>> collar_fee(8000, base_fee=50000, baseline_volume=10000, dead_band=0.1, arc=4, rrc=3)
     47000.0
     """
+    check = checker(volume, base_fee, baseline_volume, dead_band, arc, rrc)
     return float_or_array(
         collar_fee_unchecked(
-            numbers("volume", volume, NONNEGATIVE),
-            numbers("base_fee", base_fee, NONNEGATIVE),
-            numbers("baseline_volume", baseline_volume, POSITIVE),
-            numbers("dead_band", dead_band, SHARE_BELOW_ONE),
-            numbers("arc", arc, NONNEGATIVE),
-            numbers("rrc", rrc, NONNEGATIVE),
+            check("volume", volume, NONNEGATIVE),
+            check("base_fee", base_fee, NONNEGATIVE),
+            check("baseline_volume", baseline_volume, POSITIVE),
+            check("dead_band", dead_band, SHARE_BELOW_ONE),
+            check("arc", arc, NONNEGATIVE),
+            check("rrc", rrc, NONNEGATIVE),
         )
     )
 
@@ -183,12 +225,13 @@ def outcome_fee(
     >>> outcome_fee(2000, price_per_outcome=25.0, outcome_rate=0.8, base_fee=5000)
     45000.0
     """
+    check = checker(volume, price_per_outcome, outcome_rate, base_fee)
     return float_or_array(
         outcome_fee_unchecked(
-            numbers("volume", volume, NONNEGATIVE),
-            numbers("price_per_outcome", price_per_outcome, NONNEGATIVE),
-            numbers("outcome_rate", outcome_rate, SHARE),
-            numbers("base_fee", base_fee, NONNEGATIVE),
+            check("volume", volume, NONNEGATIVE),
+            check("price_per_outcome", price_per_outcome, NONNEGATIVE),
+            check("outcome_rate", outcome_rate, SHARE),
+            check("base_fee", base_fee, NONNEGATIVE),
         )
     )
 
@@ -215,12 +258,13 @@ def gainshare(
     >>> gainshare(100000, 110000, share=0.5, painshare=True)
     -5000.0
     """
+    check = checker(baseline_cost, actual_cost, share, cap)
     return float_or_array(
         gainshare_unchecked(
-            numbers("baseline_cost", baseline_cost, NONNEGATIVE),
-            numbers("actual_cost", actual_cost, NONNEGATIVE),
-            numbers("share", share, SHARE),
-            numbers("cap", cap, _NO_CAP),
+            check("baseline_cost", baseline_cost, NONNEGATIVE),
+            check("actual_cost", actual_cost, NONNEGATIVE),
+            check("share", share, SHARE),
+            check("cap", cap, _NO_CAP),
             painshare,
         )
     )
@@ -271,11 +315,12 @@ def service_credit(
     >>> service_credit(100000, at_risk_share=0.1, expected_breach_share=0.25)
     2500.0
     """
+    check = checker(invoice, at_risk_share, expected_breach_share)
     return float_or_array(
         service_credit_unchecked(
-            numbers("invoice", invoice, NONNEGATIVE),
-            numbers("at_risk_share", at_risk_share, SHARE),
-            numbers("expected_breach_share", expected_breach_share, SHARE),
+            check("invoice", invoice, NONNEGATIVE),
+            check("at_risk_share", at_risk_share, SHARE),
+            check("expected_breach_share", expected_breach_share, SHARE),
         )
     )
 
@@ -301,12 +346,14 @@ def escalation_index(
     1.018888
     """
     y = contract_year(month)
+    check = checker(cola_per_year, cap_per_year, productivity_per_year)
     cola = np.minimum(
-        numbers("cola_per_year", cola_per_year, RATE),
-        numbers("cap_per_year", cap_per_year, _NO_CAP),
+        check("cola_per_year", cola_per_year, RATE),
+        check("cap_per_year", cap_per_year, _NO_CAP),
     )
-    p = numbers("productivity_per_year", productivity_per_year, SHARE_BELOW_ONE)
-    return float_or_array(np.asarray((1.0 + cola) ** y * (1.0 - p) ** y))
+    p = check("productivity_per_year", productivity_per_year, SHARE_BELOW_ONE)
+    # np.power, not **: numpy's scalar ** (C pow) may round the last bit unlike the array power
+    return float_or_array(np.asarray(np.power(1.0 + cola, y) * np.power(1.0 - p, y)))
 
 
 # The formulas, unchecked (see the module docstring): the functions above check their arguments

@@ -10,6 +10,7 @@ abandon, so it slightly overstates the staff needed (Erlang A models patience).
 
 from __future__ import annotations
 
+import math
 from typing import Any, overload
 
 import numpy as np
@@ -21,8 +22,11 @@ from .arguments import (
     POSITIVE,
     SHARE_BELOW_ONE,
     Range,
+    checker,
     float_or_array,
+    number,
     numbers,
+    plain_numbers,
 )
 
 __all__ = [
@@ -69,6 +73,23 @@ def _load(
         raise InputError(
             "offered load (volume x handle time / interval)",
             float(np.max(a)),
+            f"at most {MAX_ERLANGS:,.0f} Erlangs per interval",
+        )
+    return v, h, a
+
+
+def _load_scalar(
+    volume: Any, handle_seconds: Any, interval_minutes: Any
+) -> tuple[float, float, float]:
+    """`_load` of plain numbers: the same checks, in the same order, on floats."""
+    v = number("volume", volume, NONNEGATIVE)
+    h = number("handle_seconds", handle_seconds, POSITIVE)
+    t = number("interval_minutes", interval_minutes, POSITIVE)
+    a = v * h / (t * 60.0)
+    if a > MAX_ERLANGS:
+        raise InputError(
+            "offered load (volume x handle time / interval)",
+            a,
             f"at most {MAX_ERLANGS:,.0f} Erlangs per interval",
         )
     return v, h, a
@@ -179,6 +200,60 @@ def _required_flat(
             done += int(np.count_nonzero(ok))
             answer[order[r.start : done]] = n0[r.start : done] + s
     return answer
+
+
+# Scalar kernels: the array kernels above for one interval, on floats (a cell's call). Each
+# step is the same IEEE operation in the same order, so the results are identical; np.exp (not
+# math.exp, which differs in the last bit for a few percent of arguments) keeps the exponential
+# the one the array path computes.
+
+
+def _warm_start_scalar(a: float) -> tuple[float, float]:
+    n0 = max(float(math.floor(a - WARM_START_SIGMAS * math.sqrt(a))), 0.0)
+    return n0, 1.0 - n0 / max(a, 1.0)
+
+
+def _sl_scalar(n: float, a: float, b: float, tau: float) -> float:
+    """Service level at N agents from Erlang B there (`_erlang_c`, then `_sl`)."""
+    c = n * b / (n - a * (1.0 - b))
+    return float(1.0 - c * np.exp(-(n - a) * tau))
+
+
+def _meets(n: float, a: float, b: float, tau: float, target: float) -> bool:
+    """Whether the service level at N agents meets the target, as `_sl_scalar` decides it.
+
+    math.exp is within 2 ulp of np.exp and the terms are at most 1 here (N > A), so the two
+    service levels differ by under 1e-15: far from the target, math.exp decides; near it, np.exp.
+    """
+    c = n * b / (n - a * (1.0 - b))
+    sl = 1.0 - c * math.exp(-(n - a) * tau)
+    return sl >= target if abs(sl - target) > 1e-9 else _sl_scalar(n, a, b, tau) >= target
+
+
+def _service_level_scalar(n: float, v: float, a: float, tau: float) -> float:
+    if not v > 0:
+        return 1.0
+    if not n > a:
+        return 0.0
+    n0, b = _warm_start_scalar(a)
+    for s in range(1, int(n - n0) + 1):
+        ab = a * b
+        b = ab / (n0 + s + ab)
+    return _sl_scalar(n, a, b, tau)
+
+
+def _required_scalar(v: float, a: float, tau: float, target: float, occ: float) -> float:
+    if not v > 0:
+        return 0.0
+    n0, b = _warm_start_scalar(a)
+    steps_to_load, s = a - n0, 0
+    while True:
+        s += 1
+        n = n0 + s
+        ab = a * b
+        b = ab / (n + ab)
+        if steps_to_load < s and _meets(n, a, b, tau, target) and a / n <= occ:
+            return n
 
 
 # ----------------------------------------------------------------------------- public API
@@ -295,6 +370,11 @@ def service_level(
     >>> round(service_level(14, 100, 180, answer_seconds=20), 4)
     0.8884
     """
+    if plain_numbers(agents, volume, handle_seconds, interval_minutes, answer_seconds):
+        n_ = number("agents", agents, _AGENTS)
+        v_, h_, a_ = _load_scalar(volume, handle_seconds, interval_minutes)
+        tau_ = number("answer_seconds", answer_seconds, NONNEGATIVE) / h_
+        return _service_level_scalar(n_, v_, a_, tau_)
     n = numbers("agents", agents, _AGENTS)
     v, h, a = _load(volume, handle_seconds, interval_minutes)
     tau = numbers("answer_seconds", answer_seconds, NONNEGATIVE) / h
@@ -414,6 +494,14 @@ def required_agents(
     >>> required_agents([100, 200, 0], 180, service_level_target=0.8, answer_seconds=20)
     array([14., 24.,  0.])
     """
+    if plain_numbers(
+        volume, handle_seconds, interval_minutes, service_level_target, answer_seconds
+    ) and (occupancy is None or plain_numbers(occupancy)):
+        v_, h_, a_ = _load_scalar(volume, handle_seconds, interval_minutes)
+        target_ = number("service_level_target", service_level_target, _SERVICE_LEVEL_TARGET)
+        tau_ = number("answer_seconds", answer_seconds, NONNEGATIVE) / h_
+        occ_ = 1.0 if occupancy is None else number("occupancy", occupancy, _OCCUPANCY)
+        return _required_scalar(v_, a_, tau_, target_, occ_)
     v, h, a = _load(volume, handle_seconds, interval_minutes)
     target = numbers("service_level_target", service_level_target, _SERVICE_LEVEL_TARGET)
     tau = numbers("answer_seconds", answer_seconds, NONNEGATIVE) / h
@@ -521,10 +609,12 @@ def workload_fte(
     ...                    occupancy=0.85), 2)
     10.86
     """
-    v = numbers("volume_per_month", volume_per_month, NONNEGATIVE)
-    m = numbers("handle_minutes", handle_minutes, POSITIVE)
-    hours = numbers("paid_hours_per_month", paid_hours_per_month, POSITIVE)
-    s = numbers("shrinkage", shrinkage, SHARE_BELOW_ONE)
-    occ = numbers("occupancy", occupancy, _OCCUPANCY)
+    args = (volume_per_month, handle_minutes, paid_hours_per_month, shrinkage, occupancy)
+    check = checker(*args)
+    v = check("volume_per_month", volume_per_month, NONNEGATIVE)
+    m = check("handle_minutes", handle_minutes, POSITIVE)
+    hours = check("paid_hours_per_month", paid_hours_per_month, POSITIVE)
+    s = check("shrinkage", shrinkage, SHARE_BELOW_ONE)
+    occ = check("occupancy", occupancy, _OCCUPANCY)
     fte = v * m / 60.0 / (hours * (1.0 - s) * occ)
     return float_or_array(np.asarray(fte))

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from .._types import ArrayLike, FloatArray
-from ..core.arguments import NONNEGATIVE, POSITIVE, Range, float_or_array, numbers
+from ..core.arguments import NONNEGATIVE, POSITIVE, Range, checker, float_or_array
 from ..core.staffing import required_agents
 from .params import InHouse, Params, Workload
 
@@ -162,9 +162,10 @@ def loaded_cost_per_fte_month(
         "cost_per_hire": cost_per_hire,
         "training_per_hire": training_per_hire,
     }
-    x = {k: numbers(k, v, NONNEGATIVE) for k, v in nonneg.items()}
-    hours = numbers("paid_hours_per_year", paid_hours_per_year, POSITIVE) / 12.0
-    span = numbers("supervision_span", supervision_span, Range(low=1.0))
+    check = checker(*nonneg.values(), paid_hours_per_year, supervision_span)  # floats for a cell
+    x = {k: check(k, v, NONNEGATIVE) for k, v in nonneg.items()}
+    hours = check("paid_hours_per_year", paid_hours_per_year, POSITIVE) / 12.0
+    span = check("supervision_span", supervision_span, Range(low=1.0))
     load = 1.0 + x["benefits_load"] + x["payroll_tax"]
     cost = (
         (x["wage_per_hour"] + x["supervisor_wage_per_hour"] / span) * hours * load

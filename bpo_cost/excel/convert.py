@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import inspect
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -25,6 +26,7 @@ from ..core.arguments import Range, choice, number, one_of
 from ..errors import InputError
 
 __all__ = [
+    "Cells",
     "as_choice",
     "as_date",
     "as_flag",
@@ -56,6 +58,8 @@ EMPTY = _Shown("an empty cell")
 
 
 def _is_empty(value: Any) -> bool:
+    if type(value) is float:  # the usual cell: decided without isinstance checks
+        return False
     if isinstance(value, (list, tuple)):
         return all(_is_empty(v) for v in value)
     return value is None or (isinstance(value, str) and not value.strip())
@@ -72,9 +76,15 @@ def _scalar(name: str, value: Any) -> Any:
 
 
 def _flat(value: Any) -> list[Any]:
-    if isinstance(value, (list, tuple)):
-        return [x for v in value for x in _flat(v)]
-    return [value]
+    if not isinstance(value, (list, tuple)):
+        return [value]
+    cells: list[Any] = []
+    for v in value:  # recursing into ranges only, not into every cell: cheaper per call
+        if isinstance(v, (list, tuple)):
+            cells.extend(_flat(v))
+        else:
+            cells.append(v)
+    return cells
 
 
 def as_number(name: str, value: Any) -> float:
@@ -85,6 +95,8 @@ def as_number(name: str, value: Any) -> float:
     >>> as_number("shrinkage", " 30% "), as_number("volume", [[1200.0]])
     (0.3, 1200.0)
     """
+    if type(value) is float:  # what Excel sends for a number: no unwrapping, no parsing
+        return number(name, value)
     value = _scalar(name, value)
     if _is_empty(value):
         raise InputError(name, EMPTY, "a number")
@@ -109,6 +121,18 @@ def as_whole(name: str, value: Any, *, low: int) -> int:
     return int(number(name, as_number(name, value), Range(low=low, whole=True)))
 
 
+def _column(value: Any) -> list[Any] | None:
+    """The cells of a column as Excel sends it (one-cell rows of plain cells), else None."""
+    if type(value) is not list or not all(map(_one_cell_row, value)):
+        return None
+    cells = [row[0] for row in value]
+    return None if any(map(isinstance, cells, itertools.repeat((list, tuple)))) else cells
+
+
+def _one_cell_row(row: Any) -> bool:
+    return type(row) is list and len(row) == 1
+
+
 def as_numbers(name: str, value: Any) -> list[float]:
     """A one-row or one-column range (or a single cell) as a list of floats.
 
@@ -119,16 +143,21 @@ def as_numbers(name: str, value: Any) -> list[float]:
     >>> as_numbers("bounds", [[10000.0], [50000.0], [None]])
     [10000.0, 50000.0]
     """
-    if isinstance(value, (list, tuple)) and value and isinstance(value[0], (list, tuple)):
-        rows, cols = len(value), max(len(r) for r in value)
-        if rows > 1 and cols > 1:
-            raise InputError(name, _Shown(f"a {rows} x {cols} range"), "one row or one column")
-    cells = _flat(value)
+    cells = _column(value)
+    if cells is None:
+        if isinstance(value, (list, tuple)) and value and isinstance(value[0], (list, tuple)):
+            rows, cols = len(value), max(len(r) for r in value)
+            if rows > 1 and cols > 1:
+                raise InputError(name, _Shown(f"a {rows} x {cols} range"), "one row or one column")
+        cells = _flat(value)
     while cells and _is_empty(cells[-1]):
         cells.pop()
     if not cells:
         raise InputError(name, EMPTY, "one or more numbers")
-    return [as_number(f"{name} cell {i}", v) for i, v in enumerate(cells, start=1)]
+    return [
+        v if type(v) is float and math.isfinite(v) else as_number(f"{name} cell {i}", v)
+        for i, v in enumerate(cells, start=1)
+    ]
 
 
 def as_text(name: str, value: Any, *, choices: Sequence[str] | None = None) -> str:
@@ -234,6 +263,10 @@ def error_text(exc: BaseException) -> str:
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 3] + "..."
 
 
+class Cells(list[Any]):
+    """Rows already made of cell values (by `to_cell`): `to_cell` copies them as lists."""
+
+
 def to_cell(result: Any, *, in_table: bool = False) -> Any:
     """Plain Python values Excel can show: floats (not numpy), lists of rows, no NaN or inf.
 
@@ -245,6 +278,12 @@ def to_cell(result: Any, *, in_table: bool = False) -> Any:
     >>> to_cell(np.float64(2.5)), to_cell([[1.0, float("nan")]]), to_cell(float("inf"))
     (2.5, [[1.0, '']], '#NUM! the result is not a finite number')
     """
+    if type(result) is Cells:  # converted once, when it was made (a memoised spilled table)
+        return [list(row) for row in result]  # new lists: the caller may change them
+    if type(result) is float:  # a scalar function's result: the hot path
+        if math.isfinite(result):
+            return result
+        return "" if in_table and math.isnan(result) else "#NUM! the result is not a finite number"
     if isinstance(result, np.ndarray):
         result = result.tolist()
     if isinstance(result, np.generic):
@@ -257,6 +296,7 @@ def to_cell(result: Any, *, in_table: bool = False) -> Any:
 
 
 Converter = Callable[[str, Any], Any]
+_REQUIRED: Any = object()  # a parameter without a default; an argument not given
 
 
 def cell_function(**converters: Converter) -> Callable[[F], F]:
@@ -280,22 +320,38 @@ def cell_function(**converters: Converter) -> Callable[[F], F]:
 
     def decorate(fn: F) -> F:
         signature = inspect.signature(fn)
+        # Decided once: each parameter's name, converter and default (``_REQUIRED`` if none).
+        # Binding arguments by position here rather than with ``signature.bind`` per call
+        # keeps a cell's call cheap; a call that does not fit the signature is still bound by
+        # ``signature.bind``, for its own error text.
+        params: tuple[tuple[str, Converter, Any], ...] = tuple(
+            (
+                name,
+                converters.get(name, as_number),
+                _REQUIRED if param.default is param.empty else param.default,
+            )
+            for name, param in signature.parameters.items()
+        )
 
         @functools.wraps(fn)
         def wrapper(*args: Any) -> Any:
             try:
-                bound = signature.bind(*args)
-                bound.apply_defaults()
-                for name, param in signature.parameters.items():
-                    value = bound.arguments[name]
-                    if param.default is not param.empty and _is_empty(value):
-                        value = param.default
-                    if value is not None or param.default is not None:
-                        convert: Converter = converters.get(name, as_number)
+                if len(args) > len(params):
+                    signature.bind(*args)  # raises: too many arguments
+                values = []
+                for i, (name, convert, default) in enumerate(params):
+                    value = args[i] if i < len(args) else _REQUIRED
+                    if value is _REQUIRED:
+                        if default is _REQUIRED:
+                            signature.bind(*args)  # raises: a required argument is missing
+                        value = default
+                    elif default is not _REQUIRED and _is_empty(value):
+                        value = default
+                    if value is not None or default is not None:
                         value = convert(name, value)
-                    bound.arguments[name] = value
+                    values.append(value)
                 with np.errstate(all="ignore"):
-                    return to_cell(fn(*bound.args))
+                    return to_cell(fn(*values))
             except Exception as exc:  # the cell shows it: a UDF must never raise into Excel
                 return error_text(exc)
 

@@ -49,7 +49,18 @@ from ..engine.components import INHOUSE
 from ..engine.inhouse import loaded_cost_per_fte_month
 from ..rates.cards import Card, Statistic, load_cards
 from ..result import Result
-from .convert import as_choice, as_date, as_flag, as_numbers, as_pairs, as_text, as_whole
+from .cache import Entry, RangeCache
+from .convert import (
+    Cells,
+    as_choice,
+    as_date,
+    as_flag,
+    as_numbers,
+    as_pairs,
+    as_text,
+    as_whole,
+    to_cell,
+)
 from .convert import cell_function as _cell_function
 
 __all__ = [
@@ -442,10 +453,21 @@ def BPO_RATE(
 # --------------------------------------------------------------------------------------- cases
 
 
-@functools.lru_cache(maxsize=16)
-def _evaluate(pairs: tuple[tuple[str, Any], ...]) -> Result:
-    # Excel calls every case function of a sheet with the same inputs: evaluate them once.
-    return evaluate(case_from_pairs(pairs))
+def _result_bytes(result: Result) -> int:
+    """Estimated memory of an evaluated case: its component grids (as parts, monthly grids and
+    totals, about three times the grids) and the case model (measured: about 40 KB)."""
+    parts = sum(len(p) for p in result.components.parts.values())
+    return 3 * 8 * parts * result.case.term_months + 40_000
+
+
+# Excel calls every case function of a sheet with the same range: evaluate each range once. 64 MB
+# hold about 400 cases of the largest example (claims: 84 months, three options).
+CASES: RangeCache[Result] = RangeCache(max_bytes=64 * 2**20, size=_result_bytes)
+
+
+def _case(name: str, value: Cell) -> Entry[Result]:
+    """The evaluated case of a key/value range: from the cache while the range is unchanged."""
+    return CASES.entry(value, lambda: evaluate(case_from_pairs(as_pairs(name, value))))
 
 
 def _owner(result: Result, name: str, *, inhouse: bool) -> str:
@@ -453,9 +475,9 @@ def _owner(result: Result, name: str, *, inhouse: bool) -> str:
     return as_text("owner", name, choices=owners)
 
 
-def _figure(inputs: tuple[tuple[str, Any], ...], owner: str, figure: str) -> float:
+def _figure(inputs: Entry[Result], owner: str, figure: str) -> float:
     """One summary figure (a ``Summary`` field) of one option."""
-    result = _evaluate(inputs)
+    result = inputs.value
     s = result.summary_arrays
     return float(getattr(s, figure)[0, s.owners.index(_owner(result, owner, inhouse=False))])
 
@@ -469,34 +491,42 @@ _INPUTS_DOC = "Two columns, input key and value: A:B of an Inputs sheet (the nam
 
 @func(category=CATEGORY)
 @arg("inputs", doc=_INPUTS_DOC, ndim=2)
-@_cell_function(inputs=as_pairs)
+@_cell_function(inputs=_case)
 def BPO_SUMMARY(inputs: Cell) -> Cell:
     """Business case summary from a key/value range: a row per owner (inhouse, each option) with
     TCO, NPV of cost, savings, payback month, IRR, cost per unit and rank. Spills."""
-    s = _evaluate(inputs).summary()
+    return Cells(inputs.output("summary", lambda: _summary(inputs.value)))
+
+
+def _summary(result: Result) -> list[list[Any]]:
+    s = result.summary()
     s["payback_month"] = [_payback(m) for m in s["payback_month"]]
     rows = zip(s.index, s.values.tolist(), strict=True)
-    return [["owner", *s.columns], *([owner, *row] for owner, row in rows)]
+    return to_cell([["owner", *s.columns], *([owner, *row] for owner, row in rows)])  # type: ignore[no-any-return]
 
 
 @func(category=CATEGORY)
 @arg("inputs", doc=_INPUTS_DOC, ndim=2)
 @arg("owner", doc="inhouse, or the name of an option of the case.")
-@_cell_function(inputs=as_pairs, owner=as_text)
+@_cell_function(inputs=_case, owner=as_text)
 def BPO_TCO(inputs: Cell, owner: Cell) -> Cell:
     """Monthly cost of in-house or of one option of a business case given as a key/value range:
     a row per month, a column per cost component, then the total. Spills."""
-    result = _evaluate(inputs)
-    key = _owner(result, owner, inhouse=True)
+    key = _owner(inputs.value, owner, inhouse=True)
+    return Cells(inputs.output(("tco", key), lambda: _tco(inputs.value, key)))
+
+
+def _tco(result: Result, key: str) -> list[list[Any]]:
     parts = result.components.by_owner[key]
     columns = [result.months, *(v[0] for v in parts.values()), result.components.total(key)[0]]
-    return [["month", *parts, "total"], *zip(*(c.tolist() for c in columns), strict=True)]
+    table = [["month", *parts, "total"], *zip(*(c.tolist() for c in columns), strict=True)]
+    return to_cell(table)  # type: ignore[no-any-return]
 
 
 @func(category=CATEGORY)
 @arg("inputs", doc=_INPUTS_DOC, ndim=2)
 @arg("owner", doc="Name of an option of the case.")
-@_cell_function(inputs=as_pairs, owner=as_text)
+@_cell_function(inputs=_case, owner=as_text)
 def BPO_PAYBACK(inputs: Cell, owner: Cell) -> Cell:
     """Payback month of an option: the first month in which cumulative savings against in-house
     reach zero; never if not within the term."""
@@ -506,7 +536,7 @@ def BPO_PAYBACK(inputs: Cell, owner: Cell) -> Cell:
 @func(category=CATEGORY)
 @arg("inputs", doc=_INPUTS_DOC, ndim=2)
 @arg("owner", doc="Name of an option of the case.")
-@_cell_function(inputs=as_pairs, owner=as_text)
+@_cell_function(inputs=_case, owner=as_text)
 def BPO_NPV_SAVINGS(inputs: Cell, owner: Cell) -> Cell:
     """NPV of an option's savings against in-house: in-house NPV of cost - option NPV of cost,
     discounted monthly at the case's annual rate like Excel's NPV."""
