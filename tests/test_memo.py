@@ -14,7 +14,7 @@ from bpo_cost.analysis import sensitivity, simulate
 from bpo_cost.case.examples import example_names, example_path
 from bpo_cost.cli import app
 from bpo_cost.engine.components import COMPONENT_BY_KEY, INHOUSE, display_name
-from bpo_cost.errors import InputError
+from bpo_cost.errors import InputError, OutputError
 
 pypdf = pytest.importorskip("pypdf")
 DRAWS = 400
@@ -106,3 +106,14 @@ def test_the_cli_writes_the_memo(tmp_path: Path) -> None:
     assert done.exit_code == 0, done.output
     pages, text = _text(out)
     assert pages == 3 and "Decision table" in text
+
+
+def test_without_matplotlib_the_memo_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib raises ImportError
+    with pytest.raises(OutputError, match=r"pip install 'bpo-cost\[plot\]'"):
+        write_memo(example_path("payroll"), tmp_path / "m.pdf", draws=0)
+    assert not (tmp_path / "m.pdf").exists()

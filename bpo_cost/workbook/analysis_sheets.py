@@ -24,7 +24,7 @@ from ..case.distributions import Distribution
 from ..engine.components import INHOUSE, display_name
 from ..errors import InputError
 from ..result import Result
-from .charts import PALETTE, place
+from .charts import PALETTE, place, title_case
 from .styles import MONEY, NOTE_FONT, NUMBER, PERCENT, TITLE_FONT, heading, page_setup, put, text
 from .writer import ExtraSheet
 
@@ -146,7 +146,7 @@ def _tornado_chart(ws: Worksheet, first: int, last: int, title: str) -> BarChart
     chart.grouping = "clustered"
     chart.overlap = 100  # low and high bars on one line: a tornado
     chart.gapWidth = 40
-    chart.title = title
+    chart.title = title_case(title)
     for col, name, colour in ((7, "Input low", "C00000"), (8, "Input high", "1F4E78")):
         s = Series(Reference(ws, min_col=col, min_row=first, max_row=last), title=name)
         s.graphicalProperties.solidFill = colour
@@ -229,7 +229,7 @@ def monte_carlo_sheet(
         owners_last = 4 + len(s)
         chance = BarChart()
         chance.type = "col"
-        chance.title = "Chance of being the cheapest (NPV of cost)"
+        chance.title = "Chance of Being the Cheapest (NPV of Cost)"
         chance.add_data(
             Reference(ws, min_col=len(heads), min_row=4, max_row=owners_last), titles_from_data=True
         )
@@ -291,7 +291,7 @@ def monte_carlo_sheet(
                 put(ws, first + i, 2 + j, float(curve[i, j]), MONEY)
         last = first + len(probs) - 1
         scurve = ScatterChart()
-        scurve.title = "NPV of savings: cumulative probability"
+        scurve.title = "NPV of Savings: Cumulative Probability"
         scurve.style = 13
         scurve.x_axis.title = f"NPV of savings ({case.currency})"
         scurve.y_axis.title = "Probability"

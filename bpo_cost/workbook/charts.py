@@ -21,6 +21,7 @@ __all__ = [
     "cumulative_chart",
     "place",
     "row_cm",
+    "title_case",
 ]
 
 # Series colours, in order, of every chart the workbook draws.
@@ -77,6 +78,23 @@ def place(ws: Worksheet, chart: ChartBase, row: int, column: int) -> tuple[int, 
         width += column_cm(ws, right)
         right += 1
     return bottom + 1, right
+
+
+_SMALL_WORDS = frozenset({"a", "an", "and", "by", "for", "in", "of", "on", "or", "the", "to", "vs"})
+
+
+def title_case(text: str) -> str:
+    """A chart title in title case: small words lower case, acronyms (NPV, TCO, IRR) and names
+    already capitalised kept as they are.
+
+    >>> title_case("Offshore PH: NPV of savings over the term")
+    'Offshore PH: NPV of Savings Over the Term'
+    """
+    words = text.split(" ")
+    return " ".join(
+        w if (i and w in _SMALL_WORDS) or w[:1].isupper() or not w else w[:1].upper() + w[1:]
+        for i, w in enumerate(words)
+    )
 
 
 def _size(chart: LineChart | BarChart, width: float = 16.0, height: float = 8.5) -> None:

@@ -35,7 +35,7 @@ FIRST_INPUT_ROW = HEADER_ROW + 1
 # Inputs that shape the sheets rather than feed their formulas (Summary's structure check)
 # Columns A:B are the case (read-back); then the input as people read it, unit, meaning, source.
 COLUMNS = (*HEADER[:2], "Input", *HEADER[2:])
-_WRAPPED = (34.0, 50.0, 50.0)  # widths of the Input, Description and Source columns
+_WRAPPED = (36.0, 22.0, 30.0, 44.0, 44.0)  # widths: Key, Value, Input, Description, Source
 _STRUCTURAL = frozenset(
     {"term_months", "options.pricing.model", "options.pricing.basis", "options.pricing.tier_mode"}
 )
@@ -67,7 +67,8 @@ def inputs_sheet(wb: Workbook, result: Result) -> Worksheet:
         st.text(ws, row, 3, _label(tree, key))
         st.text(ws, row, 4, field.unit)
         structural = generic_key(key) in _STRUCTURAL
-        st.text(ws, row, 5, field.description + (" (structural: regenerate)" if structural else ""))
+        description = field.description + (" (structural: regenerate)" if structural else "")
+        st.text(ws, row, 5, description)
         if key in rates:
             r = rates[key]
             source = f"Rate card: {r.detail}; {r.source}, as of {r.as_of}"
@@ -76,9 +77,10 @@ def inputs_sheet(wb: Workbook, result: Result) -> Worksheet:
         else:
             source = "Case"
         st.text(ws, row, 6, source)
-        for c in (3, 5, 6):
+        for c in range(1, 7):  # wrapped text shown whole, never cut; a row reads across at top
             ws.cell(row=row, column=c).alignment = st.WRAP
-        texts = (_label(tree, key), field.description, source)
+        shown = value if isinstance(value, str) else ""
+        texts = (key, shown, _label(tree, key), description, source)
         ws.row_dimensions[row].height = max(
             st.wrap_height(t, w) for t, w in zip(texts, _WRAPPED, strict=True)
         )
@@ -95,7 +97,7 @@ def inputs_sheet(wb: Workbook, result: Result) -> Worksheet:
     _validations(wb, ws, rules)
     st.page_setup(
         ws,
-        widths={"A": 40, "B": 16, "C": _WRAPPED[0], "D": 16, "E": _WRAPPED[1], "F": _WRAPPED[2]},
+        widths={"D": 14} | dict(zip("ABCEF", _WRAPPED, strict=True)),
         freeze=f"C{FIRST_INPUT_ROW}",
         title_rows=f"{HEADER_ROW}:{HEADER_ROW}",
     )
@@ -104,6 +106,10 @@ def inputs_sheet(wb: Workbook, result: Result) -> Worksheet:
 
 def _label(tree: Any, key: str) -> str:
     """An input as people read it: options by name, other list items counted from 1."""
+    if key.startswith("uncertainty."):  # uncertainty.<input path, / for .>.<field>
+        return "Uncertainty: " + " > ".join(
+            s.replace("/", " > ").replace("_", " ") for s in segments(key)[1:]
+        )
     try:
         steps = parse_path(path_label(tree, key))
     except (KeyError, IndexError, TypeError, ValueError):  # a key the tree has no node for

@@ -160,6 +160,6 @@ def print_headers(wb: Workbook, case_name: str) -> None:
 
 def wrap_height(text: str, width: float, *, line: float = 15.0) -> float:
     """Row height (points) that shows ``text`` wrapped in a column ``width`` characters wide."""
-    per_line = max(int(width * 1.1) - 2, 10)  # Calibri 11: ~1.1 characters per width unit
+    per_line = max(int(width * 1.2) - 2, 10)  # Calibri 11: ~1.2 characters of text per unit
     lines = sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
     return line * lines

@@ -226,8 +226,9 @@ def _bridges(ws: Worksheet, top: int, cf: CashFlows, ok: str) -> int:
             for c in (h, h + 1, h + 2):
                 st.put(ws, r, c, 0, st.MONEY)
         chart = bridge_chart(ws, first, last, 1, h, f"In-house to {o.name}")
+        chart.title = None  # the table's title beside it says it; the bars get the room
         chart.width = sum(column_cm(ws, c) for c in range(5, 12)) - 0.3
         chart.height = sum(row_cm(ws, r) for r in range(top, last + 3)) - 0.1
         place(ws, chart, top, 5)
         top = last + 4
-    return last
+    return top - 2  # the last chart reaches two rows below its table
