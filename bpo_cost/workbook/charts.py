@@ -10,6 +10,13 @@ from __future__ import annotations
 from openpyxl.chart import BarChart, LineChart, Reference, Series
 from openpyxl.chart._chart import ChartBase
 from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.chart.text import RichText
+from openpyxl.drawing.text import (
+    CharacterProperties,
+    Paragraph,
+    ParagraphProperties,
+    RichTextProperties,
+)
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -162,7 +169,7 @@ def bridge_chart(
     chart.overlap = 100
     chart.gapWidth = 60
     chart.title = title
-    chart.y_axis.numFmt = "#,##0"
+    chart.y_axis.numFmt = '#,##0.0,,"m"'  # millions: a narrow axis leaves the steps room
     colours = (None, "548235", "C00000", "1F4E78")  # base, decrease, increase, total
     names = ("Base", "Decrease", "Increase", "Total")
     for k, (name, colour) in enumerate(zip(names, colours, strict=True)):
@@ -183,5 +190,11 @@ def bridge_chart(
     chart.y_axis.delete = False
     _size(chart)
     chart.legend = None
+    # small, level step names (wrapped, not slanted): the bars keep the chart's height
+    size = CharacterProperties(sz=650)
+    chart.x_axis.txPr = RichText(
+        bodyPr=RichTextProperties(rot=0, vert="horz"),
+        p=[Paragraph(pPr=ParagraphProperties(defRPr=size), endParaRPr=size)],
+    )
     chart.visible_cells_only = False  # its series are helper columns, folded away
     return chart

@@ -48,7 +48,7 @@ if sorted(c for _, group in BRIDGE_GROUPS for c in group) != sorted(OPTION_COMPO
 # Helper cells (the waterfall series, the structure test) live in folded columns right of
 # the tables: live for the charts, neither shown nor printed.
 _HELPER_COL = 13  # M
-_WIDTHS = {"A": 28.0, **{col(c): 13.0 for c in range(2, 12)}}
+_WIDTHS = {"A": 24.0, "B": 14.0, **{col(c): 11.0 for c in range(3, 12)}}  # fit "20,418,545"
 _PAGE_CM = (29.7 - 2 * 1.27, 21.0 - 2 * 1.524)  # A4 landscape inside page_setup's margins
 _STALE = '"regenerate"'  # what a figure shows once the structure check fails
 
@@ -228,7 +228,7 @@ def _bridges(ws: Worksheet, top: int, cf: CashFlows, ok: str) -> int:
         chart = bridge_chart(ws, first, last, 1, h, f"In-house to {o.name}")
         chart.title = None  # the table's title beside it says it; the bars get the room
         chart.width = sum(column_cm(ws, c) for c in range(5, 12)) - 0.3
-        chart.height = sum(row_cm(ws, r) for r in range(top, last + 3)) - 0.1
-        place(ws, chart, top, 5)
-        top = last + 4
-    return top - 2  # the last chart reaches two rows below its table
+        chart.height = sum(row_cm(ws, r) for r in range(top, last + 1)) - 0.1
+        place(ws, chart, top, 5)  # clear of the table title, which runs on into D
+        top = last + 2
+    return last
