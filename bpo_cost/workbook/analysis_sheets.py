@@ -25,7 +25,19 @@ from ..engine.components import INHOUSE, display_name
 from ..errors import InputError
 from ..result import Result
 from .charts import PALETTE, place, title_case
-from .styles import MONEY, NOTE_FONT, NUMBER, PERCENT, TITLE_FONT, heading, page_setup, put, text
+from .styles import (
+    MONEY,
+    NOTE_FONT,
+    NUMBER,
+    PERCENT,
+    TITLE_FONT,
+    WRAP,
+    heading,
+    page_setup,
+    put,
+    text,
+    wrap_height,
+)
 from .writer import ExtraSheet
 
 __all__ = ["analysis_sheets", "monte_carlo_sheet", "sensitivity_sheet"]
@@ -271,6 +283,13 @@ def monte_carlo_sheet(
             )
             put(ws, at, 4, value, NUMBER)
             text(ws, at, 5, ", ".join(f"{k} {v:+.2f}" for k, v in d.rank_correlation.items()))
+            widths = {1: 34.0, 2: 22.0, 3: 34.0, 5: 13.0}  # the columns set below
+            for c in range(1, 6):
+                ws.cell(row=at, column=c).alignment = WRAP  # long input paths shown whole
+            ws.row_dimensions[at].height = max(
+                wrap_height(str(ws.cell(row=at, column=c).value or ""), w)
+                for c, w in widths.items()
+            )
 
         row = row + 3 + len(sim.inputs)
         text(
