@@ -117,3 +117,14 @@ def test_without_matplotlib_the_memo_says_what_to_install(
     with pytest.raises(OutputError, match=r"pip install 'bpo-cost\[plot\]'"):
         write_memo(example_path("payroll"), tmp_path / "m.pdf", draws=0)
     assert not (tmp_path / "m.pdf").exists()
+
+
+def test_when_no_option_saves_the_memo_says_keep_in_house(tmp_path: Path) -> None:
+    import yaml
+
+    case = yaml.safe_load(example_path("payroll").read_text(encoding="utf-8"))
+    for option in case["options"]:
+        option["pricing"]["price"] = 100.0  # per payslip: every offer far above in-house
+    assert (evaluate(case).summary()["npv_savings"].drop(index=INHOUSE) < 0).all()
+    _, text = _text(write_memo(case, tmp_path / "keep.pdf", draws=0))
+    assert "Keep in-house: no option costs less in NPV." in re.sub(r"\s+", " ", text)
