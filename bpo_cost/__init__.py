@@ -56,6 +56,7 @@ __all__ = [
     "scenario_grid",
     "sensitivity",
     "simulate",
+    "write_memo",
     "write_workbook",
 ]
 
@@ -75,9 +76,11 @@ if TYPE_CHECKING:
         sensitivity,
         simulate,
     )
+    from .memo import write_memo
     from .workbook import write_workbook
 
 _LAZY = {
+    "write_memo": "memo",
     "write_workbook": "workbook",
     **dict.fromkeys(
         [

@@ -192,10 +192,10 @@ def test_the_inputs_sheet_shows_the_models_text(name: str) -> None:
     case = result.case
     wb = openpyxl.Workbook()
     ws = inputs_sheet(wb, result)
-    rows = list(ws.iter_rows(min_row=FIRST_INPUT_ROW, max_col=5, values_only=True))
+    rows = list(ws.iter_rows(min_row=FIRST_INPUT_ROW, max_col=6, values_only=True))
     pairs = case_to_pairs(case)
     assert [r[0] for r in rows] == [k for k, _ in pairs]
-    for key, _, unit, description, source in rows:
+    for key, _, _, unit, description, source in rows:
         assert not PRIVATE_NOTES.search(str(source))
         if key.startswith("uncertainty."):
             continue
@@ -213,7 +213,7 @@ def test_the_inputs_sheet_shows_the_models_text(name: str) -> None:
 def test_structural_inputs_say_so_on_the_inputs_sheet() -> None:
     wb = openpyxl.Workbook()
     ws = inputs_sheet(wb, evaluate(example_path("claims_back_office")))
-    text = {r[0]: r[3] for r in ws.iter_rows(min_row=FIRST_INPUT_ROW, values_only=True)}
+    text = {r[0]: r[4] for r in ws.iter_rows(min_row=FIRST_INPUT_ROW, values_only=True)}
     structural = {k for k, v in text.items() if v.endswith("(structural: regenerate)")}
     assert structural == {"term_months"} | {
         k for k in text if re.fullmatch(r"options\.\d+\.pricing\.(model|basis|tier_mode)", k)
@@ -227,7 +227,7 @@ def test_an_edited_model_description_reaches_the_inputs_sheet(
     monkeypatch.setattr(models.InHouse.model_fields["shrinkage"], "description", "Edited once")
     wb = openpyxl.Workbook()
     ws = inputs_sheet(wb, evaluate(example_path("payroll")))
-    text = {r[0]: r[3] for r in ws.iter_rows(min_row=FIRST_INPUT_ROW, values_only=True)}
+    text = {r[0]: r[4] for r in ws.iter_rows(min_row=FIRST_INPUT_ROW, values_only=True)}
     assert text["inhouse.shrinkage"] == "Edited once"
 
 

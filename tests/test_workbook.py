@@ -120,15 +120,19 @@ def test_inputs_sheet_is_the_case_with_units_and_sources(claims: Path) -> None:
     wb = openpyxl.load_workbook(claims)
     ws = wb["Inputs"]
     rows = list(ws.iter_rows(min_row=4, values_only=True))
-    assert rows[0] == ("Key", "Value", "Unit", "Description", "Source")
+    assert rows[0] == ("Key", "Value", "Input", "Unit", "Description", "Source")
     case = evaluate(example_path("claims_back_office")).case
     pairs = case_to_pairs(case)
     assert [r[0] for r in rows[1:]] == [k for k, _ in pairs]
     by_key = {r[0]: r for r in rows[1:]}
-    assert by_key["inhouse.wage_per_hour"][2] == "USD / hour"
-    assert by_key["inhouse.wage_per_hour"][4] == "Case"
+    assert by_key["inhouse.wage_per_hour"][3] == "USD / hour"
+    assert by_key["inhouse.wage_per_hour"][5] == "Case"
+    # the key as people read it beside the key itself: options by name, list items from 1
+    assert by_key["options.0.pricing.tiers.1.up_to"][2] == (
+        f"{case.options[0].name} > pricing > tiers #2 > up to"
+    )
     # the case leaves it at the model default (ICMI / SHRM style sources come with it)
-    assert by_key["options.2.transition.exit_share_of_annual_spend"][4].startswith(
+    assert by_key["options.2.transition.exit_share_of_annual_spend"][5].startswith(
         "Default: Peukert"
     )
     assert ws["B5"].font.color.rgb.endswith("0000CC")  # input style
@@ -141,7 +145,7 @@ def test_rate_card_values_name_their_source(tmp_path: Path) -> None:
     assert used, "the payroll example refers to the rate cards"
     for r in used:
         assert rows[r.path][1] == pytest.approx(r.value, rel=1e-15)
-        assert rows[r.path][4].startswith("Rate card:") and r.source in rows[r.path][4]
+        assert rows[r.path][5].startswith("Rate card:") and r.source in rows[r.path][5]
 
 
 def test_data_validation_from_the_model(claims: Path) -> None:

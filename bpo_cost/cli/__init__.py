@@ -10,6 +10,7 @@ from typer.main import get_command
 from ..errors import BpoCostError, BpoCostWarning
 from . import analysis as _analysis  # noqa: F401  (registers its commands)
 from . import core as _core  # noqa: F401
+from . import memo as _memo  # noqa: F401
 from . import reference as _reference  # noqa: F401
 from ._app import app
 

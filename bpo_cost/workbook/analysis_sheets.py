@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference, ScatterChart, Series
+from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import __version__
@@ -22,13 +24,25 @@ from ..case.distributions import Distribution
 from ..engine.components import INHOUSE, display_name
 from ..errors import InputError
 from ..result import Result
-from .charts import PALETTE
-from .styles import MONEY, NOTE_FONT, NUMBER, PERCENT, TITLE_FONT, heading, page_setup, put, text
+from .charts import PALETTE, place, title_case
+from .styles import (
+    MONEY,
+    NOTE_FONT,
+    NUMBER,
+    PERCENT,
+    TITLE_FONT,
+    WRAP,
+    heading,
+    page_setup,
+    put,
+    text,
+    wrap_height,
+)
 from .writer import ExtraSheet
 
 __all__ = ["analysis_sheets", "monte_carlo_sheet", "sensitivity_sheet"]
 
-_CHART_ROWS = 20  # rows a chart of the default size covers
+_HEAD = Alignment(wrap_text=True, vertical="center", horizontal="center")
 
 
 def _banner(ws: Worksheet, title: str, note: str) -> None:
@@ -76,7 +90,7 @@ def sensitivity_sheet(
         ws = wb.create_sheet("Sensitivity")
         _banner(
             ws,
-            f"Sensitivity: what moves the {label.lower()} most",
+            f"Sensitivity: what moves the {_lower(label)} most",
             "Each input is moved on its own to a low and a high value, every other input "
             f"at its case value. Ranges: ±{swing:.0%} of the case value, the P10-P90 of the "
             f"input's distribution (uncertainty block), or as given. {case.currency}.",
@@ -100,7 +114,7 @@ def sensitivity_sheet(
                 ws,
                 row,
                 1,
-                f"{display_name(str(owner))}: {label.lower()} {base:,.0f} at the case values",
+                f"{display_name(str(owner))}: {_lower(label)} {base:,.0f} at the case values",
                 font=TITLE_FONT,
             )
             heading(ws, row + 1, heads)
@@ -115,13 +129,27 @@ def sensitivity_sheet(
                 ):
                     put(ws, at, c, float(v), MONEY)
             last = first + len(rows) - 1
-            ws.add_chart(
-                _tornado_chart(ws, first, last, f"{display_name(str(owner))}: {label}"), f"K{row}"
+            for c in range(1, len(heads) + 1):
+                ws.cell(row=row + 1, column=c).alignment = _HEAD
+            ws.row_dimensions[row + 1].height = 30
+            ws.column_dimensions["A"].width = 58
+            for letter in "BCDEFGHI":
+                ws.column_dimensions[letter].width = 15
+            below, _ = place(
+                ws,
+                _tornado_chart(ws, first, last, f"{display_name(str(owner))}: {label}"),
+                row,
+                11,
             )
-            row = max(last + 3, row + _CHART_ROWS + 1)
-        page_setup(ws, widths={"A": 58, **{c: 15 for c in "BCDEFGHI"}}, freeze="A4")
+            row = max(last + 3, below)
+        page_setup(ws, widths={}, freeze="A4")
 
     return add
+
+
+def _lower(label: str) -> str:
+    """A metric label inside a sentence: lower case, acronyms (NPV, TCO, IRR) kept."""
+    return " ".join(w if w.isupper() else w.lower() for w in label.split(" "))
 
 
 def _tornado_chart(ws: Worksheet, first: int, last: int, title: str) -> BarChart:
@@ -130,7 +158,7 @@ def _tornado_chart(ws: Worksheet, first: int, last: int, title: str) -> BarChart
     chart.grouping = "clustered"
     chart.overlap = 100  # low and high bars on one line: a tornado
     chart.gapWidth = 40
-    chart.title = title
+    chart.title = title_case(title)
     for col, name, colour in ((7, "Input low", "C00000"), (8, "Input high", "1F4E78")):
         s = Series(Reference(ws, min_col=col, min_row=first, max_row=last), title=name)
         s.graphicalProperties.solidFill = colour
@@ -138,9 +166,11 @@ def _tornado_chart(ws: Worksheet, first: int, last: int, title: str) -> BarChart
     chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
     chart.y_axis.numFmt = "#,##0"
     chart.x_axis.scaling.orientation = "maxMin"  # largest swing on top
+    chart.x_axis.tickLblPos = "low"  # the input names left of the plot, not over the bars
+    chart.x_axis.tickLblSkip = 1  # every input named
     chart.x_axis.delete = False
     chart.y_axis.delete = False
-    chart.width, chart.height = 18.0, 9.5
+    chart.width, chart.height = 18.0, max(9.5, 2.5 + 0.6 * (last - first + 1))
     chart.legend.position = "b"
     return chart
 
@@ -189,6 +219,9 @@ def monte_carlo_sheet(
             "P(cheapest)",
         ]
         heading(ws, 4, heads)
+        for c in range(1, len(heads) + 1):
+            ws.cell(row=4, column=c).alignment = _HEAD
+        ws.row_dimensions[4].height = 45
         for i, (owner, r) in enumerate(s.iterrows()):
             at = 5 + i
             text(ws, at, 1, display_name(str(owner)))
@@ -208,7 +241,7 @@ def monte_carlo_sheet(
         owners_last = 4 + len(s)
         chance = BarChart()
         chance.type = "col"
-        chance.title = "Chance of being the cheapest (NPV of cost)"
+        chance.title = "Chance of Being the Cheapest (NPV of Cost)"
         chance.add_data(
             Reference(ws, min_col=len(heads), min_row=4, max_row=owners_last), titles_from_data=True
         )
@@ -218,6 +251,11 @@ def monte_carlo_sheet(
         chance.legend = None
         chance.x_axis.delete = chance.y_axis.delete = False
         chance.width, chance.height = 14.0, 8.0
+        ws.column_dimensions["A"].width = 34
+        ws.column_dimensions["B"].width = 22
+        ws.column_dimensions["C"].width = 34
+        for c in range(4, len(heads) + 1):
+            ws.column_dimensions[get_column_letter(c)].width = 13
 
         row = owners_last + 3
         text(ws, row, 1, "Uncertain inputs", font=TITLE_FONT)
@@ -245,6 +283,13 @@ def monte_carlo_sheet(
             )
             put(ws, at, 4, value, NUMBER)
             text(ws, at, 5, ", ".join(f"{k} {v:+.2f}" for k, v in d.rank_correlation.items()))
+            widths = {1: 34.0, 2: 22.0, 3: 34.0, 5: 13.0}  # the columns set below
+            for c in range(1, 6):
+                ws.cell(row=at, column=c).alignment = WRAP  # long input paths shown whole
+            ws.row_dimensions[at].height = max(
+                wrap_height(str(ws.cell(row=at, column=c).value or ""), w)
+                for c, w in widths.items()
+            )
 
         row = row + 3 + len(sim.inputs)
         text(
@@ -265,7 +310,7 @@ def monte_carlo_sheet(
                 put(ws, first + i, 2 + j, float(curve[i, j]), MONEY)
         last = first + len(probs) - 1
         scurve = ScatterChart()
-        scurve.title = "NPV of savings: cumulative probability"
+        scurve.title = "NPV of Savings: Cumulative Probability"
         scurve.style = 13
         scurve.x_axis.title = f"NPV of savings ({case.currency})"
         scurve.y_axis.title = "Probability"
@@ -280,15 +325,15 @@ def monte_carlo_sheet(
             series.graphicalProperties.line.solidFill = PALETTE[j % len(PALETTE)]
             scurve.series.append(series)
         scurve.x_axis.delete = scurve.y_axis.delete = False
-        scurve.width, scurve.height = 18.0, 9.5
+        scurve.width, scurve.height = 16.0, 9.0
         scurve.legend.position = "b"
-        ws.add_chart(scurve, f"H{row}")
-        ws.add_chart(chance, f"H{owners_last + 3}")
-        page_setup(
-            ws,
-            widths={"A": 52, "B": 22, "C": 34, **{c: 15 for c in "DEFGHIJKLMNOPQR"}},
-            freeze="B5",
-        )
+        # the percentile table is the S-curve's data: folded under its title, not printed
+        ws.row_dimensions.group(row + 1, last, outline_level=1, hidden=True)
+        ws.sheet_properties.outlinePr.summaryBelow = False
+        scurve.visible_cells_only = False
+        _, right = place(ws, scurve, last + 2, 1)
+        place(ws, chance, last + 2, right + 1)
+        page_setup(ws, widths={}, freeze="B5")
 
     return add
 

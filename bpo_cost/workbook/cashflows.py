@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from openpyxl import Workbook
+from openpyxl.styles import Alignment
 
 from ..case.models import Case
 from . import styles as st
@@ -159,6 +160,11 @@ def _decision_table(g: Grid, tl: Grid, header: int, owners: list[Owner]) -> None
     ws = g.ws
     st.text(ws, header - 1, 1, "Decision figures", font=st.BOLD)
     st.heading(ws, header, [h for _, h, _ in DECISION_COLUMNS])
+    for i in range(len(DECISION_COLUMNS)):  # month-wide columns: headers wrap, never cut
+        ws.cell(row=header, column=1 + i).alignment = Alignment(
+            wrap_text=True, vertical="center", horizontal="center"
+        )
+    ws.row_dimensions[header].height = 30
     keys = [k for k, _, _ in DECISION_COLUMNS]
     c = {k: col(1 + i) for i, k in enumerate(keys)}
     first, last = header + 1, header + len(owners)

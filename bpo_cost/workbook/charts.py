@@ -8,10 +8,28 @@ write or read.
 from __future__ import annotations
 
 from openpyxl.chart import BarChart, LineChart, Reference, Series
+from openpyxl.chart._chart import ChartBase
 from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.chart.text import RichText
+from openpyxl.drawing.text import (
+    CharacterProperties,
+    Paragraph,
+    ParagraphProperties,
+    RichTextProperties,
+)
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["PALETTE", "annual_chart", "bridge_chart", "cumulative_chart"]
+__all__ = [
+    "PALETTE",
+    "annual_chart",
+    "bridge_chart",
+    "column_cm",
+    "cumulative_chart",
+    "place",
+    "row_cm",
+    "title_case",
+]
 
 # Series colours, in order, of every chart the workbook draws.
 PALETTE = (
@@ -31,6 +49,61 @@ PALETTE = (
 )
 
 
+DEFAULT_ROW_POINTS = 15.0  # Excel's row height for Calibri 11
+_CM_PER_POINT = 2.54 / 72
+
+
+def column_cm(ws: Worksheet, column: int, *, digit_px: int = 7) -> float:
+    """Width of a column on the page, in cm: width w is ``digit_px`` w + 5 pixels at 96 dpi
+    (7 for Calibri 11; a spreadsheet without Calibri draws wider, about 9)."""
+    dim = ws.column_dimensions.get(get_column_letter(column))
+    if dim is not None and dim.hidden:
+        return 0.0
+    width = dim.width if dim is not None and dim.width else 8.43
+    return float(int(width * digit_px + 5)) * 2.54 / 96
+
+
+def row_cm(ws: Worksheet, row: int) -> float:
+    """Height of a row on the page, in cm."""
+    dim = ws.row_dimensions.get(row)
+    if dim is not None and dim.hidden:
+        return 0.0
+    height = dim.height if dim is not None and dim.height else DEFAULT_ROW_POINTS
+    return float(height) * _CM_PER_POINT
+
+
+def place(ws: Worksheet, chart: ChartBase, row: int, column: int) -> tuple[int, int]:
+    """Anchor ``chart`` at (row, column) and return the first free row below it and the first
+    free column right of it, from the sheet's row heights and column widths."""
+    ws.add_chart(chart, f"{get_column_letter(column)}{row}")
+    bottom, height = row, 0.0
+    while height < chart.height:
+        height += row_cm(ws, bottom)
+        bottom += 1
+    right, width = column, 0.0
+    while width < chart.width:
+        width += column_cm(ws, right)
+        right += 1
+    return bottom + 1, right
+
+
+_SMALL_WORDS = frozenset({"a", "an", "and", "by", "for", "in", "of", "on", "or", "the", "to", "vs"})
+
+
+def title_case(text: str) -> str:
+    """A chart title in title case: small words lower case, acronyms (NPV, TCO, IRR) and names
+    already capitalised kept as they are.
+
+    >>> title_case("Offshore PH: NPV of savings over the term")
+    'Offshore PH: NPV of Savings Over the Term'
+    """
+    words = text.split(" ")
+    return " ".join(
+        w if (i and w in _SMALL_WORDS) or w[:1].isupper() or not w else w[:1].upper() + w[1:]
+        for i, w in enumerate(words)
+    )
+
+
 def _size(chart: LineChart | BarChart, width: float = 16.0, height: float = 8.5) -> None:
     chart.width, chart.height = width, height
     chart.legend.position = "b"
@@ -41,7 +114,7 @@ def cumulative_chart(
 ) -> LineChart:
     """Cumulative cost by owner over the term: one line per ``(row, name)`` of ``ws``."""
     chart = LineChart()
-    chart.title = "Cumulative cost over the term"
+    chart.title = "Cumulative Cost Over the Term"
     chart.y_axis.title = "Cost"
     chart.x_axis.title = "Month"
     chart.y_axis.numFmt = "#,##0"
@@ -68,7 +141,7 @@ def annual_chart(
     """Annual cost by owner: clustered columns, one series per owner, one group per year."""
     chart = BarChart()
     chart.type = "col"
-    chart.title = "Annual cost by contract year"
+    chart.title = "Annual Cost by Contract Year"
     chart.y_axis.numFmt = "#,##0"
     last = first_col + years - 1
     for i, (row, name) in enumerate(rows):
@@ -96,7 +169,7 @@ def bridge_chart(
     chart.overlap = 100
     chart.gapWidth = 60
     chart.title = title
-    chart.y_axis.numFmt = "#,##0"
+    chart.y_axis.numFmt = '#,##0.0,,"m"'  # millions: a narrow axis leaves the steps room
     colours = (None, "548235", "C00000", "1F4E78")  # base, decrease, increase, total
     names = ("Base", "Decrease", "Increase", "Total")
     for k, (name, colour) in enumerate(zip(names, colours, strict=True)):
@@ -117,4 +190,11 @@ def bridge_chart(
     chart.y_axis.delete = False
     _size(chart)
     chart.legend = None
+    # small, level step names (wrapped, not slanted): the bars keep the chart's height
+    size = CharacterProperties(sz=650)
+    chart.x_axis.txPr = RichText(
+        bodyPr=RichTextProperties(rot=0, vert="horz"),
+        p=[Paragraph(pPr=ParagraphProperties(defRPr=size), endParaRPr=size)],
+    )
+    chart.visible_cells_only = False  # its series are helper columns, folded away
     return chart

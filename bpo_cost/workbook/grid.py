@@ -64,7 +64,6 @@ class Grid:
             freeze=f"D{FIRST_ROW}",
             title_rows=f"{MONTH_ROW}:{DATE_ROW}",
             title_cols="A:C",
-            fit="none",
         )
         ws.column_dimensions["D"] = ColumnDimension(
             ws,
@@ -132,6 +131,18 @@ class Grid:
             formula = f"=SUM({self.span_local(r)})" if total is True else total
             st.put(ws, r, 3, check_functions(formula), fmt, font=font or st.BOLD)
         return r
+
+    def print_first_year(self) -> None:
+        """Print the labels, term totals and the first contract year; all months stay live on
+        screen (a term of months across would print dozens of pages nobody reads)."""
+        last = self.cols[min(12, self.months) - 1]
+        self.ws.print_area = f"A1:{last}{self.ws.max_row}"
+        self.ws.oddFooter.left.text = "Months 1-12 printed; every month is on the sheet"
+
+    def group(self, first: int, last: int) -> None:
+        """Fold rows ``first``..``last`` (working rows) under the row above: live, not printed."""
+        self.ws.row_dimensions.group(first, last, outline_level=1, hidden=True)
+        self.ws.sheet_properties.outlinePr.summaryBelow = False
 
     def span_local(self, row: int) -> str:
         return f"D{row}:{self.cols[-1]}{row}"

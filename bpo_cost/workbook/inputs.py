@@ -1,8 +1,9 @@
 """The Inputs sheet: every assumption of the case, one ``(key, value)`` pair a row.
 
 Columns A:B are the case itself (``case_io.case_to_pairs``): read-back and the Excel ``BPO_*``
-functions take them as they are. C is the unit, D what the input means (both in the case model's
-words, ``case.fields``), E where the value comes from (the rate card it was read from, the source
+functions take them as they are. C is the input as people read it (options by name, list items
+from 1), D the unit, E what the input means (both in the case model's words, ``case.fields``),
+F where the value comes from (the rate card it was read from, the source
 of the model default, or the case). Every input
 has a defined name ``in_<key with _>``; values with a range or a fixed set of choices carry data
 validation taken from the model, so Excel refuses what read-back would refuse.
@@ -19,18 +20,22 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..case.fields import input_doc
 from ..case.io import NONE, case_to_pairs
+from ..case.paths import Name, parse_path, path_label, segments
 from ..case.rules import Rule, generic_key, rule
 from ..case.xlsx import HEADER, INPUTS
 from ..result import Result
 from . import styles as st
 from .refs import check_name, col, input_name, quote
 
-__all__ = ["FIRST_INPUT_ROW", "inputs_sheet"]
+__all__ = ["COLUMNS", "FIRST_INPUT_ROW", "inputs_sheet"]
 
 LISTS = "Lists"
 HEADER_ROW = 4
 FIRST_INPUT_ROW = HEADER_ROW + 1
 # Inputs that shape the sheets rather than feed their formulas (Summary's structure check)
+# Columns A:B are the case (read-back); then the input as people read it, unit, meaning, source.
+COLUMNS = (*HEADER[:2], "Input", *HEADER[2:])
+_WRAPPED = (36.0, 22.0, 30.0, 44.0, 44.0)  # widths: Key, Value, Input, Description, Source
 _STRUCTURAL = frozenset(
     {"term_months", "options.pricing.model", "options.pricing.basis", "options.pricing.tier_mode"}
 )
@@ -50,17 +55,20 @@ def inputs_sheet(wb: Workbook, result: Result) -> Worksheet:
         "structural shape the sheets: change them in the case file and regenerate.",
         font=st.NOTE_FONT,
     )
-    st.heading(ws, HEADER_ROW, list(HEADER))
+    st.heading(ws, HEADER_ROW, list(COLUMNS))
     rates = {r.path: r for r in result.rates_used}
+    tree = case.model_dump(mode="json")
     rules: dict[Rule, list[str]] = {}
     row = FIRST_INPUT_ROW
     for key, value in case_to_pairs(case):
         field = input_doc(case, key)
         st.text(ws, row, 1, key)
         _value(ws, row, value, field.unit, case.currency)
-        st.text(ws, row, 3, field.unit)
+        st.text(ws, row, 3, _label(tree, key))
+        st.text(ws, row, 4, field.unit)
         structural = generic_key(key) in _STRUCTURAL
-        st.text(ws, row, 4, field.description + (" (structural: regenerate)" if structural else ""))
+        description = field.description + (" (structural: regenerate)" if structural else "")
+        st.text(ws, row, 5, description)
         if key in rates:
             r = rates[key]
             source = f"Rate card: {r.detail}; {r.source}, as of {r.as_of}"
@@ -68,7 +76,14 @@ def inputs_sheet(wb: Workbook, result: Result) -> Worksheet:
             source = "Default" + (f": {field.source}" if field.source else "")
         else:
             source = "Case"
-        st.text(ws, row, 5, source)
+        st.text(ws, row, 6, source)
+        for c in range(1, 7):  # wrapped text shown whole, never cut; a row reads across at top
+            ws.cell(row=row, column=c).alignment = st.WRAP
+        shown = value if isinstance(value, str) else ""
+        texts = (key, shown, _label(tree, key), description, source)
+        ws.row_dimensions[row].height = max(
+            st.wrap_height(t, w) for t, w in zip(texts, _WRAPPED, strict=True)
+        )
         if not key.startswith("uncertainty."):  # distributions feed no formula: no name
             wb.defined_names[input_name(key)] = DefinedName(
                 input_name(key), attr_text=f"{quote(INPUTS)}!$B${row}"
@@ -82,11 +97,33 @@ def inputs_sheet(wb: Workbook, result: Result) -> Worksheet:
     _validations(wb, ws, rules)
     st.page_setup(
         ws,
-        widths={"A": 52, "B": 18, "C": 20, "D": 52, "E": 60},
+        widths={"D": 14} | dict(zip("ABCEF", _WRAPPED, strict=True)),
         freeze=f"C{FIRST_INPUT_ROW}",
         title_rows=f"{HEADER_ROW}:{HEADER_ROW}",
     )
     return ws
+
+
+def _label(tree: Any, key: str) -> str:
+    """An input as people read it: options by name, other list items counted from 1."""
+    if key.startswith("uncertainty."):  # uncertainty.<input path, / for .>.<field>
+        return "Uncertainty: " + " > ".join(
+            s.replace("/", " > ").replace("_", " ") for s in segments(key)[1:]
+        )
+    try:
+        steps = parse_path(path_label(tree, key))
+    except (KeyError, IndexError, TypeError, ValueError):  # a key the tree has no node for
+        steps = tuple(segments(key))
+    words: list[str] = []
+    for step in steps:
+        if isinstance(step, Name) and words:
+            words[-1] = step.name  # "Offshore PH" rather than "options, Offshore PH"
+        elif isinstance(step, int) and words:
+            words[-1] += f" #{step + 1}"
+        else:
+            words.append(str(step).replace("_", " "))
+    label = " > ".join(words)
+    return label[:1].upper() + label[1:]
 
 
 def _value(ws: Worksheet, row: int, value: Any, unit: str, currency: str) -> None:

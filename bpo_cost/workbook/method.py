@@ -10,8 +10,11 @@ from ..case.rules import generic_key
 from ..engine.components import COMPONENTS, INHOUSE, Component, display_name
 from ..result import Result
 from . import styles as st
+from .refs import col
 
 __all__ = ["method_sheet"]
+
+_WIDTHS = {"A": 34.0, "B": 22.0, "C": 70.0, "D": 40.0, "E": 12.0}
 
 _FIGURES = (
     ("TCO", "Sum of every component over the term."),
@@ -88,6 +91,10 @@ def method_sheet(wb: Workbook, result: Result) -> None:
         for i, v in enumerate(values):
             st.text(ws, row, 1 + i, v)
             ws.cell(row=row, column=1 + i).alignment = st.WRAP
+        # tall enough for its longest wrapped text: a fixed height let definitions overlap
+        ws.row_dimensions[row].height = max(
+            st.wrap_height(v, _WIDTHS[col(1 + i)]) for i, v in enumerate(values)
+        )
         row += 1
 
     section("How to read this workbook", ["Note"])
@@ -95,7 +102,7 @@ def method_sheet(wb: Workbook, result: Result) -> None:
         st.text(ws, row, 1, note)
         ws.cell(row=row, column=1).alignment = st.WRAP
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
-        ws.row_dimensions[row].height = 48
+        ws.row_dimensions[row].height = st.wrap_height(note, sum(_WIDTHS[c] for c in "ABCD"))
         row += 1
     row += 1
     section("Cost components (the engine's names)", ["Component", "Applies to", "How"])
@@ -124,4 +131,4 @@ def method_sheet(wb: Workbook, result: Result) -> None:
         section("Rate-card values used", ["Input", "Value", "Rate card row", "Source", "As of"])
         for r in result.rates_used:
             line(r.path, f"{r.value:,.4g}", r.detail, r.source, r.as_of)
-    st.page_setup(ws, widths={"A": 34, "B": 22, "C": 90, "D": 40, "E": 12}, landscape=False)
+    st.page_setup(ws, widths=_WIDTHS, title_rows=None)

@@ -188,6 +188,7 @@ class StaffingPlan:
                     total=False,
                     owner=f"{pool.key}:{k}",
                 )
+            g.group(b_first, g.next - 1)  # the recursion: the working behind the drivers
         return g
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
@@ -29,8 +30,10 @@ __all__ = [
     "RATE",
     "heading",
     "page_setup",
+    "print_headers",
     "put",
     "text",
+    "wrap_height",
 ]
 
 MONEY = "#,##0;[Red]-#,##0"
@@ -116,11 +119,13 @@ def page_setup(
     title_cols: str | None = None,
     landscape: bool = True,
     fit: str = "width",
+    scale: int | None = None,
 ) -> None:
     """Column widths, frozen panes and print setup with repeated titles.
 
-    ``fit``: "width" (one page wide), "page" (one page), or "none" (70 % scale, months run
-    over several pages with the title rows and columns repeated).
+    ``fit``: "width" (one page wide, as many pages down as it takes) or "page" (one page);
+    ``scale`` (a percentage) instead prints at that size and keeps manual page breaks, which
+    LibreOffice ignores when it fits a sheet to pages.
     """
     for letter, width in widths.items():
         ws.column_dimensions[letter].width = width
@@ -128,15 +133,33 @@ def page_setup(
         ws.freeze_panes = freeze
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    if fit == "none":
-        ws.page_setup.scale = 70
+    if scale is not None:
+        ws.page_setup.scale = scale
     else:
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 1 if fit == "page" else 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.gridLines = False
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.header = ws.page_margins.footer = 0.25
     if title_rows:
         ws.print_title_rows = title_rows
     if title_cols:
         ws.print_title_cols = title_cols
     ws.oddFooter.center.text = "&A  page &P of &N"
+
+
+def print_headers(wb: Workbook, case_name: str) -> None:
+    """A page header on every sheet: the case on the left, the sheet on the right."""
+    name = case_name.replace("&", "&&")  # & starts a header code
+    for ws in wb.worksheets:
+        ws.oddHeader.left.text = name
+        ws.oddHeader.right.text = "&A"
+
+
+def wrap_height(text: str, width: float, *, line: float = 15.0) -> float:
+    """Row height (points) that shows ``text`` wrapped in a column ``width`` characters wide."""
+    per_line = max(int(width * 1.2) - 2, 10)  # Calibri 11: ~1.2 characters of text per unit
+    lines = sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+    return line * lines

@@ -23,6 +23,7 @@ from .inputs import LISTS, inputs_sheet
 from .method import method_sheet
 from .refs import check_name, check_title
 from .staffing import INHOUSE_POOL, StaffingPlan
+from .styles import print_headers
 from .summary import summary_sheet
 
 __all__ = ["APPLICATION", "RESERVED_TITLES", "ExtraSheet", "build_workbook", "write_workbook"]
@@ -98,6 +99,7 @@ def write_workbook(
     wb = build_workbook(result)
     for add in extra_sheets:
         add(wb, result)
+    print_headers(wb, result.case.name)
     taken: list[str] = []
     for ws in wb.worksheets:
         taken.append(check_title(ws.title, taken))
@@ -125,6 +127,7 @@ def build_workbook(result: Result) -> Workbook:
     hours = plan.hours if plan is not None else None
     ih = inhouse_sheet(wb, case, tl, hours)
     owners = [Owner(INHOUSE_POOL, "In-house", "in-house", ih)]
+    grids = [tl, ih]
     for i, title in enumerate(option_titles(case)):
         o = case.options[i]
         annual = float(result.summary_arrays.irr[0, i + 1])
@@ -138,6 +141,7 @@ def build_workbook(result: Result) -> Workbook:
                 hint,
             )
         )
+        grids.append(owners[-1].grid)
     if plan is not None:
         volumes = {INHOUSE_POOL: ih.here("volume", external=True)}
         volumes |= {
@@ -145,8 +149,10 @@ def build_workbook(result: Result) -> Workbook:
             for o, opt in zip(owners[1:], case.options, strict=True)
             if isinstance(opt.pricing, HourlyPricing)
         }
-        plan.write(wb, volumes)
+        grids.append(plan.write(wb, volumes))
     cf = cashflows_sheet(wb, case, tl, owners)
+    for g in [*grids, cf.grid]:
+        g.print_first_year()
     summary_sheet(summary, case, cf, tl)
     method_sheet(wb, result)
     wb.move_sheet(LISTS, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS))

@@ -1,0 +1,214 @@
+"""Workbooks that print and read well: charts clear of each other and of the tables, page counts
+within their targets when LibreOffice prints them, figures that say so when they are stale."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from openpyxl.utils import get_column_letter
+
+from bpo_cost.case.examples import example_names, example_path
+from bpo_cost.workbook import write_workbook
+from bpo_cost.workbook.analysis_sheets import analysis_sheets
+from bpo_cost.workbook.recalc import recalculate
+
+EMU_PER_CM = 360_000
+PAGES = {"claims_back_office": 25, "voice_full": 40}  # issue 18: printed-page targets
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every example, and the voice example with the Sensitivity and Monte Carlo sheets."""
+    folder = tmp_path_factory.mktemp("print")
+    out = {name: write_workbook(example_path(name), folder / f"{name}.xlsx") for name in NAMES}
+    out["voice_full"] = write_workbook(
+        example_path("voice_customer_service"),
+        folder / "voice_full.xlsx",
+        extra_sheets=analysis_sheets(simulate_draws=500),
+    )
+    return out
+
+
+NAMES = example_names()
+
+
+@pytest.fixture(scope="module")
+def recalc_to(
+    recalc: Callable[[Sequence[Path]], list[Path]],  # skips, or fails in CI, without LibreOffice
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Callable[[Sequence[Path], str], list[Path]]:
+    """LibreOffice conversion to another format (the PDF it prints)."""
+
+    def run(paths: Sequence[Path], to: str) -> list[Path]:
+        return recalculate(paths, tmp_path_factory.mktemp("print-pdf"), to=to)
+
+    return run
+
+
+def _edges(sizes: Callable[[int], float], count: int) -> list[float]:
+    """Cumulative offsets (cm) of the first ``count`` columns or rows."""
+    out = [0.0]
+    for i in range(1, count + 1):
+        out.append(out[-1] + sizes(i))
+    return out
+
+
+def _column(ws: Any, c: int) -> Any:
+    """The column dimension covering column ``c`` (one entry may cover a range)."""
+    return next(
+        (d for d in ws.column_dimensions.values() if d.min and d.max and d.min <= c <= d.max),
+        ws.column_dimensions.get(get_column_letter(c)),
+    )
+
+
+def _col_cm(ws: Any, c: int) -> float:
+    dim = _column(ws, c)
+    if dim is not None and dim.hidden:
+        return 0.0
+    width = dim.width if dim is not None and dim.width else 8.43
+    return (int(width * 7 + 5)) * 2.54 / 96  # Excel: 7 px per character + 5 px, 96 dpi
+
+
+def _row_cm(ws: Any, r: int) -> float:
+    dim = ws.row_dimensions.get(r)
+    if dim is not None and dim.hidden:
+        return 0.0
+    return (dim.height if dim is not None and dim.height else 15.0) * 2.54 / 72
+
+
+def _rectangles(ws: Any) -> list[tuple[float, float, float, float]]:
+    """(left, top, right, bottom) in cm of every chart of a sheet, from its anchor."""
+    cols = _edges(partial(_col_cm, ws), 200)
+    rows = _edges(partial(_row_cm, ws), ws.max_row + 200)
+    out = []
+    for chart in ws._charts:
+        a = chart.anchor
+        left, top = cols[a._from.col], rows[a._from.row]
+        out.append((left, top, left + a.ext.width / EMU_PER_CM, top + a.ext.height / EMU_PER_CM))
+    return out
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[2] - 1e-6 and b[0] < a[2] - 1e-6 and a[1] < b[3] - 1e-6 and b[1] < a[3] - 1e-6
+
+
+@pytest.mark.parametrize("name", [*NAMES, "voice_full"])
+def test_charts_overlap_neither_each_other_nor_a_filled_cell(
+    books: dict[str, Path], name: str
+) -> None:
+    wb = openpyxl.load_workbook(books[name])
+    charted = 0
+    for ws in wb.worksheets:
+        rects = _rectangles(ws)
+        charted += len(rects)
+        for i, a in enumerate(rects):
+            for b in rects[i + 1 :]:
+                assert not _overlap(a, b), (ws.title, a, b)
+        if not rects:
+            continue
+        cols = _edges(partial(_col_cm, ws), ws.max_column)
+        rows = _edges(partial(_row_cm, ws), ws.max_row)
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is None:
+                    continue
+                box = (
+                    cols[cell.column - 1],
+                    rows[cell.row - 1],
+                    cols[cell.column],
+                    rows[cell.row],
+                )
+                if box[2] - box[0] <= 0 or box[3] - box[1] <= 0:
+                    continue  # a folded (hidden) helper cell
+                for r in rects:
+                    assert not _overlap(r, box), (ws.title, cell.coordinate, cell.value)
+    assert charted >= 2 + len(openpyxl.load_workbook(books[name])["Summary"]._charts) - 2
+
+
+def test_monte_carlo_charts_stand_side_by_side(books: dict[str, Path]) -> None:
+    """The chance-of-being-cheapest chart once sat on top of the S-curve."""
+    rects = _rectangles(openpyxl.load_workbook(books["voice_full"])["Monte Carlo"])
+    assert len(rects) == 2 and not _overlap(*rects)
+
+
+def test_working_rows_are_folded_and_months_outside_the_print_area(
+    books: dict[str, Path],
+) -> None:
+    wb = openpyxl.load_workbook(books["voice_customer_service"])
+    staffing = wb["Staffing"]
+    keys = {r: staffing.cell(row=r, column=1).value for r in range(1, staffing.max_row + 1)}
+    erlang = [r for r, k in keys.items() if k in ("erlang_b", "agents_ok")]
+    assert erlang and all(staffing.row_dimensions[r].hidden for r in erlang)
+    assert not any(
+        staffing.row_dimensions[r].hidden for r, k in keys.items() if k == "offered_load"
+    )
+    for title in ("Timeline", "In-house", "Staffing", "Cash flows"):
+        area = wb[title].print_area
+        assert re.fullmatch(r"'[^']+'!\$A\$1:\$O\$\d+", area), (title, area)  # months 1-12
+
+
+def test_summary_helper_columns_are_folded(books: dict[str, Path]) -> None:
+    ws = openpyxl.load_workbook(books["claims_back_office"])["Summary"]
+    heads = {ws.cell(row=r, column=c).value: c for r in range(1, 80) for c in range(12, 20)}
+    for label in ("Base", "Decrease", "Increase", "Total"):
+        assert _column(ws, heads[label]).hidden, label
+
+
+def _pages_by_sheet(pdf: Path) -> tuple[int, Counter[str]]:
+    pypdf = pytest.importorskip("pypdf")
+    reader = pypdf.PdfReader(pdf)
+    sheets: Counter[str] = Counter()
+    for page in reader.pages:
+        found = re.findall(r"(\S[^\n]*?)\s+page \d+ of \d+", page.extract_text() or "")
+        sheets[found[-1].split("sheet ")[-1].strip() if found else "?"] += 1
+    return len(reader.pages), sheets
+
+
+@pytest.mark.libreoffice
+def test_printed_page_counts_meet_the_targets(
+    books: dict[str, Path], recalc_to: Callable[[Sequence[Path], str], list[Path]]
+) -> None:
+    names = [*NAMES, "voice_full"]
+    pdfs = recalc_to([books[n] for n in names], "pdf")
+    for name, pdf in zip(names, pdfs, strict=True):
+        total, sheets = _pages_by_sheet(pdf)
+        assert total <= PAGES.get(name, 25), (name, total, sheets)
+        assert sheets["Summary"] <= 2, (name, sheets)  # one or two landscape pages
+        # nothing orphaned: no working sheet spills a tail onto pages of its own
+        assert all(n <= 4 for s, n in sheets.items() if s != "Inputs"), (name, sheets)
+
+
+@pytest.mark.libreoffice
+def test_a_structural_edit_makes_every_summary_figure_say_regenerate(
+    books: dict[str, Path],
+    recalc: Callable[[Sequence[Path]], list[Path]],
+    tmp_path: Path,
+) -> None:
+    wb = openpyxl.load_workbook(books["claims_back_office"])
+    inputs = wb["Inputs"]
+    for row in inputs.iter_rows(min_row=5):
+        if row[0].value == "term_months":
+            row[1].value = 60  # the sheets were built for 84 months
+    edited = tmp_path / "claims_term_60.xlsx"
+    wb.save(edited)
+    ws = openpyxl.load_workbook(recalc([edited])[0], data_only=True)["Summary"]
+    labels = {ws.cell(row=r, column=1).value: r for r in range(1, ws.max_row + 1)}
+    assert ws.cell(row=labels["Structure check"], column=2).value.startswith("Structural input")
+    assert ws.cell(row=labels["Recommendation"], column=2).value.startswith("Regenerate")
+    header = labels["Option"]
+    figures = [
+        ws.cell(row=r, column=c).value
+        for r in range(header + 1, header + 6)
+        for c in range(3, 12)
+        if ws.cell(row=r, column=c).value is not None
+    ]
+    assert figures and set(figures) == {"regenerate"}, figures
+    bridge = labels["Vendor vs in-house"]
+    assert ws.cell(row=bridge, column=2).value == "regenerate"
