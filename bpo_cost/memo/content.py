@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..analysis import sensitivity, simulate
 from ..case.fields import input_doc
-from ..case.paths import canonical_path
+from ..case.paths import canonical_path, parse_path
 from ..engine.components import COMPONENT_BY_KEY, INHOUSE, OPTION_COMPONENTS, display_name
 from ..result import Result
 
@@ -122,16 +122,25 @@ def memo_content(result: Result, *, draws: int = 10_000, seed: int = 1) -> MemoC
     table = sensitivity(case)
     tornado = table[table["owner"] == target].head(TOP_INPUTS).reset_index(drop=True)
     tree = case.model_dump(mode="json")
+    cards = {r.path: f"Rate card: {r.source}, {r.as_of}" for r in result.rates_used}
     assumptions = []
     for path, value in zip(tornado["path"], tornado["value"], strict=True):
         key = canonical_path(tree, str(path))
         doc = input_doc(case, key)
+        steps = parse_path(key)
+        owner = f"{tree['options'][steps[1]]['name']}: " if steps[0] == "options" else ""
+        if key in cards:
+            source = cards[key]
+        elif doc.source and doc.default is not None and float(doc.default) == float(value):
+            source = f"Default: {doc.source}"
+        else:
+            source = "Case (the analyst's input)"
         assumptions.append(
             (
-                str(path),
+                owner + (doc.description or key),
                 money(value) if abs(value) >= 1000 else f"{value:.4g}",
                 doc.unit,
-                doc.source or "Case (the analyst's input)",
+                source,
             )
         )
     risk = None

@@ -34,6 +34,7 @@ def _table(
     rows: list[list[str]],
     widths: list[float],
     left: frozenset[int] = frozenset({0}),
+    fontsize: float = 8,
 ) -> None:
     """A table; columns in ``left`` (text) read from the left, figures line up on the right."""
     ax = fig.add_axes(rect)
@@ -42,7 +43,7 @@ def _table(
         cellText=rows, colLabels=header, colWidths=widths, loc="upper center", cellLoc="right"
     )
     table.auto_set_font_size(False)
-    table.set_fontsize(8)
+    table.set_fontsize(fontsize)
     table.scale(1.0, 1.35)
     for (r, c), cell in table.get_celld().items():
         cell.set_edgecolor("#D9D9D9")
@@ -133,13 +134,19 @@ def _cost_page(plt: Any, c: MemoContent) -> Any:
     fig.text(
         0.06, 0.47, f"Hidden costs included for {target} (term totals)", fontsize=11, weight="bold"
     )
-    rows = [[label, money(total), textwrap.shorten(how, 95)] for label, total, how in c.hidden]
+    # 7 pt text, both text columns from the left, each cut to what its column holds
+    rows = [
+        [textwrap.shorten(label, 44), money(total), textwrap.shorten(how, 84)]
+        for label, total, how in c.hidden
+    ]
     _table(
         fig,
         [0.06, 0.05, 0.88, 0.4],
         ["Cost", c.currency, "How it is computed"],
         rows,
-        [0.22, 0.12, 0.66],
+        [0.30, 0.10, 0.60],
+        left=frozenset({0, 2}),
+        fontsize=7,
     )
     return fig
 
@@ -153,7 +160,8 @@ def _risk_page(plt: Any, c: MemoContent) -> Any:
         y = np.arange(len(t))
         ax.barh(y, t["low"] - t["base"], color=_RED, label="Input low")
         ax.barh(y, t["high"] - t["base"], color=_NAVY, label="Input high")
-        ax.set_yticks(y, [textwrap.shorten(str(s), 45) for s in t["input"]], fontsize=7)
+        names = [textwrap.shorten(a[0], 48) for a in c.assumptions][::-1]  # the inputs' labels
+        ax.set_yticks(y, names, fontsize=7)
         ax.axvline(0, color="black", lw=0.8)
         ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: money(v)))
         ax.tick_params(axis="x", labelsize=7)
@@ -162,14 +170,17 @@ def _risk_page(plt: Any, c: MemoContent) -> Any:
         )
         ax.legend(fontsize=7, frameon=False, loc="lower right")
     fig.text(0.06, 0.57, "Assumptions that matter, with sources", fontsize=11, weight="bold")
-    rows = [[p, v, u, textwrap.shorten(s, 60)] for p, v, u, s in c.assumptions]
+    rows = [
+        [textwrap.shorten(p, 52), v, u, textwrap.shorten(s, 52)] for p, v, u, s in c.assumptions
+    ]
     _table(
         fig,
         [0.06, 0.31, 0.88, 0.25],
         ["Input", "Value", "Unit", "Source"],
         rows,
-        [0.36, 0.1, 0.14, 0.4],
+        [0.40, 0.09, 0.13, 0.38],
         frozenset({0, 2, 3}),
+        fontsize=7,
     )
     if c.risk is not None:
         fig.text(
