@@ -2,72 +2,80 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from pathlib import Path
 from typing import Annotated
 
 import pandas as pd
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from ..api import evaluate
 from ..case.examples import example_path
 from ..case.io import load_case
+from ..core.text import inert
 from ..engine.components import INHOUSE
+from ..errors import InputError
 from ..files import atomic_write, atomic_write_bytes
 from ..result import Result
-from ._app import CaseArg, RatesOpt, app, console, dump, money, output_dir, who
+from ._app import CaseArg, RatesOpt, WideOpt, app, console, dump, money, output_dir, who
+from .tables import Cell, Column, print_table
 
 
-def _show(result: Result) -> None:
+def _pct(x: float) -> str:
+    return "" if math.isnan(x) else f"{x:.1%}"
+
+
+def _show(result: Result, *, wide: bool = False) -> None:
     s = result.summary()
-    cur = result.case.currency
-    table = Table(
-        title=f"{escape(result.case.name)}: {result.case.term_months} months from "
-        f"{result.case.start:%b %Y}, {cur}"
-    )
-    for col, justify in [
-        ("Option", "left"),
-        ("Model", "left"),
-        (f"TCO ({cur})", "right"),
-        ("NPV of cost", "right"),
-        ("Savings", "right"),
-        ("Savings %", "right"),
-        ("NPV of savings", "right"),
-        ("Payback", "right"),
-        ("IRR", "right"),
-        (f"Cost / {result.case.workload.unit}", "right"),
-        ("Rank", "right"),
-    ]:
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
-    for owner, row in s.iterrows():
-        is_ih = owner == INHOUSE
-        table.add_row(
-            who(str(owner)),
-            "" if is_ih else str(row["pricing_model"]),
-            money(row["tco"]),
-            money(row["npv_cost"]),
-            "" if is_ih else money(row["savings"]),
-            "" if is_ih or math.isnan(row["savings_pct"]) else f"{row['savings_pct']:.1%}",
-            "" if is_ih else money(row["npv_savings"]),
-            ""
-            if is_ih
-            else (
-                "never"
-                if math.isnan(row["payback_month"])
-                else f"month {int(row['payback_month'])}"
-            ),
-            "" if is_ih or math.isnan(row["irr"]) else f"{row['irr']:.1%}",
-            f"{row['cost_per_unit']:,.2f}",
-            str(int(row["rank"])),
+    case = result.case
+    cur = case.currency
+    rows = []
+    for owner, r in s.iterrows():
+        ih = owner == INHOUSE
+        nan = None  # blank: in-house does not save on itself
+        rows.append(
+            [
+                who(str(owner)),
+                "" if ih else inert(r["pricing_model"]),
+                r["tco"],
+                r["npv_cost"],
+                nan if ih else r["savings"],
+                nan if ih else r["savings_pct"],
+                nan if ih else r["npv_savings"],
+                nan if ih else r["payback_month"],
+                nan if ih else r["irr"],
+                r["cost_per_unit"],
+                int(r["rank"]),
+            ]
         )
-    out = console()
-    out.print(table)
+    text: Cell = lambda v, _m: str(v)  # noqa: E731
+    amount: Cell = lambda v, m: m(v)  # noqa: E731
+    cols = [
+        Column("Option", text, right=False),
+        Column(f"TCO ({cur})", amount),
+        Column("NPV of savings", amount),
+        Column("Payback", lambda v, _m: "never" if math.isnan(v) else f"month {int(v)}"),
+        Column("Rank", text),
+        Column("Savings", amount, optional=True),
+        Column("Savings %", lambda v, _m: _pct(v), optional=True),
+        Column("IRR", lambda v, _m: _pct(v), optional=True),
+        Column(f"Cost / {case.workload.unit}", lambda v, _m: f"{v:,.2f}", optional=True),
+        Column("NPV of cost", amount, optional=True),
+        Column("Model", text, right=False, optional=True),
+    ]
+    order = [0, 2, 6, 7, 10, 4, 5, 8, 9, 3, 1]  # row values in the order of cols
+    out = print_table(
+        f"{case.name}: {case.term_months} months from {case.start:%b %Y}, {cur}",
+        cols,
+        [[row[i] for i in order] for row in rows],
+        wide=wide,
+    )
     ranked = s.drop(index=INHOUSE).sort_values("npv_cost")
     name, best = ranked.index[0], ranked.iloc[0]
     verdict = (
-        f"[bold]{who(str(name))}[/] saves {money(best['npv_savings'])} {cur} in NPV "
+        f"[bold]{who(str(name))}[/] saves {money(best['npv_savings'])} {inert(cur)} in NPV "
         f"({best['savings_pct']:.1%} of in-house TCO)"
         if best["npv_savings"] > 0
         else "[bold]Keep in-house[/]: no option costs less in NPV"
@@ -75,7 +83,7 @@ def _show(result: Result) -> None:
     out.print(verdict)
     for r in result.rates_used:
         out.print(
-            escape(f"  rate {r.path} = {r.value:,.4g} ({r.detail}; {r.source}, as of {r.as_of})")
+            inert(f"  rate {r.path} = {r.value:,.4g} ({r.detail}; {r.source}, as of {r.as_of})")
         )
 
 
@@ -103,13 +111,14 @@ def _write_csv(result: Result, folder: Path, protect: Path | None) -> list[Path]
 @app.command()
 def demo(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    wide: WideOpt = False,
 ) -> None:
     """Evaluate the bundled example (a voice customer-service desk) and print the comparison."""
     result = evaluate(example_path())
     if as_json:
         typer.echo(dump(result.to_dict()))
     else:
-        _show(result)
+        _show(result, wide=wide)
 
 
 @app.command("evaluate")
@@ -120,6 +129,7 @@ def evaluate_cmd(
         Path | None, typer.Option("--csv", help="Write monthly components to this folder.")
     ] = None,
     rates: RatesOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """Evaluate a case: TCO, NPV, savings, payback and IRR for in-house and every option."""
     result = evaluate(case, rate_cards=rates)
@@ -127,11 +137,11 @@ def evaluate_cmd(
         written = _write_csv(result, csv, case)
         if not as_json:  # keep --json output pure JSON
             for path in written:
-                console().print(f"wrote {path}")
+                console().print(f"wrote {inert(path)}")
     if as_json:
         typer.echo(dump(result.to_dict()))
     else:
-        _show(result)
+        _show(result, wide=wide)
 
 
 @app.command()
@@ -158,22 +168,96 @@ def schema() -> None:
     typer.echo(dump(Case.model_json_schema()))
 
 
+def _plain(v: object) -> object:
+    """A JSON value: NaN is null, a date is its ISO text."""
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    return v.isoformat() if isinstance(v, dt.date) else v
+
+
 @app.command()
 def rates(
     function: Annotated[str | None, typer.Option("--function", help="e.g. payroll")] = None,
     location: Annotated[str | None, typer.Option("--location", help="ISO code, e.g. PH")] = None,
+    tier: Annotated[
+        str | None, typer.Option("--tier", help="onshore, nearshore or offshore")
+    ] = None,
+    card: Annotated[
+        str | None, typer.Option("--card", help="wage, billing_hourly or per_transaction")
+    ] = None,
+    row: Annotated[
+        int | None, typer.Option("--row", help="Show every field of row # (sources in full).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the rows as JSON.")] = False,
+    csv: Annotated[
+        Path | None, typer.Option("--csv", help="Write the rows to this CSV file.")
+    ] = None,
     user_card: RatesOpt = None,
+    wide: WideOpt = False,
 ) -> None:
-    """List benchmark rates with their sources (filter by function and location)."""
+    """List benchmark rates with their sources; filter by function, location, tier and card."""
     from ..rates.cards import load_cards
 
-    frame = load_cards(user_card).frame(function=function, location=location)
-    table = Table(title=f"Rate cards ({len(frame)} rows)")
-    for col in frame.columns:
-        table.add_column(str(col))
-    for row in frame.itertuples(index=False):
-        table.add_row(*["" if v is None or v != v else escape(str(v)) for v in row])  # NaN != NaN
-    console().print(table)
+    cards = load_cards(user_card)
+    cards.frame(function=function, location=location)  # refuses an unknown function or location
+    frame = cards.frame()
+    frame.insert(0, "row", range(1, len(frame) + 1))  # numbered before filtering: stable
+    for name, value in (("function", function), ("location", location)):
+        if value is not None:
+            frame = frame[frame[name] == value]
+    for name, value in (("tier", tier), ("card", card)):
+        if value is not None:
+            known = sorted(frame[name].dropna().unique())
+            if value not in known:
+                raise InputError(f"--{name}", value, "one of " + ", ".join(known))
+            frame = frame[frame[name] == value]
+    if row is not None:
+        chosen = frame[frame["row"] == row]
+        if chosen.empty:
+            raise InputError(
+                "--row", row, f"a row number shown by this listing (1 to {len(frame)})"
+            )
+        frame = chosen
+    records = [{k: _plain(v) for k, v in r.items()} for r in frame.to_dict(orient="records")]
+    if csv is not None:
+        atomic_write(csv, lambda path: frame.to_csv(path, index=False))
+        if not as_json:
+            console().print(f"wrote {inert(csv)} ({len(frame)} rows)")
+    if as_json:
+        typer.echo(dump(records))
+        return
+    if row is not None:
+        out = console()
+        for k, v in records[0].items():
+            out.print(f"[bold]{k}[/]: {'' if v is None else inert(v)}", soft_wrap=True)
+        return
+    if csv is not None:
+        return
+    text: Cell = lambda v, _m: inert(v)  # noqa: E731
+    rate: Cell = lambda v, _m: "" if math.isnan(v) else f"{v:,.2f}"  # noqa: E731
+    cols = [
+        Column("#", text),
+        Column("Card", text, right=False),
+        Column("Function", text, right=False),
+        Column("Loc.", text, right=False),
+        Column("Tier", text, right=False),
+        Column("Unit", text, right=False),
+        Column("Low", rate),
+        Column("Typical", rate),
+        Column("High", rate),
+        Column("Cur.", text, right=False, optional=True),
+        Column("As of", text, optional=True),
+        Column("Source", text, right=False, optional=True),
+    ]
+    keys = ["row", "card", "function", "location", "tier", "unit", "low", "typical", "high"]
+    keys += ["currency", "as_of", "source"]
+    shown = [[r[k] for k in keys] for r in frame.to_dict(orient="records")]
+    print_table(
+        f"Rate cards: {len(frame)} rows (--row # for one row's sources and note; --csv, --json)",
+        cols,
+        shown,
+        wide=wide,
+    )
 
 
 @app.command()
