@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -50,13 +51,14 @@ def _invalid(exc: ValidationError) -> InvalidCaseError:
     for err in exc.errors(include_url=False):
         raw = [str(p) for p in err["loc"]]
         value = err.get("input")
+        tags = [p for p in raw if _is_tag(p)]
         # A number-or-reference field: report the branch the user meant (a mapping is a reference).
         if "RateRef" in raw and not isinstance(value, Mapping) and err["type"] == "model_type":
             continue
-        if _NUMBER_TAGS & set(raw) and isinstance(value, Mapping):
+        if tags and "RateRef" not in raw and isinstance(value, Mapping):
             continue
         # union branches add the branch's type name to the path ("float", "RateRef", "hourly")
-        path = ".".join(p for p in raw if p not in _UNION_TAGS) or "case"
+        path = ".".join(p for p in raw if not _is_tag(p)) or "case"
         ctx = err.get("ctx") or {}
         if err["type"] == "missing":
             problems.append((path, _Said(f"{path} is required but missing"), ""))
@@ -74,23 +76,88 @@ def _invalid(exc: ValidationError) -> InvalidCaseError:
             said = _Said(err["msg"].removeprefix("Value error, "))
             problems.append((path, said, "") if raw else (said.split(" ")[0], said, ""))
         else:
-            allowed = _allowed(err["msg"])
+            allowed = _allowed(err["type"], ctx, err["msg"])
             limit = ctx.get("le", ctx.get("lt"))
-            if isinstance(limit, (int, float)) and limit <= 2 and isinstance(value, (int, float)):
-                allowed += f" (rates are decimals: {value / 100:g} for {value:g}%)"
+            if (
+                isinstance(limit, (int, float))
+                and limit <= 3
+                and isinstance(value, (int, float))
+                and 1 < value <= 100
+            ):
+                allowed += f" (rates and shares are decimals: {value / 100:g} for {value:g}%)"
             problems.append((path, value, allowed))
     if not problems:  # every error came from a branch we skipped: report the first one plainly
         err = exc.errors(include_url=False)[0]
-        problems.append((".".join(map(str, err["loc"])), err.get("input"), _allowed(err["msg"])))
+        loc = ".".join(str(p) for p in err["loc"] if not _is_tag(str(p))) or "case"
+        problems.append((loc, err.get("input"), _allowed(err["type"], {}, err["msg"])))
     problems = _spelling_first(problems)
     lines = [
         (str(v) if v.startswith(p) else f"{p}: {v}")
         if isinstance(v, _Said)
-        else f"{p} must be {a}: got {v!r}"
+        else f"{p} must be {a}: got {_shown(v)}"
         for p, v, a in problems
     ]
     path, value, allowed = problems[0]
     return InvalidCaseError(path, value, allowed, errors=lines, message=lines[0])
+
+
+def _is_tag(part: str) -> bool:
+    """A union branch pydantic adds to an error's location (not a field the analyst wrote)."""
+    return part in _UNION_TAGS or _TAG.fullmatch(part) is not None
+
+
+_TAG = re.compile(r"[a-z]+(-[a-z]+)+(\[.*)?")  # function-after[...], constrained-float ...
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# pydantic's error types in the analyst's words (the limits come from the error's context)
+_WORDS = {
+    "float_parsing": "a number",
+    "float_type": "a number",
+    "int_parsing": "a whole number",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "finite_number": "a finite number",
+    "bool_parsing": "true or false",
+    "bool_type": "true or false",
+    "string_type": "text",
+    "date_parsing": "a date written YYYY-MM-DD or a month written YYYY-MM",
+    "date_from_datetime_parsing": "a date written YYYY-MM-DD or a month written YYYY-MM",
+    "date_type": "a date written YYYY-MM-DD or a month written YYYY-MM",
+    "model_type": "a group of fields (a YAML/JSON mapping)",
+    "dict_type": "a mapping of fields",
+    "list_type": "a list",
+}
+_BOUNDS = {"ge": "at least", "gt": "more than", "le": "at most", "lt": "less than"}
+
+
+def _allowed(kind: str, ctx: Mapping[str, Any], msg: str) -> str:
+    if kind in _WORDS:
+        return _WORDS[kind]
+    for key, words in _BOUNDS.items():
+        if kind.endswith(("_than_equal", "_than")) and key in ctx:
+            return f"{words} {ctx[key]:g}" if isinstance(ctx[key], float) else f"{words} {ctx[key]}"
+    if kind == "literal_error":
+        return "one of " + str(ctx.get("expected", "")).replace("'", "")
+    if kind == "too_short":
+        return f"at least {ctx.get('min_length')} item(s) long"
+    if kind == "too_long":
+        return f"at most {ctx.get('max_length')} long"
+    if kind == "string_too_short":
+        return f"at least {ctx.get('min_length')} character(s)"
+    if kind == "string_too_long":
+        return f"at most {ctx.get('max_length')} characters"
+    if kind == "string_pattern_mismatch":
+        return "text of letters, digits, spaces and _ - . ( ), starting with a letter or digit"
+    text = msg[0].lower() + msg[1:] if msg else "valid"
+    for prefix in ("input should be ", "value should be "):
+        if text.startswith(prefix):
+            return text[len(prefix) :]
+    return text
 
 
 def _spelling_first(problems: list[tuple[str, Any, str]]) -> list[tuple[str, Any, str]]:
@@ -115,16 +182,7 @@ class _Said(str):
     """A validator's own sentence, shown as it is."""
 
 
-_NUMBER_TAGS = {"float", "constrained-float"}
 _UNION_TAGS = {"float", "RateRef", "hourly", "per_transaction", "outcome", "constrained-float"}
-
-
-def _allowed(msg: str) -> str:
-    text = msg[0].lower() + msg[1:] if msg else "valid"
-    for prefix in ("input should be ", "value should be "):
-        if text.startswith(prefix):
-            return text[len(prefix) :]
-    return text
 
 
 def load_case(source: str | Path | Mapping[str, Any] | Case) -> Case:

@@ -7,7 +7,8 @@ import warnings
 
 from typer.main import get_command
 
-from ..errors import BpoCostError, BpoCostWarning
+from ..core.text import inert
+from ..errors import BpoCostError, BpoCostWarning, InvalidCaseError
 from . import analysis as _analysis  # noqa: F401  (registers its commands)
 from . import core as _core  # noqa: F401
 from . import reference as _reference  # noqa: F401
@@ -26,11 +27,12 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 for w in caught:
                     if issubclass(w.category, BpoCostWarning):
-                        print(f"bpo-cost: warning: {w.message}", file=sys.stderr)
+                        _say(f"warning: {w.message}")
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except BpoCostError as exc:
-        print(f"bpo-cost: error: {exc}", file=sys.stderr)
+        for line in exc.errors if isinstance(exc, InvalidCaseError) else [str(exc)]:
+            _say(f"error: {line}")  # every problem, one line each
         return 2
     except KeyboardInterrupt:
         print("bpo-cost: interrupted", file=sys.stderr)
@@ -40,11 +42,13 @@ def main(argv: list[str] | None = None) -> int:
             exc.show()  # type: ignore[attr-defined]
             return 2
         if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):  # typer usage errors
-            print(f"bpo-cost: error: {exc.format_message()} (see --help)", file=sys.stderr)
+            _say(f"error: {exc.format_message()} (see --help)")
             return int(exc.exit_code)
-        print(
-            f"bpo-cost: internal error: {type(exc).__name__}: {exc} (please report this)",
-            file=sys.stderr,
-        )
+        _say(f"internal error: {type(exc).__name__}: {exc} (please report this)")
         return 3
     return code if isinstance(code, int) else 0
+
+
+def _say(text: str) -> None:
+    """One line on stderr; text from a case or a workbook cannot act on the terminal."""
+    print(f"bpo-cost: {inert(text, markup=False)}", file=sys.stderr)

@@ -9,7 +9,6 @@ from typing import Annotated
 
 import pandas as pd
 import typer
-from rich.table import Table
 
 from ..api import evaluate
 from ..case.examples import example_path
@@ -81,9 +80,12 @@ def _show(result: Result, *, wide: bool = False) -> None:
         else "[bold]Keep in-house[/]: no option costs less in NPV"
     )
     out.print(verdict)
-    for r in result.rates_used:
+    for used in result.rates_used:
         out.print(
-            inert(f"  rate {r.path} = {r.value:,.4g} ({r.detail}; {r.source}, as of {r.as_of})")
+            inert(
+                f"  rate {used.path} = {used.value:,.4g} ({used.detail}; {used.source}, "
+                f"as of {used.as_of})"
+            )
         )
 
 
@@ -234,14 +236,15 @@ def rates(
     if csv is not None:
         return
     text: Cell = lambda v, _m: inert(v)  # noqa: E731
+    words: Cell = lambda v, _m: inert(str(v).replace("_", " "))  # noqa: E731  (wraps at words)
     rate: Cell = lambda v, _m: "" if math.isnan(v) else f"{v:,.2f}"  # noqa: E731
     cols = [
         Column("#", text),
-        Column("Card", text, right=False),
-        Column("Function", text, right=False),
+        Column("Card", words, right=False),
+        Column("Function", words, right=False),
         Column("Loc.", text, right=False),
-        Column("Tier", text, right=False),
-        Column("Unit", text, right=False),
+        Column("Tier", text, right=False, optional=True),
+        Column("Unit", text, right=False, optional=True),
         Column("Low", rate),
         Column("Typical", rate),
         Column("High", rate),

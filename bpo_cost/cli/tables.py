@@ -57,8 +57,8 @@ def compact(x: float) -> str:
     if math.isnan(x):
         return ""
     a = abs(x)
-    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e5, "k")):
-        if a >= size * 0.99995:
+    for size, suffix, start in ((1e9, "B", 999_950_000), (1e6, "M", 999_950), (1e5, "k", 1e5)):
+        if a >= start:  # 999,960 would round to 1000.0k: 1.000M
             unit = 1e3 if suffix == "k" else size
             v = abs(x) / unit
             digits = max(0, 4 - len(str(int(round(v, 2)))))

@@ -41,8 +41,5 @@ def inert(text: object, *, markup: bool = True) -> str:
     s = str(text).replace("\r\n", " ").replace("\n", " ").replace("\t", " ").replace("\r", " ")
     s = _UNSAFE.sub("", s)
     if markup:
-        # a trailing backslash would escape the closing tag rich adds around the cell
         s = _MARKUP.sub(lambda m: f"{m.group(1)}{m.group(1)}\\{m.group(2)}", s)
-        if s.endswith("\\") and not s.endswith("\\\\"):
-            s += "\\"
     return s
