@@ -19,6 +19,8 @@ COMMANDS = {
     "sensitivity": ["sensitivity", CLAIMS, "--top", "4"],
     "breakeven": ["breakeven", CLAIMS],
     "simulate": ["simulate", CLAIMS, "-n", "300"],
+    "examples": ["examples"],
+    "schema-help": ["schema", "--help"],
 }
 CUT = re.compile(r"…|\d,\d{0,2}$|\d,\d{0,2}\s\s")  # an ellipsis, a number broken after a comma
 

@@ -260,7 +260,7 @@ def simulate(
             "uncertainty",
             {},
             "at least one distribution: add an uncertainty: "
-            "block to the case (see workbooks/claims_back_office.yaml)",
+            "block to the case (see: bpo-cost init --example claims_back_office)",
         )
     specs = [ins.get(p, where=f"uncertainty[{p!r}]") for p in dists]
     for spec, d in zip(specs, dists.values(), strict=True):

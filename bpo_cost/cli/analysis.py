@@ -240,8 +240,11 @@ def breakeven_cmd(
     plot: PlotOpt = None,
     rates: RatesOpt = None,
 ) -> None:
-    """Break-even: the price and the volume at which an option costs what in-house (or another
-    option) costs over the term, and the payback month."""
+    """Break-even price and volume against in-house (or an option), and the payback month.
+
+    The price or volume at which an option costs what in-house (or another option) costs over
+    the term.
+    """
     resolved = prepare(case, rates)
     names = [o.name for o in resolved.options]
     chosen = option or [n for n in names if n != against]
@@ -363,8 +366,11 @@ def simulate_cmd(
     rates: RatesOpt = None,
     wide: WideOpt = False,
 ) -> None:
-    """Monte Carlo over the case's uncertainty block: percentiles of TCO and NPV of savings,
-    the chance each option beats in-house and the chance each is the cheapest."""
+    """Monte Carlo: percentiles of TCO and savings, and the chance each option is cheapest.
+
+    Draws the case's uncertainty block: percentiles of TCO and NPV of savings, the chance each
+    option beats in-house and the chance each is the cheapest.
+    """
     tune_allocator()  # this process is ours: let malloc keep memory (about 1.5x faster)
     err = Console(stderr=True)
     bar = Progress(

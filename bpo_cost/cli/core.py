@@ -5,17 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import math
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
 
 from ..api import evaluate
-from ..case.examples import example_path
+from ..case.examples import DEFAULT_EXAMPLE, example_names, example_path
 from ..case.io import load_case
 from ..core.text import inert
 from ..engine.components import INHOUSE
-from ..errors import InputError
+from ..errors import InputError, OutputError
 from ..files import atomic_write, atomic_write_bytes
 from ..result import Result
 from ._app import CaseArg, RatesOpt, WideOpt, app, console, dump, money, output_dir, who
@@ -146,28 +146,88 @@ def evaluate_cmd(
         _show(result, wide=wide)
 
 
+STARTERS = ("hourly", "per_transaction", "outcome")  # a blank starter per pricing model
+SCHEMA_FILE = "bpo-cost.schema.json"  # written beside a new case: editors complete and check it
+
+
+def _starter(name: str) -> Path:
+    return Path(__file__).parent / "starters" / f"{name}.yaml"
+
+
 @app.command()
 def init(
     path: Annotated[Path, typer.Argument(help="Where to write the starter case.")] = Path(
         "case.yaml"
     ),
+    example: Annotated[
+        str | None,
+        typer.Option("--example", help="Start from this bundled example (see bpo-cost examples)."),
+    ] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model", help="A blank starter for this pricing model: " + ", ".join(STARTERS)
+        ),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
-    """Write a commented starter case (the bundled voice desk example) to edit."""
-    if path.exists() and not force:
-        from ..errors import OutputError
+    """Write a commented case to edit: a bundled example or a blank starter per pricing model.
 
+    The file starts with a yaml-language-server line naming the case schema, written beside it,
+    so an editor with YAML support completes field names and checks values as you type.
+    """
+    if example is not None and model is not None:
+        raise InputError("--example/--model", (example, model), "one of them, not both")
+    if model is not None and model not in STARTERS:
+        raise InputError("--model", model, "one of " + ", ".join(STARTERS))
+    if path.exists() and not force:
         raise OutputError(f"{path} exists; pass --force to overwrite it")
-    atomic_write_bytes(path, example_path().read_bytes())
-    console().print(f"wrote {path}: edit it, then run  bpo-cost evaluate {path}")
+    source = _starter(model) if model else example_path(example or DEFAULT_EXAMPLE)
+    text = source.read_text(encoding="utf-8")
+    header = f"# yaml-language-server: $schema={SCHEMA_FILE}\n"
+    atomic_write_bytes(path, (header + text).encode("utf-8"))
+    atomic_write_bytes(path.parent / SCHEMA_FILE, (dump(case_schema()) + "\n").encode("utf-8"))
+    console().print(f"wrote {inert(path)}: edit it, then run  bpo-cost evaluate {inert(path)}")
+
+
+@app.command()
+def examples() -> None:
+    """List the bundled examples and the blank starters that bpo-cost init writes."""
+    out = console()
+    for name in example_names():
+        first = example_path(name).read_text(encoding="utf-8").splitlines()[0]
+        out.print(f"[bold]{name}[/]: {inert(first.lstrip('# '))}")
+    for name in STARTERS:
+        out.print(f"[bold]--model {name}[/]: a blank starter with one {name} offer to fill in")
+    out.print("write one with:  bpo-cost init my_case.yaml --example NAME  (or --model MODEL)")
+
+
+_BOUNDS = {"ge": "minimum", "gt": "exclusiveMinimum", "le": "maximum", "lt": "exclusiveMaximum"}
+
+
+def case_schema() -> dict[str, Any]:
+    """The JSON Schema of a case with standard bounds (``minimum``, ``exclusiveMaximum`` …)."""
+    from ..case.models import Case
+
+    def standard(node: Any) -> Any:
+        if isinstance(node, dict):
+            numeric = node.get("type") in ("number", "integer")
+            return {
+                (_BOUNDS[k] if numeric and k in _BOUNDS else k): standard(v)
+                for k, v in node.items()
+            }
+        if isinstance(node, list):
+            return [standard(v) for v in node]
+        return node
+
+    schema: dict[str, Any] = standard(Case.model_json_schema())
+    return schema
 
 
 @app.command()
 def schema() -> None:
-    """Print the JSON Schema of a case file."""
-    from ..case.models import Case
-
-    typer.echo(dump(Case.model_json_schema()))
+    """Print the JSON Schema of a case file: every field's description, unit and bounds."""
+    typer.echo(dump(case_schema()))
 
 
 def _plain(v: object) -> object:
