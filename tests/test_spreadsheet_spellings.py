@@ -140,3 +140,29 @@ def test_cli_lists_every_problem_one_line_each(capsys, tmp_path):
     assert len(lines) == 3, lines
     assert all(line.startswith("bpo-cost: error: ") for line in lines)
     assert not any("more problem" in line for line in lines)
+
+
+def test_edited_workbook_lists_every_bad_cell_by_sheet_and_cell(capsys, tmp_path):
+    from openpyxl import load_workbook
+
+    from bpo_cost.workbook import write_workbook
+
+    path = write_workbook(example_path("payroll"), tmp_path / "p.xlsx")
+    wb = load_workbook(path)
+    ws = wb["Inputs"]
+    rows = {ws.cell(row=r, column=1).value: r for r in range(1, ws.max_row + 1)}
+    shrinkage, country = rows["inhouse.shrinkage"], rows["inhouse.country"]
+    ws.cell(row=shrinkage, column=2).value = 22  # a percentage where a decimal belongs
+    ws.cell(row=country, column=2).value = "United States"
+    wb.save(path)
+    with pytest.raises(InvalidCaseError) as info:
+        load_case(path)
+    assert info.value.errors == [
+        f"Inputs!B{country} (inhouse.country): 'United States' is a country name: write its "
+        "2-letter code (did you mean US?)",
+        f"Inputs!B{shrinkage} (inhouse.shrinkage) must be less than 1 (rates and shares are "
+        "decimals: 0.22 for 22%): got 22",
+    ]
+    assert main(["evaluate", str(path)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2 and all(line.startswith("bpo-cost: error: Inputs!B") for line in err)

@@ -160,6 +160,21 @@ def _allowed(kind: str, ctx: Mapping[str, Any], msg: str) -> str:
     return text
 
 
+def _case_from_workbook(path: Path) -> Case:
+    """The case on a workbook's Inputs sheet; every problem names its cell (``Inputs!B12``)."""
+    from .xlsx import at_cell, read_located  # the workbook face imports openpyxl
+
+    located = read_located(path)
+    rows = {key: row for key, _, row in located}
+    try:
+        return case_from_pairs([(key, value) for key, value, _ in located])
+    except InvalidCaseError as exc:
+        lines = [at_cell(line, rows) for line in exc.errors]
+        raise InvalidCaseError(
+            exc.field, exc.value, exc.allowed, errors=lines, message=lines[0]
+        ) from None
+
+
 def _spelling_first(problems: list[tuple[str, Any, str]]) -> list[tuple[str, Any, str]]:
     """A misspelt key explains the missing field beside it: show it first, with a suggestion."""
     missing = [p for p, v, _ in problems if isinstance(v, _Said) and v.endswith("but missing")]
@@ -207,9 +222,7 @@ def load_case(source: str | Path | Mapping[str, Any] | Case) -> Case:
     if path.stat().st_size > limit:
         raise InvalidCaseError("case file", str(source), f"at most {limit:,} bytes")
     if suffix == ".xlsx":
-        from .xlsx import read_inputs  # the workbook face imports openpyxl
-
-        return case_from_pairs(read_inputs(path))
+        return _case_from_workbook(path)
     text = path.read_bytes().decode("utf-8", errors="replace")
     if suffix == ".json":
         try:
