@@ -7,34 +7,23 @@ import math
 import re
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from ..analysis import (
-    BreakEven,
-    breakeven,
-    breakeven_month,
-    breakeven_price,
-    breakeven_volume,
-    tune_allocator,
-)
-from ..analysis import sensitivity as run_sensitivity
-from ..analysis import simulate as run_simulate
-from ..analysis.breakeven import price_paths
-from ..analysis.inputs import prepare
-from ..analysis.montecarlo import DEFAULT_CHUNK
 from ..api import evaluate
 from ..case.fields import input_doc
-from ..case.models import Case
 from ..core.text import inert
 from ..engine.components import INHOUSE, display_name
 from ..errors import InputError, NoSolutionError
 from ._app import CaseArg, RatesOpt, WideOpt, app, console, dump, money, output_dir, who
 from .labels import input_label
 from .tables import Cell, Column, print_table
+
+if TYPE_CHECKING:  # the analysis layer (and pandas) load when a command runs, not at start
+    from ..analysis import BreakEven
+    from ..case.models import Case
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 PlotOpt = Annotated[
@@ -104,6 +93,9 @@ def sensitivity_cmd(
     Ranges: ±swing of the case value, the P10-P90 of the input's distribution when the case
     has an uncertainty block, or --range.
     """
+    from ..analysis import sensitivity as run_sensitivity
+    from ..analysis.inputs import prepare
+
     resolved = prepare(case, rates)
     table = run_sensitivity(
         resolved,
@@ -245,6 +237,15 @@ def breakeven_cmd(
     The price or volume at which an option costs what in-house (or another option) costs over
     the term.
     """
+    from ..analysis import (
+        BreakEven,
+        breakeven,
+        breakeven_month,
+        breakeven_price,
+        breakeven_volume,
+    )
+    from ..analysis.inputs import prepare
+
     resolved = prepare(case, rates)
     names = [o.name for o in resolved.options]
     chosen = option or [n for n in names if n != against]
@@ -299,6 +300,8 @@ def breakeven_cmd(
 
 def _show_breakeven(case: Case, rows: list[dict[str, Any]], input_path: str | None) -> None:
     """One sentence per option and figure, in labels and units."""
+    from ..analysis.breakeven import price_paths
+
     out = console()
     out.print(f"[bold]{inert(case.name)}[/]: break-even over the {case.term_months}-month term")
     unit = inert(case.workload.unit)
@@ -356,8 +359,9 @@ def simulate_cmd(
         int, typer.Option("--seed", help="Random seed (same seed, same result).", min=0)
     ] = 1,
     chunk_size: Annotated[
-        int, typer.Option("--chunk-size", help="Draws per engine batch.", min=1)
-    ] = DEFAULT_CHUNK,
+        int | None,
+        typer.Option("--chunk-size", help="Draws per engine batch (default: the engine's).", min=1),
+    ] = None,
     workers: Annotated[
         int | None, typer.Option("--workers", help="Threads (default: CPUs).", min=1)
     ] = None,
@@ -371,6 +375,17 @@ def simulate_cmd(
     Draws the case's uncertainty block: percentiles of TCO and NPV of savings, the chance each
     option beats in-house and the chance each is the cheapest.
     """
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from ..analysis import simulate as run_simulate
+    from ..analysis import tune_allocator
+
     tune_allocator()  # this process is ours: let malloc keep memory (about 1.5x faster)
     err = Console(stderr=True)
     bar = Progress(
@@ -390,8 +405,8 @@ def simulate_cmd(
             n=n,
             seed=seed,
             rate_cards=rates,
-            chunk_size=chunk_size,
             workers=workers,
+            **({} if chunk_size is None else {"chunk_size": chunk_size}),  # type: ignore[arg-type]
             progress=lambda done, _: bar.update(task, completed=done),
         )
     if plot is not None:

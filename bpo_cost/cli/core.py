@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 
 from ..api import evaluate
@@ -21,32 +20,39 @@ from ..result import Result
 from ._app import CaseArg, RatesOpt, WideOpt, app, console, dump, money, output_dir, who
 from .tables import Cell, Column, print_table
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 def _pct(x: float) -> str:
     return "" if math.isnan(x) else f"{x:.1%}"
 
 
 def _show(result: Result, *, wide: bool = False) -> None:
-    s = result.summary()
+    # from the summary arrays, not the DataFrame: the demo does not wait for pandas to load
+    s = result.summary_arrays
     case = result.case
     cur = case.currency
     rows = []
-    for owner, r in s.iterrows():
+    for i, owner in enumerate(s.owners):
         ih = owner == INHOUSE
-        nan = None  # blank: in-house does not save on itself
+
+        def fig(name: str, i: int = i, ih: bool = ih) -> float | None:
+            return None if ih else float(getattr(s, name)[0, i])  # blank: in-house vs itself
+
         rows.append(
             [
-                who(str(owner)),
-                "" if ih else inert(r["pricing_model"]),
-                r["tco"],
-                r["npv_cost"],
-                nan if ih else r["savings"],
-                nan if ih else r["savings_pct"],
-                nan if ih else r["npv_savings"],
-                nan if ih else r["payback_month"],
-                nan if ih else r["irr"],
-                r["cost_per_unit"],
-                int(r["rank"]),
+                who(owner),
+                "" if ih else inert(result.pricing_model(owner)),
+                float(s.tco[0, i]),
+                float(s.npv_cost[0, i]),
+                fig("savings"),
+                fig("savings_pct"),
+                fig("npv_savings"),
+                fig("payback_month"),
+                fig("irr"),
+                float(s.cost_per_unit[0, i]),
+                int(s.rank[0, i]),
             ]
         )
     text: Cell = lambda v, _m: str(v)  # noqa: E731
@@ -71,12 +77,12 @@ def _show(result: Result, *, wide: bool = False) -> None:
         [[row[i] for i in order] for row in rows],
         wide=wide,
     )
-    ranked = s.drop(index=INHOUSE).sort_values("npv_cost")
-    name, best = ranked.index[0], ranked.iloc[0]
+    best = min(range(1, len(s.owners)), key=lambda i: float(s.npv_cost[0, i]))
+    npv_savings = float(s.npv_savings[0, best])
     verdict = (
-        f"[bold]{who(str(name))}[/] saves {money(best['npv_savings'])} {inert(cur)} in NPV "
-        f"({best['savings_pct']:.1%} of in-house TCO)"
-        if best["npv_savings"] > 0
+        f"[bold]{who(s.owners[best])}[/] saves {money(npv_savings)} {inert(cur)} in NPV "
+        f"({float(s.savings_pct[0, best]):.1%} of in-house TCO)"
+        if npv_savings > 0
         else "[bold]Keep in-house[/]: no option costs less in NPV"
     )
     out.print(verdict)
