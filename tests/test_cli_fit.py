@@ -93,3 +93,24 @@ def test_rates_exports_and_shows_one_row(capsys, tmp_path):
     assert main(["rates", "--row", str(number)]) == 0
     out = capsys.readouterr().out
     assert f"row: {number}" in out and rows[0]["source"] in out and "note:" in out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["init", "{tmp}/case.yaml", "--model", "hourly"],
+        ["addin", "{tmp}/xl"],
+        ["workbook", "workbooks/payroll.yaml", "-o", "{tmp}/p.xlsx"],
+        ["evaluate", "workbooks/payroll.yaml", "--csv", "{tmp}/csv"],
+        ["rates", "--row", "7"],
+        ["--help"],
+        ["simulate", "--help"],
+    ],
+    ids=["init", "addin", "workbook", "evaluate-csv", "rates-row", "help", "simulate-help"],
+)
+def test_commands_that_write_or_explain_fit_too(capsys, width, monkeypatch, tmp_path, args):
+    monkeypatch.setenv("COLUMNS", str(width))  # typer's help reads the width from here
+    assert main([a.replace("{tmp}", str(tmp_path)) for a in args]) == 0
+    for line in capsys.readouterr().out.splitlines():
+        assert len(line.rstrip()) <= width, line
+        assert not CUT.search(line), line
