@@ -297,7 +297,7 @@ def rates(
     if row is not None:
         out = console()
         for k, v in records[0].items():
-            out.print(f"[bold]{k}[/]: {'' if v is None else inert(v)}", soft_wrap=True)
+            out.print(f"[bold]{k}[/]: {'' if v is None else inert(v)}")
         return
     if csv is not None:
         return
