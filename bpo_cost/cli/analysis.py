@@ -122,7 +122,7 @@ def sensitivity_cmd(
                 currency=resolved.currency,
             )
             if not as_json:
-                console().print(f"wrote {path}")
+                console().print(f"wrote {inert(path)}")
     case_model = resolved
     labels = {p: input_label(case_model, p) for p in dict.fromkeys(shown["path"])}
     if as_json:
@@ -138,7 +138,7 @@ def sensitivity_cmd(
     num: Cell = lambda v, _m: _num(v)  # noqa: E731
     amount: Cell = lambda v, m: m(v)  # noqa: E731
     cols = [
-        Column("Input", lambda v, _m: v, right=False),
+        Column("Input", lambda v, _m: inert(v), right=False),
         Column("Case", num),
         Column("Low → high", lambda v, _m: f"{_num(v[0])} → {_num(v[1])}"),
         Column("At low", amount),
@@ -176,10 +176,11 @@ _METRIC_WORDS = {
 # ------------------------------------------------------------------------------- break-even
 
 
-def _breakeven_record(b: BreakEven | NoSolutionError) -> dict[str, Any]:
+def _breakeven_record(b: BreakEven | NoSolutionError, case: Case) -> dict[str, Any]:
     if isinstance(b, NoSolutionError):
         return {"found": False, "reason": str(b)}
     return {
+        "labels": {path: input_label(case, path) for path in b.inputs},
         "found": True,
         "value": b.value,
         "exact": b.exact,
@@ -281,11 +282,15 @@ def breakeven_cmd(
 
         path = cumulative_cost_png(evaluate(resolved), _plot_dir(plot) / "cumulative_cost.png")
         if not as_json:
-            console().print(f"wrote {path}")
+            console().print(f"wrote {inert(path)}")
     if as_json:
         data = [
             {
-                k: (_breakeven_record(v) if isinstance(v, (BreakEven, NoSolutionError)) else v)
+                k: (
+                    _breakeven_record(v, resolved)
+                    if isinstance(v, (BreakEven, NoSolutionError))
+                    else v
+                )
                 for k, v in r.items()
             }
             for r in rows
@@ -323,7 +328,7 @@ def _show_breakeven(case: Case, rows: list[dict[str, Any]], input_path: str | No
                 continue
             if c == "input":
                 path = next(iter(v.inputs))
-                at = f"{input_label(case, path)} = {_num(v.value)}"
+                at = f"{inert(input_label(case, path))} = {_num(v.value)}"
                 base = _case_value(case, path)
             elif c == "price":
                 path = price_paths(case, r["option"])[0]
@@ -414,9 +419,11 @@ def simulate_cmd(
 
         path = savings_distribution_png(sim, _plot_dir(plot) / "savings_distribution.png")
         if not as_json:
-            console().print(f"wrote {path}")
+            console().print(f"wrote {inert(path)}")
     if as_json:
-        typer.echo(dump(sim.to_dict()))
+        data = sim.to_dict()  # the inputs by path and by label, as everywhere in the CLI
+        data["inputs"] = [{"path": p, "label": input_label(sim.case, p)} for p in sim.inputs]
+        typer.echo(dump(data))
         return
     s = sim.summary()
     cur = sim.case.currency
@@ -466,7 +473,8 @@ def simulate_cmd(
             f"{inert(best)} is the cheapest in {chance:.1%} of draws; its savings move "
             "most with "
             + ", ".join(
-                f"{input_label(sim.case, str(k))} (rank corr. {float(corr[k]):+.2f})" for k in top
+                f"{inert(input_label(sim.case, str(k)))} (rank corr. {float(corr[k]):+.2f})"
+                for k in top
             ),
         )
     if sys.stdout.isatty() and n < 1000:

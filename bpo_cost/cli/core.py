@@ -358,4 +358,4 @@ def workbook(
     written = write_workbook(
         load_case(case), output, rate_cards=rates, protect=[case], extra_sheets=extra
     )
-    console().print(f"wrote {written}")
+    console().print(f"wrote {inert(written)}")

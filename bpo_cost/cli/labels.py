@@ -5,13 +5,13 @@ from __future__ import annotations
 from ..case.fields import input_doc
 from ..case.models import Case
 from ..case.paths import canonical_path, parse_path, path_label
-from ..core.text import inert
 
 __all__ = ["input_label"]
 
 
 def input_label(case: Case, path: str) -> str:
-    """The input at ``path`` (canonical or with names) as the analyst reads it, inert.
+    """The input at ``path`` (canonical or with names) as the analyst reads it (plain text:
+    ``inert`` it before printing).
 
     The owner first (an option's name, or in-house), then the field's description and unit; an
     input the model has no description for keeps its readable path.
@@ -20,10 +20,10 @@ def input_label(case: Case, path: str) -> str:
     try:
         canonical = canonical_path(tree, path)
     except Exception:  # a path the case does not hold (an uncertainty-only key): as written
-        return inert(path)
+        return path
     doc = input_doc(case, canonical)
     if not doc.description:
-        return inert(path_label(tree, canonical))
+        return path_label(tree, canonical)
     steps = parse_path(canonical)
     owner = ""
     if steps[0] == "options" and isinstance(steps[1], int):
@@ -34,4 +34,4 @@ def input_label(case: Case, path: str) -> str:
     if isinstance(steps[-1], int):
         text += f" #{steps[-1] + 1}"
     unit = f" ({doc.unit})" if doc.unit and doc.unit not in ("text", "id") else ""
-    return inert(f"{owner}{text}{unit}")
+    return f"{owner}{text}{unit}"
