@@ -91,7 +91,7 @@ def test_understood(path, typed, meant):
         (
             "inhouse.wage_per_hour",
             {"card": "wage", "function": "payroll", "location": "US"},
-            "inhouse.wage_per_hour.statistic is required but missing",
+            "inhouse.wage_per_hour.statistic is required but missing (one of low, typical, high)",
         ),
         (
             "workload.volume_per_month",
@@ -166,3 +166,18 @@ def test_edited_workbook_lists_every_bad_cell_by_sheet_and_cell(capsys, tmp_path
     assert main(["evaluate", str(path)]) == 2
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 2 and all(line.startswith("bpo-cost: error: Inputs!B") for line in err)
+
+
+def test_every_missing_field_is_listed_with_what_it_is():
+    data = copy.deepcopy(BASE)
+    del data["workload"]["volume_per_month"]
+    del data["options"][0]["pricing"]["rate"]
+    del data["options"][1]["location"]
+    with pytest.raises(InvalidCaseError) as info:
+        parse_case(data)
+    assert info.value.errors == [
+        "workload.volume_per_month is required but missing (volume in month 1 before seasonality)",
+        "options.0.pricing.rate is required but missing (price per billed unit (a productive hour "
+        "or an FTE-month))",
+        "options.1.location is required but missing (where the work is delivered)",
+    ]

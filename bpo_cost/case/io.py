@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -55,13 +55,14 @@ def _invalid(exc: ValidationError) -> InvalidCaseError:
         # A number-or-reference field: report the branch the user meant (a mapping is a reference).
         if "RateRef" in raw and not isinstance(value, Mapping) and err["type"] == "model_type":
             continue
-        if tags and "RateRef" not in raw and isinstance(value, Mapping):
-            continue
+        if tags and isinstance(value, Mapping) and err["type"] in _NUMBER_ERRORS:
+            continue  # the number branch of a number-or-reference given a reference
         # union branches add the branch's type name to the path ("float", "RateRef", "hourly")
         path = ".".join(p for p in raw if not _is_tag(p)) or "case"
         ctx = err.get("ctx") or {}
         if err["type"] == "missing":
-            problems.append((path, _Said(f"{path} is required but missing"), ""))
+            hint = _field_hint(raw)
+            problems.append((path, _Said(f"{path} is required but missing{hint}"), ""))
         elif err["type"] == "extra_forbidden":
             problems.append((path, value, "a known field (check the spelling)"))
         elif err["type"] == "union_tag_invalid":
@@ -99,6 +100,51 @@ def _invalid(exc: ValidationError) -> InvalidCaseError:
     ]
     path, value, allowed = problems[0]
     return InvalidCaseError(path, value, allowed, errors=lines, message=lines[0])
+
+
+_NUMBER_ERRORS = {"float_type", "float_parsing", "int_type", "int_parsing"}
+
+
+def _field_hint(loc: list[str]) -> str:
+    """`` (one of low, typical, high)`` or `` (its description)`` for the field at ``loc``."""
+    models: list[type[BaseModel]] = [Case]
+    info = None
+    for part in loc:
+        if part.isdigit():
+            continue
+        named = [m for m in _models_in(*models) if m.__name__ == part]
+        if named:  # a union branch pydantic named: that model
+            models = named
+            continue
+        fields = [m.model_fields[part] for m in models if part in m.model_fields]
+        if not fields:
+            if part in _UNION_TAGS:  # "hourly": the branch whose model literal it is
+                continue
+            return ""
+        info = fields[0]
+        models = _models_in(info.annotation)
+    if info is None:
+        return ""
+    choices = [a for a in _flat(info.annotation) if isinstance(a, str)]
+    if choices:
+        return " (one of " + ", ".join(choices) + ")"
+    return f" ({info.description[0].lower()}{info.description[1:]})" if info.description else ""
+
+
+def _flat(annotation: Any) -> list[Any]:
+    args = get_args(annotation)
+    if not args:
+        return [annotation]
+    return [x for a in args for x in _flat(a)]
+
+
+def _models_in(*annotations: Any) -> list[type[BaseModel]]:
+    return [
+        a
+        for ann in annotations
+        for a in _flat(ann)
+        if isinstance(a, type) and issubclass(a, BaseModel)
+    ]
 
 
 def _is_tag(part: str) -> bool:
@@ -177,7 +223,9 @@ def _case_from_workbook(path: Path) -> Case:
 
 def _spelling_first(problems: list[tuple[str, Any, str]]) -> list[tuple[str, Any, str]]:
     """A misspelt key explains the missing field beside it: show it first, with a suggestion."""
-    missing = [p for p, v, _ in problems if isinstance(v, _Said) and v.endswith("but missing")]
+    missing = [
+        p for p, v, _ in problems if isinstance(v, _Said) and " is required but missing" in v
+    ]
     unknown: list[tuple[str, Any, str]] = []
     rest: list[tuple[str, Any, str]] = []
     for path, value, allowed in problems:
