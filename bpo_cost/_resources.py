@@ -9,8 +9,8 @@ _REPO = _PACKAGE.parent
 
 
 def data_dir(name: str) -> Path:
-    """``rates`` or ``examples``: the wheel copy if installed, else the checkout's folder."""
+    """``rates``, ``examples`` or ``addin``: the wheel copy if installed, else the checkout's."""
     installed = _PACKAGE / "_data" / name
     if installed.is_dir():
         return installed
-    return _REPO / {"rates": "rates", "examples": "workbooks"}[name]
+    return _REPO / {"rates": "rates", "examples": "workbooks", "addin": "addin"}[name]

@@ -101,8 +101,8 @@ class Result:
         if not tidy:
             return wide
         long = wide.stack(["owner", "component"], future_stack=True).rename("cost").reset_index()  # type: ignore[call-overload]
-        dates = self.dates
-        long["date"] = [dates[int(m) - 1] for m in long["month"]]
+        dates = pd.to_datetime(self.dates)  # datetime64: resample, filter and plot by date
+        long["date"] = dates[long["month"].to_numpy(dtype=int) - 1]
         return long[["owner", "component", "month", "date", "cost"]]
 
     def totals(self) -> pd.DataFrame:

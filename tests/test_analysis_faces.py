@@ -82,7 +82,8 @@ def test_sensitivity_command(capsys: pytest.CaptureFixture[str], tmp_path: Path)
 def test_breakeven_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, out, _ = run(capsys, "breakeven", CLAIMS, "--plot", str(tmp_path))
     assert code == 0
-    assert "none in range" in out and "month" in out
+    # in labels and units: "Onshore US flat costs the same as In-house at 4,982 claims a month"
+    assert "no break-even claims a month between" in out and "claims a month (case: 12,000)" in out
     assert (tmp_path / "cumulative_cost.png").read_bytes().startswith(PNG)
     code, out, _ = run(
         capsys, "breakeven", CLAIMS, "--option", "Onshore US flat", "--price", "--json"

@@ -208,7 +208,7 @@ def test_an_output_folder_that_is_a_file_is_one_line(capsys, tmp_path, option):
     [
         (["simulate", "CASE", "-n", "0"], "'-n' / '--draws'"),
         (["workbook", "CASE", "-o", "x.xlsx", "--simulate", "0"], "'--simulate'"),
-        (["evaluate"], "Missing argument 'case'"),
+        (["evaluate"], "Missing argument 'CASE'"),  # as the help names it
         (["evaluat", "CASE"], "No such command 'evaluat'"),
     ],
     ids=["draws", "simulate-sheet", "missing-case", "typo"],

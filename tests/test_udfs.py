@@ -440,7 +440,7 @@ ERROR_CASES = [
     (
         "BPO_SUMMARY",
         ([["term_months", 36.0]],),
-        "name is required but missing (and 4 more problems)",
+        "name is required but missing (name of the business case) (and 4 more problems)",
     ),
     (
         "BPO_SUMMARY",

@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 
 from ..engine.compile import Compiler
+from ..engine.run import run, summarize
 from ..errors import InputError
 from .inputs import (
     CaseSource,
     Inputs,
     RateCardSource,
-    figures,
     numbers,
     option_names,
     prepare,
@@ -43,8 +43,9 @@ def scenario_grid(
     -------
     DataFrame
         One row per scenario and owner: ``scenario`` (0-based), one column per input (named as
-        given), ``owner``, ``tco``, ``npv_cost``, ``savings``, ``npv_savings``. The first input
-        varies slowest, as in ``itertools.product``.
+        given), ``owner``, ``tco``, ``npv_cost``, ``savings``, ``npv_savings``,
+        ``payback_month`` and ``irr`` (annual; both NaN for in-house, and where there is none),
+        as in ``Result.summary``. The first input varies slowest, as in ``itertools.product``.
 
     Examples
     --------
@@ -78,16 +79,16 @@ def scenario_grid(
     mesh = [m.ravel() for m in np.meshgrid(*axes, indexing="ij")]
     compiler = Compiler(resolved)
     owners = option_names(resolved)
-    tco = np.empty((n, len(owners)))
-    npv_cost = np.empty((n, len(owners)))
+    tco, npv_cost, payback, irr = (np.empty((n, len(owners))) for _ in range(4))
     for start in range(0, n, CHUNK):
         stop = min(start + CHUNK, n)
-        f = figures(
-            compiler,
-            {s.path: m[start:stop] for s, m in zip(specs, mesh, strict=True)},
-            n=stop - start,
+        p = compiler(
+            {s.path: m[start:stop] for s, m in zip(specs, mesh, strict=True)}, n=stop - start
         )
-        tco[start:stop], npv_cost[start:stop] = f.tco, f.npv_cost
+        # the engine's own decision figures: evaluate() gives the same numbers for one scenario
+        summary = summarize(run(p, resolved.term_months), p.discount_rate_annual)
+        tco[start:stop], npv_cost[start:stop] = summary.tco, summary.npv_cost
+        payback[start:stop], irr[start:stop] = summary.payback_month, summary.irr
     k = len(owners)
     frame = pd.DataFrame({"scenario": np.repeat(np.arange(n), k)})
     for key, m in zip(values, mesh, strict=True):
@@ -97,4 +98,6 @@ def scenario_grid(
     frame["npv_cost"] = npv_cost.ravel()
     frame["savings"] = (tco[:, :1] - tco).ravel()
     frame["npv_savings"] = (npv_cost[:, :1] - npv_cost).ravel()
+    frame["payback_month"] = payback.ravel()
+    frame["irr"] = irr.ravel()
     return frame

@@ -70,6 +70,31 @@ class Simulation:
         one = Figures(self.owners, self.base_tco[None, :], self.base_npv_cost[None, :])
         return np.asarray(one.get(metric)[0], dtype=float)
 
+    def frame(self, metric: Metric = "tco") -> pd.DataFrame:
+        """A metric for every draw (rows, ``draw``) and owner (columns, ``owner``), labelled.
+
+        Examples
+        --------
+        >>> from bpo_cost import example_path
+        >>> sim = simulate(example_path("claims_back_office"), n=200, seed=1)
+        >>> f = sim.frame("npv_savings")
+        >>> f.shape, f.index.name, f.columns.name, f.columns[0]
+        ((200, 5), 'draw', 'owner', 'inhouse')
+        """
+        return pd.DataFrame(
+            self.values(metric),
+            index=pd.RangeIndex(self.n, name="draw"),
+            columns=pd.Index(self.owners, name="owner"),
+        )
+
+    def sampled(self) -> pd.DataFrame:
+        """The sampled inputs: one row per draw, one column per input (named by its label)."""
+        return pd.DataFrame(
+            self.draws,
+            index=pd.RangeIndex(self.n, name="draw"),
+            columns=pd.Index(self.labels, name="input"),
+        )
+
     def percentiles(self, metric: Metric = "tco", q: Sequence[float] = PERCENTILES) -> pd.DataFrame:
         """Percentiles (columns ``P5``…) of a metric per owner (rows)."""
         values = np.percentile(self.values(metric), list(q), axis=0).T
@@ -268,7 +293,7 @@ def simulate(
             "uncertainty",
             {},
             "at least one distribution: add an uncertainty: "
-            "block to the case (see workbooks/claims_back_office.yaml)",
+            "block to the case (see: bpo-cost init --example claims_back_office)",
         )
     specs = [ins.get(p, where=f"uncertainty[{p!r}]") for p in dists]
     for spec, d in zip(specs, dists.values(), strict=True):

@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -50,16 +51,18 @@ def _invalid(exc: ValidationError) -> InvalidCaseError:
     for err in exc.errors(include_url=False):
         raw = [str(p) for p in err["loc"]]
         value = err.get("input")
+        tags = [p for p in raw if _is_tag(p)]
         # A number-or-reference field: report the branch the user meant (a mapping is a reference).
         if "RateRef" in raw and not isinstance(value, Mapping) and err["type"] == "model_type":
             continue
-        if _NUMBER_TAGS & set(raw) and isinstance(value, Mapping):
-            continue
+        if tags and isinstance(value, Mapping) and err["type"] in _NUMBER_ERRORS:
+            continue  # the number branch of a number-or-reference given a reference
         # union branches add the branch's type name to the path ("float", "RateRef", "hourly")
-        path = ".".join(p for p in raw if p not in _UNION_TAGS) or "case"
+        path = ".".join(p for p in raw if not _is_tag(p)) or "case"
         ctx = err.get("ctx") or {}
         if err["type"] == "missing":
-            problems.append((path, _Said(f"{path} is required but missing"), ""))
+            hint = _field_hint(raw)
+            problems.append((path, _Said(f"{path} is required but missing{hint}"), ""))
         elif err["type"] == "extra_forbidden":
             problems.append((path, value, "a known field (check the spelling)"))
         elif err["type"] == "union_tag_invalid":
@@ -74,28 +77,155 @@ def _invalid(exc: ValidationError) -> InvalidCaseError:
             said = _Said(err["msg"].removeprefix("Value error, "))
             problems.append((path, said, "") if raw else (said.split(" ")[0], said, ""))
         else:
-            allowed = _allowed(err["msg"])
+            allowed = _allowed(err["type"], ctx, err["msg"])
             limit = ctx.get("le", ctx.get("lt"))
-            if isinstance(limit, (int, float)) and limit <= 2 and isinstance(value, (int, float)):
-                allowed += f" (rates are decimals: {value / 100:g} for {value:g}%)"
+            if (
+                isinstance(limit, (int, float))
+                and limit <= 3
+                and isinstance(value, (int, float))
+                and 1 < value <= 100
+            ):
+                allowed += f" (rates and shares are decimals: {value / 100:g} for {value:g}%)"
             problems.append((path, value, allowed))
     if not problems:  # every error came from a branch we skipped: report the first one plainly
         err = exc.errors(include_url=False)[0]
-        problems.append((".".join(map(str, err["loc"])), err.get("input"), _allowed(err["msg"])))
+        loc = ".".join(str(p) for p in err["loc"] if not _is_tag(str(p))) or "case"
+        problems.append((loc, err.get("input"), _allowed(err["type"], {}, err["msg"])))
     problems = _spelling_first(problems)
     lines = [
         (str(v) if v.startswith(p) else f"{p}: {v}")
         if isinstance(v, _Said)
-        else f"{p} must be {a}: got {v!r}"
+        else f"{p} must be {a}: got {_shown(v)}"
         for p, v, a in problems
     ]
     path, value, allowed = problems[0]
     return InvalidCaseError(path, value, allowed, errors=lines, message=lines[0])
 
 
+_NUMBER_ERRORS = {"float_type", "float_parsing", "int_type", "int_parsing"}
+
+
+def _field_hint(loc: list[str]) -> str:
+    """`` (one of low, typical, high)`` or `` (its description)`` for the field at ``loc``."""
+    models: list[type[BaseModel]] = [Case]
+    info = None
+    for part in loc:
+        if part.isdigit():
+            continue
+        named = [m for m in _models_in(*models) if m.__name__ == part]
+        if named:  # a union branch pydantic named: that model
+            models = named
+            continue
+        fields = [m.model_fields[part] for m in models if part in m.model_fields]
+        if not fields:
+            if part in _UNION_TAGS:  # "hourly": the branch whose model literal it is
+                continue
+            return ""
+        info = fields[0]
+        models = _models_in(info.annotation)
+    if info is None:
+        return ""
+    choices = [a for a in _flat(info.annotation) if isinstance(a, str)]
+    if choices:
+        return " (one of " + ", ".join(choices) + ")"
+    return f" ({info.description[0].lower()}{info.description[1:]})" if info.description else ""
+
+
+def _flat(annotation: Any) -> list[Any]:
+    args = get_args(annotation)
+    if not args:
+        return [annotation]
+    return [x for a in args for x in _flat(a)]
+
+
+def _models_in(*annotations: Any) -> list[type[BaseModel]]:
+    return [
+        a
+        for ann in annotations
+        for a in _flat(ann)
+        if isinstance(a, type) and issubclass(a, BaseModel)
+    ]
+
+
+def _is_tag(part: str) -> bool:
+    """A union branch pydantic adds to an error's location (not a field the analyst wrote)."""
+    return part in _UNION_TAGS or _TAG.fullmatch(part) is not None
+
+
+_TAG = re.compile(r"[a-z]+(-[a-z]+)+(\[.*)?")  # function-after[...], constrained-float ...
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# pydantic's error types in the analyst's words (the limits come from the error's context)
+_WORDS = {
+    "float_parsing": "a number",
+    "float_type": "a number",
+    "int_parsing": "a whole number",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "finite_number": "a finite number",
+    "bool_parsing": "true or false",
+    "bool_type": "true or false",
+    "string_type": "text",
+    "date_parsing": "a date written YYYY-MM-DD or a month written YYYY-MM",
+    "date_from_datetime_parsing": "a date written YYYY-MM-DD or a month written YYYY-MM",
+    "date_type": "a date written YYYY-MM-DD or a month written YYYY-MM",
+    "model_type": "a group of fields (a YAML/JSON mapping)",
+    "dict_type": "a mapping of fields",
+    "list_type": "a list",
+}
+_BOUNDS = {"ge": "at least", "gt": "more than", "le": "at most", "lt": "less than"}
+
+
+def _allowed(kind: str, ctx: Mapping[str, Any], msg: str) -> str:
+    if kind in _WORDS:
+        return _WORDS[kind]
+    for key, words in _BOUNDS.items():
+        if kind.endswith(("_than_equal", "_than")) and key in ctx:
+            return f"{words} {ctx[key]:g}" if isinstance(ctx[key], float) else f"{words} {ctx[key]}"
+    if kind == "literal_error":
+        return "one of " + str(ctx.get("expected", "")).replace("'", "")
+    if kind == "too_short":
+        return f"at least {ctx.get('min_length')} item(s) long"
+    if kind == "too_long":
+        return f"at most {ctx.get('max_length')} long"
+    if kind == "string_too_short":
+        return f"at least {ctx.get('min_length')} character(s)"
+    if kind == "string_too_long":
+        return f"at most {ctx.get('max_length')} characters"
+    if kind == "string_pattern_mismatch":
+        return "text of letters, digits, spaces and _ - . ( ), starting with a letter or digit"
+    text = msg[0].lower() + msg[1:] if msg else "valid"
+    for prefix in ("input should be ", "value should be "):
+        if text.startswith(prefix):
+            return text[len(prefix) :]
+    return text
+
+
+def _case_from_workbook(path: Path) -> Case:
+    """The case on a workbook's Inputs sheet; every problem names its cell (``Inputs!B12``)."""
+    from .xlsx import at_cell, read_located  # the workbook face imports openpyxl
+
+    located = read_located(path)
+    rows = {key: row for key, _, row in located}
+    try:
+        return case_from_pairs([(key, value) for key, value, _ in located])
+    except InvalidCaseError as exc:
+        lines = [at_cell(line, rows) for line in exc.errors]
+        raise InvalidCaseError(
+            exc.field, exc.value, exc.allowed, errors=lines, message=lines[0]
+        ) from None
+
+
 def _spelling_first(problems: list[tuple[str, Any, str]]) -> list[tuple[str, Any, str]]:
     """A misspelt key explains the missing field beside it: show it first, with a suggestion."""
-    missing = [p for p, v, _ in problems if isinstance(v, _Said) and v.endswith("but missing")]
+    missing = [
+        p for p, v, _ in problems if isinstance(v, _Said) and " is required but missing" in v
+    ]
     unknown: list[tuple[str, Any, str]] = []
     rest: list[tuple[str, Any, str]] = []
     for path, value, allowed in problems:
@@ -115,16 +245,7 @@ class _Said(str):
     """A validator's own sentence, shown as it is."""
 
 
-_NUMBER_TAGS = {"float", "constrained-float"}
 _UNION_TAGS = {"float", "RateRef", "hourly", "per_transaction", "outcome", "constrained-float"}
-
-
-def _allowed(msg: str) -> str:
-    text = msg[0].lower() + msg[1:] if msg else "valid"
-    for prefix in ("input should be ", "value should be "):
-        if text.startswith(prefix):
-            return text[len(prefix) :]
-    return text
 
 
 def load_case(source: str | Path | Mapping[str, Any] | Case) -> Case:
@@ -149,9 +270,7 @@ def load_case(source: str | Path | Mapping[str, Any] | Case) -> Case:
     if path.stat().st_size > limit:
         raise InvalidCaseError("case file", str(source), f"at most {limit:,} bytes")
     if suffix == ".xlsx":
-        from .xlsx import read_inputs  # the workbook face imports openpyxl
-
-        return case_from_pairs(read_inputs(path))
+        return _case_from_workbook(path)
     text = path.read_bytes().decode("utf-8", errors="replace")
     if suffix == ".json":
         try:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -60,7 +61,80 @@ def _not_bool(v: Any) -> Any:
     # YAML's `yes`/`true` would otherwise pass as 1 for a price, a share or a month count
     if isinstance(v, bool):
         raise ValueError("must be a number, not true/false")
+    return _spreadsheet_number(v) if isinstance(v, str) else v
+
+
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+_MONEY_SIGNS = "$€£¥₹"
+
+
+def _spreadsheet_number(text: str) -> Any:
+    """A number as a spreadsheet shows it: ``25%`` is 0.25, ``1,200`` is 1200; ``$24`` refused."""
+    s = text.strip()
+    bare = s.strip(_MONEY_SIGNS).strip()
+    if bare != s:
+        raise ValueError(
+            f"{text!r} has a currency sign: write {bare} (amounts are in the case currency)"
+        )
+    if s.endswith("%"):
+        number = s[:-1].strip().replace(",", "")
+        try:
+            return float(number) / 100
+        except ValueError:
+            return text  # pydantic says it is not a number
+    return s.replace(",", "") if _THOUSANDS.fullmatch(s) else text
+
+
+def _month_text(v: Any) -> Any:
+    """``2027-01`` and ``01/2027`` are the first of the month; ``01/02/2027`` is ambiguous."""
+    if not isinstance(v, str):
+        return v
+    s = v.strip()
+    if re.fullmatch(r"\d{4}-\d{1,2}", s):  # "2027-01"
+        return f"{s}-01"
+    m = re.fullmatch(r"(\d{1,2})[/.-](\d{4})", s)  # "01/2027"
+    if m:
+        return f"{m.group(2)}-{int(m.group(1)):02d}-01"
+    m = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", s)
+    if m:
+        raise ValueError(
+            f"{v!r} reads as a day and a month either way round: write the month as "
+            f"{m.group(3)}-MM (e.g. {m.group(3)}-{int(m.group(1)):02d})"
+        )
     return v
+
+
+# Country names analysts type instead of the ISO 3166 code: answered with the code.
+_COUNTRY_CODES = {
+    "argentina": "AR", "australia": "AU", "brazil": "BR", "bulgaria": "BG", "canada": "CA",
+    "chile": "CL", "china": "CN", "colombia": "CO", "costa rica": "CR", "czech republic": "CZ",
+    "czechia": "CZ", "egypt": "EG", "france": "FR", "germany": "DE", "guatemala": "GT",
+    "hungary": "HU", "india": "IN", "indonesia": "ID", "ireland": "IE", "jamaica": "JM",
+    "kenya": "KE", "malaysia": "MY", "mexico": "MX", "morocco": "MA", "netherlands": "NL",
+    "nigeria": "NG", "pakistan": "PK", "peru": "PE", "philippines": "PH", "poland": "PL",
+    "portugal": "PT", "romania": "RO", "south africa": "ZA", "spain": "ES", "sri lanka": "LK",
+    "ukraine": "UA", "united kingdom": "GB", "uk": "GB", "great britain": "GB", "england": "GB",
+    "united states": "US", "united states of america": "US", "usa": "US", "vietnam": "VN",
+    "viet nam": "VN", "el salvador": "SV", "honduras": "HN", "dominican republic": "DO",
+    "uruguay": "UY", "japan": "JP", "singapore": "SG", "thailand": "TH", "bangladesh": "BD",
+}  # fmt: skip
+
+
+def _country_code(v: Any) -> Any:
+    if not isinstance(v, str):
+        return v
+    s = v.strip()
+    if len(s) == 2 and s.isalpha():
+        return s.upper()  # "in" is IN
+    code = _COUNTRY_CODES.get(" ".join(s.lower().split()))
+    if code:
+        raise ValueError(f"{v!r} is a country name: write its 2-letter code (did you mean {code}?)")
+    raise ValueError(f"must be a 2-letter ISO 3166 country code such as US, IN or PH: got {v!r}")
+
+
+def _function_id(v: Any) -> Any:
+    # "Customer service voice", "claims-processing": the id with underscores
+    return "_".join(v.strip().lower().replace("-", " ").split()) if isinstance(v, str) else v
 
 
 Float = Annotated[float, BeforeValidator(_not_bool)]
@@ -116,6 +190,11 @@ class RealTime(_Model):
 
 class Workload(_Model):
     """What the function does: volume over the term and the time each unit takes."""
+
+    @field_validator("function", mode="before")
+    @classmethod
+    def _function_as_typed(cls, v: Any) -> Any:
+        return _function_id(v)
 
     function: FunctionId = Field(
         description="Business function (a rate-card function id)",
@@ -197,6 +276,11 @@ class StrandedCost(_Model):
 
 class InHouse(_Model):
     """The function as run today: agents, supervisors, fixed roles, seats, hiring."""
+
+    @field_validator("country", mode="before")
+    @classmethod
+    def _country_as_typed(cls, v: Any) -> Any:
+        return _country_code(v)
 
     country: str = Field(
         "US",
@@ -660,6 +744,11 @@ class Transition(_Model):
 class Location(_Model):
     """Where an option's work is delivered."""
 
+    @field_validator("country", mode="before")
+    @classmethod
+    def _country_as_typed(cls, v: Any) -> Any:
+        return _country_code(v)
+
     tier: Literal["onshore", "nearshore", "offshore"] = Field(
         description="Delivery tier", json_schema_extra={"unit": "tier"}
     )
@@ -765,9 +854,7 @@ class Case(_Model):
     @field_validator("start", mode="before")
     @classmethod
     def _month(cls, v: Any) -> Any:
-        if isinstance(v, str) and len(v) == 7:  # "2027-01": a month
-            v = v + "-01"
-        return v
+        return _month_text(v)
 
     @field_validator("start")
     @classmethod

@@ -25,7 +25,9 @@ __all__ = [
     "MAX_INPUT_ROWS",
     "MAX_PARTS",
     "MAX_UNCOMPRESSED_BYTES",
+    "at_cell",
     "read_inputs",
+    "read_located",
 ]
 
 MAX_PARTS = 2_000  # a generated workbook has a few dozen
@@ -83,12 +85,25 @@ def read_inputs(path: str | Path) -> list[tuple[str, Any]]:
     >>> dict(read_inputs(out))["workload.volume_per_month"]
     10000
     """
+    return [(key, value) for key, value, _ in read_located(path)]
+
+
+def at_cell(line: str, rows: dict[str, int]) -> str:
+    """``key must be …`` as ``Inputs!B12 (key) must be …`` when the key has a row."""
+    for key in sorted(rows, key=len, reverse=True):
+        if line.startswith(key) and line[len(key) : len(key) + 1] in (" ", ":", ""):
+            return f"{INPUTS}!B{rows[key]} ({key}){line[len(key) :]}"
+    return f"{INPUTS} sheet: {line}"
+
+
+def read_located(path: str | Path) -> list[tuple[str, Any, int]]:
+    """``(key, value, sheet row)`` of every filled key row; every formula problem at once."""
     path = Path(path)
     _check_archive(path)
     try:
         values = _column_pairs(path, data_only=True)
         # only an empty saved value can hide a formula never calculated: read formulas then
-        blank = any(v is None and k is not None and str(k).strip() for k, v in values)
+        blank = any(v is None and k is not None and str(k).strip() for k, v, _ in values)
         formulas = _column_pairs(path, data_only=False) if blank else values
     except InvalidCaseError:
         raise
@@ -99,19 +114,25 @@ def read_inputs(path: str | Path) -> list[tuple[str, Any]]:
         raise InvalidCaseError(
             path.name, type(root).__name__, f"a readable .xlsx workbook ({str(exc)[:120]})"
         ) from None
-    pairs = []
-    for (key, value), (_, raw) in zip(values, formulas, strict=True):
+    found: list[tuple[str, Any, int]] = []
+    problems: list[tuple[str, Any, int]] = []
+    for (key, value, row), (_, raw, _) in zip(values, formulas, strict=True):
         if key is None or not str(key).strip():
             continue
         if value is None and isinstance(raw, str) and raw.startswith("="):
-            raise InvalidCaseError(
-                str(key),
-                raw,
-                "a value: the formula has no saved result "
-                "(open the workbook in Excel or LibreOffice and save it)",
-            )
-        pairs.append((str(key).strip(), value))
-    return pairs
+            problems.append((str(key).strip(), raw, row))
+        found.append((str(key).strip(), value, row))
+    if problems:
+        allowed = (
+            "a value: the formula has no saved result "
+            "(open the workbook in Excel or LibreOffice and save it)"
+        )
+        lines = [
+            f"{INPUTS}!B{row} ({key}) must be {allowed}: got {raw!r}" for key, raw, row in problems
+        ]
+        key, raw, _ = problems[0]
+        raise InvalidCaseError(key, raw, allowed, errors=lines, message=lines[0])
+    return found
 
 
 def _check_archive(path: Path) -> None:
@@ -143,7 +164,7 @@ def _check_archive(path: Path) -> None:
         ) from None
 
 
-def _column_pairs(path: Path, *, data_only: bool) -> list[tuple[Any, Any]]:
+def _column_pairs(path: Path, *, data_only: bool) -> list[tuple[Any, Any, int]]:
     # Our own file handle: openpyxl leaves its archive open when parsing fails.
     with path.open("rb") as handle:
         wb = load_workbook(handle, read_only=True, data_only=data_only, keep_links=False)
@@ -153,7 +174,7 @@ def _column_pairs(path: Path, *, data_only: bool) -> list[tuple[Any, Any]]:
             wb.close()
 
 
-def _pairs(wb: Any, path: Path) -> list[tuple[Any, Any]]:
+def _pairs(wb: Any, path: Path) -> list[tuple[Any, Any, int]]:
     if INPUTS not in wb.sheetnames:
         raise InvalidCaseError(
             path.name,
@@ -161,7 +182,9 @@ def _pairs(wb: Any, path: Path) -> list[tuple[Any, Any]]:
             f"a workbook with an {INPUTS} sheet (one written by bpo-cost workbook)",
         )
     rows = wb[INPUTS].iter_rows(min_col=1, max_col=2, values_only=True)
+    number = 0  # the sheet row of each pair, for messages that name the cell
     for _, row in zip(range(_HEADER_SEARCH_ROWS), rows, strict=False):  # at most N rows
+        number += 1
         if tuple(row[:2]) == HEADER[:2]:
             break
     else:
@@ -170,7 +193,7 @@ def _pairs(wb: Any, path: Path) -> list[tuple[Any, Any]]:
             "no header",
             f"a '{HEADER[0]}' / '{HEADER[1]}' header in the first {_HEADER_SEARCH_ROWS} rows",
         )
-    out: list[tuple[Any, Any]] = []
+    out: list[tuple[Any, Any, int]] = []
     for row in rows:
         if len(out) >= MAX_INPUT_ROWS:
             raise InvalidCaseError(
@@ -178,6 +201,7 @@ def _pairs(wb: Any, path: Path) -> list[tuple[Any, Any]]:
                 f"more than {MAX_INPUT_ROWS} rows",
                 f"at most {MAX_INPUT_ROWS} input rows",
             )
+        number += 1
         padded = (*row, None, None)
-        out.append((padded[0], padded[1]))
+        out.append((padded[0], padded[1], number))
     return out

@@ -6,10 +6,11 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
+from ..core.text import inert
 from ..engine.components import display_name
 from ..errors import OutputError
+from .tables import out
 
 app = typer.Typer(
     name="bpo-cost",
@@ -35,8 +36,8 @@ def dump(data: Any) -> str:
 
 
 def who(owner: str) -> str:
-    """An owner's display name, escaped: case text is never rich markup."""
-    return escape(display_name(owner))
+    """An owner's display name, inert: case text is never markup or a terminal control."""
+    return inert(display_name(owner))
 
 
 def output_dir(folder: Path, option: str) -> Path:
@@ -49,6 +50,10 @@ def output_dir(folder: Path, option: str) -> Path:
 
 
 def console() -> Console:
-    """A console wide enough for the comparison table when output is not a terminal."""
-    c = Console()
-    return c if c.is_terminal else Console(width=160)
+    """The console for results (see ``tables.out``)."""
+    return out()
+
+
+WideOpt = Annotated[
+    bool, typer.Option("--wide", help="Every column, even where the terminal is too narrow.")
+]

@@ -7,32 +7,23 @@ import math
 import re
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
-from ..analysis import (
-    BreakEven,
-    breakeven,
-    breakeven_month,
-    breakeven_price,
-    breakeven_volume,
-    tune_allocator,
-)
-from ..analysis import sensitivity as run_sensitivity
-from ..analysis import simulate as run_simulate
-from ..analysis.breakeven import price_paths
-from ..analysis.inputs import prepare
-from ..analysis.montecarlo import DEFAULT_CHUNK
 from ..api import evaluate
-from ..case.models import Case
-from ..engine.components import INHOUSE
+from ..case.fields import input_doc
+from ..core.text import inert
+from ..engine.components import INHOUSE, display_name
 from ..errors import InputError, NoSolutionError
-from ._app import CaseArg, RatesOpt, app, console, dump, money, output_dir, who
+from ._app import CaseArg, RatesOpt, WideOpt, app, console, dump, money, output_dir, who
+from .labels import input_label
+from .tables import Cell, Column, print_table
+
+if TYPE_CHECKING:  # the analysis layer (and pandas) load when a command runs, not at start
+    from ..analysis import BreakEven
+    from ..case.models import Case
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 PlotOpt = Annotated[
@@ -102,6 +93,9 @@ def sensitivity_cmd(
     Ranges: ±swing of the case value, the P10-P90 of the input's distribution when the case
     has an uncertainty block, or --range.
     """
+    from ..analysis import sensitivity as run_sensitivity
+    from ..analysis.inputs import prepare
+
     resolved = prepare(case, rates)
     table = run_sensitivity(
         resolved,
@@ -128,50 +122,65 @@ def sensitivity_cmd(
                 currency=resolved.currency,
             )
             if not as_json:
-                console().print(f"wrote {path}")
+                console().print(f"wrote {inert(path)}")
+    case_model = resolved
+    labels = {p: input_label(case_model, p) for p in dict.fromkeys(shown["path"])}
     if as_json:
         records = [
             {k: (v if not isinstance(v, float) or math.isfinite(v) else None) for k, v in r.items()}
+            | {"label": labels[r["path"]]}
             for r in shown.to_dict(orient="records")
         ]
         typer.echo(dump({"case": resolved.name, "metric": metric, "rows": records}))
         return
-    out = console()
     cur = resolved.currency
+    what = _METRIC_WORDS.get(metric, metric)
+    num: Cell = lambda v, _m: _num(v)  # noqa: E731
+    amount: Cell = lambda v, m: m(v)  # noqa: E731
+    cols = [
+        Column("Input", lambda v, _m: inert(v), right=False),
+        Column("Case", num),
+        Column("Low → high", lambda v, _m: f"{_num(v[0])} → {_num(v[1])}"),
+        Column("At low", amount),
+        Column("At high", amount),
+        Column("Swing", amount),
+    ]
     for owner, rows in shown.groupby("owner", sort=False):
         base = float(rows["base"].iloc[0])
-        t = Table(
-            title=f"{who(str(owner))}: {metric} {money(base)} {cur} at the case values "
-            f"(top {min(top, len(rows))} of {len(rows)} inputs)"
+        print_table(
+            f"{display_name(str(owner))}: {what} {money(base)} {cur} at the case values "
+            f"(top {min(top, len(rows))} of {len(rows)} inputs)",
+            cols,
+            [
+                [
+                    labels[r["path"]],
+                    r["value"],
+                    (r["low_value"], r["high_value"]),
+                    r["low"],
+                    r["high"],
+                    r["swing"],
+                ]
+                for r in rows.head(top).to_dict(orient="records")
+            ],
         )
-        for col, justify in [
-            ("Input", "left"),
-            ("Case", "right"),
-            ("Low → high", "right"),
-            ("At low", "right"),
-            ("At high", "right"),
-            ("Swing", "right"),
-        ]:
-            t.add_column(col, justify=justify)  # type: ignore[arg-type]
-        for r in rows.head(top).to_dict(orient="records"):
-            t.add_row(
-                escape(str(r["input"])),
-                _num(r["value"]),
-                f"{_num(r['low_value'])} → {_num(r['high_value'])}",
-                money(r["low"]),
-                money(r["high"]),
-                money(r["swing"]),
-            )
-        out.print(t)
+
+
+_METRIC_WORDS = {
+    "npv_savings": "NPV of savings",
+    "savings": "savings",
+    "tco": "TCO",
+    "npv_cost": "NPV of cost",
+}
 
 
 # ------------------------------------------------------------------------------- break-even
 
 
-def _breakeven_record(b: BreakEven | NoSolutionError) -> dict[str, Any]:
+def _breakeven_record(b: BreakEven | NoSolutionError, case: Case) -> dict[str, Any]:
     if isinstance(b, NoSolutionError):
         return {"found": False, "reason": str(b)}
     return {
+        "labels": {path: input_label(case, path) for path in b.inputs},
         "found": True,
         "value": b.value,
         "exact": b.exact,
@@ -224,8 +233,20 @@ def breakeven_cmd(
     plot: PlotOpt = None,
     rates: RatesOpt = None,
 ) -> None:
-    """Break-even: the price and the volume at which an option costs what in-house (or another
-    option) costs over the term, and the payback month."""
+    """Break-even price and volume against in-house (or an option), and the payback month.
+
+    The price or volume at which an option costs what in-house (or another option) costs over
+    the term.
+    """
+    from ..analysis import (
+        BreakEven,
+        breakeven,
+        breakeven_month,
+        breakeven_price,
+        breakeven_volume,
+    )
+    from ..analysis.inputs import prepare
+
     resolved = prepare(case, rates)
     names = [o.name for o in resolved.options]
     chosen = option or [n for n in names if n != against]
@@ -261,11 +282,15 @@ def breakeven_cmd(
 
         path = cumulative_cost_png(evaluate(resolved), _plot_dir(plot) / "cumulative_cost.png")
         if not as_json:
-            console().print(f"wrote {path}")
+            console().print(f"wrote {inert(path)}")
     if as_json:
         data = [
             {
-                k: (_breakeven_record(v) if isinstance(v, (BreakEven, NoSolutionError)) else v)
+                k: (
+                    _breakeven_record(v, resolved)
+                    if isinstance(v, (BreakEven, NoSolutionError))
+                    else v
+                )
                 for k, v in r.items()
             }
             for r in rows
@@ -279,44 +304,47 @@ def breakeven_cmd(
 
 
 def _show_breakeven(case: Case, rows: list[dict[str, Any]], input_path: str | None) -> None:
+    """One sentence per option and figure, in labels and units."""
+    from ..analysis.breakeven import price_paths
+
     out = console()
-    t = Table(title=f"{escape(case.name)}: break-even over the {case.term_months}-month term")
-    t.add_column("Option")
-    t.add_column("Against")
-    cols = [k for k in ("input", "price", "volume", "payback_month") if k in rows[0]]
-    heads = {
-        "input": input_path or "",
-        "price": "Break-even price",
-        "volume": f"Break-even {case.workload.unit}s / month",
-        "payback_month": "Payback",
-    }
-    for c in cols:
-        t.add_column(heads[c], justify="right")
-    notes = []
+    out.print(f"[bold]{inert(case.name)}[/]: break-even over the {case.term_months}-month term")
+    unit = inert(case.workload.unit)
     for r in rows:
-        cells = [escape(r["option"]), who(r["against"])]
-        for c in cols:
+        name, against = inert(r["option"]), who(r["against"])
+        for c in (k for k in ("input", "price", "volume", "payback_month") if k in r):
             v = r[c]
             if c == "payback_month":
-                cells.append("never" if isinstance(v, NoSolutionError) else f"month {v}")
+                said = (
+                    f"{name} never pays back its switching costs against {against}"
+                    if isinstance(v, NoSolutionError)
+                    else f"{name} has paid back its switching costs by month {v}"
+                )
+                out.print(f"  {said}")
+                continue
+            if isinstance(v, NoSolutionError):
+                said = str(v).replace("workload.volume_per_month", f"{unit}s a month")
+                out.print(f"  {name}: {inert(said.replace('tco ', 'TCO '))}")
                 continue
             if c == "input":
-                base = (
-                    float(_case_value(case, next(iter(v.inputs))))
-                    if isinstance(v, BreakEven)
-                    else math.nan
-                )
+                path = next(iter(v.inputs))
+                at = f"{inert(input_label(case, path))} = {_num(v.value)}"
+                base = _case_value(case, path)
             elif c == "price":
-                base = _case_value(case, price_paths(case, r["option"])[0])
+                path = price_paths(case, r["option"])[0]
+                doc = input_doc(case, path)
+                at = f"{_num(v.value)} {inert(doc.unit)} ({inert(doc.description.lower())})"
+                base = _case_value(case, path)
             else:
+                at = f"{_num(v.value)} {unit}s a month"
                 base = case.workload.volume_per_month
-            cells.append(_cell(v, base))
-            if isinstance(v, NoSolutionError):
-                notes.append(str(v))
-        t.add_row(*cells)
-    out.print(t)
-    for n in notes:
-        out.print(f"  {escape(n)}")
+            verb = "costs the same as" if v.exact else "crosses"
+            said = f"{name} {verb} {against} at {at} (case: {_num(base)})"
+            if not v.exact:
+                said += f"; the costs jump there by {money(abs(v.gap))} {inert(case.currency)}"
+            if len(v.crossings) > 1:
+                said += f"; {len(v.crossings) - 1} more crossing(s) in the range"
+            out.print(f"  {said}")
 
 
 def _case_value(case: Case, path: str) -> float:
@@ -336,17 +364,33 @@ def simulate_cmd(
         int, typer.Option("--seed", help="Random seed (same seed, same result).", min=0)
     ] = 1,
     chunk_size: Annotated[
-        int, typer.Option("--chunk-size", help="Draws per engine batch.", min=1)
-    ] = DEFAULT_CHUNK,
+        int | None,
+        typer.Option("--chunk-size", help="Draws per engine batch (default: the engine's).", min=1),
+    ] = None,
     workers: Annotated[
         int | None, typer.Option("--workers", help="Threads (default: CPUs).", min=1)
     ] = None,
     as_json: JsonOpt = False,
     plot: PlotOpt = None,
     rates: RatesOpt = None,
+    wide: WideOpt = False,
 ) -> None:
-    """Monte Carlo over the case's uncertainty block: percentiles of TCO and NPV of savings,
-    the chance each option beats in-house and the chance each is the cheapest."""
+    """Monte Carlo: percentiles of TCO and savings, and the chance each option is cheapest.
+
+    Draws the case's uncertainty block: percentiles of TCO and NPV of savings, the chance each
+    option beats in-house and the chance each is the cheapest.
+    """
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from ..analysis import simulate as run_simulate
+    from ..analysis import tune_allocator
+
     tune_allocator()  # this process is ours: let malloc keep memory (about 1.5x faster)
     err = Console(stderr=True)
     bar = Progress(
@@ -366,8 +410,8 @@ def simulate_cmd(
             n=n,
             seed=seed,
             rate_cards=rates,
-            chunk_size=chunk_size,
             workers=workers,
+            **({} if chunk_size is None else {"chunk_size": chunk_size}),  # type: ignore[arg-type]
             progress=lambda done, _: bar.update(task, completed=done),
         )
     if plot is not None:
@@ -375,58 +419,63 @@ def simulate_cmd(
 
         path = savings_distribution_png(sim, _plot_dir(plot) / "savings_distribution.png")
         if not as_json:
-            console().print(f"wrote {path}")
+            console().print(f"wrote {inert(path)}")
     if as_json:
-        typer.echo(dump(sim.to_dict()))
+        data = sim.to_dict()  # the inputs by path and by label, as everywhere in the CLI
+        data["inputs"] = [{"path": p, "label": input_label(sim.case, p)} for p in sim.inputs]
+        typer.echo(dump(data))
         return
     s = sim.summary()
     cur = sim.case.currency
-    t = Table(
-        title=f"{escape(sim.case.name)}: {sim.n:,} draws (seed {sim.seed}) of "
-        f"{len(sim.inputs)} uncertain inputs, {cur}"
-    )
-    for col in [
-        "Option",
-        "TCO P5",
-        "TCO P50",
-        "TCO P95",
-        "NPV savings P5",
-        "P50",
-        "P95",
-        "P(beats in-house)",
-        "P(cheapest)",
-    ]:
-        t.add_column(col, justify="left" if col == "Option" else "right")
+    amount: Cell = lambda v, m: m(v)  # noqa: E731
+    pct: Cell = lambda v, _m: f"{v:.1%}"  # noqa: E731
+    cols = [
+        Column("Option", lambda v, _m: v, right=False),
+        Column("TCO P50", amount, optional=True),
+        Column("Savings P5", amount),
+        Column("P50", amount),
+        Column("P95", amount),
+        Column("P(beats in-house)", pct),
+        Column("P(cheapest)", pct),
+        Column("TCO P5", amount, optional=True),
+        Column("TCO P95", amount, optional=True),
+    ]
+    rows = []
     for owner, r in s.iterrows():
         ih = owner == INHOUSE
-        t.add_row(
-            who(str(owner)),
-            money(r["tco_P5"]),
-            money(r["tco_P50"]),
-            money(r["tco_P95"]),
-            *(
-                ["", "", "", ""]
+        rows.append(
+            [who(str(owner)), r["tco_P50"]]
+            + (
+                [None] * 4
                 if ih
                 else [
-                    money(r["npv_savings_P5"]),
-                    money(r["npv_savings_P50"]),
-                    money(r["npv_savings_P95"]),
-                    f"{r['p_cheaper_than_inhouse']:.1%}",
+                    r["npv_savings_P5"],
+                    r["npv_savings_P50"],
+                    r["npv_savings_P95"],
+                    r["p_cheaper_than_inhouse"],
                 ]
-            ),
-            f"{r['p_cheapest']:.1%}",
+            )
+            + [r["p_cheapest"], r["tco_P5"], r["tco_P95"]]
         )
-    out = console()
-    out.print(t)
+    out = print_table(
+        f"{sim.case.name}: {sim.n:,} draws (seed {sim.seed}) of "
+        f"{len(sim.inputs)} uncertain inputs, {cur}",
+        cols,
+        rows,
+        wide=wide,
+    )
     best = str(s["p_cheapest"].idxmax())
     if best != INHOUSE:
         corr = sim.drivers()[best]
         top = corr.abs().sort_values(ascending=False).head(3).index
         chance = float(s["p_cheapest"].to_numpy().max())
         out.print(
-            f"{escape(best)} is the cheapest in {chance:.1%} of draws; its savings move "
+            f"{inert(best)} is the cheapest in {chance:.1%} of draws; its savings move "
             "most with "
-            + ", ".join(f"{escape(str(k))} (rank corr. {float(corr[k]):+.2f})" for k in top)
+            + ", ".join(
+                f"{inert(input_label(sim.case, str(k)))} (rank corr. {float(corr[k]):+.2f})"
+                for k in top
+            ),
         )
     if sys.stdout.isatty() and n < 1000:
         out.print("[dim]few draws: percentiles are rough; try -n 10000 or more[/]")

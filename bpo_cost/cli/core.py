@@ -2,80 +2,96 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
-from rich.markup import escape
-from rich.table import Table
 
 from ..api import evaluate
-from ..case.examples import example_path
+from ..case.examples import DEFAULT_EXAMPLE, example_names, example_path
 from ..case.io import load_case
+from ..core.text import inert
 from ..engine.components import INHOUSE
+from ..errors import InputError, OutputError
 from ..files import atomic_write, atomic_write_bytes
 from ..result import Result
-from ._app import CaseArg, RatesOpt, app, console, dump, money, output_dir, who
+from ._app import CaseArg, RatesOpt, WideOpt, app, console, dump, money, output_dir, who
+from .tables import Cell, Column, print_table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
-def _show(result: Result) -> None:
-    s = result.summary()
-    cur = result.case.currency
-    table = Table(
-        title=f"{escape(result.case.name)}: {result.case.term_months} months from "
-        f"{result.case.start:%b %Y}, {cur}"
-    )
-    for col, justify in [
-        ("Option", "left"),
-        ("Model", "left"),
-        (f"TCO ({cur})", "right"),
-        ("NPV of cost", "right"),
-        ("Savings", "right"),
-        ("Savings %", "right"),
-        ("NPV of savings", "right"),
-        ("Payback", "right"),
-        ("IRR", "right"),
-        (f"Cost / {result.case.workload.unit}", "right"),
-        ("Rank", "right"),
-    ]:
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
-    for owner, row in s.iterrows():
-        is_ih = owner == INHOUSE
-        table.add_row(
-            who(str(owner)),
-            "" if is_ih else str(row["pricing_model"]),
-            money(row["tco"]),
-            money(row["npv_cost"]),
-            "" if is_ih else money(row["savings"]),
-            "" if is_ih or math.isnan(row["savings_pct"]) else f"{row['savings_pct']:.1%}",
-            "" if is_ih else money(row["npv_savings"]),
-            ""
-            if is_ih
-            else (
-                "never"
-                if math.isnan(row["payback_month"])
-                else f"month {int(row['payback_month'])}"
-            ),
-            "" if is_ih or math.isnan(row["irr"]) else f"{row['irr']:.1%}",
-            f"{row['cost_per_unit']:,.2f}",
-            str(int(row["rank"])),
+def _pct(x: float) -> str:
+    return "" if math.isnan(x) else f"{x:.1%}"
+
+
+def _show(result: Result, *, wide: bool = False) -> None:
+    # from the summary arrays, not the DataFrame: the demo does not wait for pandas to load
+    s = result.summary_arrays
+    case = result.case
+    cur = case.currency
+    rows = []
+    for i, owner in enumerate(s.owners):
+        ih = owner == INHOUSE
+
+        def fig(name: str, i: int = i, ih: bool = ih) -> float | None:
+            return None if ih else float(getattr(s, name)[0, i])  # blank: in-house vs itself
+
+        rows.append(
+            [
+                who(owner),
+                "" if ih else inert(result.pricing_model(owner)),
+                float(s.tco[0, i]),
+                float(s.npv_cost[0, i]),
+                fig("savings"),
+                fig("savings_pct"),
+                fig("npv_savings"),
+                fig("payback_month"),
+                fig("irr"),
+                float(s.cost_per_unit[0, i]),
+                int(s.rank[0, i]),
+            ]
         )
-    out = console()
-    out.print(table)
-    ranked = s.drop(index=INHOUSE).sort_values("npv_cost")
-    name, best = ranked.index[0], ranked.iloc[0]
+    text: Cell = lambda v, _m: str(v)  # noqa: E731
+    amount: Cell = lambda v, m: m(v)  # noqa: E731
+    cols = [
+        Column("Option", text, right=False),
+        Column(f"TCO ({cur})", amount),
+        Column("NPV of savings", amount),
+        Column("Payback", lambda v, _m: "never" if math.isnan(v) else f"month {int(v)}"),
+        Column("Rank", text),
+        Column("Savings", amount, optional=True),
+        Column("Savings %", lambda v, _m: _pct(v), optional=True),
+        Column("IRR", lambda v, _m: _pct(v), optional=True),
+        Column(f"Cost / {case.workload.unit}", lambda v, _m: f"{v:,.2f}", optional=True),
+        Column("NPV of cost", amount, optional=True),
+        Column("Model", text, right=False, optional=True),
+    ]
+    order = [0, 2, 6, 7, 10, 4, 5, 8, 9, 3, 1]  # row values in the order of cols
+    out = print_table(
+        f"{case.name}: {case.term_months} months from {case.start:%b %Y}, {cur}",
+        cols,
+        [[row[i] for i in order] for row in rows],
+        wide=wide,
+    )
+    best = min(range(1, len(s.owners)), key=lambda i: float(s.npv_cost[0, i]))
+    npv_savings = float(s.npv_savings[0, best])
     verdict = (
-        f"[bold]{who(str(name))}[/] saves {money(best['npv_savings'])} {cur} in NPV "
-        f"({best['savings_pct']:.1%} of in-house TCO)"
-        if best["npv_savings"] > 0
+        f"[bold]{who(s.owners[best])}[/] saves {money(npv_savings)} {inert(cur)} in NPV "
+        f"({float(s.savings_pct[0, best]):.1%} of in-house TCO)"
+        if npv_savings > 0
         else "[bold]Keep in-house[/]: no option costs less in NPV"
     )
     out.print(verdict)
-    for r in result.rates_used:
+    for used in result.rates_used:
         out.print(
-            escape(f"  rate {r.path} = {r.value:,.4g} ({r.detail}; {r.source}, as of {r.as_of})")
+            inert(
+                f"  rate {used.path} = {used.value:,.4g} ({used.detail}; {used.source}, "
+                f"as of {used.as_of})"
+            )
         )
 
 
@@ -103,13 +119,14 @@ def _write_csv(result: Result, folder: Path, protect: Path | None) -> list[Path]
 @app.command()
 def demo(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    wide: WideOpt = False,
 ) -> None:
     """Evaluate the bundled example (a voice customer-service desk) and print the comparison."""
     result = evaluate(example_path())
     if as_json:
         typer.echo(dump(result.to_dict()))
     else:
-        _show(result)
+        _show(result, wide=wide)
 
 
 @app.command("evaluate")
@@ -120,6 +137,7 @@ def evaluate_cmd(
         Path | None, typer.Option("--csv", help="Write monthly components to this folder.")
     ] = None,
     rates: RatesOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """Evaluate a case: TCO, NPV, savings, payback and IRR for in-house and every option."""
     result = evaluate(case, rate_cards=rates)
@@ -127,11 +145,19 @@ def evaluate_cmd(
         written = _write_csv(result, csv, case)
         if not as_json:  # keep --json output pure JSON
             for path in written:
-                console().print(f"wrote {path}")
+                console().print(f"wrote {inert(path)}")
     if as_json:
         typer.echo(dump(result.to_dict()))
     else:
-        _show(result)
+        _show(result, wide=wide)
+
+
+STARTERS = ("hourly", "per_transaction", "outcome")  # a blank starter per pricing model
+SCHEMA_FILE = "bpo-cost.schema.json"  # written beside a new case: editors complete and check it
+
+
+def _starter(name: str) -> Path:
+    return Path(__file__).parent / "starters" / f"{name}.yaml"
 
 
 @app.command()
@@ -139,41 +165,168 @@ def init(
     path: Annotated[Path, typer.Argument(help="Where to write the starter case.")] = Path(
         "case.yaml"
     ),
+    example: Annotated[
+        str | None,
+        typer.Option("--example", help="Start from this bundled example (see bpo-cost examples)."),
+    ] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model", help="A blank starter for this pricing model: " + ", ".join(STARTERS)
+        ),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
-    """Write a commented starter case (the bundled voice desk example) to edit."""
-    if path.exists() and not force:
-        from ..errors import OutputError
+    """Write a commented case to edit: a bundled example or a blank starter per pricing model.
 
+    The file starts with a yaml-language-server line naming the case schema, written beside it,
+    so an editor with YAML support completes field names and checks values as you type.
+    """
+    if example is not None and model is not None:
+        raise InputError("--example/--model", (example, model), "one of them, not both")
+    if model is not None and model not in STARTERS:
+        raise InputError("--model", model, "one of " + ", ".join(STARTERS))
+    if path.exists() and not force:
         raise OutputError(f"{path} exists; pass --force to overwrite it")
-    atomic_write_bytes(path, example_path().read_bytes())
-    console().print(f"wrote {path}: edit it, then run  bpo-cost evaluate {path}")
+    source = _starter(model) if model else example_path(example or DEFAULT_EXAMPLE)
+    text = source.read_text(encoding="utf-8")
+    header = f"# yaml-language-server: $schema={SCHEMA_FILE}\n"
+    atomic_write_bytes(path, (header + text).encode("utf-8"))
+    atomic_write_bytes(path.parent / SCHEMA_FILE, (dump(case_schema()) + "\n").encode("utf-8"))
+    console().print(f"wrote {inert(path)}: edit it, then run  bpo-cost evaluate {inert(path)}")
+
+
+@app.command()
+def examples() -> None:
+    """List the bundled examples and the blank starters that bpo-cost init writes."""
+    out = console()
+    for name in example_names():
+        first = example_path(name).read_text(encoding="utf-8").splitlines()[0]
+        out.print(f"[bold]{name}[/]: {inert(first.lstrip('# '))}")
+    for name in STARTERS:
+        out.print(f"[bold]--model {name}[/]: a blank starter with one {name} offer to fill in")
+    out.print("write one with:  bpo-cost init my_case.yaml --example NAME  (or --model MODEL)")
+
+
+_BOUNDS = {"ge": "minimum", "gt": "exclusiveMinimum", "le": "maximum", "lt": "exclusiveMaximum"}
+
+
+def case_schema() -> dict[str, Any]:
+    """The JSON Schema of a case with standard bounds (``minimum``, ``exclusiveMaximum`` …)."""
+    from ..case.models import Case
+
+    def standard(node: Any) -> Any:
+        if isinstance(node, dict):
+            numeric = node.get("type") in ("number", "integer")
+            return {
+                (_BOUNDS[k] if numeric and k in _BOUNDS else k): standard(v)
+                for k, v in node.items()
+            }
+        if isinstance(node, list):
+            return [standard(v) for v in node]
+        return node
+
+    schema: dict[str, Any] = standard(Case.model_json_schema())
+    return schema
 
 
 @app.command()
 def schema() -> None:
-    """Print the JSON Schema of a case file."""
-    from ..case.models import Case
+    """Print the JSON Schema of a case file: every field's description, unit and bounds."""
+    typer.echo(dump(case_schema()))
 
-    typer.echo(dump(Case.model_json_schema()))
+
+def _plain(v: object) -> object:
+    """A JSON value: NaN is null, a date is its ISO text."""
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    return v.isoformat() if isinstance(v, dt.date) else v
 
 
 @app.command()
 def rates(
     function: Annotated[str | None, typer.Option("--function", help="e.g. payroll")] = None,
     location: Annotated[str | None, typer.Option("--location", help="ISO code, e.g. PH")] = None,
+    tier: Annotated[
+        str | None, typer.Option("--tier", help="onshore, nearshore or offshore")
+    ] = None,
+    card: Annotated[
+        str | None, typer.Option("--card", help="wage, billing_hourly or per_transaction")
+    ] = None,
+    row: Annotated[
+        int | None, typer.Option("--row", help="Show every field of row # (sources in full).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the rows as JSON.")] = False,
+    csv: Annotated[
+        Path | None, typer.Option("--csv", help="Write the rows to this CSV file.")
+    ] = None,
     user_card: RatesOpt = None,
+    wide: WideOpt = False,
 ) -> None:
-    """List benchmark rates with their sources (filter by function and location)."""
+    """List benchmark rates with their sources; filter by function, location, tier and card."""
     from ..rates.cards import load_cards
 
-    frame = load_cards(user_card).frame(function=function, location=location)
-    table = Table(title=f"Rate cards ({len(frame)} rows)")
-    for col in frame.columns:
-        table.add_column(str(col))
-    for row in frame.itertuples(index=False):
-        table.add_row(*["" if v is None or v != v else escape(str(v)) for v in row])  # NaN != NaN
-    console().print(table)
+    cards = load_cards(user_card)
+    cards.frame(function=function, location=location)  # refuses an unknown function or location
+    frame = cards.frame()
+    frame.insert(0, "row", range(1, len(frame) + 1))  # numbered before filtering: stable
+    for name, value in (("function", function), ("location", location)):
+        if value is not None:
+            frame = frame[frame[name] == value]
+    for name, value in (("tier", tier), ("card", card)):
+        if value is not None:
+            known = sorted(frame[name].dropna().unique())
+            if value not in known:
+                raise InputError(f"--{name}", value, "one of " + ", ".join(known))
+            frame = frame[frame[name] == value]
+    if row is not None:
+        chosen = frame[frame["row"] == row]
+        if chosen.empty:
+            raise InputError(
+                "--row", row, f"a row number shown by this listing (1 to {len(frame)})"
+            )
+        frame = chosen
+    records = [{k: _plain(v) for k, v in r.items()} for r in frame.to_dict(orient="records")]
+    if csv is not None:
+        atomic_write(csv, lambda path: frame.to_csv(path, index=False))
+        if not as_json:
+            console().print(f"wrote {inert(csv)} ({len(frame)} rows)")
+    if as_json:
+        typer.echo(dump(records))
+        return
+    if row is not None:
+        out = console()
+        for k, v in records[0].items():
+            out.print(f"[bold]{k}[/]: {'' if v is None else inert(v)}")
+        return
+    if csv is not None:
+        return
+    text: Cell = lambda v, _m: inert(v)  # noqa: E731
+    words: Cell = lambda v, _m: inert(str(v).replace("_", " "))  # noqa: E731  (wraps at words)
+    rate: Cell = lambda v, _m: "" if math.isnan(v) else f"{v:,.2f}"  # noqa: E731
+    cols = [
+        Column("#", text),
+        Column("Card", words, right=False),
+        Column("Function", words, right=False),
+        Column("Loc.", text, right=False),
+        Column("Tier", text, right=False, optional=True),
+        Column("Unit", text, right=False, optional=True),
+        Column("Low", rate),
+        Column("Typical", rate),
+        Column("High", rate),
+        Column("Cur.", text, right=False, optional=True),
+        Column("As of", text, optional=True),
+        Column("Source", text, right=False, optional=True),
+    ]
+    keys = ["row", "card", "function", "location", "tier", "unit", "low", "typical", "high"]
+    keys += ["currency", "as_of", "source"]
+    shown = [[r[k] for k in keys] for r in frame.to_dict(orient="records")]
+    print_table(
+        f"Rate cards: {len(frame)} rows (--row # for one row's sources and note; --csv, --json)",
+        cols,
+        shown,
+        wide=wide,
+    )
 
 
 @app.command()
@@ -205,4 +358,4 @@ def workbook(
     written = write_workbook(
         load_case(case), output, rate_cards=rates, protect=[case], extra_sheets=extra
     )
-    console().print(f"wrote {written}")
+    console().print(f"wrote {inert(written)}")
