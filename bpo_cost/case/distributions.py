@@ -459,6 +459,8 @@ def correlation_matrix(
     ``keys`` maps the names used inside ``rank_correlation`` to the keys of ``distributions``
     (to accept aliases); None when no input is correlated.
     """
+    if not any(d.rank_correlation for d in distributions.values()):
+        return None  # no k x k matrix for k uncorrelated inputs
     names = list(distributions)
     index = {k: i for i, k in enumerate(names)}
     rho = np.eye(len(names))

@@ -32,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     except BpoCostError as exc:
         print(f"bpo-cost: error: {exc}", file=sys.stderr)
         return 2
+    except MemoryError:  # a bound did not foresee it: still one line, and the input's fault
+        print("bpo-cost: error: out of memory: the case or the run is too large", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("bpo-cost: interrupted", file=sys.stderr)
         return 130
