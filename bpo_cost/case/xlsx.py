@@ -160,6 +160,8 @@ def _check_archive(path: Path) -> None:
                 if part.filename.lower().endswith((".xml", ".rels", ".vml")):
                     with archive.open(part) as f:
                         cells += _scan_part(f, part.filename, path.name, cells)
+    except InvalidCaseError:  # a ValueError too: not a damaged file
+        raise
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
         raise InvalidCaseError(
             path.name, type(exc).__name__, f"a readable .xlsx workbook ({str(exc)[:120]})"
