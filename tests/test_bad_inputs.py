@@ -330,7 +330,7 @@ OVERSIZE = {
         options=[{**d["options"][0], "name": f"O{i}"} for i in range(1_000)]
     ),
     "uncertainty": lambda d: d.update(
-        uncertainty={f"x{i}": {"dist": "normal", "mean": 1, "sd": 1} for i in range(10_000)}
+        uncertainty={f"x{i}": {"kind": "normal", "mean": 1, "sd": 1} for i in range(10_000)}
     ),
 }
 

@@ -132,34 +132,36 @@ def scan_yaml(text: str, name: str) -> None:
     minutes over a hostile file, and its constructor lets the last of two equal keys win.
     """
     stack: list[_Mapping | None] = []  # the open collections (None: a sequence)
+    top: _Mapping | None = None  # stack[-1], or None at the top or in a sequence
     nodes = 0
     for event in yaml.parse(text, Loader=SafeLoader):
-        if isinstance(event, yaml.NodeEvent):
+        kind = type(event)  # one lookup per event: this loop is most of a load's Python time
+        if kind is yaml.ScalarEvent:
             nodes += 1
-            if nodes > MAX_YAML_NODES:
-                raise InvalidCaseError(
-                    name, f"more than {MAX_YAML_NODES:,} values", "a case of a sensible size"
-                )
-        if isinstance(event, yaml.AliasEvent):
-            raise InvalidCaseError(name, "*alias", "YAML without anchors/aliases")
-        if isinstance(event, yaml.ScalarEvent):
-            top = stack[-1] if stack else None
             if top is not None:
                 if top.key_next:
                     _new_key(top, event, name)
                 top.key_next = not top.key_next
-        elif isinstance(event, yaml.CollectionStartEvent):
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            nodes += 1
             if len(stack) >= MAX_DEPTH:
                 raise InvalidCaseError(name, "...", f"nested at most {MAX_DEPTH} levels")
-            stack.append(_Mapping() if isinstance(event, yaml.MappingStartEvent) else None)
-        elif isinstance(event, yaml.CollectionEndEvent):
+            top = _Mapping() if kind is yaml.MappingStartEvent else None
+            stack.append(top)
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             stack.pop()
             top = stack[-1] if stack else None
             if top is not None:  # a collection was a value (or a key) of this mapping
                 top.key_next = not top.key_next
+        elif kind is yaml.AliasEvent:
+            raise InvalidCaseError(name, "*alias", "YAML without anchors/aliases")
+        if nodes > MAX_YAML_NODES:
+            raise InvalidCaseError(
+                name, f"more than {MAX_YAML_NODES:,} values", "a case of a sensible size"
+            )
 
 
-def _new_key(mapping: _Mapping, event: yaml.ScalarEvent, name: str) -> None:
+def _new_key(mapping: _Mapping, event: Any, name: str) -> None:  # a ScalarEvent
     line = event.start_mark.line + 1 if event.start_mark is not None else 0
     if event.value in mapping.keys:
         raise _duplicate(name, event.value, line, mapping.keys[event.value])
