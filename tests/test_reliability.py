@@ -323,6 +323,18 @@ def test_a_formula_over_the_limits_is_an_output_error_naming_the_cell():
         check_workbook(wb)
 
 
+@pytest.mark.parametrize(("mode", "count"), [("all_units", 70), ("incremental", 100)])
+def test_tier_tables_beyond_excel_formula_limits_are_never_written(tmp_path, mode, count):
+    # the release before this change wrote 70 nested IFs (Excel allows 64) and a 16,077-character
+    # formula (Excel allows 8,192) for these, and exited 0
+    data = dumped(full_case())
+    tiers = [{"up_to": 100.0 * (i + 1), "price": 3.0 - i / 1000} for i in range(count - 1)]
+    data["options"][1]["pricing"].update(tiers=[*tiers, {"price": 2.0}], tier_mode=mode)
+    with pytest.raises(InvalidCaseError, match="tiers"):
+        write_workbook(data, tmp_path / "t.xlsx")
+    assert not (tmp_path / "t.xlsx").exists()
+
+
 @pytest.mark.parametrize("mode", ["all_units", "incremental"])
 def test_the_longest_tier_tables_write_formulas_within_excel_limits(tmp_path, mode):
     from openpyxl import load_workbook
