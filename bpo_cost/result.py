@@ -32,7 +32,7 @@ class RateUsed:
 
 
 def _num(x: float) -> float | None:
-    return None if math.isnan(x) else float(x)
+    return None if not math.isfinite(x) else float(x)  # JSON has no NaN or infinity
 
 
 @dataclass(frozen=True)

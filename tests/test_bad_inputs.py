@@ -310,3 +310,78 @@ def test_misspelt_field_comes_first_with_a_suggestion():
     message = refused(data, "workload.volume_per_moth")
     assert message.startswith("workload.volume_per_moth")
     assert "did you mean volume_per_month" in message
+
+
+# ------------------------------------------------------------- lists and texts (reliability 2)
+
+# Every list of the model against a length far beyond its bound: refused at the door, naming it.
+OVERSIZE = {
+    "workload.seasonality": lambda d: d["workload"].update(seasonality=[1.0] * 100_000),
+    "inhouse.other_roles": lambda d: d["inhouse"].update(
+        other_roles=d["inhouse"]["other_roles"] * 10_000
+    ),
+    "inhouse.stranded_costs": lambda d: d["inhouse"].update(
+        stranded_costs=d["inhouse"]["stranded_costs"] * 10_000
+    ),
+    "options.1.pricing.tiers": lambda d: d["options"][1]["pricing"].update(
+        tiers=[{"up_to": float(i + 1), "price": 1.0} for i in range(10_000)] + [{"price": 1.0}]
+    ),
+    "options": lambda d: d.update(
+        options=[{**d["options"][0], "name": f"O{i}"} for i in range(1_000)]
+    ),
+    "uncertainty": lambda d: d.update(
+        uncertainty={f"x{i}": {"kind": "normal", "mean": 1, "sd": 1} for i in range(10_000)}
+    ),
+}
+
+
+def test_every_list_of_the_model_is_in_the_oversize_battery():
+    lists = {p.rsplit(".", 1)[0] for p, _ in case_to_pairs(parse_case(full_case())) if "." in p}
+    listed = {p.rsplit(".", 1)[0] for p in lists if p.rsplit(".", 1)[-1].isdigit()}
+    generic = {".".join("N" if s.isdigit() else s for s in p.split(".")) for p in listed}
+    covered = {".".join("N" if s.isdigit() else s for s in p.split(".")) for p in OVERSIZE}
+    assert generic <= covered | {"N"}, generic - covered
+
+
+@pytest.mark.parametrize("path", list(OVERSIZE))
+def test_an_oversize_list_is_refused_naming_it(path):
+    data = copy.deepcopy(parse_case(full_case()).model_dump(mode="json"))
+    OVERSIZE[path](data)
+    refused(data, path)
+
+
+def text_paths() -> list[str]:
+    """Every free-text input of the full case (names, descriptions, units, providers)."""
+    case = parse_case(full_case())
+    ids = ("function", "country", "currency", "model", "basis", "tier", "tier_mode", "start")
+    return [
+        p
+        for p, v in case_to_pairs(case)
+        if isinstance(v, str) and not p.endswith(ids) and v != "none"
+    ]
+
+
+CONTROL = "x\x01\x1b[2J\x1b]8;;http://e.x\x07[link=http://e.x]y[/link]\ufffe\x9b"
+
+
+@pytest.mark.parametrize("path", text_paths())
+def test_control_characters_in_any_text_give_a_refusal_or_a_valid_workbook(path, tmp_path):
+    import zipfile
+    from xml.etree import ElementTree
+
+    from bpo_cost.workbook import write_workbook
+
+    data = with_value(path, CONTROL)
+    try:
+        parse_case(data)
+    except InvalidCaseError as exc:  # a text with a pattern (an option name): refused, named
+        assert path in str(exc)
+        return
+    out = write_workbook(data, tmp_path / "t.xlsx")
+    with zipfile.ZipFile(out) as archive:
+        for name in archive.namelist():
+            if name.endswith((".xml", ".rels")):
+                ElementTree.fromstring(archive.read(name))
+    from bpo_cost.case.io import load_case
+
+    assert load_case(out)

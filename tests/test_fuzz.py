@@ -41,6 +41,13 @@ ODD = [
     "\u202e",
     "=1+1",
     {"card": "wage"},
+    # reliability round 2: control characters and markup, denormals, long numbers and lists
+    "\x1b[2J\x1b]0;t\x07[link=http://e.x]x[/link]\ufffe\x01",
+    "[/x]",
+    1e-300,
+    5e-324,
+    "9" * 5000,
+    [0.0] * 5000,
 ]
 
 
@@ -128,6 +135,10 @@ HOSTILE = {
     "binary": "\x00\x01\x02",
     "huge-key": "x" * 100 + ": 1\n",
     "merge-key": "base: &b {name: x}\ncase:\n  <<: *b\n",
+    "duplicate-key": "name: a\nname: b\n",
+    "many-nodes": "a: [" + "1," * 500_000 + "1]\n",
+    "long-integer": "name: a\nterm_months: " + "9" * 5000 + "\n",
+    "utf-16-no-bom": "name: a\n".encode("utf-16-le").decode("latin-1"),
 }
 
 
@@ -148,8 +159,17 @@ def test_oversized_file_is_refused(tmp_path):
 
 @pytest.mark.parametrize(
     "text",
-    ['{"name": NaN}', "[1, 2", '{"a": ' * 2000, "[" * 100_000 + "]" * 100_000, "\ufeff{}", "{}"],
-    ids=["nan", "unclosed", "deep-unclosed", "deep", "bom", "empty-object"],
+    [
+        '{"name": NaN}',
+        "[1, 2",
+        '{"a": ' * 2000,
+        "[" * 100_000 + "]" * 100_000,
+        "\ufeff{}",
+        "{}",
+        '{"name": "a", "name": "b"}',
+        '{"term_months": ' + "9" * 5000 + "}",
+    ],
+    ids=["nan", "unclosed", "deep-unclosed", "deep", "bom", "empty-object", "dup", "long-int"],
 )
 def test_bad_json_is_refused(tmp_path, text):
     path = tmp_path / "case.json"
@@ -200,7 +220,13 @@ def test_mutated_inputs_sheet_never_crashes(tmp_path):
     wb = openpyxl.load_workbook(source)
     ws = wb["Inputs"]
     cells = [c for row in ws.iter_rows(min_col=1, max_col=2) for c in row if c.value is not None]
-    odd = [v for v in ODD if not isinstance(v, (list, dict))] + ["=1/0", "#N/A", "27%", "1,000"]
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # what openpyxl cannot put in a cell
+
+    odd = [
+        v
+        for v in ODD
+        if not isinstance(v, (list, dict)) and not ILLEGAL_CHARACTERS_RE.search(str(v))
+    ] + ["=1/0", "#N/A", "27%", "1,000"]
     outcomes = {"ok": 0, "refused": 0}
     for i in range(max(N // 5, 20)):
         wb = openpyxl.load_workbook(source)
@@ -213,3 +239,40 @@ def test_mutated_inputs_sheet_never_crashes(tmp_path):
         wb.save(path)
         outcomes[attempt(path)] += 1
     assert outcomes["refused"] > 0 and outcomes["ok"] > 0
+
+
+CODECS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "cp1252"]
+
+
+@pytest.mark.parametrize("name", example_names())
+def test_cases_in_any_encoding_never_crash(name, tmp_path):
+    rng = random.Random(f"codec-{name}")
+    text = example_path(name).read_text(encoding="utf-8")
+    outcomes = {"ok": 0, "refused": 0}
+    for i in range(max(N // 10, 5)):
+        raw = text.encode(rng.choice(CODECS), errors="replace")
+        path = tmp_path / f"c{i}{rng.choice(['.yaml', '.json'])}"
+        path.write_bytes(mutate_bytes(raw, rng) if rng.random() < 0.5 else raw)
+        outcomes[attempt(path)] += 1
+    assert outcomes["ok"] > 0 and outcomes["refused"] > 0
+
+
+@pytest.mark.parametrize("name", example_names())
+def test_mutated_cases_write_workbooks_that_read_back(name, tmp_path):
+    from bpo_cost.workbook import write_workbook
+
+    rng = random.Random(f"book-{name}")
+    tree = yaml.safe_load(example_path(name).read_bytes())
+    outcomes = {"ok": 0, "refused": 0}
+    for i in range(max(N // 50, 3)):
+        data = mutate_tree(tree, rng)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                out = write_workbook(data, tmp_path / f"w{i}.xlsx")
+                load_case(out)  # every workbook written reads back
+        except BpoCostError:
+            outcomes["refused"] += 1
+        else:
+            outcomes["ok"] += 1
+    assert sum(outcomes.values()) == max(N // 50, 3)

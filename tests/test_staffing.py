@@ -349,7 +349,7 @@ def test_all_lists_the_public_functions_and_constants() -> None:
         and obj.__module__ == staffing.__name__
         and not name.startswith("_")
     }
-    constants = {"MAX_ERLANGS", "WARM_START_SIGMAS"}
+    constants = {"MAX_AGENTS", "MAX_ERLANGS", "WARM_START_SIGMAS"}
     assert set(staffing.__all__) == public | constants
 
 

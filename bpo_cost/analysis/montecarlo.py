@@ -23,9 +23,24 @@ from ..case.models import Case
 from ..engine.compile import Compiler
 from ..engine.components import INHOUSE
 from ..errors import InputError
-from .inputs import CaseSource, Figures, Inputs, Metric, RateCardSource, figures, prepare
+from .inputs import (
+    CaseSource,
+    Figures,
+    Input,
+    Inputs,
+    Metric,
+    RateCardSource,
+    figures,
+    prepare,
+)
 
-__all__ = ["DEFAULT_CHUNK", "PERCENTILES", "Simulation", "simulate", "tune_allocator"]
+__all__ = [
+    "DEFAULT_CHUNK",
+    "PERCENTILES",
+    "Simulation",
+    "simulate",
+    "tune_allocator",
+]
 
 PERCENTILES = (5.0, 10.0, 50.0, 90.0, 95.0)
 # Draws per engine batch. Its (draws x months) grids, at most 512 x 120 x 8 bytes = 480 KB, are
@@ -221,6 +236,37 @@ def _default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 4))
 
 
+# What n and chunk_size cost: a draw keeps its inputs and TCO and NPV per owner (8-byte floats),
+# about three times over at the peak, when the summaries rank and sort them (measured: claims,
+# 14 inputs, 5 owners, ~570 bytes a draw); a chunk's engine holds ~30 grids of draws x months.
+_BYTES = 8
+_COPIES = 3
+_GRIDS_PER_CHUNK = 30
+
+
+def _memory_budget() -> int:
+    """Bytes a simulation may use: half the machine's physical memory (4 GB if unknown)."""
+    try:
+        return int(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")) // 2
+    except (AttributeError, ValueError, OSError):  # not POSIX (Windows, Pyodide)
+        return 4_000_000_000
+
+
+def _check_memory(n: int, inputs: int, owners: int, chunk_size: int) -> None:
+    """Refuse, before allocating, a simulation that cannot fit in memory."""
+    per_draw = _BYTES * _COPIES * (inputs + 2 * owners)
+    working = _BYTES * _GRIDS_PER_CHUNK * owners * 120 * min(chunk_size, n)  # 120: longest term
+    budget = _memory_budget()
+    if n * per_draw + working > budget:
+        most = max((budget - working) // per_draw, 0)
+        raise InputError(
+            "n",
+            n,
+            f"at most {most:,} draws for this case ({inputs} uncertain inputs, {owners} owners: "
+            f"{(n * per_draw + working) / 1e9:,.1f} GB needed, {budget / 1e9:,.1f} GB allowed)",
+        )
+
+
 def simulate(
     case: CaseSource,
     *,
@@ -295,6 +341,7 @@ def simulate(
             "at least one distribution: add an uncertainty: "
             "block to the case (see: bpo-cost init --example claims_back_office)",
         )
+    _check_memory(n, len(dists), 1 + len(resolved.options), chunk_size)
     specs = [ins.get(p, where=f"uncertainty[{p!r}]") for p in dists]
     for spec, d in zip(specs, dists.values(), strict=True):
         lo, hi = d.support()
@@ -314,6 +361,23 @@ def simulate(
     }
     rho = correlation_matrix(dists, aliases)
 
+    try:
+        return _run(resolved, specs, dists, rho, n, seed, chunk_size, workers, progress)
+    except MemoryError:  # the estimate above is a model: the machine has the last word
+        raise InputError("n", n, "fewer draws: this machine ran out of memory") from None
+
+
+def _run(
+    resolved: Case,
+    specs: list[Input],
+    dists: dict[str, Distribution],
+    rho: FloatArray | None,
+    n: int,
+    seed: int,
+    chunk_size: int,
+    workers: int,
+    progress: Callable[[int, int], None] | None,
+) -> Simulation:
     compiler = Compiler(resolved)
     base = figures(compiler)
     owners = base.owners

@@ -365,6 +365,9 @@ class Normal(_Bounded):
         return self.mean, self.sd
 
 
+_MAX_LOGNORMAL_CV = 1e6  # a spread a million times the mean: far beyond any real input
+
+
 class LogNormal(_Bounded):
     """Lognormal given by the ``mean`` and ``sd`` of the value itself (as @RISK's RiskLognorm),
     optionally truncated to ``[low, high]``: right-skewed, never negative."""
@@ -377,6 +380,11 @@ class LogNormal(_Bounded):
     def _check(self) -> LogNormal:
         if self.low is not None and self.low < 0:
             raise ValueError(f"low >= 0 for a lognormal (got {self.low})")
+        if not self.sd / self.mean <= _MAX_LOGNORMAL_CV:  # sigma² = ln(1 + cv²) must be finite
+            raise ValueError(
+                f"sd at most {_MAX_LOGNORMAL_CV:g} times the mean for a lognormal "
+                f"(got sd {self.sd:g}, mean {self.mean:g})"
+            )
         self._check_bounds()
         return self
 
@@ -459,6 +467,8 @@ def correlation_matrix(
     ``keys`` maps the names used inside ``rank_correlation`` to the keys of ``distributions``
     (to accept aliases); None when no input is correlated.
     """
+    if not any(d.rank_correlation for d in distributions.values()):
+        return None  # no k x k matrix for k uncorrelated inputs
     names = list(distributions)
     index = {k: i for i, k in enumerate(names)}
     rho = np.eye(len(names))

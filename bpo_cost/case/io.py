@@ -10,24 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import json
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, get_args
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..errors import InvalidCaseError
 from .models import Case
 from .paths import from_slashes, join_path, segments, to_slashes
+from .reading import MAX_DEPTH, parse_json, parse_yaml, read_text
 
 __all__ = ["case_from_pairs", "case_to_pairs", "load_case", "parse_case"]
 
-MAX_FILE_BYTES = 2_000_000  # a YAML/JSON case is a few kB; refuse anything that could be a bomb
 MAX_WORKBOOK_BYTES = 50_000_000  # a long live-channel workbook is a few MB; the reader caps parts
-MAX_DEPTH = 12
 
 
 def parse_case(data: Mapping[str, Any] | Case) -> Case:
@@ -190,9 +187,9 @@ def _allowed(kind: str, ctx: Mapping[str, Any], msg: str) -> str:
     if kind == "literal_error":
         return "one of " + str(ctx.get("expected", "")).replace("'", "")
     if kind == "too_short":
-        return f"at least {ctx.get('min_length')} item(s) long"
+        return f"at least {ctx.get('min_length')} item(s)"
     if kind == "too_long":
-        return f"at most {ctx.get('max_length')} long"
+        return f"at most {ctx.get('max_length')} items"
     if kind == "string_too_short":
         return f"at least {ctx.get('min_length')} character(s)"
     if kind == "string_too_long":
@@ -266,50 +263,20 @@ def load_case(source: str | Path | Mapping[str, Any] | Case) -> Case:
             "case file", str(source), "an existing .yaml, .yml, .json or .xlsx file"
         )
     suffix = path.suffix.lower()
-    limit = MAX_WORKBOOK_BYTES if suffix == ".xlsx" else MAX_FILE_BYTES
-    if path.stat().st_size > limit:
-        raise InvalidCaseError("case file", str(source), f"at most {limit:,} bytes")
     if suffix == ".xlsx":
-        return _case_from_workbook(path)
-    text = path.read_bytes().decode("utf-8", errors="replace")
-    if suffix == ".json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
+        if path.stat().st_size > MAX_WORKBOOK_BYTES:
             raise InvalidCaseError(
-                str(path.name), f"line {exc.lineno}", f"valid JSON ({exc.msg})"
-            ) from None
-        except RecursionError:
-            raise InvalidCaseError(path.name, "...", f"nested at most {MAX_DEPTH} levels") from None
+                "case file", str(source), f"at most {MAX_WORKBOOK_BYTES:,} bytes"
+            )
+        return _case_from_workbook(path)
+    if suffix == ".json":
+        data = parse_json(read_text(path), path.name)
     elif suffix in (".yaml", ".yml"):
-        data = _safe_yaml(text, path.name)
+        data = parse_yaml(read_text(path), path.name)
     else:
         raise InvalidCaseError("case file", path.name, "a .yaml, .yml, .json or .xlsx file")
     _check_depth(data)
     return parse_case(data)
-
-
-def _safe_yaml(text: str, name: str) -> Any:
-    # SafeLoader builds only plain data (no Python objects). A first pass over the parser's events
-    # (iterative, cheap) refuses aliases, so a "billion laughs" document cannot expand, and deep
-    # nesting, which PyYAML's recursive composer would take minutes over.
-    try:
-        depth = 0
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.AliasEvent):
-                raise InvalidCaseError(name, "*alias", "YAML without anchors/aliases")
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise InvalidCaseError(name, "...", f"nested at most {MAX_DEPTH} levels")
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-        return yaml.load(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else "document"
-        problem = getattr(exc, "problem", None) or "syntax error"
-        raise InvalidCaseError(name, where, f"valid YAML ({problem})") from None
 
 
 def _check_depth(data: Any, depth: int = 0) -> None:

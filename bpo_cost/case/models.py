@@ -28,7 +28,7 @@ from pydantic import (
     model_validator,
 )
 
-from ..core.staffing import MAX_ERLANGS
+from ..core.staffing import MAX_AGENTS, MAX_ERLANGS
 from ..rates.cards import FunctionId, RateRef
 from .distributions import Distribution, check_paths
 
@@ -137,6 +137,14 @@ def _function_id(v: Any) -> Any:
     return "_".join(v.strip().lower().replace("-", " ").split()) if isinstance(v, str) else v
 
 
+# Lists are bounded where they enter: every list drives a loop or an allocation downstream (the
+# sensitivity sweep is quadratic in the tiers, Monte Carlo linear in the uncertain inputs), and
+# real cases are far below these.
+MAX_TIERS = 30  # also keeps the workbook's tier formulas within Excel's nesting and length limits
+MAX_ROLES = 50
+MAX_STRANDED_COSTS = 50
+MAX_UNCERTAIN_INPUTS = 1000
+
 Float = Annotated[float, BeforeValidator(_not_bool)]
 Int = Annotated[int, BeforeValidator(_not_bool)]
 NonNeg = Annotated[Float, Field(ge=0, le=1e12)]
@@ -229,10 +237,10 @@ class Workload(_Model):
         None, description="For a channel answered live (voice, chat): staffing by Erlang C"
     )
 
-    @field_validator("seasonality")
+    @field_validator("seasonality", mode="before")  # before: a long list is refused unread
     @classmethod
-    def _twelve(cls, v: list[float]) -> list[float]:
-        if len(v) != 12:
+    def _twelve(cls, v: Any) -> Any:
+        if isinstance(v, list | tuple) and len(v) != 12:
             raise ValueError(f"must have 12 monthly factors (January..December), got {len(v)}")
         return v
 
@@ -331,7 +339,7 @@ class InHouse(_Model):
         json_schema_extra={"unit": "{currency} / hour", "source": _DEFAULT},
     )
     other_roles: list[Role] = Field(
-        default_factory=list, description="Fixed roles not driven by volume"
+        default_factory=list, max_length=MAX_ROLES, description="Fixed roles not driven by volume"
     )
     facilities_per_seat_month: Money = Field(
         300.0,
@@ -371,6 +379,7 @@ class InHouse(_Model):
     )
     stranded_costs: list[StrandedCost] = Field(
         default_factory=list,
+        max_length=MAX_STRANDED_COSTS,
         description="Leases and licences that keep costing after the work leaves",
     )
 
@@ -474,7 +483,9 @@ class PerTransactionPricing(_Model):
         json_schema_extra={"unit": "{currency} / {unit}"},
     )
     tiers: list[Tier] | None = Field(
-        None, description="Volume bands, lowest first (instead of a flat price)"
+        None,
+        max_length=MAX_TIERS,
+        description="Volume bands, lowest first (instead of a flat price)",
     )
     tier_mode: Literal["all_units", "incremental"] = Field(
         "all_units",
@@ -847,6 +858,7 @@ class Case(_Model):
     # The engine never reads them; excluded from dumps so input paths and Inputs sheets ignore them.
     uncertainty: dict[str, Distribution] = Field(
         default_factory=dict,
+        max_length=MAX_UNCERTAIN_INPUTS,
         exclude=True,
         description="Distributions of uncertain inputs, keyed by input path, for Monte Carlo",
     )
@@ -894,13 +906,30 @@ class Case(_Model):
                 f"staffing takes at most {MAX_ERLANGS:,.0f} (check volume_per_month and "
                 "handle_minutes)"
             )
+        # The occupancy cap asks for load / occupancy agents: a tiny occupancy asks for billions.
+        caps = [("inhouse.occupancy", self.inhouse.occupancy)] + [
+            (f"options.{i}.pricing.occupancy", o.pricing.occupancy)
+            for i, o in enumerate(self.options)
+            if isinstance(o.pricing, HourlyPricing)
+        ]
+        for field, occupancy in caps:
+            if load / occupancy > MAX_AGENTS:
+                raise ValueError(
+                    f"{field} = {occupancy:g} is too small for the peak offered load of "
+                    f"{load:,.6g} Erlangs: load / occupancy must stay within {MAX_AGENTS:,.0f} "
+                    "agents per interval"
+                )
 
     @model_validator(mode="after")
     def _consistent(self) -> Case:
+        # Unique ignoring case: Excel matches names case-insensitively ("Vendor" finds "VENDOR").
         names = [o.name for o in self.options]
-        dupes = sorted({n for n in names if names.count(n) > 1})
-        if dupes or "inhouse" in {n.lower() for n in names}:
-            raise ValueError(f"options: names must be unique and not 'inhouse': {dupes or names}")
+        folded = [n.casefold() for n in names]
+        dupes = sorted({n for n, f in zip(names, folded, strict=True) if folded.count(f) > 1})
+        if dupes or "inhouse" in folded:
+            raise ValueError(
+                f"options: names must be unique ignoring case and not 'inhouse': {dupes or names}"
+            )
         self._check_erlang_load()
         for i, o in enumerate(self.options):
             t = o.transition

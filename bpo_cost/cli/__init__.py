@@ -39,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
         for line in exc.errors if isinstance(exc, InvalidCaseError) else [str(exc)]:
             _say(f"error: {line}")  # every problem, one line each
         return 2
+    except MemoryError:  # a bound did not foresee it: still one line, and the input's fault
+        print("bpo-cost: error: out of memory: the case or the run is too large", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("bpo-cost: interrupted", file=sys.stderr)
         return 130

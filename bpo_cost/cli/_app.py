@@ -46,6 +46,8 @@ def output_dir(folder: Path, option: str) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
         raise OutputError(f"{option} {folder}: not a folder (a file is in the way)") from None
+    except OSError as exc:  # a read-only disk, a folder we may not enter
+        raise OutputError(f"{option} {folder}: cannot make the folder ({exc.strerror})") from None
     return folder
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -15,7 +16,7 @@ from ..case.io import load_case
 from ..core.text import inert
 from ..engine.components import INHOUSE
 from ..errors import InputError, OutputError
-from ..files import atomic_write, atomic_write_bytes
+from ..files import atomic_write, atomic_write_bytes, atomic_write_set
 from ..result import Result
 from ._app import CaseArg, RatesOpt, WideOpt, app, console, dump, money, output_dir, who
 from .tables import Cell, Column, print_table
@@ -97,23 +98,20 @@ def _show(result: Result, *, wide: bool = False) -> None:
 
 def _write_csv(result: Result, folder: Path, protect: Path | None) -> list[Path]:
     output_dir(folder, "--csv")
-    written = []
     frames = {
         "components.csv": result.monthly(tidy=True),
         "summary.csv": result.summary(),
         "totals.csv": result.totals(),
     }
-    for name, frame in frames.items():
-        target = folder / name
+    writers = {name: _csv(frame, index=name != "components.csv") for name, frame in frames.items()}
+    return atomic_write_set(folder, writers, protect=[protect] if protect else [])
 
-        def write(
-            path: Path, frame: pd.DataFrame = frame, index: bool = name != "components.csv"
-        ) -> None:
-            frame.to_csv(path, index=index)
 
-        atomic_write(target, write, protect=[protect] if protect else [])
-        written.append(target)
-    return written
+def _csv(frame: pd.DataFrame, *, index: bool) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        frame.to_csv(path, index=index)
+
+    return write
 
 
 @app.command()

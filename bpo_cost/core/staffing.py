@@ -16,7 +16,7 @@ from typing import Any, overload
 import numpy as np
 
 from .._types import ArrayLike, FloatArray
-from ..errors import InputError
+from ..errors import InputError, NoSolutionError
 from .arguments import (
     NONNEGATIVE,
     POSITIVE,
@@ -30,6 +30,7 @@ from .arguments import (
 )
 
 __all__ = [
+    "MAX_AGENTS",
     "MAX_ERLANGS",
     "WARM_START_SIGMAS",
     "average_speed_of_answer",
@@ -56,9 +57,13 @@ _CEIL_RELATIVE_SLACK = 1e-12
 
 MAX_ERLANGS = 1e6  # a million agents in one interval: far beyond any real contact centre
 # the Erlang B recursion walks up to N: bound it like the load
-_AGENTS = Range(low=0.0, high=2 * MAX_ERLANGS, whole=True)
+MAX_AGENTS = 2 * MAX_ERLANGS  # the most agents a search may need: also bounds load / occupancy
+_AGENTS = Range(low=0.0, high=MAX_AGENTS, whole=True)
 _OCCUPANCY = Range(0.0, 1.0, low_strict=True)
 _SERVICE_LEVEL_TARGET = Range(0.0, 1.0, low_strict=True, high_strict=True)
+# Past the load the service level climbs to 1 within a few dozen agents: from the warm start the
+# search needs ~10 sqrt(A) + a few dozen steps; anything near this bound is a bug, not a load.
+_MAX_SEARCH_STEPS = int(MAX_AGENTS)
 
 
 def _load(
@@ -176,9 +181,13 @@ def _required_flat(
     # Sorted by the steps until N exceeds A (exact: A - N0 is a float difference of values on
     # the same grid), the elements past their load at step s are a prefix [0:past); within it
     # the satisfied ones move to the front [0:done), so each step works on views of [done:).
+    # The occupancy cap alone needs N >= A / occupancy: taken in closed form, because stepping one
+    # agent at a time to it never ends for a tiny occupancy. Both conditions only get easier as N
+    # grows, so the first N meeting both is the larger of the first N meeting each.
+    floor = _occupancy_floor(a, occ)
     n0, b = warm_start(a)
     order = np.argsort(a - n0)
-    a, tau, target, occ, n0, b = (x[order] for x in (a, tau, target, occ, n0, b))
+    a, tau, target, n0, b = (x[order] for x in (a, tau, target, n0, b))
     steps_to_load = a - n0
     answer = np.empty_like(a)
     done, s = 0, 0
@@ -190,16 +199,37 @@ def _required_flat(
         if past == done:
             continue
         r, n_r = slice(done, past), n[: past - done]
-        ok = (_sl(_erlang_c(n_r, a[r], b[r]), n_r, a[r], tau[r]) >= target[r]) & (
-            a[r] / n_r <= occ[r]
-        )
+        ok = _sl(_erlang_c(n_r, a[r], b[r]), n_r, a[r], tau[r]) >= target[r]
         if ok.any():
             first = np.concatenate((np.flatnonzero(ok), np.flatnonzero(~ok)))
-            for x in (a, tau, target, occ, n0, b, order):
+            for x in (a, tau, target, n0, b, order):
                 x[r] = x[r][first]
             done += int(np.count_nonzero(ok))
             answer[order[r.start : done]] = n0[r.start : done] + s
-    return answer
+        if s > _MAX_SEARCH_STEPS:  # cannot happen for a target below 1: a guard, not a hang
+            raise NoSolutionError(
+                f"no agent count up to {_MAX_SEARCH_STEPS:,} meets the service-level target"
+            )
+    return np.maximum(answer, floor)
+
+
+def _occupancy_floor(a: FloatArray, occ: FloatArray) -> FloatArray:
+    """Fewest agents N >= 1 with A / N <= occupancy, as that test computes it in floats."""
+    with np.errstate(over="ignore", divide="ignore"):
+        n = np.maximum(np.ceil(a / occ), 1.0)
+    too_many = ~(n <= MAX_AGENTS)
+    if np.any(too_many):
+        i = int(np.flatnonzero(too_many)[0])
+        raise InputError(
+            "occupancy",
+            float(occ[i]),
+            f"large enough that offered load / occupancy ({float(a[i]):,.6g} / "
+            f"{float(occ[i]):.6g}) needs at most {MAX_AGENTS:,.0f} agents",
+        )
+    for _ in range(2):  # a / occ rounds: settle on the exact first count either way
+        n = np.where(a / n > occ, n + 1.0, n)
+        n = np.where((n > 1.0) & (a / np.maximum(n - 1.0, 1.0) <= occ), n - 1.0, n)
+    return n
 
 
 # Scalar kernels: the array kernels above for one interval, on floats (a cell's call). Each
@@ -245,6 +275,7 @@ def _service_level_scalar(n: float, v: float, a: float, tau: float) -> float:
 def _required_scalar(v: float, a: float, tau: float, target: float, occ: float) -> float:
     if not v > 0:
         return 0.0
+    floor = _occupancy_floor_scalar(a, occ)  # closed form, as _required_flat: never a hang
     n0, b = _warm_start_scalar(a)
     steps_to_load, s = a - n0, 0
     while True:
@@ -252,8 +283,24 @@ def _required_scalar(v: float, a: float, tau: float, target: float, occ: float) 
         n = n0 + s
         ab = a * b
         b = ab / (n + ab)
-        if steps_to_load < s and _meets(n, a, b, tau, target) and a / n <= occ:
-            return n
+        if steps_to_load < s and _meets(n, a, b, tau, target):
+            return max(n, floor)
+        if s > _MAX_SEARCH_STEPS:  # as in _required_flat: a guard, not a hang
+            raise NoSolutionError(
+                f"no agent count up to {_MAX_SEARCH_STEPS:,} meets the service-level target"
+            )
+
+
+def _occupancy_floor_scalar(a: float, occ: float) -> float:
+    """``_occupancy_floor`` for one interval, with the same float operations."""
+    q = a / occ if occ > 0 else math.inf
+    if not q <= MAX_AGENTS:
+        _occupancy_floor(np.array([a]), np.array([occ]))  # raises its InputError
+    n = max(float(math.ceil(q)), 1.0)
+    for _ in range(2):
+        n = n + 1.0 if a / n > occ else n
+        n = n - 1.0 if n > 1.0 and a / max(n - 1.0, 1.0) <= occ else n
+    return n
 
 
 # ----------------------------------------------------------------------------- public API

@@ -586,6 +586,17 @@ def _as_ref(ref: RateRef | Mapping[str, Any] | None, fields: Mapping[str, Any]) 
 def _parse(text: str, shown: str, model: type[_M]) -> list[tuple[int, _M]]:
     """Validate every row of one card file: (line number, row); errors name it ``shown``."""
     reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _rows(reader, shown, model)
+    except csv.Error as exc:  # a cell over the csv module's limit (128 KiB), a NUL byte
+        raise RateCardError(
+            f"{shown} row {reader.line_num}",
+            str(exc)[:80],
+            f"plain CSV (cells of at most {csv.field_size_limit():,} characters)",
+        ) from None
+
+
+def _rows(reader: csv.DictReader[str], shown: str, model: type[_M]) -> list[tuple[int, _M]]:
     header = [name.strip() for name in reader.fieldnames or []]
     columns = list(model.model_fields)
     unknown = [name for name in header if name not in columns]

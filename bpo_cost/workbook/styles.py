@@ -7,11 +7,11 @@ of figure (money, percentage, months, factors).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -34,6 +34,7 @@ __all__ = [
     "put",
     "text",
     "wrap_height",
+    "xml_text",
 ]
 
 MONEY = "#,##0;[Red]-#,##0"
@@ -57,6 +58,20 @@ HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 _MAX_CELL_TEXT = 32_767  # Excel's limit on the characters in a cell
+# What XML 1.0 cannot hold (C0 controls but tab and newlines, lone surrogates, U+FFFE, U+FFFF),
+# and the C1 controls it can hold but no reader shows: cleaned out of every text written.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value: str) -> str:
+    """``value`` without the characters an .xlsx part cannot hold (cleaned, not refused).
+
+    Examples
+    --------
+    >>> xml_text("Claims\x1b[2J review\ufffe")
+    'Claims[2J review'
+    """
+    return _NOT_XML.sub("", value)
 
 
 def text(ws: Worksheet, row: int, column: int, value: str, *, font: Font | None = None) -> None:
@@ -65,7 +80,7 @@ def text(ws: Worksheet, row: int, column: int, value: str, *, font: Font | None 
     openpyxl turns any str starting with "=" into a formula; forcing the type keeps it a string,
     and Excel never evaluates a stored string (+, - and @ only matter when typed).
     """
-    clean = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters XML 1.0 cannot hold
+    clean = xml_text(value)
     if len(clean) > _MAX_CELL_TEXT:
         raise InputError(
             "text", clean[:40], f"at most {_MAX_CELL_TEXT:,} characters (an Excel cell)"
@@ -152,7 +167,7 @@ def page_setup(
 
 def print_headers(wb: Workbook, case_name: str) -> None:
     """A page header on every sheet: the case on the left, the sheet on the right."""
-    name = case_name.replace("&", "&&")  # & starts a header code
+    name = xml_text(case_name).replace("&", "&&")  # & starts a header code
     for ws in wb.worksheets:
         ws.oddHeader.left.text = name
         ws.oddHeader.right.text = "&A"

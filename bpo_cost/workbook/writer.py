@@ -23,8 +23,9 @@ from .inputs import LISTS, inputs_sheet
 from .method import method_sheet
 from .refs import check_name, check_title
 from .staffing import INHOUSE_POOL, StaffingPlan
-from .styles import print_headers
+from .styles import print_headers, xml_text
 from .summary import summary_sheet
+from .validity import check_workbook
 
 __all__ = ["APPLICATION", "RESERVED_TITLES", "ExtraSheet", "build_workbook", "write_workbook"]
 
@@ -105,6 +106,7 @@ def write_workbook(
         taken.append(check_title(ws.title, taken))
     for name in wb.defined_names:
         check_name(name)
+    check_workbook(wb)
     buffer = io.BytesIO()
     wb.save(buffer)
     stamp = f"{wb.properties.created:%Y-%m-%dT%H:%M:%SZ}"  # the case's start: see build_workbook
@@ -159,7 +161,7 @@ def build_workbook(result: Result) -> Workbook:
     wb.active = 0
     props = wb.properties
     props.creator = props.lastModifiedBy = "bpo-cost"
-    props.title = case.name
+    props.title = xml_text(case.name)  # docProps/core.xml is XML too
     # Pinned, with the time of saving (see write_workbook), so a case always gives the same file.
     props.created = dt.datetime(case.start.year, case.start.month, 1)
     wb.calculation.fullCalcOnLoad = True  # Excel computes every formula on opening
