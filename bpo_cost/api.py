@@ -96,5 +96,8 @@ def evaluate(case: CaseSource, *, rate_cards: RateCards | str | Path | None = No
     cards = rate_cards if isinstance(rate_cards, RateCards) else load_cards(rate_cards)
     resolved, used = resolve_rates(loaded, cards)
     warn_suspicious(resolved, cards)  # against your own card too, when you give one
-    components, summary = evaluate_arrays(resolved)
+    try:
+        components, summary = evaluate_arrays(resolved)
+    except MemoryError:  # the model's bounds make this unlikely: still the input's error
+        raise InputError("case", resolved.name, "a case this machine has memory for") from None
     return Result(resolved, components, summary, used)

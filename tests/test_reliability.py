@@ -25,7 +25,14 @@ import numpy as np
 import pytest
 import yaml
 
-from bpo_cost import BpoCostWarning, InvalidCaseError, OutputError, RateCardError, evaluate
+from bpo_cost import (
+    BpoCostError,
+    BpoCostWarning,
+    InvalidCaseError,
+    OutputError,
+    RateCardError,
+    evaluate,
+)
 from bpo_cost.analysis import montecarlo
 from bpo_cost.case.distributions import Normal, correlation_matrix
 from bpo_cost.case.examples import example_path
@@ -581,3 +588,28 @@ def test_a_lognormal_spread_that_overflows_is_refused():
     }
     with pytest.raises(InvalidCaseError, match="uncertainty"):
         parse_case(data)
+
+
+def test_out_of_memory_in_evaluate_is_an_input_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import bpo_cost.api as api
+
+    def exhausted(*args: object, **kwargs: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(api, "evaluate_arrays", exhausted)
+    with pytest.raises(BpoCostError, match="memory"):
+        api.evaluate(example_path("payroll"))
+
+
+def test_out_of_memory_while_writing_a_workbook_writes_nothing(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import bpo_cost.workbook.writer as writer
+
+    def exhausted(*args: object, **kwargs: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(writer, "build_workbook", exhausted)
+    with pytest.raises(BpoCostError, match="out of memory"):
+        writer.write_workbook(example_path("payroll"), tmp_path / "p.xlsx")
+    assert list(tmp_path.iterdir()) == []

@@ -391,7 +391,7 @@ def simulate_cmd(
     from ..analysis import simulate as run_simulate
     from ..analysis import tune_allocator
 
-    tune_allocator()  # this process is ours: let malloc keep memory (about 1.5x faster)
+    tune_allocator()  # this process is ours: let worker threads' heaps keep their memory
     err = Console(stderr=True)
     bar = Progress(
         TextColumn("simulating"),

@@ -351,7 +351,7 @@ def workbook(
     if simulate:
         from ..analysis import tune_allocator
 
-        tune_allocator()  # this process is ours: let malloc keep memory (about 1.5x faster)
+        tune_allocator()  # this process is ours: let worker threads' heaps keep their memory
     extra = analysis_sheets(sensitivity=sensitivity, simulate_draws=simulate, seed=seed)
     written = write_workbook(
         load_case(case), output, rate_cards=rates, protect=[case], extra_sheets=extra

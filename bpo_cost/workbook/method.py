@@ -54,6 +54,10 @@ _NOTES = (
     "check says when they differ.",
     "bpo-cost evaluate FILE.xlsx reads columns A:B of the Inputs sheet back as the case, with "
     "any edits, and computes it in Python.",
+    "The methodology, every formula, default and range with its original source, is "
+    "docs/methodology.md of bpo-cost (in an installed package: bpo_cost/_data/docs/"
+    "methodology.md); the sections #in-house-cost, #staffing, #pricing, #clauses, #hidden-costs "
+    "and #decision-figures explain the rows above.",
     "Costs are positive; service credits and painshare are negative. Month 1 is the first month "
     "of the term; wages, prices and escalators step once per contract year; volume grows "
     "smoothly and follows calendar-month seasonality.",

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from .. import __version__
 from ..api import CaseSource, evaluate
 from ..case.models import Case, HourlyPricing
-from ..errors import InputError
+from ..errors import InputError, OutputError
 from ..files import atomic_write_bytes, reproducible_zip
 from ..rates.cards import RateCards
 from ..result import Result
@@ -97,18 +97,21 @@ def write_workbook(
     if target.suffix.lower() != ".xlsx":
         raise InputError("workbook path", str(path), "a file name ending in .xlsx")
     result = evaluate(case, rate_cards=rate_cards)
-    wb = build_workbook(result)
-    for add in extra_sheets:
-        add(wb, result)
-    print_headers(wb, result.case.name)
-    taken: list[str] = []
-    for ws in wb.worksheets:
-        taken.append(check_title(ws.title, taken))
-    for name in wb.defined_names:
-        check_name(name)
-    check_workbook(wb)
-    buffer = io.BytesIO()
-    wb.save(buffer)
+    try:
+        wb = build_workbook(result)
+        for add in extra_sheets:
+            add(wb, result)
+        print_headers(wb, result.case.name)
+        taken: list[str] = []
+        for ws in wb.worksheets:
+            taken.append(check_title(ws.title, taken))
+        for name in wb.defined_names:
+            check_name(name)
+        check_workbook(wb)
+        buffer = io.BytesIO()
+        wb.save(buffer)
+    except MemoryError:  # as in evaluate: one clear error, and no file written
+        raise OutputError(f"cannot write {target.name}: out of memory for this case") from None
     stamp = f"{wb.properties.created:%Y-%m-%dT%H:%M:%SZ}"  # the case's start: see build_workbook
     return atomic_write_bytes(
         target,
