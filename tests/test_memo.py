@@ -12,8 +12,7 @@ from typer.testing import CliRunner
 from bpo_cost import evaluate, write_memo
 from bpo_cost.analysis import sensitivity, simulate
 from bpo_cost.case.examples import example_names, example_path
-from bpo_cost.case.fields import input_doc
-from bpo_cost.case.paths import canonical_path
+from bpo_cost.case.fields import input_label
 from bpo_cost.cli import app
 from bpo_cost.engine.components import COMPONENT_BY_KEY, INHOUSE, display_name
 from bpo_cost.errors import InputError, OutputError
@@ -76,11 +75,9 @@ def test_every_memo_figure_is_the_engines(memos: dict[str, Path], name: str) -> 
             assert COMPONENT_BY_KEY[key].label[:20] in flat, key
     tornado = sensitivity(example_path(name))
     top = tornado[tornado["owner"] == target].iloc[0]
-    # the memo names an input by its field description (the case model's words)
-    described = input_doc(
-        result.case, canonical_path(result.case.model_dump(mode="json"), top["path"])
-    )
-    assert described.description[:30] in flat
+    # the memo names an input as the case layer labels it (owner and field description)
+    label = input_label(result.case, str(top["path"]), unit=False)
+    assert label[:30] in flat
     case = result.case
     if case.uncertainty:
         risk = simulate(example_path(name), n=DRAWS, seed=3).summary().loc[target]

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 from bpo_cost import load_case
+from bpo_cost.case.fields import input_label
 from bpo_cost.cli import main, tables
-from bpo_cost.cli.labels import input_label
 
 CLAIMS = "workbooks/claims_back_office.yaml"
 

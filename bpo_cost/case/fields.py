@@ -15,10 +15,12 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from ..errors import InputError
 from .models import Case
+from .paths import canonical_path, parse_path, path_label
 from .rules import field_at
 
-__all__ = ["CURRENCY", "UNIT_OF_WORK", "FieldDoc", "field_doc", "input_doc"]
+__all__ = ["CURRENCY", "UNIT_OF_WORK", "FieldDoc", "field_doc", "input_doc", "input_label"]
 
 CURRENCY = "{currency}"  # in a unit: the case currency
 UNIT_OF_WORK = "{unit}"  # in a unit: the workload's unit of work
@@ -119,3 +121,32 @@ def _doc(info: FieldInfo, index: int | None) -> FieldDoc:
     return FieldDoc(
         info.description or "", str(extra.get("unit", "")), str(extra.get("source", "")), default
     )
+
+
+def input_label(case: Case, path: str, *, unit: bool = True) -> str:
+    """The input at ``path`` (canonical or with names) as the analyst reads it.
+
+    The owner first (an option's name, or in-house), then the field's description and, with
+    ``unit``, its unit: ``In-house: hourly base wage of an agent (USD / hour)``. An input the
+    model has no description for keeps its readable path; one the case does not hold (an
+    uncertainty-only key) is shown as written. Plain text: ``inert`` it before a terminal.
+    """
+    tree = case.model_dump()
+    try:
+        canonical = canonical_path(tree, path)
+    except InputError:
+        return path
+    doc = input_doc(case, canonical)
+    if not doc.description:
+        return path_label(tree, canonical)
+    steps = parse_path(canonical)
+    owner = ""
+    if steps[0] == "options" and isinstance(steps[1], int):
+        owner = f"{case.options[steps[1]].name}: "
+    elif steps[0] == "inhouse":
+        owner = "In-house: "
+    text = doc.description[0].lower() + doc.description[1:] if owner else doc.description
+    if isinstance(steps[-1], int):
+        text += f" #{steps[-1] + 1}"
+    shown = unit and doc.unit and doc.unit not in ("text", "id")
+    return f"{owner}{text} ({doc.unit})" if shown else f"{owner}{text}"

@@ -13,13 +13,12 @@ import typer
 from rich.console import Console
 
 from ..api import evaluate
-from ..case.fields import input_doc
+from ..case.fields import input_doc, input_label
 from ..core.text import inert
 from ..engine.components import INHOUSE, display_name
 from ..errors import InputError, NoSolutionError
 from ._app import CaseArg, RatesOpt, WideOpt, app, console, dump, money, output_dir, who
-from .labels import input_label
-from .tables import Cell, Column, print_table
+from .tables import Cell, Column, amount, print_table
 
 if TYPE_CHECKING:  # the analysis layer (and pandas) load when a command runs, not at start
     from ..analysis import BreakEven
@@ -136,7 +135,6 @@ def sensitivity_cmd(
     cur = resolved.currency
     what = _METRIC_WORDS.get(metric, metric)
     num: Cell = lambda v, _m: _num(v)  # noqa: E731
-    amount: Cell = lambda v, m: m(v)  # noqa: E731
     cols = [
         Column("Input", lambda v, _m: inert(v), right=False),
         Column("Case", num),
@@ -427,7 +425,6 @@ def simulate_cmd(
         return
     s = sim.summary()
     cur = sim.case.currency
-    amount: Cell = lambda v, m: m(v)  # noqa: E731
     pct: Cell = lambda v, _m: f"{v:.1%}"  # noqa: E731
     cols = [
         Column("Option", lambda v, _m: v, right=False),

@@ -19,7 +19,7 @@ from ..errors import InputError, OutputError
 from ..files import atomic_write, atomic_write_bytes, atomic_write_set
 from ..result import Result
 from ._app import CaseArg, RatesOpt, WideOpt, app, console, dump, money, output_dir, who
-from .tables import Cell, Column, print_table
+from .tables import Cell, Column, amount, plain, print_table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -56,20 +56,18 @@ def _show(result: Result, *, wide: bool = False) -> None:
                 int(s.rank[0, i]),
             ]
         )
-    text: Cell = lambda v, _m: str(v)  # noqa: E731
-    amount: Cell = lambda v, m: m(v)  # noqa: E731
     cols = [
-        Column("Option", text, right=False),
+        Column("Option", plain, right=False),
         Column(f"TCO ({cur})", amount),
         Column("NPV of savings", amount),
         Column("Payback", lambda v, _m: "never" if math.isnan(v) else f"month {int(v)}"),
-        Column("Rank", text),
+        Column("Rank", plain),
         Column("Savings", amount, optional=True),
         Column("Savings %", lambda v, _m: _pct(v), optional=True),
         Column("IRR", lambda v, _m: _pct(v), optional=True),
         Column(f"Cost / {case.workload.unit}", lambda v, _m: f"{v:,.2f}", optional=True),
         Column("NPV of cost", amount, optional=True),
-        Column("Model", text, right=False, optional=True),
+        Column("Model", plain, right=False, optional=True),
     ]
     order = [0, 2, 6, 7, 10, 4, 5, 8, 9, 3, 1]  # row values in the order of cols
     out = print_table(

@@ -21,7 +21,17 @@ from rich.table import Table
 
 from ..core.text import inert
 
-__all__ = ["Cell", "Column", "compact", "full", "out", "print_table", "terminal_width"]
+__all__ = [
+    "Cell",
+    "Column",
+    "amount",
+    "compact",
+    "full",
+    "out",
+    "plain",
+    "print_table",
+    "terminal_width",
+]
 
 PIPE_WIDTH = 10_000  # piped output: never wrap a row, whatever its width
 
@@ -67,6 +77,16 @@ def compact(x: float) -> str:
 
 
 Cell = Callable[[Any, Callable[[float], str]], str]
+
+
+def amount(value: Any, money: Callable[[float], str]) -> str:
+    """A money cell, in the table's money format (full or compact)."""
+    return money(value)
+
+
+def plain(value: Any, _money: Callable[[float], str]) -> str:
+    """A cell shown as it is (text already ``inert``, or a number the row formatted)."""
+    return str(value)
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from ..analysis import sensitivity, simulate
-from ..case.fields import input_doc
-from ..case.paths import canonical_path, parse_path
+from ..case.fields import input_doc, input_label
+from ..case.paths import canonical_path
 from ..engine.components import COMPONENT_BY_KEY, INHOUSE, OPTION_COMPONENTS, display_name
 from ..result import Result
 
@@ -127,8 +127,6 @@ def memo_content(result: Result, *, draws: int = 10_000, seed: int = 1) -> MemoC
     for path, value in zip(tornado["path"], tornado["value"], strict=True):
         key = canonical_path(tree, str(path))
         doc = input_doc(case, key)
-        steps = parse_path(key)
-        owner = f"{tree['options'][steps[1]]['name']}: " if steps[0] == "options" else ""
         if key in cards:
             source = cards[key]
         elif doc.source and doc.default is not None and float(doc.default) == float(value):
@@ -137,7 +135,7 @@ def memo_content(result: Result, *, draws: int = 10_000, seed: int = 1) -> MemoC
             source = "Case (the analyst's input)"
         assumptions.append(
             (
-                owner + (doc.description or key),
+                input_label(case, key, unit=False),
                 money(value) if abs(value) >= 1000 else f"{value:.4g}",
                 doc.unit,
                 source,
