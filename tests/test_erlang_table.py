@@ -44,7 +44,12 @@ def every_batch() -> Iterator[None]:
 
 
 def both(volume: Any, handle: Any, interval: Any = 30.0, **kw: Any) -> tuple[Any, Any]:
-    """required_agents with the table and with the recursion alone."""
+    """required_agents with the table and with the recursion alone, the intervals repeated
+    to a batch (small calls always take the recursion)."""
+    batch = max(4096, np.size(volume))
+    volume = np.resize(np.asarray(volume, dtype=float), batch)
+    if np.ndim(handle):
+        handle = np.resize(np.asarray(handle, dtype=float), batch)
     erlang_table.enabled = True
     table = staffing.required_agents(volume, handle, interval, **kw)
     erlang_table.enabled = False
@@ -168,6 +173,21 @@ def test_the_table_bounds_erlang_c_as_wait_probability_computes_it() -> None:
     assert np.all(log_c(n) + 5e-10 <= table.upper[flat])  # the margin: rounding is ~1e-13
     assert np.all(table.lower[flat] <= log_c(n - 1.0) - 5e-10)
     assert np.all(table.lower[cells * table.rows] == np.inf)  # N - 1 <= A: never passes
+
+
+@pytest.mark.parametrize(("low", "high"), [(90.0, 130.0), (1_000.0, 3_000.0)])
+def test_large_loads_where_the_recursion_starts_warm(
+    every_batch: None, low: float, high: float
+) -> None:
+    # above 100 Erlangs required_agents starts the recursion near the load; the table walks
+    # from 0: both are right to well within the margin, so the counts agree
+    rng = np.random.default_rng(11)
+    a = rng.uniform(low, high, 3_000)
+    handle = rng.uniform(200.0, 400.0, a.size)
+    table, recursion = both(
+        a * 1800.0 / handle, handle, service_level_target=0.9, answer_seconds=15.0
+    )
+    np.testing.assert_array_equal(table, recursion)
 
 
 def test_no_table_for_targets_next_to_one_or_loads_too_spread() -> None:

@@ -26,7 +26,6 @@ import numpy as np
 import numpy.typing as npt
 
 from .._types import FloatArray
-from .staffing import warm_start
 
 __all__ = [
     "MARGIN",
@@ -46,8 +45,8 @@ _MIN_SHORTFALL = 1e-4  # 1 - target below this: the recursion decides (see MARGI
 MIN_INTERVALS = 4096  # fewer intervals without a table at hand: the recursion is cheaper
 _MAX_ENTRIES = 1 << 19  # cells x rows: two float32 tables of 2 MB each at most
 _MAX_SCALE_BITS = 12  # grid step h = 2**-k, k <= 12: finer buys little
-_MAX_SPAN = 2048.0  # Erlangs one table covers: the build walks every count across them
-_MAX_TABLES = 8  # one per target; a case has a handful
+_MAX_LOAD = 4096.0  # Erlangs: the build walks every count from 0 to the largest load
+_MAX_TABLES = 8  # a case has a target or a few, each over a range of loads or a few
 
 
 @dataclass(frozen=True)
@@ -104,20 +103,21 @@ def agent_table(target: float, low: float, high: float) -> AgentTable | None:
     Returns
     -------
     AgentTable or None
-        None when the target is too close to 1 or the loads span too many Erlangs for a grid
-        step of at most one Erlang within the size limit.
+        None when the target is too close to 1, a load exceeds ``_MAX_LOAD`` or the loads
+        span too many Erlangs for a grid step of at most one Erlang within the size limit.
 
     Notes
     -----
     L at each grid load comes from the Erlang B recursion B(n) = A B(n-1) / (n + A B(n-1)),
-    started as `required_agents` starts it (`warm_start`), and C = N B / (N - A (1 - B)); at
-    N <= A, C = 1. The walks of all grid loads run side by side: at count n the loads being
-    walked are a contiguous run of the sorted grid.
+    from B(0) = 1 for every grid load (the warm start of `required_agents` is not needed: the
+    table only has to be right to within its margin), and C = N B / (N - A (1 - B)); at N <= A,
+    C = 1. The walks of all grid loads run side by side: at count n, the loads still walked are
+    those whose last row is at n or above, a tail of the sorted grid.
     """
     if not 0.0 < target <= 1.0 - _MIN_SHORTFALL:
         return None
     span = high - low + 1.0
-    if span > _MAX_SPAN:
+    if high > _MAX_LOAD:
         return None
     log_q = math.log1p(-target)
     rows = _rows_for(target, high)
@@ -161,20 +161,16 @@ def _outward(bound: FloatArray, toward: float) -> npt.NDArray[np.float32]:
 
 def _log_c(grid: FloatArray, fl: FloatArray, rows: int) -> FloatArray:
     """log C(floor(A) + m, A) for each grid load A and m = 0 .. rows (0 where N <= A)."""
-    n0, b = warm_start(grid)
+    b = np.ones_like(grid)
     out = np.zeros((grid.size, rows + 1))  # m = 0: N = floor(A) <= A, C = 1
     end = fl + rows  # the last count each load needs
-    for n in range(int(n0.min()) + 1, int(end.max()) + 1):
-        # walking: n0 < n <= end; n0 and end grow with the load, so a slice
-        lo = int(np.searchsorted(end, n, side="left"))
-        hi = int(np.searchsorted(n0, n, side="left"))
-        if lo >= hi:
-            continue
-        a, bb = grid[lo:hi], b[lo:hi]
+    for n in range(1, int(end.max()) + 1):
+        lo = int(np.searchsorted(end, n, side="left"))  # the loads still walked: [lo:]
+        a, bb = grid[lo:], b[lo:]
         ab = a * bb
         np.divide(ab, n + ab, out=bb)
         # record where floor(A) < n, i.e. m = n - floor(A) >= 1
-        top = int(np.searchsorted(fl[lo:hi], n, side="left"))
+        top = int(np.searchsorted(fl[lo:], n, side="left"))
         if top:
             ar, br = a[:top], bb[:top]
             with np.errstate(divide="ignore"):  # C underflows to 0 far above the load
@@ -185,28 +181,47 @@ def _log_c(grid: FloatArray, fl: FloatArray, rows: int) -> FloatArray:
 
 # False: every interval takes the recursion (the baseline the benchmarks and tests compare with)
 enabled = True
-_tables: dict[float, AgentTable] = {}
+_tables: list[AgentTable] = []  # the newest last
 _lock = threading.Lock()
 
 
+def _padded(low: float, high: float) -> tuple[float, float]:
+    """The loads a table for [low, high] covers: room for the next batch's spread."""
+    return math.floor(low * 0.9), math.ceil(high * 1.1 + 1.0)
+
+
+def _fine_scale(low: float, high: float) -> float:
+    """About the grid step (cells per Erlang) a table for these loads gets: to tell a table
+    far coarser than the loads deserve (built for a much wider range) from a fitting one."""
+    rows = 1 << math.ceil(math.log2(math.sqrt(high) + 4.0))
+    return 2.0 ** min(
+        _MAX_SCALE_BITS, math.floor(math.log2(_MAX_ENTRIES / rows / (high - low + 1)))
+    )
+
+
 def _table_for(target: float, low: float, high: float, intervals: int) -> AgentTable | None:
-    """A cached table covering [low, high], built or widened when needed and worth it."""
+    """A cached table covering [low, high] at a grid step fitting them, built when needed."""
     with _lock:
-        table = _tables.get(target)
-        if table is not None and table.covers(low, high):
-            return table
+        wanted = _fine_scale(*_padded(low, high)) / 4.0
+        for table in reversed(_tables):
+            if table.target == target and table.covers(low, high) and table.scale >= wanted:
+                return table
         if intervals < MIN_INTERVALS:
             return None
-        if table is not None:  # widen, with room for the next batch's spread
-            low = min(low, table.first / table.scale)
-            high = max(high, (table.first + table.cells) / table.scale)
-        low, high = math.floor(low * 0.9), math.ceil(high * 1.1 + 1.0)
-        table = agent_table(target, low, high)
-        if table is not None:
+        # widen the newest table of the target when that keeps the grid fine (a Monte Carlo
+        # run's batches drift a little); else a table for these loads alone
+        old = next((t for t in reversed(_tables) if t.target == target), None)
+        if old is not None:
+            wide = min(low, old.first / old.scale), max(high, (old.first + old.cells) / old.scale)
+            if _fine_scale(*_padded(*wide)) >= wanted:
+                low, high = wide
+                _tables.remove(old)
+        built = agent_table(target, *_padded(low, high))
+        if built is not None:
             if len(_tables) >= _MAX_TABLES:
-                _tables.pop(next(iter(_tables)))
-            _tables[target] = table
-        return table
+                _tables.pop(0)
+            _tables.append(built)
+        return built
 
 
 def clear_tables() -> None:

@@ -214,16 +214,19 @@ def _required_flat(
 
 
 _FEW = 32  # intervals the table leaves: fewer are faster one by one (the same float steps)
+_BATCH = 1024  # fewer intervals (a case, a tornado) always take the recursion
 
 
 def _required_by_lookup(
     a: FloatArray, tau: FloatArray, target: FloatArray, occ: FloatArray
 ) -> FloatArray:
     """`_required_flat`, with the intervals a table of one target settles looked up there."""
+    if a.size < _BATCH:  # one case's months: not worth a table (nor importing its module)
+        return _required_flat(a, tau, target, occ)
     # Imported here: erlang_table builds on this module's warm_start, and only a batch needs it.
     from .erlang_table import agents_by_table
 
-    one = a.size > 0 and target.min() == target.max()
+    one = bool(target.min() == target.max())
     found = agents_by_table(a, tau, float(target[0])) if one else None
     if found is None:
         return _required_flat(a, tau, target, occ)
