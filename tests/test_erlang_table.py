@@ -214,6 +214,15 @@ def test_a_large_batch_uses_the_table_and_agrees(every_batch: None) -> None:
     assert found[1].mean() > 0.99  # nearly every interval settled by the table
 
 
+def test_a_batch_of_several_blocks(every_batch: None) -> None:
+    # looked up a block at a time: each interval's answer lands in its own place
+    rng = np.random.default_rng(5)
+    volume = rng.uniform(20.0, 400.0, 80_000)
+    handle = rng.uniform(120.0, 600.0, 80_000)
+    table, recursion = both(volume, handle, service_level_target=0.85, answer_seconds=30.0)
+    np.testing.assert_array_equal(table, recursion)
+
+
 def test_monte_carlo_is_identical_with_and_without_the_table() -> None:
     case = example_path("voice_customer_service")
     with_table = simulate(case, n=1_500, seed=4)

@@ -43,6 +43,7 @@ __all__ = [
 MARGIN = 1e-9
 _MIN_SHORTFALL = 1e-4  # 1 - target below this: the recursion decides (see MARGIN)
 MIN_INTERVALS = 4096  # fewer intervals without a table at hand: the recursion is cheaper
+_BLOCK = 1 << 15  # intervals looked up at a time: their temporaries stay in the CPU cache
 _MAX_ENTRIES = 1 << 19  # cells x rows: two float32 tables of 2 MB each at most
 _MAX_SCALE_BITS = 12  # grid step h = 2**-k, k <= 12: finer buys little
 _MAX_LOAD = 4096.0  # Erlangs: the build walks every count from 0 to the largest load
@@ -255,6 +256,17 @@ def agents_by_table(
     table = _table_for(target, float(a.min()), float(a.max()), a.size)
     if table is None:
         return None
+    agents, settled = np.empty_like(a), np.empty(a.shape, dtype=bool)
+    for lo in range(0, a.size, _BLOCK):  # blocks that stay in the CPU cache
+        part = slice(lo, lo + _BLOCK)
+        agents[part], settled[part] = _lookup(table, a[part], tau[part])
+    return agents, settled
+
+
+def _lookup(
+    table: AgentTable, a: FloatArray, tau: FloatArray
+) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
+    """`agents_by_table` for one block of intervals."""
     # Per interval: the flat index of row 0 of its cell, and N - A at row 0, in (0, 1].
     first = np.floor(a * table.scale)
     first -= table.first
