@@ -8,12 +8,13 @@ channels. For one target t the test "N agents meet it at load A" reads, in logs,
 
 with C the Erlang C probability of waiting and tau = answer time / handle time. C grows with the
 load and falls with N, so for loads in a cell [A_j, A_{j+1}) of a grid, L(N, A_j) <= L(N, A) <=
-L(N, A_{j+1}). A table of L at the grid loads (computed once per target by the same recursion)
-then answers each interval with a binary search over N: the first N whose test passes with the
-upper bound, when N - 1 fails with the lower one, is the first N passing at A. Both tests keep a
-margin (`MARGIN`) far above the rounding of either computation, so a table answer is the count
-the recursion finds, exactly; an interval whose load lies too close to a boundary (about one in
-``1 / h`` for a grid step h), beyond the table or at an extreme target is left to the recursion.
+L(N, A_{j+1}). A table of L at the grid loads (computed once per target, by the Erlang B
+recursion) then answers each interval with a binary search over N: the first N whose test passes
+with the upper bound, when N - 1 fails with the lower one, is the first N passing at A, since
+the service level rises with N. Both tests keep a margin (`MARGIN`) far above the rounding of
+either computation, so a table answer is the count the recursion finds, exactly. An interval
+whose cell holds a step of the count (a share of about h of them, for a grid step of h Erlangs),
+beyond the table or at an extreme target is left to the recursion.
 """
 
 from __future__ import annotations
@@ -117,9 +118,9 @@ def agent_table(target: float, low: float, high: float) -> AgentTable | None:
     """
     if not 0.0 < target <= 1.0 - _MIN_SHORTFALL:
         return None
-    span = high - low + 1.0
     if high > _MAX_LOAD:
         return None
+    span = high - low + 1.0
     log_q = math.log1p(-target)
     rows = _rows_for(target, high)
     k = min(_MAX_SCALE_BITS, math.floor(math.log2(_MAX_ENTRIES / rows / span)))
