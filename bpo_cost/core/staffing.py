@@ -223,7 +223,7 @@ def _required_by_lookup(
     """`_required_flat`, with the intervals a table of one target settles looked up there."""
     if a.size < _BATCH:  # one case's months: not worth a table (nor importing its module)
         return _required_flat(a, tau, target, occ)
-    # Imported here: erlang_table builds on this module's warm_start, and only a batch needs it.
+    # Imported here: only a batch needs it, and a command's start does not pay for it.
     from .erlang_table import agents_by_table
 
     one = bool(target.min() == target.max())
@@ -557,7 +557,9 @@ def required_agents(
     One pass of the Erlang B recursion over agent counts serves every interval at once: each
     interval leaves the working set at its first count meeting the target, so the cost is about
     (A + a few sqrt(A)) whole-array steps over a shrinking array (from A - 10 sqrt(A) above 100
-    Erlangs; see `wait_probability`). Raw agents exclude shrinkage: see `scheduled_fte`.
+    Erlangs; see `wait_probability`). A large batch with one target (a Monte Carlo run) takes
+    the same counts from a table of Erlang C bounds (`bpo_cost.core.erlang_table`), walking only
+    the intervals the table cannot settle. Raw agents exclude shrinkage: see `scheduled_fte`.
 
     Examples
     --------
