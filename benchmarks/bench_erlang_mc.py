@@ -1,11 +1,12 @@
 """Monte Carlo of a live-channel example: Erlang C staffing by table against the recursion.
 
-Run: ``python benchmarks/bench_erlang_mc.py [--example voice_customer_service] [--draws 100000]``
-(``--example`` again for more examples). For each example, the same simulation with the agent
-table (``bpo_cost.core.erlang_table``) and with every interval on the Erlang B recursion (the
-path before it), alternating, best of ``--repeat``; prints wall and CPU time (this process, all
-threads), the ratio, and whether the results are identical. Targets (issue 13): 100,000 draws
-of the voice example under 1.5 s on 2 cores; claims (no live channel) under 1 s.
+Run: ``python benchmarks/bench_erlang_mc.py [--example voice_customer_service] [--draws 100000]
+[--loaded]`` (``--example`` again for more examples; ``--loaded`` keeps one more core busy).
+For each example, the same simulation with the agent table (``bpo_cost.core.erlang_table``) and
+with every interval on the Erlang B recursion (the path before it), alternating, best of
+``--repeat``; prints wall and CPU time (this process, all threads), the ratio, and whether the
+results are identical. Targets (issue 13): 100,000 draws of the voice example under 1.5 s on 2
+cores; claims (no live channel) under 1 s.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import os
 import time
 
 import numpy as np
-from _timing import load_line
+from _timing import busy_core, load_line
 
 from bpo_cost.analysis import simulate
 from bpo_cost.analysis.inputs import prepare
@@ -61,11 +62,13 @@ def main() -> None:
     parser.add_argument("--example", action="append", help="bundled example name (repeatable)")
     parser.add_argument("--draws", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--loaded", action="store_true", help="keep one more core busy")
     args = parser.parse_args()
-    print(load_line())
-    for name in args.example or ["voice_customer_service"]:
-        print(f"Monte Carlo, {name}:")
-        compare(name, args.draws, args.repeat)
+    with busy_core(args.loaded):
+        print(load_line() + (", one more core kept busy" if args.loaded else ""))
+        for name in args.example or ["voice_customer_service"]:
+            print(f"Monte Carlo, {name}:")
+            compare(name, args.draws, args.repeat)
 
 
 if __name__ == "__main__":
