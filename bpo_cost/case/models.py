@@ -993,7 +993,11 @@ class Case(_Model):
     @property
     def workload(self) -> Workload:
         """The workload of a one-workload case (v1's ``case.workload``); an error if several."""
-        return self.workloads[self.workload_index(None)]
+        if len(self.workloads) != 1:
+            raise InputError(
+                "workload", f"{len(self.workloads)} workloads", "one (name it: workloads[name])"
+            )
+        return self.workloads[0]
 
     @property
     def unit(self) -> str:
