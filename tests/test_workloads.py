@@ -419,3 +419,34 @@ def test_case_workload_is_the_one_workload_or_a_clear_error() -> None:
     assert parse_case(bare_case()).workload.name == "main"
     with pytest.raises(InputError, match="workload must be one"):
         _ = parse_case(contact_centre()).workload
+
+
+def test_zero_variance_monte_carlo_of_several_workloads_is_the_deterministic_result() -> None:
+    from bpo_cost import resolve_rates, simulate
+    from bpo_cost.analysis.inputs import Inputs
+    from bpo_cost.case.distributions import Pert, Triangular
+    from bpo_cost.case.io import load_case
+    from bpo_cost.engine.compile import numeric_inputs
+
+    case = resolve_rates(load_case(example_path("contact_centre_multichannel")))[0]
+    values = numeric_inputs(case)
+    ins = Inputs(case)
+    paths = [
+        *case.uncertainty,
+        "workloads[email].inhouse.wage_per_hour",
+        "workloads[chat].inhouse.occupancy",
+        "options[Offshore PH].lines.0.pricing.price",
+    ]
+    dists = {
+        p: (Triangular if i % 2 else Pert)(
+            low=values[ins.canonical(p)],
+            mode=values[ins.canonical(p)],
+            high=values[ins.canonical(p)],
+        )
+        for i, p in enumerate(paths)
+    }
+    sim = simulate(case, n=30, seed=3, uncertainty=dists, chunk_size=16)
+    det = evaluate(case).summary()
+    for j, owner in enumerate(sim.owners):
+        assert (sim.tco[:, j] == det.loc[owner, "tco"]).all()
+        assert (sim.npv_cost[:, j] == det.loc[owner, "npv_cost"]).all()
