@@ -39,6 +39,7 @@ class Grid:
         heading: str,
         note: str,
         index: int | None = None,
+        keep: tuple[str, ...] = (),
     ) -> None:
         self.ws = wb.create_sheet(title, index)
         self.title = title
@@ -48,7 +49,7 @@ class Grid:
         self.planned: dict[str, int] = {}
         self.next = FIRST_ROW
         ws = self.ws
-        st.text(ws, 1, 1, heading, font=st.TITLE_FONT)
+        st.title(ws, 1, 1, heading, keep=keep)  # keep: names in the heading, as written
         st.text(ws, 2, 1, note, font=st.NOTE_FONT)
         st.heading(ws, MONTH_ROW, ["Row", "Description", "Term total"])
         st.text(ws, DATE_ROW, 1, "date", font=st.BOLD)
