@@ -24,6 +24,10 @@ def test_input_label_reads_the_field_description_and_unit():
     assert input_label(case, "inhouse.wage_per_hour") == (
         "In-house: hourly base wage of an agent (USD / hour)"
     )
+    # an acronym opening the description stays one ("iT and licences" once reached the memo)
+    assert input_label(case, "inhouse.it_per_seat_month", unit=False) == (
+        "In-house: IT and licences per seat"
+    )
 
 
 def test_breakeven_speaks_in_units(capsys, monkeypatch):

@@ -145,7 +145,9 @@ def input_label(case: Case, path: str, *, unit: bool = True) -> str:
         owner = f"{case.options[steps[1]].name}: "
     elif steps[0] == "inhouse":
         owner = "In-house: "
-    text = doc.description[0].lower() + doc.description[1:] if owner else doc.description
+    text = doc.description
+    if owner and text[1:2].islower():  # "Hourly base wage" reads on; "IT and licences" stays
+        text = text[0].lower() + text[1:]
     if isinstance(steps[-1], int):
         text += f" #{steps[-1] + 1}"
     shown = unit and doc.unit and doc.unit not in ("text", "id")

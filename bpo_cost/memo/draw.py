@@ -105,7 +105,8 @@ def _decision_page(plt: Any, c: MemoContent) -> Any:
     # the cost bridge right below the table (a row is about 0.02 of the page): in-house TCO,
     # each step, the recommended option's TCO
     top = 0.80 - 0.02 * (len(rows) + 1) - 0.07
-    ax = fig.add_axes([0.12, 0.08, 0.82, top - 0.08])
+    height = min(0.42, top - 0.08)  # few options: a chart of the usual shape, not a tower
+    ax = fig.add_axes([0.12, top - height, 0.82, height])
     labels = [s for s, _ in c.bridge]
     level, bottoms, heights, colours = c.bridge[0][1], [], [], []
     for i, (_, v) in enumerate(c.bridge):

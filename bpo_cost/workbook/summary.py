@@ -278,7 +278,7 @@ def _bridges(ws: Worksheet, top: int, cf: CashFlows, ok: str) -> int:
     end = chart_top
     for j, o in enumerate(options):
         base = _HELPER_COL + len(_HELPERS) * j + 1
-        chart = bridge_chart(ws, first, last, 1, base, o.name, slanted=per_row > 2)
+        chart = bridge_chart(ws, first, last, 1, base, o.name, slanted=per_row > 3)
         chart.width, chart.height = width - 0.3, height
         if j and j % per_row == 0:
             chart_top = end
