@@ -21,6 +21,7 @@ from ..analysis import sensitivity as run_sensitivity
 from ..analysis import simulate
 from ..analysis.inputs import METRIC_LABELS, Metric
 from ..case.distributions import Distribution
+from ..case.fields import input_label
 from ..core.text import title_case
 from ..engine.components import INHOUSE, display_name
 from ..errors import InputError
@@ -45,6 +46,8 @@ from .writer import ExtraSheet
 __all__ = ["analysis_sheets", "monte_carlo_sheet", "sensitivity_sheet"]
 
 _HEAD = Alignment(wrap_text=True, vertical="center", horizontal="center")
+_LABEL = Alignment(wrap_text=True, vertical="bottom")
+_INPUT_WIDTH = 64.0  # Sensitivity column A: an input's label (most on one line)
 
 
 def _banner(ws: Worksheet, heading: str, note: str) -> None:
@@ -120,7 +123,10 @@ def sensitivity_sheet(
             first = row + 2
             for i, r in enumerate(rows.to_dict(orient="records")):
                 at = first + i
-                text(ws, at, 1, str(r["input"]))
+                words = input_label(case, str(r["path"]), unit=False)  # the analyst's words
+                text(ws, at, 1, words)
+                ws.cell(row=at, column=1).alignment = _LABEL  # on the line of its figures
+                ws.row_dimensions[at].height = wrap_height(words, _INPUT_WIDTH)
                 for c, v in enumerate([r["value"], r["low_value"], r["high_value"]], start=2):
                     put(ws, at, c, float(v), NUMBER)
                 for c, v in enumerate(
@@ -131,7 +137,7 @@ def sensitivity_sheet(
             for c in range(1, len(heads) + 1):
                 ws.cell(row=row + 1, column=c).alignment = _HEAD
             ws.row_dimensions[row + 1].height = 30
-            ws.column_dimensions["A"].width = 58
+            ws.column_dimensions["A"].width = _INPUT_WIDTH
             for letter in "BCDEFGHI":
                 ws.column_dimensions[letter].width = 15
             below, _ = place(
@@ -278,12 +284,15 @@ def monte_carlo_sheet(
                 exclude={"kind", "relative", "rank_correlation"}, exclude_none=True
             )
             cells: dict[int, str] = {
-                1: label,
+                1: input_label(case, label, unit=False),
                 2: d.kind + (" (relative to the case value)" if d.relative else ""),
                 3: ", ".join(
                     f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in params.items()
                 ),
-                5: ", ".join(f"{k} {v:+.2f}" for k, v in d.rank_correlation.items()),
+                5: ", ".join(
+                    f"{input_label(case, k, unit=False)} {v:+.2f}"
+                    for k, v in d.rank_correlation.items()
+                ),
             }
             for k, v in cells.items():
                 a, b = spans[k]
