@@ -154,6 +154,7 @@ def test_monte_carlo_rows_read_as_their_input_in_its_unit(claims: Path) -> None:
     ramp = rows["uncertainty.options[Offshore IN tiers]/transition/ramp_months.values.1"]
     assert ramp[2].value == "Offshore IN tiers > transition > ramp months: value #2"
     assert ramp[3].value == "months"
+    assert rows["inhouse.wage_per_hour"][2].value == "In-house > wage per hour"
     assert all(r[0].alignment.shrink_to_fit and not r[0].alignment.wrap_text for r in rows.values())
 
 

@@ -207,3 +207,5 @@ def _decision_table(g: Grid, tl: Grid, header: int, owners: list[Owner]) -> None
                 st.put(
                     ws, r, 1 + i, check_functions(value) if value.startswith("=") else value, fmt
                 )
+                if fmt is not None:  # "never" and "n/a" line up with the figures
+                    ws.cell(row=r, column=1 + i).alignment = Alignment(horizontal="right")

@@ -26,6 +26,7 @@ from ..case.models import Case
 from ..case.paths import Name, canonical_path, from_slashes, parse_path, path_label, segments
 from ..case.rules import Rule, generic_key, rule
 from ..case.xlsx import HEADER, INPUTS
+from ..engine.components import INHOUSE, display_name
 from ..errors import InputError
 from ..result import Result
 from . import styles as st
@@ -130,6 +131,8 @@ def _label(tree: Any, key: str) -> str:
             words[-1] = step.name  # "Offshore PH" rather than "options, Offshore PH"
         elif isinstance(step, int) and words:
             words[-1] += f" #{step + 1}"
+        elif step == INHOUSE and not words:
+            words.append(display_name(INHOUSE))  # "In-house", as on every other sheet
         else:
             words.append(str(step).replace("_", " "))
     label = " > ".join(words)

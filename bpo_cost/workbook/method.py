@@ -108,7 +108,7 @@ def method_sheet(wb: Workbook, result: Result) -> None:
         )
         row += 1
 
-    section("How to read this workbook", ["Note"])
+    section("How to read this workbook", ["Note", "", "", ""])  # over the notes (A:D)
     for note in _NOTES:
         st.text(ws, row, 1, note)
         ws.cell(row=row, column=1).alignment = st.WRAP

@@ -46,6 +46,7 @@ BRIDGE_GROUPS = (
     ("Exit", ("exit",)),
 )
 _HEAD = Alignment(wrap_text=True, vertical="center", horizontal="center")
+_RIGHT = Alignment(horizontal="right")
 
 if sorted(c for _, group in BRIDGE_GROUPS for c in group) != sorted(OPTION_COMPONENTS):
     raise RuntimeError("BRIDGE_GROUPS must cover every option component once")
@@ -167,6 +168,8 @@ def _decision(ws: Worksheet, header: int, cf: CashFlows, ok: str) -> None:
             if key not in ("owner", "pricing_model"):
                 figure = f"IF({ok},{figure},{_STALE})"
             st.put(ws, header + 1 + j, 1 + i, f"={figure}", fmt)
+            if fmt is not None:  # "never", "n/a", "regenerate" line up with the figures
+                ws.cell(row=header + 1 + j, column=1 + i).alignment = _RIGHT
 
 
 def _recommendation(cf: CashFlows, ok: str) -> str:
