@@ -180,7 +180,7 @@ def _decision_table(g: Grid, tl: Grid, header: int, owners: list[Owner]) -> None
         )
         values: dict[str, str | None] = {
             "owner": o.name,
-            "pricing_model": o.model,
+            "pricing_model": o.model.replace("_", " "),  # "per transaction", as the memo says
             "tco": f"=C{tc}",
             "npv_cost": f"=NPV($C${g.row('discount_rate_monthly')},{g.span_local(tc)})",
             "cost_per_unit": f"={c['tco']}{r}/{volume}",
