@@ -16,6 +16,7 @@ from bpo_cost import evaluate
 from bpo_cost.analysis import sensitivity, simulate
 from bpo_cost.analysis.plots import tornado_png
 from bpo_cost.case.examples import example_path
+from bpo_cost.case.fields import input_label
 from bpo_cost.cli import main
 from bpo_cost.errors import OutputError
 from bpo_cost.workbook import write_workbook
@@ -150,7 +151,8 @@ def test_workbook_sheets_hold_the_analysis_values(analysis_book: Path) -> None:
     table = sensitivity(CLAIMS)
     top = table[table["owner"] == "Offshore IN tiers"].head(15)
     rows = [r for r in _rows(sens, 6, 9) if r[0] is not None][: len(top)]
-    assert [r[0] for r in rows] == list(top["input"])
+    case = evaluate(CLAIMS).case  # each input in the analyst's words, as the CLI shows it
+    assert [r[0] for r in rows] == [input_label(case, p, unit=False) for p in top["path"]]
     assert [r[4] for r in rows] == pytest.approx(list(top["low"]), rel=1e-15)
     sim = simulate(CLAIMS, n=800, seed=5)
     summary = sim.summary()

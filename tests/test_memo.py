@@ -108,7 +108,7 @@ def test_the_cli_writes_the_memo(tmp_path: Path) -> None:
     )
     assert done.exit_code == 0, done.output
     pages, text = _text(out)
-    assert pages == 3 and "Decision table" in text
+    assert pages == 3 and "Decision Table" in text
 
 
 def test_without_matplotlib_the_memo_says_what_to_install(

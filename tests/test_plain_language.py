@@ -24,6 +24,17 @@ def test_input_label_reads_the_field_description_and_unit():
     assert input_label(case, "inhouse.wage_per_hour") == (
         "In-house: hourly base wage of an agent (USD / hour)"
     )
+    # list items by name or number: three roles' headcounts once read the same
+    assert input_label(case, "inhouse.other_roles[Quality auditor].headcount", unit=False) == (
+        "In-house, Quality auditor: headcount of the role"
+    )
+    assert input_label(case, "options.0.pricing.tiers.1.price") == (
+        "Offshore IN tiers, tiers #2: price of a unit in the band (USD / claim)"
+    )
+    # an acronym opening the description stays one ("iT and licences" once reached the memo)
+    assert input_label(case, "inhouse.it_per_seat_month", unit=False) == (
+        "In-house: IT and licences per seat"
+    )
 
 
 def test_breakeven_speaks_in_units(capsys, monkeypatch):

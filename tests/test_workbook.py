@@ -140,6 +140,26 @@ def test_inputs_sheet_is_the_case_with_units_and_sources(claims: Path) -> None:
     assert ws["B5"].font.color.rgb.endswith("0000CC")  # input style
 
 
+def test_monte_carlo_rows_read_as_their_input_in_its_unit(claims: Path) -> None:
+    """A distribution's parameters: the input they draw, in its unit; the key stays for
+    read-back, on one line (shrunk, not wrapped: a wrap cut keys mid-word)."""
+    ws = openpyxl.load_workbook(claims)["Inputs"]
+    rows = {r[0].value: r for r in ws.iter_rows(min_row=5)}
+    low = rows["uncertainty.workload/volume_per_month.low"]
+    assert [c.value for c in low[2:5]] == [
+        "Workload > volume per month: low",
+        "claim / month",  # the unit of workload.volume_per_month in this case
+        "Monte Carlo (pert): low",
+    ]
+    kind = rows["uncertainty.workload/volume_per_month.kind"]
+    assert (kind[1].value, kind[3].value) == ("pert", "distribution")
+    ramp = rows["uncertainty.options[Offshore IN tiers]/transition/ramp_months.values.1"]
+    assert ramp[2].value == "Offshore IN tiers > transition > ramp months: value #2"
+    assert ramp[3].value == "months"
+    assert rows["inhouse.wage_per_hour"][2].value == "In-house > wage per hour"
+    assert all(r[0].alignment.shrink_to_fit and not r[0].alignment.wrap_text for r in rows.values())
+
+
 def test_rate_card_values_name_their_source(tmp_path: Path) -> None:
     path = write_workbook(example_path("payroll"), tmp_path / "payroll.xlsx")
     rows = {r[0]: r for r in openpyxl.load_workbook(path)["Inputs"].iter_rows(values_only=True)}

@@ -281,6 +281,47 @@ def test_every_summary_figure(built: dict[str, Built], name: str, sheet: str) ->
             assert abs(irr - s.irr[0, j]) <= IRR_ABS, (s.owners[j], irr, s.irr[0, j])
 
 
+# The Summary's bridge steps as groups of engine components (docs/methodology.md#hidden-costs)
+BRIDGE_STEPS = {
+    "Vendor vs in-house": ("vendor.",),
+    "Automation": ("automation",),
+    "Transition": ("transition.",),
+    "Governance": ("governance",),
+    "Quality leakage": ("quality_leakage",),
+    "Exit": ("exit",),
+}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_bridge_figure(built: dict[str, Built], name: str) -> None:
+    """The bridge table: in-house TCO, each step (a group of the option's components; the
+    vendor step less in-house TCO), the option's TCO, one column per option."""
+    b = built[name]
+    ws = b.values["Summary"]
+    header = _rows(ws)[("Step", "")]
+    s = b.result.summary_arrays
+    scale = float(abs(s.tco[0, 0]))
+    totals = b.result.monthly(tidy=True).groupby(["owner", "component"])["cost"].sum()
+    table = {
+        r[0]: r[1:]
+        for r in ws.iter_rows(
+            min_row=header + 1,
+            max_row=header + 2 + len(BRIDGE_STEPS),
+            max_col=len(s.owners),
+            values_only=True,
+        )
+    }
+    assert list(table) == ["In-house TCO", *BRIDGE_STEPS, "Option TCO"]
+    for j, owner in enumerate(s.owners[1:]):
+        assert ws.cell(row=header, column=2 + j).value == owner
+        _close(table["In-house TCO"][j], s.tco[0, 0], scale, "in-house TCO")
+        for step, prefixes in BRIDGE_STEPS.items():
+            want = sum(v for c, v in totals[owner].items() if str(c).startswith(prefixes))
+            want -= s.tco[0, 0] if step == "Vendor vs in-house" else 0.0
+            _close(table[step][j], want, scale, f"{step} {owner}")
+        _close(table["Option TCO"][j], s.tco[0, j + 1], scale, f"TCO {owner}")
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_recommendation_names_the_engines_choice(built: dict[str, Built], name: str) -> None:
     b = built[name]

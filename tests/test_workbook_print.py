@@ -3,7 +3,10 @@ within their targets when LibreOffice prints them, figures that say so when they
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
 from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import partial
@@ -41,12 +44,26 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 NAMES = workbook_examples()
 
 
+def _has_calibri_metrics() -> bool:
+    """Calibri or Carlito (its metric twin) installed: without either LibreOffice draws columns
+    about 30 % wider than Excel, and sheets sized for Excel print on more pages."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return False
+    fonts = subprocess.run([fc_list, ":", "family"], capture_output=True, text=True).stdout
+    return bool(re.search(r"\b(Carlito|Calibri)\b", fonts))
+
+
 @pytest.fixture(scope="module")
 def recalc_to(
     recalc: Callable[[Sequence[Path]], list[Path]],  # skips, or fails in CI, without LibreOffice
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Callable[[Sequence[Path], str], list[Path]]:
-    """LibreOffice conversion to another format (the PDF it prints)."""
+    """LibreOffice conversion to another format (the PDF it prints), with Calibri's metrics."""
+    if not _has_calibri_metrics():
+        if os.environ.get("CI"):
+            pytest.fail("Carlito is required in CI (apt-get install fonts-crosextra-carlito)")
+        pytest.skip("neither Calibri nor Carlito is installed (fonts-crosextra-carlito)")
 
     def run(paths: Sequence[Path], to: str) -> list[Path]:
         return recalculate(paths, tmp_path_factory.mktemp("print-pdf"), to=to)
@@ -92,7 +109,8 @@ def _rectangles(ws: Any) -> list[tuple[float, float, float, float]]:
     out = []
     for chart in ws._charts:
         a = chart.anchor
-        left, top = cols[a._from.col], rows[a._from.row]
+        left = cols[a._from.col] + a._from.colOff / EMU_PER_CM
+        top = rows[a._from.row] + a._from.rowOff / EMU_PER_CM
         out.append((left, top, left + a.ext.width / EMU_PER_CM, top + a.ext.height / EMU_PER_CM))
     return out
 
@@ -183,6 +201,9 @@ def test_printed_page_counts_meet_the_targets(
         total, sheets = _pages_by_sheet(pdf)
         assert total <= PAGES.get(name, 25), (name, total, sheets)
         assert sheets["Summary"] <= 2, (name, sheets)  # one or two landscape pages
+        # Inputs compact: 30 inputs or more a page (long keys once wrapped most rows to two)
+        rows = openpyxl.load_workbook(books[name])["Inputs"].max_row - 4
+        assert sheets["Inputs"] <= -(-rows // 30), (name, rows, sheets)
         # nothing orphaned: no working sheet spills a tail onto pages of its own
         assert all(n <= 4 for s, n in sheets.items() if s != "Inputs"), (name, sheets)
 
@@ -214,3 +235,80 @@ def test_a_structural_edit_makes_every_summary_figure_say_regenerate(
     assert figures and set(figures) == {"regenerate"}, figures
     bridge = labels["Vendor vs in-house"]
     assert ws.cell(row=bridge, column=2).value == "regenerate"
+
+
+# Chicago-style small words: lower case inside a title (listed here, apart from the code's list)
+SMALL_WORDS = set(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "but",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "nor",
+        "of",
+        "on",
+        "or",
+        "per",
+        "than",
+        "the",
+        "to",
+        "via",
+        "vs",
+        "with",
+    ]
+)
+
+
+def _names(wb: Any) -> list[str]:
+    """Names typed by the analyst (the case, its options): kept as written in titles."""
+    inputs = wb["Inputs"]
+    keys = {r[0]: r[1] for r in inputs.iter_rows(min_row=5, max_col=2, values_only=True)}
+    names = [v for k, v in keys.items() if k == "name" or re.fullmatch(r"options\.\d+\.name", k)]
+    return sorted(map(str, names), key=len, reverse=True)
+
+
+@pytest.mark.parametrize("name", [*NAMES, "voice_full"])
+def test_titles_and_table_headers_are_in_title_case(books: dict[str, Path], name: str) -> None:
+    """Every sheet title (14 pt bold) and table header (white on blue): each word capitalised
+    but small words, acronyms in capitals; option names as the case writes them."""
+    wb = openpyxl.load_workbook(books[name])
+    names = _names(wb)
+    checked = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                value = cell.value
+                if not isinstance(value, str) or value.startswith("=") or not cell.font.b:
+                    continue
+                header = cell.fill.fgColor.rgb == "001F4E78"
+                if not (header or cell.font.sz == 14):
+                    continue
+                checked += 1
+                for n in names:
+                    value = value.replace(n, "")
+                words = re.findall(r"[A-Za-z][\w'-]*", value)
+                for i, word in enumerate(words):
+                    assert word.lower() not in ("npv", "tco", "irr") or word.isupper(), (
+                        ws.title,
+                        cell.value,
+                    )
+                    lower = word[:1].islower()
+                    code = "_" in word or any(ch.isdigit() for ch in word) or len(word) == 1
+                    small = word in SMALL_WORDS and i > 0
+                    assert not lower or code or small, (ws.title, cell.coordinate, cell.value)
+    assert checked > 20
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_summary_prints_at_about_normal_size(books: dict[str, Path], name: str) -> None:
+    """Two landscape pages at >= 90 % (it printed at 73-80 % to fit on them)."""
+    ws = openpyxl.load_workbook(books[name])["Summary"]
+    assert ws.page_setup.scale >= 90, ws.page_setup.scale
+    assert ws.page_setup.orientation == "landscape" and len(ws.row_breaks.brk) == 1

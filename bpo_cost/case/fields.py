@@ -141,14 +141,24 @@ def input_label(case: Case, path: str, *, unit: bool = True) -> str:
     if not doc.description:
         return path_label(tree, canonical)
     steps = parse_path(canonical)
-    owner = ""
+    parts = []
     if steps[0] == "options" and isinstance(steps[1], int):
-        owner = f"{case.options[steps[1]].name}: "
+        parts.append(case.options[steps[1]].name)
     elif steps[0] == "inhouse":
-        owner = "In-house: "
+        parts.append("In-house")
     elif steps[0] == "workloads" and isinstance(steps[1], int):  # one of several: by name
-        owner = f"{case.workloads[steps[1]].name}: "
-    text = doc.description[0].lower() + doc.description[1:] if owner else doc.description
+        parts.append(case.workloads[steps[1]].name)
+    # a list item after its owner, by name (a role) or number (a tier): the headcounts of three
+    # roles tell apart
+    node: Any = tree
+    for i, step in enumerate(steps[:-1]):
+        node = node[step]
+        if isinstance(step, int) and i > 1 and isinstance(node, dict):
+            parts.append(str(node["name"]) if node.get("name") else f"{steps[i - 1]} #{step + 1}")
+    owner = ", ".join(parts) + ": " if parts else ""
+    text = doc.description
+    if owner and text[1:2].islower():  # "Hourly base wage" reads on; "IT and licences" stays
+        text = text[0].lower() + text[1:]
     if isinstance(steps[-1], int):
         text += f" #{steps[-1] + 1}"
     shown = unit and doc.unit and doc.unit not in ("text", "id")

@@ -1,4 +1,8 @@
-"""The memo's pages, drawn with matplotlib into one PDF (no browser, no LaTeX)."""
+"""The memo's pages, drawn with matplotlib into one PDF (no browser, no LaTeX).
+
+Titles, headings, chart titles and table headers are in title case (``core.text.title_case``);
+names of options stay as the case spells them.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from typing import IO, Any
 
 import numpy as np
 
+from ..core.text import title_case
 from .content import MemoContent, money, percent
 
 __all__ = ["draw_memo"]
@@ -23,7 +28,7 @@ def _page(plt: Any, title: str, number: int, content: MemoContent) -> Any:
     fig = plt.figure(figsize=_A4)
     fig.text(0.06, 0.965, content.title, fontsize=9, color=_GREY)
     fig.text(0.94, 0.965, f"Decision memo, page {number}", fontsize=9, color=_GREY, ha="right")
-    fig.text(0.06, 0.93, title, fontsize=16, weight="bold", color=_NAVY)
+    fig.text(0.06, 0.93, title_case(title), fontsize=16, weight="bold", color=_NAVY)
     return fig
 
 
@@ -40,7 +45,11 @@ def _table(
     ax = fig.add_axes(rect)
     ax.axis("off")
     table = ax.table(
-        cellText=rows, colLabels=header, colWidths=widths, loc="upper center", cellLoc="right"
+        cellText=rows,
+        colLabels=[title_case(h) for h in header],
+        colWidths=widths,
+        loc="upper center",
+        cellLoc="right",
     )
     table.auto_set_font_size(False)
     table.set_fontsize(fontsize)
@@ -63,7 +72,7 @@ def _wrapped(fig: Any, x: float, y: float, text: str, width: int, **kw: Any) -> 
 
 def _decision_page(plt: Any, c: MemoContent) -> Any:
     fig = _page(plt, "Recommendation", 1, c)
-    _wrapped(fig, 0.06, 0.905, c.verdict, 80, fontsize=12, weight="bold")
+    _wrapped(fig, 0.06, 0.905, c.verdict, 70, fontsize=12, weight="bold")  # inside the margins
     fig.text(
         0.06,
         0.855,
@@ -90,12 +99,14 @@ def _decision_page(plt: Any, c: MemoContent) -> Any:
                 "" if inhouse else percent(r["irr"]),
             ]
         )
-    fig.text(0.06, 0.82, "Decision table", fontsize=11, weight="bold")
-    _table(
-        fig, [0.06, 0.56, 0.88, 0.25], header, rows, [0.2, 0.12, 0.12, 0.12, 0.13, 0.1, 0.08, 0.1]
-    )
-    # the cost bridge: in-house TCO, each step, the recommended option's TCO
-    ax = fig.add_axes([0.12, 0.08, 0.82, 0.4])
+    fig.text(0.06, 0.82, title_case("Decision table"), fontsize=11, weight="bold")
+    widths = [0.2, 0.12, 0.12, 0.12, 0.13, 0.1, 0.08, 0.1]
+    _table(fig, [0.06, 0.56, 0.88, 0.25], header, rows, widths, left=frozenset({0, 1}))
+    # the cost bridge right below the table (a row is about 0.02 of the page): in-house TCO,
+    # each step, the recommended option's TCO
+    top = 0.80 - 0.02 * (len(rows) + 1) - 0.07
+    height = min(0.42, top - 0.08)  # few options: a chart of the usual shape, not a tower
+    ax = fig.add_axes([0.12, top - height, 0.82, height])
     labels = [s for s, _ in c.bridge]
     level, bottoms, heights, colours = c.bridge[0][1], [], [], []
     for i, (_, v) in enumerate(c.bridge):
@@ -112,8 +123,11 @@ def _decision_page(plt: Any, c: MemoContent) -> Any:
     ax.set_xticks(range(len(labels)), ["\n".join(textwrap.wrap(s, 14)) for s in labels], fontsize=7)
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: money(v)))
     ax.tick_params(axis="y", labelsize=7)
+    target = c.bridge[-1][0].removesuffix(" TCO")
     ax.set_title(
-        f"Cost bridge: in-house TCO to {c.bridge[-1][0]} ({c.currency})", fontsize=10, loc="left"
+        title_case(f"Cost bridge: in-house TCO to {target} TCO ({c.currency})", keep=(target,)),
+        fontsize=10,
+        loc="left",
     )
     ax.spines[["top", "right"]].set_visible(False)
     return fig
@@ -127,12 +141,16 @@ def _cost_page(plt: Any, c: MemoContent) -> Any:
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: money(v)))
     ax.tick_params(labelsize=7)
     ax.set_xlabel("Month", fontsize=8)
-    ax.set_title(f"Cumulative cost ({c.currency})", fontsize=10, loc="left")
+    ax.set_title(title_case(f"Cumulative cost ({c.currency})"), fontsize=10, loc="left")
     ax.legend(fontsize=7, frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     target = c.bridge[-1][0].removesuffix(" TCO")
     fig.text(
-        0.06, 0.47, f"Hidden costs included for {target} (term totals)", fontsize=11, weight="bold"
+        0.06,
+        0.47,
+        title_case(f"Hidden costs included for {target} (term totals)", keep=(target,)),
+        fontsize=11,
+        weight="bold",
     )
     # 7 pt text, both text columns from the left, each cut to what its column holds
     rows = [
@@ -166,10 +184,14 @@ def _risk_page(plt: Any, c: MemoContent) -> Any:
         ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: money(v)))
         ax.tick_params(axis="x", labelsize=7)
         ax.set_title(
-            f"Change in NPV of savings of {target} ({c.currency})", fontsize=10, loc="left"
+            title_case(f"Change in NPV of savings of {target} ({c.currency})", keep=(target,)),
+            fontsize=10,
+            loc="left",
         )
         ax.legend(fontsize=7, frameon=False, loc="lower right")
-    fig.text(0.06, 0.57, "Assumptions that matter, with sources", fontsize=11, weight="bold")
+    fig.text(
+        0.06, 0.57, title_case("Assumptions that matter, with sources"), fontsize=11, weight="bold"
+    )
     rows = [
         [textwrap.shorten(p, 52), v, u, textwrap.shorten(s, 52)] for p, v, u, s in c.assumptions
     ]
@@ -186,7 +208,7 @@ def _risk_page(plt: Any, c: MemoContent) -> Any:
         fig.text(
             0.06,
             0.27,
-            f"Risk: {c.draws:,} Monte Carlo draws of the case's uncertain inputs",
+            title_case(f"Risk: {c.draws:,} Monte Carlo draws of the case's uncertain inputs"),
             fontsize=11,
             weight="bold",
         )

@@ -21,21 +21,24 @@ from ..analysis import sensitivity as run_sensitivity
 from ..analysis import simulate
 from ..analysis.inputs import METRIC_LABELS, Metric
 from ..case.distributions import Distribution
+from ..case.fields import input_label
+from ..core.text import title_case
 from ..engine.components import INHOUSE, display_name
 from ..errors import InputError
 from ..result import Result
-from .charts import PALETTE, place, title_case
+from .charts import PALETTE, place
 from .styles import (
+    HEADER_FONT,
     MONEY,
     NOTE_FONT,
     NUMBER,
     PERCENT,
-    TITLE_FONT,
     WRAP,
     heading,
     page_setup,
     put,
     text,
+    title,
     wrap_height,
 )
 from .writer import ExtraSheet
@@ -43,10 +46,12 @@ from .writer import ExtraSheet
 __all__ = ["analysis_sheets", "monte_carlo_sheet", "sensitivity_sheet"]
 
 _HEAD = Alignment(wrap_text=True, vertical="center", horizontal="center")
+_LABEL = Alignment(wrap_text=True, vertical="bottom")
+_INPUT_WIDTH = 64.0  # Sensitivity column A: an input's label (most on one line)
 
 
-def _banner(ws: Worksheet, title: str, note: str) -> None:
-    text(ws, 1, 1, title, font=TITLE_FONT)
+def _banner(ws: Worksheet, heading: str, note: str) -> None:
+    title(ws, 1, 1, heading)
     text(
         ws,
         2,
@@ -110,18 +115,18 @@ def sensitivity_sheet(
         for owner, rows in table.groupby("owner", sort=False):
             rows = rows.head(top)
             base = float(rows["base"].iloc[0])
-            text(
-                ws,
-                row,
-                1,
-                f"{display_name(str(owner))}: {_lower(label)} {base:,.0f} at the case values",
-                font=TITLE_FONT,
+            name = display_name(str(owner))
+            title(
+                ws, row, 1, f"{name}: {_lower(label)} {base:,.0f} at the case values", keep=(name,)
             )
             heading(ws, row + 1, heads)
             first = row + 2
             for i, r in enumerate(rows.to_dict(orient="records")):
                 at = first + i
-                text(ws, at, 1, str(r["input"]))
+                words = input_label(case, str(r["path"]), unit=False)  # the analyst's words
+                text(ws, at, 1, words)
+                ws.cell(row=at, column=1).alignment = _LABEL  # on the line of its figures
+                ws.row_dimensions[at].height = wrap_height(words, _INPUT_WIDTH)
                 for c, v in enumerate([r["value"], r["low_value"], r["high_value"]], start=2):
                     put(ws, at, c, float(v), NUMBER)
                 for c, v in enumerate(
@@ -132,12 +137,12 @@ def sensitivity_sheet(
             for c in range(1, len(heads) + 1):
                 ws.cell(row=row + 1, column=c).alignment = _HEAD
             ws.row_dimensions[row + 1].height = 30
-            ws.column_dimensions["A"].width = 58
+            ws.column_dimensions["A"].width = _INPUT_WIDTH
             for letter in "BCDEFGHI":
                 ws.column_dimensions[letter].width = 15
             below, _ = place(
                 ws,
-                _tornado_chart(ws, first, last, f"{display_name(str(owner))}: {label}"),
+                _tornado_chart(ws, first, last, f"{name}: {label}", keep=(name,)),
                 row,
                 11,
             )
@@ -152,13 +157,15 @@ def _lower(label: str) -> str:
     return " ".join(w if w.isupper() else w.lower() for w in label.split(" "))
 
 
-def _tornado_chart(ws: Worksheet, first: int, last: int, title: str) -> BarChart:
+def _tornado_chart(
+    ws: Worksheet, first: int, last: int, heading: str, *, keep: tuple[str, ...]
+) -> BarChart:
     chart = BarChart()
     chart.type = "bar"  # horizontal bars
     chart.grouping = "clustered"
     chart.overlap = 100  # low and high bars on one line: a tornado
     chart.gapWidth = 40
-    chart.title = title_case(title)
+    chart.title = title_case(heading, keep=keep)
     for col, name, colour in ((7, "Input low", "C00000"), (8, "Input high", "1F4E78")):
         s = Series(Reference(ws, min_col=col, min_row=first, max_row=last), title=name)
         s.graphicalProperties.solidFill = colour
@@ -192,7 +199,7 @@ def monte_carlo_sheet(
     ...                    extra_sheets=[monte_carlo_sheet(n=500, seed=3)])
     >>> import openpyxl
     >>> openpyxl.load_workbook(out)["Monte Carlo"]["A1"].value
-    'Monte Carlo: how sure are the savings?'
+    'Monte Carlo: How Sure Are the Savings?'
     """
 
     def add(wb: Workbook, result: Result) -> None:
@@ -252,55 +259,55 @@ def monte_carlo_sheet(
         chance.x_axis.delete = chance.y_axis.delete = False
         chance.width, chance.height = 14.0, 8.0
         ws.column_dimensions["A"].width = 34
-        ws.column_dimensions["B"].width = 22
-        ws.column_dimensions["C"].width = 34
-        for c in range(4, len(heads) + 1):
+        ws.column_dimensions["B"].width = 16
+        for c in range(3, len(heads) + 1):
             ws.column_dimensions[get_column_letter(c)].width = 13
 
+        # the uncertain inputs: parameters over C:E and correlations over G:H (merged), so that
+        # the percentile table above keeps even columns
         row = owners_last + 3
-        text(ws, row, 1, "Uncertain inputs", font=TITLE_FONT)
-        heading(
-            ws,
-            row + 1,
-            ["Input", "Distribution", "Parameters", "Case value", "Rank correlation with"],
-        )
+        title(ws, row, 1, "Uncertain inputs")
+        spans = {1: (1, 1), 2: (2, 2), 3: (3, 5), 4: (6, 6), 5: (7, 8)}  # field: first, last col
+        widths = {
+            k: 34.0 if k == 1 else 16.0 if k == 2 else 13.0 * (b - a + 1)
+            for k, (a, b) in spans.items()
+        }
+        heads_in = ["Input", "Distribution", "Parameters", "Case value", "Rank correlation with"]
+        heading(ws, row + 1, [""] * 8)
+        for k, (a, _) in spans.items():
+            text(ws, row + 1, a, title_case(heads_in[k - 1]), font=HEADER_FONT)
         for i, (label, value, d) in enumerate(
             zip(sim.labels, sim.case_values, sim.distributions, strict=True)
         ):
             at = row + 2 + i
-            text(ws, at, 1, label)
-            text(ws, at, 2, d.kind + (" (relative to the case value)" if d.relative else ""))
             params = d.model_dump(
                 exclude={"kind", "relative", "rank_correlation"}, exclude_none=True
             )
-            text(
-                ws,
-                at,
-                3,
-                ", ".join(
+            cells: dict[int, str] = {
+                1: input_label(case, label, unit=False),
+                2: d.kind + (" (relative to the case value)" if d.relative else ""),
+                3: ", ".join(
                     f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in params.items()
                 ),
-            )
-            put(ws, at, 4, value, NUMBER)
-            text(ws, at, 5, ", ".join(f"{k} {v:+.2f}" for k, v in d.rank_correlation.items()))
-            widths = {1: 34.0, 2: 22.0, 3: 34.0, 5: 13.0}  # the columns set below
-            for c in range(1, 6):
-                ws.cell(row=at, column=c).alignment = WRAP  # long input paths shown whole
-            ws.row_dimensions[at].height = max(
-                wrap_height(str(ws.cell(row=at, column=c).value or ""), w)
-                for c, w in widths.items()
-            )
+                5: ", ".join(
+                    f"{input_label(case, k, unit=False)} {v:+.2f}"
+                    for k, v in d.rank_correlation.items()
+                ),
+            }
+            for k, v in cells.items():
+                a, b = spans[k]
+                text(ws, at, a, v)
+                ws.cell(row=at, column=a).alignment = WRAP  # long input paths shown whole
+                if b > a:
+                    ws.merge_cells(start_row=at, start_column=a, end_row=at, end_column=b)
+            put(ws, at, spans[4][0], value, NUMBER)
+            ws.cell(row=at, column=spans[4][0]).alignment = WRAP
+            ws.row_dimensions[at].height = max(wrap_height(v, widths[k]) for k, v in cells.items())
 
         row = row + 3 + len(sim.inputs)
-        text(
-            ws,
-            row,
-            1,
-            "S-curve: chance that the NPV of savings is at most the value shown",
-            font=TITLE_FONT,
-        )
+        title(ws, row, 1, "S-curve: chance that the NPV of savings is at most the value shown")
         options = [o for o in sim.owners if o != INHOUSE]
-        heading(ws, row + 1, ["Probability", *options])
+        heading(ws, row + 1, ["Probability", *options], keep=tuple(options))
         probs = np.arange(1, 100) / 100.0
         curve = np.percentile(sim.values("npv_savings")[:, 1:], probs * 100.0, axis=0)
         first = row + 2
@@ -324,6 +331,8 @@ def monte_carlo_sheet(
             series.smooth = False
             series.graphicalProperties.line.solidFill = PALETTE[j % len(PALETTE)]
             scurve.series.append(series)
+        scurve.y_axis.scaling.min, scurve.y_axis.scaling.max = 0.0, 1.0
+        scurve.y_axis.tickLblPos = "low"  # percentages left of the plot, not on the curves
         scurve.x_axis.delete = scurve.y_axis.delete = False
         scurve.width, scurve.height = 16.0, 9.0
         scurve.legend.position = "b"

@@ -86,7 +86,7 @@ def cashflows_sheet(wb: Workbook, case: Case, tl: Grid, owners: list[Owner]) -> 
     g.section("Discounting")
     g.add(
         "discount_rate_monthly",
-        "Monthly discount rate (1 + annual)^(1/12) - 1 in column C",
+        "Monthly discount rate (1 + annual)^(1/12) - 1",
         None,
         fmt=st.RATE,
         total=f"=(1+{n('discount_rate_annual')})^(1/12)-1",
@@ -151,14 +151,14 @@ def cashflows_sheet(wb: Workbook, case: Case, tl: Grid, owners: list[Owner]) -> 
             total=False,
             owner=o.key,
         )
-    header = g.next + 1
+    header = g.next + 2  # a blank row above the table's title
     _decision_table(g, tl, header, owners)
     return CashFlows(g, header, owners)
 
 
 def _decision_table(g: Grid, tl: Grid, header: int, owners: list[Owner]) -> None:
     ws = g.ws
-    st.text(ws, header - 1, 1, "Decision figures", font=st.BOLD)
+    st.title(ws, header - 1, 1, "Decision figures", font=st.BOLD)
     st.heading(ws, header, [h for _, h, _ in DECISION_COLUMNS])
     for i in range(len(DECISION_COLUMNS)):  # month-wide columns: headers wrap, never cut
         ws.cell(row=header, column=1 + i).alignment = Alignment(
@@ -180,7 +180,7 @@ def _decision_table(g: Grid, tl: Grid, header: int, owners: list[Owner]) -> None
         )
         values: dict[str, str | None] = {
             "owner": o.name,
-            "pricing_model": o.model,
+            "pricing_model": o.model.replace("_", " "),  # "per transaction", as the memo says
             "tco": f"=C{tc}",
             "npv_cost": f"=NPV($C${g.row('discount_rate_monthly')},{g.span_local(tc)})",
             "cost_per_unit": f"={c['tco']}{r}/{volume}",
@@ -207,3 +207,5 @@ def _decision_table(g: Grid, tl: Grid, header: int, owners: list[Owner]) -> None
                 st.put(
                     ws, r, 1 + i, check_functions(value) if value.startswith("=") else value, fmt
                 )
+                if fmt is not None:  # "never" and "n/a" line up with the figures
+                    ws.cell(row=r, column=1 + i).alignment = Alignment(horizontal="right")

@@ -10,11 +10,13 @@ from __future__ import annotations
 from openpyxl.chart import BarChart, LineChart, Reference, Series
 from openpyxl.chart._chart import ChartBase
 from openpyxl.chart.shapes import GraphicalProperties
-from openpyxl.chart.text import RichText
+from openpyxl.chart.text import RichText, Text
+from openpyxl.chart.title import Title
 from openpyxl.drawing.text import (
     CharacterProperties,
     Paragraph,
     ParagraphProperties,
+    RegularTextRun,
     RichTextProperties,
 )
 from openpyxl.utils import get_column_letter
@@ -28,7 +30,7 @@ __all__ = [
     "cumulative_chart",
     "place",
     "row_cm",
-    "title_case",
+    "small_title",
 ]
 
 # Series colours, in order, of every chart the workbook draws.
@@ -87,21 +89,13 @@ def place(ws: Worksheet, chart: ChartBase, row: int, column: int) -> tuple[int, 
     return bottom + 1, right
 
 
-_SMALL_WORDS = frozenset({"a", "an", "and", "by", "for", "in", "of", "on", "or", "the", "to", "vs"})
-
-
-def title_case(text: str) -> str:
-    """A chart title in title case: small words lower case, acronyms (NPV, TCO, IRR) and names
-    already capitalised kept as they are.
-
-    >>> title_case("Offshore PH: NPV of savings over the term")
-    'Offshore PH: NPV of Savings Over the Term'
-    """
-    words = text.split(" ")
-    return " ".join(
-        w if (i and w in _SMALL_WORDS) or w[:1].isupper() or not w else w[:1].upper() + w[1:]
-        for i, w in enumerate(words)
+def small_title(text: str, points: float = 10.0) -> Title:
+    """A bold chart title of ``points`` size (the default title is 13-14 pt)."""
+    font = CharacterProperties(sz=int(points * 100), b=True)
+    paragraph = Paragraph(
+        pPr=ParagraphProperties(defRPr=font), r=[RegularTextRun(rPr=font, t=text)]
     )
+    return Title(tx=Text(rich=RichText(p=[paragraph])), overlay=False)
 
 
 def _size(chart: LineChart | BarChart, width: float = 16.0, height: float = 8.5) -> None:
@@ -160,15 +154,23 @@ def annual_chart(
 
 
 def bridge_chart(
-    ws: Worksheet, first_row: int, last_row: int, label_col: int, base_col: int, title: str
+    ws: Worksheet,
+    first_row: int,
+    last_row: int,
+    label_col: int,
+    base_col: int,
+    title: str,
+    *,
+    slanted: bool = False,
 ) -> BarChart:
-    """A waterfall from stacked columns: base (invisible), decrease, increase, total."""
+    """A waterfall from stacked columns: base (invisible), decrease, increase, total; a small
+    title. ``slanted`` step names for a narrow chart (level ones wrap inside words there)."""
     chart = BarChart()
     chart.type = "col"
     chart.grouping = "stacked"
     chart.overlap = 100
     chart.gapWidth = 60
-    chart.title = title
+    chart.title = small_title(title)
     chart.y_axis.numFmt = '#,##0.0,,"m"'  # millions: a narrow axis leaves the steps room
     colours = (None, "548235", "C00000", "1F4E78")  # base, decrease, increase, total
     names = ("Base", "Decrease", "Increase", "Total")
@@ -190,10 +192,10 @@ def bridge_chart(
     chart.y_axis.delete = False
     _size(chart)
     chart.legend = None
-    # small, level step names (wrapped, not slanted): the bars keep the chart's height
+    # small step names, level (wrapped) where there is room: the bars keep the chart's height
     size = CharacterProperties(sz=650)
     chart.x_axis.txPr = RichText(
-        bodyPr=RichTextProperties(rot=0, vert="horz"),
+        bodyPr=RichTextProperties(rot=-2_700_000 if slanted else 0, vert="horz"),
         p=[Paragraph(pPr=ParagraphProperties(defRPr=size), endParaRPr=size)],
     )
     chart.visible_cells_only = False  # its series are helper columns, folded away

@@ -200,6 +200,7 @@ def option_sheet(
         title,
         case.term_months,
         heading=f"Option: {o.name} ({case.pricing_model(o)})",
+        keep=(o.name,),
         note="One row per engine component; every cell is a formula over the Inputs sheet.",
     )
     volume = tl.here("volume", external=True)

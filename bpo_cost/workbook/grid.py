@@ -11,7 +11,7 @@ from copy import copy
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.dimensions import ColumnDimension
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -25,6 +25,7 @@ MONTH_ROW = 4
 DATE_ROW = 5
 FIRST_ROW = 7
 MONTH = "{c}$4"  # the month number (1..M) in a template
+_LABEL_WIDTH = 44.0  # column B
 
 
 class Grid:
@@ -39,6 +40,7 @@ class Grid:
         heading: str,
         note: str,
         index: int | None = None,
+        keep: tuple[str, ...] = (),
     ) -> None:
         self.ws = wb.create_sheet(title, index)
         self.title = title
@@ -48,7 +50,7 @@ class Grid:
         self.planned: dict[str, int] = {}
         self.next = FIRST_ROW
         ws = self.ws
-        st.text(ws, 1, 1, heading, font=st.TITLE_FONT)
+        st.title(ws, 1, 1, heading, keep=keep)  # keep: names in the heading, as written
         st.text(ws, 2, 1, note, font=st.NOTE_FONT)
         st.heading(ws, MONTH_ROW, ["Row", "Description", "Term total"])
         st.text(ws, DATE_ROW, 1, "date", font=st.BOLD)
@@ -60,7 +62,7 @@ class Grid:
         )
         st.page_setup(
             ws,
-            widths={"A": 30, "B": 44, "C": 15},
+            widths={"A": 30, "B": _LABEL_WIDTH, "C": 15},
             freeze=f"D{FIRST_ROW}",
             title_rows=f"{MONTH_ROW}:{DATE_ROW}",
             title_cols="A:C",
@@ -112,6 +114,10 @@ class Grid:
         ws = self.ws
         st.text(ws, r, 1, key, font=font)
         st.text(ws, r, 2, label, font=font)
+        if st.wrap_height(label, _LABEL_WIDTH) > st.wrap_height("", _LABEL_WIDTH):
+            # shown whole, not cut by column C; on the line of the row's figures (bottom)
+            ws.cell(row=r, column=2).alignment = Alignment(wrap_text=True, vertical="bottom")
+            ws.row_dimensions[r].height = st.wrap_height(label, _LABEL_WIDTH)
         for t in {template or "", first or ""}:
             check_functions(t)
         if template is not None:

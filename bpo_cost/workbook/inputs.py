@@ -1,10 +1,11 @@
 """The Inputs sheet: every assumption of the case, one ``(key, value)`` pair a row.
 
 Columns A:B are the case itself (``case_io.case_to_pairs``): read-back and the Excel ``BPO_*``
-functions take them as they are. C is the input as people read it (options by name, list items
-from 1), D the unit, E what the input means (both in the case model's words, ``case.fields``),
+functions take them as they are; the key in small grey type, for machines. C is the input as
+people read it (options by name, list items from 1; a Monte Carlo parameter after its input),
+D the unit, E what the input means (both in the case model's words, ``case.fields``),
 F where the value comes from (the rate card it was read from, the source
-of the model default, or the case). Every input
+of the model default, or the case). Widths are chosen so that most rows take one line. Every input
 has a defined name ``in_<key with _>``; values with a range or a fixed set of choices carry data
 validation taken from the model, so Excel refuses what read-back would refuse.
 """
@@ -14,15 +15,19 @@ from __future__ import annotations
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.styles import Font
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..case.fields import input_doc
 from ..case.io import NONE, case_to_pairs
-from ..case.paths import Name, parse_path, path_label, segments
+from ..case.models import Case
+from ..case.paths import Name, canonical_path, from_slashes, parse_path, path_label, segments
 from ..case.rules import Rule, generic_key, rule
 from ..case.xlsx import HEADER, INPUTS
+from ..engine.components import INHOUSE, display_name
+from ..errors import InputError
 from ..result import Result
 from . import styles as st
 from .refs import check_name, col, input_name, quote
@@ -35,7 +40,9 @@ FIRST_INPUT_ROW = HEADER_ROW + 1
 # Inputs that shape the sheets rather than feed their formulas (Summary's structure check)
 # Columns A:B are the case (read-back); then the input as people read it, unit, meaning, source.
 COLUMNS = (*HEADER[:2], "Input", *HEADER[2:])
-_WRAPPED = (36.0, 22.0, 30.0, 44.0, 44.0)  # widths: Key, Value, Input, Description, Source
+_WRAPPED = (40.0, 18.0, 48.0, 44.0, 44.0)  # widths: Key, Value, Input, Description, Source
+_UNIT_WIDTH = 16.0
+_KEY_FONT = Font(name=st.FONT, size=9, color="595959")  # keys: small grey type, for machines
 _STRUCTURAL = frozenset(
     {"term_months", "options.pricing.model", "options.pricing.basis", "options.pricing.tier_mode"}
 )
@@ -45,7 +52,7 @@ def inputs_sheet(wb: Workbook, result: Result) -> Worksheet:
     """Write the Inputs sheet (and the hidden Lists sheet its drop-downs read)."""
     case = result.case
     ws = wb.create_sheet(INPUTS)
-    st.text(ws, 1, 1, f"Inputs: {case.name}", font=st.TITLE_FONT)
+    st.title(ws, 1, 1, f"Inputs: {case.name}", keep=(case.name,))
     st.text(
         ws,
         2,
@@ -62,12 +69,15 @@ def inputs_sheet(wb: Workbook, result: Result) -> Worksheet:
     row = FIRST_INPUT_ROW
     for key, value in case_to_pairs(case):
         field = input_doc(case, key)
-        st.text(ws, row, 1, key)
-        _value(ws, row, value, field.unit, case.currency)
-        st.text(ws, row, 3, _label(tree, key))
-        st.text(ws, row, 4, field.unit)
-        structural = generic_key(key) in _STRUCTURAL
-        description = field.description + (" (structural: regenerate)" if structural else "")
+        label, unit, description = _label(tree, key), field.unit, field.description
+        if key.startswith("uncertainty."):
+            label, unit, description = _uncertainty(case, tree, key)
+        st.text(ws, row, 1, key, font=_KEY_FONT)
+        _value(ws, row, value, unit, case.currency)
+        st.text(ws, row, 3, label)
+        st.text(ws, row, 4, unit)
+        if generic_key(key) in _STRUCTURAL:
+            description += " (structural: regenerate)"
         st.text(ws, row, 5, description)
         if key in rates:
             r = rates[key]
@@ -77,12 +87,17 @@ def inputs_sheet(wb: Workbook, result: Result) -> Worksheet:
         else:
             source = "Case"
         st.text(ws, row, 6, source)
-        for c in range(1, 7):  # wrapped text shown whole, never cut; a row reads across at top
+        ws.cell(row=row, column=1).alignment = st.SHRINK
+        for c in range(2, 7):  # wrapped text shown whole, never cut; a row reads across at top
             ws.cell(row=row, column=c).alignment = st.WRAP
         shown = value if isinstance(value, str) else ""
-        texts = (key, shown, _label(tree, key), description, source)
+        if " " not in shown:  # a code (claims_processing): one line, shrunk to fit
+            ws.cell(row=row, column=2).alignment = st.SHRINK
+            shown = ""
+        texts = (shown, label, unit, description, source)
+        widths = (_WRAPPED[1], _WRAPPED[2], _UNIT_WIDTH, *_WRAPPED[3:])
         ws.row_dimensions[row].height = max(
-            st.wrap_height(t, w) for t, w in zip(texts, _WRAPPED, strict=True)
+            st.wrap_height(t, w) for t, w in zip(texts, widths, strict=True)
         )
         if not key.startswith("uncertainty."):  # distributions feed no formula: no name
             wb.defined_names[input_name(key)] = DefinedName(
@@ -97,7 +112,7 @@ def inputs_sheet(wb: Workbook, result: Result) -> Worksheet:
     _validations(wb, ws, rules)
     st.page_setup(
         ws,
-        widths={"D": 14} | dict(zip("ABCEF", _WRAPPED, strict=True)),
+        widths={"D": _UNIT_WIDTH} | dict(zip("ABCEF", _WRAPPED, strict=True)),
         freeze=f"C{FIRST_INPUT_ROW}",
         title_rows=f"{HEADER_ROW}:{HEADER_ROW}",
     )
@@ -106,10 +121,6 @@ def inputs_sheet(wb: Workbook, result: Result) -> Worksheet:
 
 def _label(tree: Any, key: str) -> str:
     """An input as people read it: options by name, other list items counted from 1."""
-    if key.startswith("uncertainty."):  # uncertainty.<input path, / for .>.<field>
-        return "Uncertainty: " + " > ".join(
-            s.replace("/", " > ").replace("_", " ") for s in segments(key)[1:]
-        )
     try:
         steps = parse_path(path_label(tree, key))
     except (KeyError, IndexError, TypeError, ValueError):  # a key the tree has no node for
@@ -120,10 +131,46 @@ def _label(tree: Any, key: str) -> str:
             words[-1] = step.name  # "Offshore PH" rather than "options, Offshore PH"
         elif isinstance(step, int) and words:
             words[-1] += f" #{step + 1}"
+        elif step == INHOUSE and not words:
+            words.append(display_name(INHOUSE))  # "In-house", as on every other sheet
         else:
             words.append(str(step).replace("_", " "))
     label = " > ".join(words)
     return label[:1].upper() + label[1:]
+
+
+def _uncertainty(case: Case, tree: Any, key: str) -> tuple[str, str, str]:
+    """Label, unit and description of a Monte Carlo parameter: ``uncertainty.<input path, / for
+    .>.<parameter>`` reads as "<the input>: <parameter>", in the input's unit."""
+    parts = segments(key)
+    target, param = from_slashes(parts[1]), parts[2:]
+    dist = case.uncertainty.get(target)
+    name, canonical = _readable(tree, target)
+    kind = dist.kind if dist is not None else "distribution"
+    values = ("low", "mode", "high", "mean", "sd", "values")
+    if param[0] in values:
+        relative = dist is not None and dist.relative
+        unit = "share of case value" if relative else input_doc(case, canonical).unit
+    else:
+        unit = {"kind": "distribution", "relative": "TRUE / FALSE"}.get(param[0], "factor")
+    words = param[0].replace("_", " ")
+    if param[0] == "values" and len(param) > 1:
+        words = f"value #{int(param[1]) + 1}"
+    elif param[0] == "weights" and len(param) > 1:
+        words = f"weight #{int(param[1]) + 1}"
+    elif param[0] == "rank_correlation" and len(param) > 1:
+        words = f"rank correlation with {_readable(tree, from_slashes(param[1]))[0]}"
+    return f"{name}: {words}", unit, f"Monte Carlo ({kind}): {words.split(' with ')[0]}"
+
+
+def _readable(tree: Any, path: str) -> tuple[str, str]:
+    """An input path as people read it, and its canonical form ("" and the path as written for
+    an input the case leaves out)."""
+    try:
+        canonical = canonical_path(tree, path)
+    except InputError:
+        return path, ""
+    return _label(tree, canonical), canonical
 
 
 def _value(ws: Worksheet, row: int, value: Any, unit: str, currency: str) -> None:
@@ -136,6 +183,8 @@ def _value(ws: Worksheet, row: int, value: Any, unit: str, currency: str) -> Non
                 fmt = "0.00%"  # typing 5 into a percentage cell gives 5 % in Excel
             elif unit.startswith(currency):
                 fmt = st.MONEY_CENTS
+            elif isinstance(value, float) and not value.is_integer():
+                fmt = "#,##0.0###"  # 173.3333, not General's 173.333333333
         st.put(ws, row, 2, value, fmt, font=st.INPUT_FONT)
     ws.cell(row=row, column=2).fill = st.INPUT_FILL
 

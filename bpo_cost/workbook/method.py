@@ -14,7 +14,7 @@ from .refs import col
 
 __all__ = ["method_sheet"]
 
-_WIDTHS = {"A": 34.0, "B": 22.0, "C": 70.0, "D": 40.0, "E": 12.0}
+_WIDTHS = {"A": 40.0, "B": 22.0, "C": 70.0, "D": 30.0, "E": 12.0}
 
 _FIGURES = (
     ("TCO", "Sum of every component over the term."),
@@ -81,27 +81,34 @@ def method_sheet(wb: Workbook, result: Result) -> None:
     """Write the Method & sources sheet."""
     ws = wb.create_sheet("Method & sources")
     case = result.case
-    st.text(ws, 1, 1, "Method & sources", font=st.TITLE_FONT)
+    st.title(ws, 1, 1, "Method & sources")
     row = 3
 
     def section(title: str, header: list[str]) -> None:
         nonlocal row
-        st.text(ws, row, 1, title, font=st.BOLD)
+        st.title(ws, row, 1, title, font=st.BOLD)
         st.heading(ws, row + 1, header)
         row += 2
 
-    def line(*values: str) -> None:
+    def line(*values: str, wide: bool = False) -> None:
+        """A table row; ``wide``: the last text runs on over the next column (merged)."""
         nonlocal row
+        widths = [_WIDTHS[col(1 + i)] for i in range(len(values))]
+        if wide:
+            widths[-1] += _WIDTHS[col(1 + len(values))]
+            ws.merge_cells(
+                start_row=row, start_column=len(values), end_row=row, end_column=len(values) + 1
+            )
         for i, v in enumerate(values):
             st.text(ws, row, 1 + i, v)
-            ws.cell(row=row, column=1 + i).alignment = st.WRAP
+            ws.cell(row=row, column=1 + i).alignment = st.WRAP if " " in v else st.SHRINK
         # tall enough for its longest wrapped text: a fixed height let definitions overlap
         ws.row_dimensions[row].height = max(
-            st.wrap_height(v, _WIDTHS[col(1 + i)]) for i, v in enumerate(values)
+            st.wrap_height(v if " " in v else "", w) for v, w in zip(values, widths, strict=True)
         )
         row += 1
 
-    section("How to read this workbook", ["Note"])
+    section("How to read this workbook", ["Note", "", "", ""])  # over the notes (A:D)
     for note in _NOTES:
         st.text(ws, row, 1, note)
         ws.cell(row=row, column=1).alignment = st.WRAP
@@ -113,11 +120,11 @@ def method_sheet(wb: Workbook, result: Result) -> None:
     for c in COMPONENTS:
         line(c.key, _applies_to(c), c.description)
     row += 1
-    section("Decision figures (Cash flows sheet)", ["Figure", "Definition"])
+    section("Decision figures (Cash flows sheet)", ["Figure", "Definition", ""])
     for figure, text in _FIGURES:
-        line(figure, text)
+        line(figure, text, wide=True)
     row += 1
-    section("Defaults and their sources", ["Input", "Default", "Unit", "Source of the default"])
+    section("Defaults and their sources", ["Input", "Default", "Source of the default", "Unit"])
     seen = set()
     for key, _ in case_to_pairs(case):
         field, generic = input_doc(case, key), generic_key(key)
@@ -127,8 +134,8 @@ def method_sheet(wb: Workbook, result: Result) -> None:
         line(
             generic,
             f"{field.default:g}" if isinstance(field.default, float) else str(field.default),
-            field.unit,
             field.source,
+            field.unit,
         )
     if result.rates_used:
         row += 1

@@ -1,7 +1,9 @@
 """Cell styles, number formats and page setup shared by every sheet.
 
 Finance convention: inputs are blue on pale yellow, formulas black; one number format per kind
-of figure (money, percentage, months, factors).
+of figure (money, percentage, months, factors). Every font names Calibri (a font without a name
+is the reader's default, a serif in LibreOffice); titles and table headers are in title case with
+proper acronyms (``core.text.title_case``), whatever case the shared labels they come from use.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..core.text import title_case
 from ..errors import InputError
 
 __all__ = [
@@ -28,11 +31,13 @@ __all__ = [
     "NUMBER",
     "PERCENT",
     "RATE",
+    "SHRINK",
     "heading",
     "page_setup",
     "print_headers",
     "put",
     "text",
+    "title",
     "wrap_height",
     "xml_text",
 ]
@@ -48,14 +53,17 @@ DATE = "mmm yyyy"
 DAY = "yyyy-mm-dd"
 GENERAL = "General"
 
-INPUT_FONT = Font(color="0000CC")
+FONT = "Calibri"  # the workbook's default font (openpyxl's), metric-compatible with Carlito
+INPUT_FONT = Font(name=FONT, color="0000CC")
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
-TITLE_FONT = Font(bold=True, size=14)
-NOTE_FONT = Font(italic=True, color="595959")
-BOLD = Font(bold=True)
-HEADER_FONT = Font(bold=True, color="FFFFFF")
+TITLE_FONT = Font(name=FONT, bold=True, size=14)
+NOTE_FONT = Font(name=FONT, italic=True, color="595959")
+BOLD = Font(name=FONT, bold=True)
+HEADER_FONT = Font(name=FONT, bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 WRAP = Alignment(wrap_text=True, vertical="top")
+# A code or key (no spaces to wrap at; a wrap would cut it mid-word): one line, shrunk to fit.
+SHRINK = Alignment(vertical="top", shrink_to_fit=True)
 
 _MAX_CELL_TEXT = 32_767  # Excel's limit on the characters in a cell
 # What XML 1.0 cannot hold (C0 controls but tab and newlines, lone surrogates, U+FFFE, U+FFFF),
@@ -118,11 +126,27 @@ def put(
         cell.font = font
 
 
-def heading(ws: Worksheet, row: int, labels: list[str], *, start: int = 1) -> None:
-    """A header row: white bold text on dark blue."""
+def heading(
+    ws: Worksheet, row: int, labels: list[str], *, start: int = 1, keep: tuple[str, ...] = ()
+) -> None:
+    """A header row: white bold text on dark blue, in title case (``keep``: names as written)."""
     for i, label in enumerate(labels):
-        text(ws, row, start + i, label, font=HEADER_FONT)
+        text(ws, row, start + i, title_case(label, keep=keep), font=HEADER_FONT)
         ws.cell(row=row, column=start + i).fill = HEADER_FILL
+
+
+def title(
+    ws: Worksheet,
+    row: int,
+    column: int,
+    value: str,
+    *,
+    keep: tuple[str, ...] = (),
+    font: Font = TITLE_FONT,
+) -> None:
+    """A sheet's title (or, with ``font=BOLD``, a section's) in title case; ``keep``: parts of
+    ``value`` written as they are, such as an option's name."""
+    text(ws, row, column, title_case(value, keep=keep), font=font)
 
 
 def page_setup(
@@ -174,7 +198,23 @@ def print_headers(wb: Workbook, case_name: str) -> None:
 
 
 def wrap_height(text: str, width: float, *, line: float = 15.0) -> float:
-    """Row height (points) that shows ``text`` wrapped in a column ``width`` characters wide."""
-    per_line = max(int(width * 1.2) - 2, 10)  # Calibri 11: ~1.2 characters of text per unit
-    lines = sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+    """Row height (points) that shows ``text`` wrapped in a column ``width`` characters wide.
+
+    Wraps word by word as a spreadsheet does: a word longer than a line (a path, a link) takes
+    lines of its own.
+    """
+    # Calibri 11 (and Carlito, its metric twin): ~1.25 characters of text per unit of width
+    per_line = max(int(width * 1.25) - 2, 10)
+    lines = 0
+    for part in text.split("\n"):
+        used = 0  # characters on the current line
+        lines += 1
+        for word in part.split(" "):
+            if used and used + 1 + len(word) <= per_line:
+                used += 1 + len(word)
+                continue
+            if used:
+                lines += 1
+            lines += (len(word) - 1) // per_line if word else 0
+            used = len(word) % per_line or (per_line if word else 0)
     return line * lines

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor
+from openpyxl.drawing.xdr import XDRPositiveSize2D
 from openpyxl.styles import Alignment
+from openpyxl.utils.units import cm_to_EMU
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -41,6 +46,7 @@ BRIDGE_GROUPS = (
     ("Exit", ("exit",)),
 )
 _HEAD = Alignment(wrap_text=True, vertical="center", horizontal="center")
+_RIGHT = Alignment(horizontal="right")
 
 if sorted(c for _, group in BRIDGE_GROUPS for c in group) != sorted(OPTION_COMPONENTS):
     raise RuntimeError("BRIDGE_GROUPS must cover every option component once")
@@ -48,14 +54,18 @@ if sorted(c for _, group in BRIDGE_GROUPS for c in group) != sorted(OPTION_COMPO
 # Helper cells (the waterfall series, the structure test) live in folded columns right of
 # the tables: live for the charts, neither shown nor printed.
 _HELPER_COL = 13  # M
+_HELPERS = ("Level", "Base", "Decrease", "Increase", "Total")  # per option, from M on
 _WIDTHS = {"A": 24.0, "B": 14.0, **{col(c): 11.0 for c in range(3, 12)}}  # fit "20,418,545"
+_LAST_COL = 11  # K: the printed width
 _PAGE_CM = (29.7 - 2 * 1.27, 21.0 - 2 * 1.524)  # A4 landscape inside page_setup's margins
 _STALE = '"regenerate"'  # what a figure shows once the structure check fails
+_BRIDGES_PER_ROW = 4
 
 
 def summary_sheet(ws: Worksheet, case: Case, cf: CashFlows, tl: Grid) -> None:
-    """Fill the (first, already created) Summary sheet: page 1 the decision and its charts,
-    page 2 the bridges from in-house to each option."""
+    """Fill the (first, already created) Summary sheet on two landscape pages at (about) normal
+    size: page 1 the decision and its charts, page 2 the annual costs and the bridges from
+    in-house to each option."""
     for letter, width in _WIDTHS.items():
         ws.column_dimensions[letter].width = width
     st.put(ws, 1, 1, f"={n('name')}", font=st.TITLE_FONT)  # the title follows the input
@@ -71,11 +81,13 @@ def summary_sheet(ws: Worksheet, case: Case, cf: CashFlows, tl: Grid) -> None:
         ("Discount rate (annual)", f"={n('discount_rate_annual')}", st.PERCENT),
         (f"Volume in month 1 ({case.unit})", f"={tl.cells('volume', 1, 1)}", st.NUMBER),
     ]
+    rows = -(-len(facts) // 2)  # two groups side by side: label A value B, label D value G
     for i, (label, formula, fmt) in enumerate(facts):
-        st.text(ws, 4 + i, 1, label, font=st.BOLD)
-        st.put(ws, 4 + i, 2, formula, fmt)
-        ws.cell(row=4 + i, column=2).alignment = Alignment(horizontal="left")
-    header = 4 + len(facts) + 1
+        r, (label_col, value_col) = 4 + i % rows, ((1, 2), (4, 7))[i // rows]
+        st.text(ws, r, label_col, label, font=st.BOLD)
+        st.put(ws, r, value_col, formula, fmt)
+        ws.cell(row=r, column=value_col).alignment = Alignment(horizontal="left")
+    header = 4 + rows + 1
     r = header + len(cf.owners) + 2
     ok = f"${col(_HELPER_COL)}${r + 1}"
     _decision(ws, header, cf, ok)
@@ -91,11 +103,15 @@ def summary_sheet(ws: Worksheet, case: Case, cf: CashFlows, tl: Grid) -> None:
         f"(term, pricing model, basis or tier mode): every figure says regenerate: "
         f'regenerate the workbook from the case")',
     )
-    annual_header = r + 4
+    top = r + 3
+    # page 2 first: the annual chart reads the annual table
+    page_end = top + _rows_for(ws, top, _fit_height(ws, 1, top, 8.0))
+    ws.row_breaks.append(Break(id=page_end - 1))
+    annual_header = page_end + 1
     annual_rows, years = _annual(ws, annual_header, cf, tl, ok)
+    bridges_end = _bridges(ws, annual_header + len(cf.owners) + 2, cf, ok)
 
     g = cf.grid
-    top = annual_header + len(cf.owners) + 2
     cumulative = cumulative_chart(
         g.ws,
         [(g.row("cumulative_cost", o.key), o.name) for o in cf.owners],
@@ -106,22 +122,37 @@ def summary_sheet(ws: Worksheet, case: Case, cf: CashFlows, tl: Grid) -> None:
     annual = annual_chart(ws, annual_header, annual_rows, 2, years)
     half = 6  # the cumulative chart over A:F, the annual one over G:K
     cumulative.width = sum(column_cm(ws, c) for c in range(1, half + 1)) - 0.3
-    annual.width = sum(column_cm(ws, c) for c in range(half + 1, 12)) - 0.3
-    cumulative.height = annual.height = 7.0
-    page_end, _ = place(ws, cumulative, top, 1)
+    annual.width = sum(column_cm(ws, c) for c in range(half + 1, _LAST_COL + 1)) - 0.3
+    cumulative.height = annual.height = sum(row_cm(ws, x) for x in range(top, page_end - 1))
+    place(ws, cumulative, top, 1)
     place(ws, annual, top, half + 1)
-    ws.row_breaks.append(Break(id=page_end - 1))
-    bridges_end = _bridges(ws, page_end, cf, ok)
-    ws.column_dimensions.group(col(_HELPER_COL), col(_HELPER_COL + 4), outline_level=1, hidden=True)
-    ws.print_area = f"A1:K{bridges_end}"
-    width = sum(column_cm(ws, c, digit_px=9) for c in range(1, 12))  # any font: see column_cm
+    last_helper = _HELPER_COL + len(_HELPERS) * (len(cf.owners) - 1) - 1
+    ws.column_dimensions.group(col(_HELPER_COL), col(last_helper), outline_level=1, hidden=True)
+    ws.print_area = f"A1:{col(_LAST_COL)}{bridges_end}"
+    width = sum(column_cm(ws, c) for c in range(1, _LAST_COL + 1))  # Calibri (or Carlito)
     pages = (
         sum(row_cm(ws, x) for x in range(1, page_end)),
         sum(row_cm(ws, x) for x in range(page_end, bridges_end + 1)),
     )
     fit = min(_PAGE_CM[0] / width, *(_PAGE_CM[1] / h for h in pages))
-    st.page_setup(ws, widths={}, scale=max(40, min(100, int(fit * 100) - 2)))
+    st.page_setup(ws, widths={}, scale=max(40, min(100, int(fit * 100))))
     ws.sheet_view.showGridLines = False
+
+
+def _fit_height(ws: Worksheet, first: int, top: int, most: float) -> float:
+    """Height (cm) of a chart starting at row ``top`` that ends its page (rows ``first`` on),
+    at most ``most`` cm and at least 5 cm (less and the page prints smaller instead)."""
+    used = sum(row_cm(ws, x) for x in range(first, top))
+    return max(5.0, min(most, _PAGE_CM[1] - used - 0.6))
+
+
+def _rows_for(ws: Worksheet, top: int, height: float) -> int:
+    """Rows from ``top`` that hold ``height`` cm, and one free row below."""
+    rows, total = 0, 0.0
+    while total < height - 1e-9:
+        total += row_cm(ws, top + rows)
+        rows += 1
+    return rows + 1
 
 
 def _decision(ws: Worksheet, header: int, cf: CashFlows, ok: str) -> None:
@@ -137,6 +168,8 @@ def _decision(ws: Worksheet, header: int, cf: CashFlows, ok: str) -> None:
             if key not in ("owner", "pricing_model"):
                 figure = f"IF({ok},{figure},{_STALE})"
             st.put(ws, header + 1 + j, 1 + i, f"={figure}", fmt)
+            if fmt is not None:  # "never", "n/a", "regenerate" line up with the figures
+                ws.cell(row=header + 1 + j, column=1 + i).alignment = _RIGHT
 
 
 def _recommendation(cf: CashFlows, ok: str) -> str:
@@ -176,7 +209,7 @@ def _annual(
     ws: Worksheet, header: int, cf: CashFlows, tl: Grid, ok: str
 ) -> tuple[list[tuple[int, str]], int]:
     years = -(-cf.grid.months // 12)
-    st.text(ws, header - 1, 1, "Annual cost by contract year", font=st.BOLD)
+    st.title(ws, header - 1, 1, "Annual cost by contract year", font=st.BOLD)
     st.heading(ws, header, ["Option", *[f"Year {y + 1}" for y in range(years)]])
     rows = []
     for j, o in enumerate(cf.owners):
@@ -195,40 +228,75 @@ def _annual(
 
 
 def _bridges(ws: Worksheet, top: int, cf: CashFlows, ok: str) -> int:
-    """One bridge table per option (step, change, level; the four chart series in the folded
-    helper columns) with its waterfall beside it; returns the last row used."""
+    """The bridges from in-house TCO to each option's TCO: one table (a step a row, an option a
+    column; each option's level and chart series in folded helper columns), then a waterfall
+    per option, up to four side by side; returns the last row used."""
     ih = cf.owners[0]
-    h = _HELPER_COL
-    last = top
-    for o in cf.owners[1:]:
-        st.text(ws, top, 1, f"Bridge: in-house TCO to {o.name} TCO (term totals)", font=st.BOLD)
-        st.heading(ws, top + 1, ["Step", "Change", "Level"])
-        st.heading(ws, top + 1, ["Base", "Decrease", "Increase", "Total"], start=h)
-        first = top + 2
-        st.text(ws, first, 1, "In-house TCO")
-        st.put(ws, first, 3, f"=IF({ok},{ih.grid.total('total')},{_STALE})", st.MONEY)
-        for k, (label, group) in enumerate(BRIDGE_GROUPS):
+    options = cf.owners[1:]
+    st.title(
+        ws, top, 1, "Bridge from in-house TCO to each option's TCO (term totals)", font=st.BOLD
+    )
+    names = [o.name for o in options]
+    st.heading(ws, top + 1, ["Step", *names], keep=tuple(names))
+    for c in range(1, len(options) + 2):
+        ws.cell(row=top + 1, column=c).alignment = _HEAD
+    ws.row_dimensions[top + 1].height = 30
+    first = top + 2
+    last = first + len(BRIDGE_GROUPS) + 1
+    st.text(ws, first, 1, "In-house TCO")
+    for k, (label, _) in enumerate(BRIDGE_GROUPS):
+        st.text(ws, first + 1 + k, 1, label)
+    st.text(ws, last, 1, "Option TCO")
+    for j, o in enumerate(options):
+        ch = col(2 + j)  # the option's change column
+        h = _HELPER_COL + len(_HELPERS) * j  # its level, base, decrease, increase, total
+        lv = col(h)
+        st.heading(ws, top + 1, list(_HELPERS), start=h)
+        st.put(ws, first, 2 + j, f"=IF({ok},{ih.grid.total('total')},{_STALE})", st.MONEY)
+        st.put(ws, first, h, f"={ch}{first}", st.MONEY)
+        for k, (_, group) in enumerate(BRIDGE_GROUPS):
             r = first + 1 + k
-            change = "+".join(o.grid.total(c) for c in group)
+            change = "+".join(o.grid.total(x) for x in group)
             if k == 0:
                 change += f"-{ih.grid.total('total')}"
-            st.text(ws, r, 1, label)
-            st.put(ws, r, 2, f"=IF({ok},{change},{_STALE})", st.MONEY)
-            st.put(ws, r, 3, f"=IF({ok},C{r - 1}+B{r},{_STALE})", st.MONEY)
-            st.put(ws, r, h, f"=MIN(C{r - 1},C{r})", st.MONEY)
-            st.put(ws, r, h + 1, f"=MAX(-B{r},0)", st.MONEY)
-            st.put(ws, r, h + 2, f"=MAX(B{r},0)", st.MONEY)
-        last = first + len(BRIDGE_GROUPS) + 1
-        st.text(ws, last, 1, f"{o.name} TCO")
-        st.put(ws, last, 3, f"=IF({ok},{o.grid.total('total')},{_STALE})", st.MONEY)
+            st.put(ws, r, 2 + j, f"=IF({ok},{change},{_STALE})", st.MONEY)
+            st.put(ws, r, h, f"=IF({ok},{lv}{r - 1}+{ch}{r},{_STALE})", st.MONEY)
+            st.put(ws, r, h + 1, f"=MIN({lv}{r - 1},{lv}{r})", st.MONEY)
+            st.put(ws, r, h + 2, f"=MAX(-{ch}{r},0)", st.MONEY)
+            st.put(ws, r, h + 3, f"=MAX({ch}{r},0)", st.MONEY)
+        st.put(ws, last, 2 + j, f"=IF({ok},{o.grid.total('total')},{_STALE})", st.MONEY)
+        st.put(ws, last, h, f"={ch}{last}", st.MONEY)
         for r in (first, last):
-            st.put(ws, r, h + 3, f"=C{r}", st.MONEY)
-            for c in (h, h + 1, h + 2):
-                st.put(ws, r, c, 0, st.MONEY)
-        chart = bridge_chart(ws, first, last, 1, h, f"In-house to {o.name}")
-        chart.title = None  # the table's title beside it says it; the bars get the room
-        chart.width = sum(column_cm(ws, c) for c in range(5, 12)) - 0.3
-        chart.height = sum(row_cm(ws, r) for r in range(top, last + 1)) - 0.1
-        place(ws, chart, top, 5)  # clear of the table title, which runs on into D
-        top = last + 2
-    return last
+            st.put(ws, r, h + 4, f"={ch}{r}", st.MONEY)
+            for x in (h + 1, h + 2, h + 3):
+                st.put(ws, r, x, 0, st.MONEY)
+    for r in (first, last):
+        for x in range(1, len(options) + 2):
+            ws.cell(row=r, column=x).font = st.BOLD
+    # the waterfalls: a row of up to four, sharing the page's width
+    per_row = min(_BRIDGES_PER_ROW, max(2, len(options)))
+    width = sum(column_cm(ws, x) for x in range(1, _LAST_COL + 1)) / per_row
+    chart_top = last + 2
+    height = _fit_height(ws, top - len(cf.owners) - 2, chart_top, 7.0)
+    end = chart_top
+    for j, o in enumerate(options):
+        base = _HELPER_COL + len(_HELPERS) * j + 1
+        chart = bridge_chart(ws, first, last, 1, base, o.name, slanted=per_row > 3)
+        chart.width, chart.height = width - 0.3, height
+        if j and j % per_row == 0:
+            chart_top = end
+        end = max(end, chart_top + _rows_for(ws, chart_top, height))
+        _anchor(ws, chart, chart_top, width * (j % per_row))
+    return end - 1
+
+
+def _anchor(ws: Worksheet, chart: Any, row: int, left_cm: float) -> None:
+    """Anchor ``chart`` at ``row``, ``left_cm`` from the sheet's left edge (within a column)."""
+    c, x = 1, 0.0
+    while x + column_cm(ws, c) <= left_cm + 1e-9:
+        x += column_cm(ws, c)
+        c += 1
+    marker = AnchorMarker(col=c - 1, colOff=cm_to_EMU(left_cm - x), row=row - 1, rowOff=0)
+    size = XDRPositiveSize2D(cm_to_EMU(chart.width), cm_to_EMU(chart.height))
+    chart.anchor = OneCellAnchor(_from=marker, ext=size)
+    ws.add_chart(chart)
