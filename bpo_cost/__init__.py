@@ -73,15 +73,16 @@ if TYPE_CHECKING:
         breakeven_month,
         breakeven_price,
         breakeven_volume,
-        portfolio,
         scenario_grid,
         sensitivity,
         simulate,
     )
+    from .analysis.portfolio import portfolio
     from .memo import write_memo
     from .workbook import write_workbook
 
 _LAZY = {
+    "portfolio": "analysis.portfolio",  # the submodule's name: bpo_cost.analysis.portfolio
     "write_memo": "memo",
     "write_workbook": "workbook",
     **dict.fromkeys(
@@ -92,7 +93,6 @@ _LAZY = {
             "breakeven_month",
             "breakeven_price",
             "breakeven_volume",
-            "portfolio",
             "scenario_grid",
             "sensitivity",
             "simulate",

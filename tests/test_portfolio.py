@@ -419,6 +419,19 @@ def test_a_bad_portfolio_file_is_one_line_per_problem(capsys, tmp_path):
     ]
 
 
+@pytest.mark.parametrize(
+    ("args", "word"),
+    [
+        (["--scheduler", "tcp://x:8786"], "--scheduler"),
+        (["--at-least", "5"], "--at-least"),
+        (["--with-cases"], "--with-cases"),
+    ],
+)
+def test_options_that_need_another_say_so(capsys, args, word):
+    code, _, err = run(capsys, "portfolio", str(portfolio_example_path()), *args)
+    assert code == 2 and word in err and len(err.strip().splitlines()) == 1
+
+
 def test_init_portfolio_writes_a_starter_and_its_schema(capsys, tmp_path):
     target = tmp_path / "p.yaml"
     code, _, _ = run(capsys, "init", str(target), "--portfolio")

@@ -16,7 +16,7 @@ from .breakeven import (
 )
 from .grid import scenario_grid
 from .montecarlo import PERCENTILES, Simulation, simulate, tune_allocator
-from .portfolio import PortfolioResult, evaluate_portfolio, portfolio
+from .portfolio import PortfolioResult, evaluate_portfolio
 from .sensitivity import sensitivity
 
 __all__ = [
@@ -29,7 +29,6 @@ __all__ = [
     "breakeven_price",
     "breakeven_volume",
     "evaluate_portfolio",
-    "portfolio",
     "scenario_grid",
     "sensitivity",
     "simulate",

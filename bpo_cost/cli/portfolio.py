@@ -12,6 +12,7 @@ from rich.console import Console
 
 from ..core.text import inert
 from ..engine.components import INHOUSE
+from ..errors import InputError
 from ..files import atomic_write_set
 from ._app import RatesOpt, WideOpt, app, console, dump, output_dir, who
 from .tables import Column, amount, print_table
@@ -85,6 +86,11 @@ def portfolio_cmd(
     programme by year and the spend by provider. --simulate N draws the shared drivers once
     per draw for every function; --scheduler runs those draws on a Dask cluster.
     """
+    for given, name in ((scheduler, "--scheduler"), (at_least, "--at-least")):
+        if given is not None and simulate is None:
+            raise InputError(name, given, "used with --simulate N")
+    if with_cases and workbook is None:
+        raise InputError("--with-cases", True, "used with --workbook FILE")
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from ..analysis import tune_allocator
