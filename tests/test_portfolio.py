@@ -488,3 +488,13 @@ def test_a_scenario_grid_on_dask_equals_the_local_one(monkeypatch):
         monkeypatch.setattr(grid, "CHUNK", 2)  # three batches over two workers
         remote = bpo_cost.scenario_grid(CLAIMS, values, client=client)
     assert remote.equals(local)
+
+
+def test_each_functions_business_case_is_written_beside_the_portfolio_workbook(tmp_path):
+    result = evaluate_portfolio(_portfolio(("payroll", PAYROLL)))
+    written = write_portfolio_workbook(result, tmp_path / "p.xlsx", with_cases=True)
+    assert [p.name for p in written] == ["p.xlsx", "p_payroll.xlsx"]
+    assert evaluate(written[1]).summary()["tco"].equals(evaluate(PAYROLL).summary()["tco"])
+    book = openpyxl.load_workbook(written[0])
+    assert book.sheetnames == ["Portfolio", "Charts", "Options"]
+    assert book["Portfolio"].print_title_rows == "$4:$4"  # the header repeats on every page

@@ -13,12 +13,14 @@ One binary variable per function and owner, ``x[f, o]``, one owner per function
 Solved by HiGHS through ``scipy.optimize.milp`` to a relative MIP gap of ``MIP_GAP`` (HiGHS's
 default, 1e-4: the plan is worth at least 99.99 % of the best one). A constraint *binds* when
 dropping it raises the plan's value by more than that gap; its worth is that gain, and the gain
-of relaxing its limit by 10 %. When no plan meets the constraints, the error names the smallest
-set of them that together leave none.
+of relaxing its limit by 10 % (each a re-solve, screened first by the LP relaxation's bound;
+one that runs out of time gives a lower bound, marked ``exact=False``). When no plan meets
+the constraints, the error names the smallest set of them that together leave none.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Binding", "ChoiceTable", "Plan", "choice_table", "choose", "plan_value"]
 
+EXPLAIN_SECONDS = 1.0  # the least time a re-solve for a binding constraint may take
 RELAX = 0.10  # "what relaxing it would be worth": the gain from a limit 10 % looser
 MIP_GAP = 1e-4  # HiGHS's default; 1e-6 doubles the time of a 200-function choice
 _TOL = 2 * MIP_GAP  # a gain within two solver gaps may be the solver's, not the constraint's
@@ -70,6 +73,7 @@ class Binding:
     constraint: str
     worth_if_dropped: float
     worth_if_relaxed: float  # the limit 10 % looser (for lists: the same as dropped)
+    exact: bool = True  # False: a re-solve ran out of time; the worths are lower bounds
 
 
 @dataclass(frozen=True)
@@ -181,9 +185,21 @@ def _upper_bounds(t: ChoiceTable, c: Constraints, skip: set[str]) -> dict[str, F
     return out
 
 
+@dataclass(frozen=True)
+class _Solution:
+    x: FloatArray
+    proven: bool  # optimal within the gap; False: the best plan found in the time allowed
+
+
 def _solve(
-    t: ChoiceTable, rows: Sequence[_Row], forbid: dict[str, FloatArray]
-) -> FloatArray | None:
+    t: ChoiceTable,
+    rows: Sequence[_Row],
+    forbid: dict[str, FloatArray],
+    *,
+    whole: bool = True,
+    seconds: float | None = None,
+) -> _Solution | None:
+    """The best plan (``whole=False``: of the LP relaxation, a bound) or None if infeasible."""
     value = np.concatenate(t.value)
     size = value.size
     starts = np.cumsum([0] + [len(o) for o in t.owners])
@@ -197,18 +213,22 @@ def _solve(
     upper = np.ones(size)
     for mask in forbid.values():
         upper[mask] = 0.0
+    options: dict[str, float] = {"mip_rel_gap": MIP_GAP}
+    if seconds is not None:
+        options["time_limit"] = seconds
     res = milp(
         -value,
         constraints=cons,
-        integrality=np.ones(size),
+        integrality=np.full(size, 1.0 if whole else 0.0),
         bounds=Bounds(np.zeros(size), upper),
-        options={"mip_rel_gap": MIP_GAP},
+        options=options,
     )
-    if res.status == 2 or res.x is None:  # infeasible
+    if res.status == 2:  # infeasible
         return None
-    if res.status != 0:
+    if res.x is None or res.status not in (0, 1):  # 1: the time limit, with a plan found
         raise NoSolutionError(f"the solver stopped without a plan: {res.message}")
-    return np.asarray(np.round(res.x), dtype=float)
+    x = np.asarray(np.round(res.x) if whole else res.x, dtype=float)
+    return _Solution(x, res.status == 0)
 
 
 def plan_value(t: ChoiceTable, x: FloatArray) -> float:
@@ -222,6 +242,7 @@ def _infeasible(t: ChoiceTable, rows: list[_Row], forbid: dict[str, FloatArray])
     needed = list(families)
     for family in families:
         trial = [f for f in needed if f != family]
+        # an LP relaxation with no solution proves the whole problem has none
         if _solve(t, [r for r in rows if r.family in trial], _only(forbid, trial)) is None:
             needed = trial
     return ", ".join(needed)
@@ -249,40 +270,49 @@ def choose(t: ChoiceTable, c: Constraints, *, explain: bool = True) -> Plan:
         )
     rows = _rows(t, c)
     forbid = _upper_bounds(t, c, set())
-    x = _solve(t, rows, forbid)
-    if x is None:
+    started = time.perf_counter()
+    solution = _solve(t, rows, forbid)
+    if solution is None:
         raise NoSolutionError(
             f"no plan meets the constraints: {_infeasible(t, rows, forbid)} together leave "
             "none (relax one of them)"
         )
+    x = solution.x
+    # a re-solve starts from nothing (scipy passes no starting plan): give each twice the first
+    # one's time (at least EXPLAIN_SECONDS), and report what it found as a lower bound when it
+    # runs out
+    seconds = max(EXPLAIN_SECONDS, 2 * (time.perf_counter() - started))
     value = plan_value(t, x)
     free = _solve(t, [], {})
     assert free is not None  # every function may stay in-house
-    unconstrained = plan_value(t, free)
+    unconstrained = plan_value(t, free.x)
     binding: list[Binding] = []
     scale = max(abs(unconstrained), 1.0)
+
+    def worth(rows_: Sequence[_Row], forbid_: dict[str, FloatArray]) -> tuple[float, bool]:
+        bound = _solve(t, rows_, forbid_, whole=False)  # the LP relaxation: a quick upper bound
+        if bound is None or plan_value(t, bound.x) - value <= _TOL * scale:
+            return 0.0, True  # no plan of the looser problem can be worth more
+        better = _solve(t, rows_, forbid_, seconds=seconds)
+        if better is None:
+            return 0.0, True
+        return plan_value(t, better.x) - value, better.proven
+
     if explain and unconstrained - value > _TOL * scale:
         for r in rows:  # with whole choices, a row with slack may still bind: try each
             others = [q for q in rows if q is not r]
-            gain = _gain(t, others, forbid, value)
+            gain, exact = worth(others, forbid)
             if gain > _TOL * scale:
                 looser = _Row(r.name, r.family, r.relaxed_coef, r.relaxed_limit, r.coef, r.limit)
-                relaxed = _gain(t, [*others, looser], forbid, value)
-                binding.append(Binding(r.name, gain, relaxed))
+                relaxed, exact_relaxed = worth([*others, looser], forbid)
+                binding.append(Binding(r.name, gain, relaxed, exact and exact_relaxed))
         for family in forbid:
-            gain = _gain(t, rows, _only(forbid, [f for f in forbid if f != family]), value)
+            gain, exact = worth(rows, _only(forbid, [f for f in forbid if f != family]))
             if gain > _TOL * scale:
-                binding.append(Binding(family, gain, gain))
+                binding.append(Binding(family, gain, gain, exact))
     starts = np.cumsum([0] + [len(o) for o in t.owners])
     choice = {
         name: t.owners[i][int(np.argmax(x[starts[i] : starts[i + 1]]))]
         for i, name in enumerate(t.functions)
     }
     return Plan(choice, value, unconstrained, binding)
-
-
-def _gain(
-    t: ChoiceTable, rows: Sequence[_Row], forbid: dict[str, FloatArray], value: float
-) -> float:
-    x = _solve(t, rows, forbid)
-    return 0.0 if x is None else plan_value(t, x) - value

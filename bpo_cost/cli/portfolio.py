@@ -237,9 +237,10 @@ def _show(
             f"{plan.unconstrained_value - plan.value:,.0f}"
         )
         for b in plan.binding:
+            least = "" if b.exact else "at least "  # a re-solve ran out of time
             out.print(
-                f"binding: {inert(b.constraint)}: dropping it is worth "
-                f"{b.worth_if_dropped:,.0f}, relaxing it by 10% {b.worth_if_relaxed:,.0f}"
+                f"binding: {inert(b.constraint)}: dropping it is worth {least}"
+                f"{b.worth_if_dropped:,.0f}, relaxing it by 10% {least}{b.worth_if_relaxed:,.0f}"
             )
     if sim is not None:
         p = sim.percentiles(plan)
