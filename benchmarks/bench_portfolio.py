@@ -53,7 +53,9 @@ def generated(n: int) -> dict[str, Any]:
     functions = []
     for i, case in zip(range(n), itertools.cycle(sources), strict=False):
         copy = json.loads(json.dumps(case, default=str))
-        copy["workload"]["volume_per_month"] *= float(rng.uniform(0.5, 1.5))
+        size = float(rng.uniform(0.5, 1.5))
+        for w in copy.get("workloads", [copy.get("workload")]):
+            w["volume_per_month"] *= size
         functions.append({"name": f"f{i:03d}", "case": copy})
     return {
         "name": f"{n} functions",

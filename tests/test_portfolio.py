@@ -136,6 +136,19 @@ def test_a_one_function_portfolio_equals_the_case():
     assert result.totals()["npv_savings"] == s.loc[best, "npv_savings"]
 
 
+def test_a_function_of_several_workloads_moves_its_whole_team():
+    multi = example_path("contact_centre_multichannel")
+    result = evaluate_portfolio(_portfolio(("contact_centre", multi)))
+    alone = evaluate(multi)
+    staff = alone.staffing(wide=True)
+    team = staff[("inhouse", "all", "paid_fte")] + staff[("inhouse", "all", "supervisors")]
+    f = result.functions[0]
+    for j, option in enumerate(alone.case.options, start=1):
+        month = max(option.transition.parallel_run_months, 1)
+        assert f.headcount_moved[j] == pytest.approx(team.iloc[month - 1], rel=1e-12)
+    assert result.totals()["npv_savings"] == alone.summary()["npv_savings"].max()
+
+
 def test_programme_totals_add_up_and_serialise():
     result = evaluate_portfolio(portfolio_example_path())
     plan = result.best_plan()

@@ -21,9 +21,7 @@ import pandas as pd
 from .._types import FloatArray
 from ..api import evaluate
 from ..case.portfolio import Constraints, LoadedPortfolio, Portfolio, load_portfolio
-from ..engine.compile import compile_case
 from ..engine.components import INHOUSE
-from ..engine.inhouse import agent_fte
 from ..errors import InputError
 from ..rates.cards import RateCards, load_cards
 from ..result import Result
@@ -77,20 +75,23 @@ class FunctionArrays:
 
 
 def _headcount(result: Result) -> tuple[FloatArray, FloatArray]:
-    """In-house headcount moved by each option (agents and supervisors) and the month.
+    """In-house headcount moved by each option (paid agent FTE and supervisors) and the month.
 
     The team leaves in the month the parallel run ends (at least month 1), as the engine's
-    severance does (``engine.transition``). Uses the engine's in-house staffing on the case's
-    volume path. When ``Result.staffing()`` lands (several workloads), read the FTE from it.
+    severance does (``engine.transition``); an option that takes part of the volume (partial
+    scope) moves that share of the team. Figures from ``Result.staffing()``.
     """
-    case = result.case
-    p = compile_case(case)
-    fte = agent_fte(p.workload, p.inhouse, result.components.volume[:1])[0]
-    people = fte * (1.0 + 1.0 / float(np.asarray(p.inhouse.supervision_span).reshape(-1)[0]))
+    staff = result.staffing(wide=True)
+    team = (staff[(INHOUSE, "all", "paid_fte")] + staff[(INHOUSE, "all", "supervisors")]).to_numpy()
+    volume = staff[(INHOUSE, "all", "volume")].to_numpy()
     heads, months = [0.0], [0.0]
-    for o in case.options:
+    for o in result.case.options:
         m = max(o.transition.parallel_run_months, 1)
-        heads.append(float(people[m - 1]))
+        moved = staff[(o.name, "all", "volume")].to_numpy()[m - 1]
+        if (o.name, "all", "deflected") in staff:
+            moved += staff[(o.name, "all", "deflected")].to_numpy()[m - 1]
+        share = min(moved / volume[m - 1], 1.0) if volume[m - 1] > 0 else 1.0
+        heads.append(float(team[m - 1] * share))
         months.append(float(m))
     return np.array(heads), np.array(months)
 

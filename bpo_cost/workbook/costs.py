@@ -67,7 +67,7 @@ def timeline_sheet(wb: Workbook, case: Case) -> Grid:
     )
     g.add(
         "volume",
-        f"Volume ({case.workload.unit} / month)",
+        f"Volume ({case.unit} / month)",
         f"={n('workload.volume_per_month')}*(1+{n('workload.growth_per_year')})"
         f"^(({MONTH}-1)/12)*{g.here('seasonality')}",
         fmt=st.NUMBER,
@@ -108,7 +108,7 @@ def inhouse_sheet(wb: Workbook, case: Case, tl: Grid, hours: HoursRef | None) ->
     g.section("Drivers")
     g.add(
         "volume",
-        f"Volume ({case.workload.unit})",
+        f"Volume ({case.unit})",
         f"={tl.here('volume', external=True)}",
         fmt=st.NUMBER,
     )
@@ -199,14 +199,14 @@ def option_sheet(
         wb,
         title,
         case.term_months,
-        heading=f"Option: {o.name} ({o.pricing.model})",
+        heading=f"Option: {o.name} ({case.pricing_model(o)})",
         note="One row per engine component; every cell is a formula over the Inputs sheet.",
     )
     volume = tl.here("volume", external=True)
     price_index = tl.here("price_index", external=True)
     year = tl.here("contract_year", external=True)
     g.section("Drivers")
-    g.add("volume", f"Volume ({case.workload.unit})", f"={volume}", fmt=st.NUMBER)
+    g.add("volume", f"Volume ({case.unit})", f"={volume}", fmt=st.NUMBER)
     if o.automation is None:
         g.add("vendor_volume", "Volume the vendor handles", f"={g.here('volume')}", fmt=st.NUMBER)
     else:

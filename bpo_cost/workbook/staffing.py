@@ -62,13 +62,13 @@ class StaffingPlan:
 
     def __init__(self, result: Result) -> None:
         case = result.case
-        rt = case.workload.real_time
+        rt = case.workloads[0].real_time
         if rt is None:
             raise ValueError("the case has no real-time workload")
         self.months = case.term_months
         volume = result.components.volume[0]
         m = np.arange(1, case.term_months + 1)
-        wl = case.workload
+        wl = case.workloads[0]
         self.pools = [
             Pool(
                 INHOUSE_POOL,

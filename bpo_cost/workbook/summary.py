@@ -69,7 +69,7 @@ def summary_sheet(ws: Worksheet, case: Case, cf: CashFlows, tl: Grid) -> None:
         ("Term (months)", f"={n('term_months')}", st.MONTHS),
         ("Currency", f"={n('currency')}", None),
         ("Discount rate (annual)", f"={n('discount_rate_annual')}", st.PERCENT),
-        (f"Volume in month 1 ({case.workload.unit})", f"={tl.cells('volume', 1, 1)}", st.NUMBER),
+        (f"Volume in month 1 ({case.unit})", f"={tl.cells('volume', 1, 1)}", st.NUMBER),
     ]
     for i, (label, formula, fmt) in enumerate(facts):
         st.text(ws, 4 + i, 1, label, font=st.BOLD)
@@ -164,7 +164,7 @@ def _structure_ok(case: Case) -> str:
     tests = [f"{n('term_months')}={case.term_months}"]
     for i, o in enumerate(case.options):
         p = f"options.{i}.pricing."
-        tests.append(f'{n(p + "model")}="{o.pricing.model}"')
+        tests.append(f'{n(p + "model")}="{case.pricing_model(o)}"')
         for field in ("basis", "tier_mode"):
             value = getattr(o.pricing, field, None)
             if value is not None:

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from .. import __version__
 from ..api import CaseSource, evaluate
 from ..case.models import Case, HourlyPricing
-from ..errors import InputError, OutputError
+from ..errors import BpoCostError, InputError, OutputError
 from ..files import atomic_write_bytes, reproducible_zip
 from ..rates.cards import RateCards
 from ..result import Result
@@ -120,15 +120,32 @@ def write_workbook(
     )
 
 
+def _check_one_workload(case: Case) -> None:
+    """Refuse what the sheets cannot yet compute, rather than write numbers that are wrong."""
+    w = case.workloads[0]
+    if (
+        len(case.workloads) > 1
+        or any(o.lines or o.pricing is None for o in case.options)
+        or (w.real_time is not None and w.real_time.concurrency != 1.0)
+        or w.inhouse is not None
+    ):
+        raise BpoCostError(
+            "the workbook does not yet hold several workloads (nor per-workload lines, chat "
+            "concurrency or per-workload in-house overrides): evaluate the case from Python or "
+            "the command line"
+        )
+
+
 def build_workbook(result: Result) -> Workbook:
     """The workbook of an evaluated case, in memory (see ``write_workbook``)."""
     case = result.case
+    _check_one_workload(case)
     wb = Workbook()
     summary = wb.active
     summary.title = "Summary"
     inputs_sheet(wb, result)
     tl = timeline_sheet(wb, case)
-    plan = StaffingPlan(result) if case.workload.real_time is not None else None
+    plan = StaffingPlan(result) if case.workloads[0].real_time is not None else None
     hours = plan.hours if plan is not None else None
     ih = inhouse_sheet(wb, case, tl, hours)
     owners = [Owner(INHOUSE_POOL, "In-house", "in-house", ih)]
@@ -141,7 +158,7 @@ def build_workbook(result: Result) -> Workbook:
             Owner(
                 o.name,
                 o.name,
-                o.pricing.model,
+                case.pricing_model(o),
                 option_sheet(wb, case, i, title, tl, ih, hours),
                 hint,
             )
