@@ -296,6 +296,9 @@ def test_the_example_plan_reports_what_binds():
     assert all(plan.choice[n] == "inhouse" for n in result.constraints.must_stay_inhouse)
     shares = result.spend_by("provider", plan)["share"]
     assert shares.max() <= result.constraints.max_provider_share + 1e-9
+    quick = result.optimise(explain=False, seconds=5.0)
+    assert quick.binding == [] and 0 <= quick.gap <= 1e-4
+    assert quick.value == pytest.approx(plan.value, rel=2e-4)
 
 
 # ---------------------------------------------------------------------------- Monte Carlo

@@ -84,12 +84,14 @@ class Plan:
     value: float
     unconstrained_value: float
     binding: list[Binding] = field(default_factory=list)
+    gap: float = 0.0  # proven: no plan is worth more than value + gap x |value| (about)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "choice": self.choice,
             "npv_savings": self.value,
             "unconstrained_npv_savings": self.unconstrained_value,
+            "gap": self.gap,
             "binding": [b.__dict__ for b in self.binding],
         }
 
@@ -189,6 +191,7 @@ def _upper_bounds(t: ChoiceTable, c: Constraints, skip: set[str]) -> dict[str, F
 class _Solution:
     x: FloatArray
     proven: bool  # optimal within the gap; False: the best plan found in the time allowed
+    gap: float  # the solver's proven relative gap: the best plan is worth at most (1 + gap) x
 
 
 def _solve(
@@ -228,7 +231,8 @@ def _solve(
     if res.x is None or res.status not in (0, 1):  # 1: the time limit, with a plan found
         raise NoSolutionError(f"the solver stopped without a plan: {res.message}")
     x = np.asarray(np.round(res.x) if whole else res.x, dtype=float)
-    return _Solution(x, res.status == 0)
+    gap = float(getattr(res, "mip_gap", 0.0) or 0.0) if whole else 0.0
+    return _Solution(x, res.status == 0, gap)
 
 
 def plan_value(t: ChoiceTable, x: FloatArray) -> float:
@@ -252,10 +256,13 @@ def _only(forbid: dict[str, FloatArray], families: Sequence[str]) -> dict[str, F
     return {k: v for k, v in forbid.items() if k in families}
 
 
-def choose(t: ChoiceTable, c: Constraints, *, explain: bool = True) -> Plan:
+def choose(
+    t: ChoiceTable, c: Constraints, *, explain: bool = True, seconds: float | None = None
+) -> Plan:
     """The plan maximising NPV of savings under the constraints; which ones bind and their worth.
 
-    ``explain=False`` skips the binding constraints (one more solve per constraint).
+    ``explain=False`` skips the binding constraints (one more solve per constraint);
+    ``seconds`` limits the first solve: the best plan found by then, with its proven ``gap``.
 
     Raises
     ------
@@ -271,7 +278,7 @@ def choose(t: ChoiceTable, c: Constraints, *, explain: bool = True) -> Plan:
     rows = _rows(t, c)
     forbid = _upper_bounds(t, c, set())
     started = time.perf_counter()
-    solution = _solve(t, rows, forbid)
+    solution = _solve(t, rows, forbid, seconds=seconds)
     if solution is None:
         raise NoSolutionError(
             f"no plan meets the constraints: {_infeasible(t, rows, forbid)} together leave "
@@ -315,4 +322,4 @@ def choose(t: ChoiceTable, c: Constraints, *, explain: bool = True) -> Plan:
         name: t.owners[i][int(np.argmax(x[starts[i] : starts[i + 1]]))]
         for i, name in enumerate(t.functions)
     }
-    return Plan(choice, value, unconstrained, binding)
+    return Plan(choice, value, unconstrained, binding, solution.gap)

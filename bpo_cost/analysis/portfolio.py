@@ -279,12 +279,14 @@ class PortfolioResult:
         *,
         simulation: PortfolioSimulation | None = None,
         explain: bool = True,
+        seconds: float | None = None,
     ) -> Plan:
         """The plan that maximises NPV of savings under the constraints (default: the file's).
 
         See ``bpo_cost.analysis.choice.choose``; ``simulation`` gives each option's chance of
         saving for ``min_probability_of_saving``; ``explain=False`` skips pricing the
-        binding constraints (a solve each).
+        binding constraints (a solve each); ``seconds`` limits the first solve (the plan then
+        carries its proven ``gap``).
         """
         from .choice import choice_table, choose
 
@@ -295,7 +297,7 @@ class PortfolioResult:
         else:
             c = Constraints.model_validate({**self.constraints.model_dump(), **constraints})
         p_save = None if simulation is None else simulation.probability_of_saving()
-        return choose(choice_table(self, p_save), c, explain=explain)
+        return choose(choice_table(self, p_save), c, explain=explain, seconds=seconds)
 
     def simulate(
         self,

@@ -234,7 +234,7 @@ def _show(
     if plan is not None:
         out.print(
             f"unconstrained: {plan.unconstrained_value:,.0f}; the constraints cost "
-            f"{plan.unconstrained_value - plan.value:,.0f}"
+            f"{plan.unconstrained_value - plan.value:,.0f} (solver gap {plan.gap:.2%})"
         )
         for b in plan.binding:
             least = "" if b.exact else "at least "  # a re-solve ran out of time
