@@ -52,6 +52,7 @@ __all__ = [
     "example_path",
     "load_cards",
     "load_case",
+    "portfolio",
     "resolve_rates",
     "scenario_grid",
     "sensitivity",
@@ -76,10 +77,12 @@ if TYPE_CHECKING:
         sensitivity,
         simulate,
     )
+    from .analysis.portfolio import portfolio
     from .memo import write_memo
     from .workbook import write_workbook
 
 _LAZY = {
+    "portfolio": "analysis.portfolio",  # the submodule's name: bpo_cost.analysis.portfolio
     "write_memo": "memo",
     "write_workbook": "workbook",
     **dict.fromkeys(

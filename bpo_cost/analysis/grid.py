@@ -1,15 +1,21 @@
-"""Scenario grids: the cartesian product of chosen input values, evaluated as one batch."""
+"""Scenario grids: the cartesian product of chosen input values, evaluated in engine batches
+(here, or on a Dask cluster: ``client=`` / ``scheduler=``, the same numbers either way)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from .._types import FloatArray
+from ..case.models import Case
 from ..engine.compile import Compiler
 from ..engine.run import run, summarize
 from ..errors import InputError
+from .distributed import run_chunks
 from .inputs import (
     CaseSource,
     Inputs,
@@ -25,11 +31,38 @@ MAX_SCENARIOS = 2_000_000
 CHUNK = 4096  # scenarios per engine batch: bounds memory for large grids
 
 
+@dataclass
+class _GridJob:
+    """What a batch of the grid needs (picklable: sent once to each Dask worker)."""
+
+    case: Case
+    paths: list[str]
+    mesh: list[FloatArray]
+    _compiler: Compiler | None = field(default=None, repr=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_compiler": None}  # each worker compiles its own
+
+
+def _grid_chunk(job: _GridJob, start: int, stop: int) -> list[FloatArray]:
+    """TCO, NPV of cost, payback and IRR per scenario ``start..stop`` and owner."""
+    if job._compiler is None:
+        job._compiler = Compiler(job.case)
+    p = job._compiler(
+        {s: m[start:stop] for s, m in zip(job.paths, job.mesh, strict=True)}, n=stop - start
+    )
+    # the engine's own decision figures: evaluate() gives the same numbers for one scenario
+    summary = summarize(run(p, job.case.term_months), p.discount_rate_annual)
+    return [summary.tco, summary.npv_cost, summary.payback_month, summary.irr]
+
+
 def scenario_grid(
     case: CaseSource,
     values: Mapping[str, Sequence[float]],
     *,
     rate_cards: RateCardSource = None,
+    client: Any = None,
+    scheduler: str | None = None,
 ) -> pd.DataFrame:
     """Every combination of the given input values, every owner: a tidy frame.
 
@@ -38,6 +71,8 @@ def scenario_grid(
     case : a Case, a mapping, or the path of a case file.
     values : input path -> the values to try (``options[Name].…`` accepted).
     rate_cards : rate cards for references in the case.
+    client, scheduler : a ``distributed.Client`` or a Dask scheduler address
+        (``tcp://host:8786``): evaluate the batches on that cluster (``bpo-cost[dask]``).
 
     Returns
     -------
@@ -77,18 +112,11 @@ def scenario_grid(
     if n > MAX_SCENARIOS:
         raise InputError("values", f"{n:,} scenarios", f"at most {MAX_SCENARIOS:,} combinations")
     mesh = [m.ravel() for m in np.meshgrid(*axes, indexing="ij")]
-    compiler = Compiler(resolved)
     owners = option_names(resolved)
-    tco, npv_cost, payback, irr = (np.empty((n, len(owners))) for _ in range(4))
-    for start in range(0, n, CHUNK):
-        stop = min(start + CHUNK, n)
-        p = compiler(
-            {s.path: m[start:stop] for s, m in zip(specs, mesh, strict=True)}, n=stop - start
-        )
-        # the engine's own decision figures: evaluate() gives the same numbers for one scenario
-        summary = summarize(run(p, resolved.term_months), p.discount_rate_annual)
-        tco[start:stop], npv_cost[start:stop] = summary.tco, summary.npv_cost
-        payback[start:stop], irr[start:stop] = summary.payback_month, summary.irr
+    job = _GridJob(resolved, [s.path for s in specs], mesh)
+    spans = [(a, min(a + CHUNK, n)) for a in range(0, n, CHUNK)]
+    parts, _ = run_chunks(_grid_chunk, job, spans, client=client, scheduler=scheduler, workers=1)
+    tco, npv_cost, payback, irr = (np.concatenate([p[i] for p in parts]) for i in range(4))
     k = len(owners)
     frame = pd.DataFrame({"scenario": np.repeat(np.arange(n), k)})
     for key, m in zip(values, mesh, strict=True):

@@ -23,6 +23,7 @@ from ..case.models import Case
 from ..engine.compile import Compiler
 from ..engine.components import INHOUSE
 from ..errors import InputError
+from .distributed import default_workers
 from .inputs import (
     CaseSource,
     Figures,
@@ -38,8 +39,10 @@ __all__ = [
     "DEFAULT_CHUNK",
     "PERCENTILES",
     "Simulation",
+    "input_values",
     "simulate",
     "tune_allocator",
+    "uncertain_inputs",
 ]
 
 PERCENTILES = (5.0, 10.0, 50.0, 90.0, 95.0)
@@ -230,12 +233,6 @@ def tune_allocator() -> bool:
     return bool(mallopt(m_mmap_threshold, 64 << 20)) and bool(mallopt(m_trim_threshold, 256 << 20))
 
 
-def _default_workers() -> int:
-    if sys.platform == "emscripten":  # xlwings Lite / Pyodide: no threads
-        return 1
-    return max(1, min(os.cpu_count() or 1, 4))
-
-
 # What n and chunk_size cost: a draw keeps its inputs and TCO and NPV per owner (8-byte floats),
 # about three times over at the peak, when the summaries rank and sort them (measured: claims,
 # 14 inputs, 5 owners, ~570 bytes a draw); a chunk's engine holds ~30 grids of draws x months.
@@ -265,6 +262,53 @@ def _check_memory(n: int, inputs: int, owners: int, chunk_size: int) -> None:
             f"at most {most:,} draws for this case ({inputs} uncertain inputs, {owners} owners: "
             f"{(n * per_draw + working) / 1e9:,.1f} GB needed, {budget / 1e9:,.1f} GB allowed)",
         )
+
+
+def uncertain_inputs(
+    resolved: Case, uncertainty: Mapping[str, Distribution] | None = None
+) -> tuple[list[Input], dict[str, Distribution], dict[str, str]]:
+    """The uncertain inputs of a case: each input, its distribution (by canonical path), and
+    the canonical path of every name their ``rank_correlation`` entries use.
+
+    ``uncertainty`` adds to (or replaces) the case's own distributions. Raises an InputError
+    when a key names no number of the case or a distribution reaches outside its field's range.
+    """
+    ins = Inputs(resolved)
+    dists: dict[str, Distribution] = {}
+    for key, d in [*resolved.uncertainty.items(), *(uncertainty or {}).items()]:
+        dists[ins.canonical(key, where=f"uncertainty[{key!r}]")] = d  # later entries win
+    specs = [ins.get(p, where=f"uncertainty[{p!r}]") for p in dists]
+    for spec, d in zip(specs, dists.values(), strict=True):
+        lo, hi = d.support()
+        if d.relative:
+            lo, hi = sorted((spec.value * (1 + lo), spec.value * (1 + hi)))
+        if lo < spec.low or hi > spec.high:
+            raise InputError(
+                f"uncertainty[{spec.label!r}]",
+                (lo, hi),
+                f"a distribution inside the range of the field, "
+                f"{spec.range_text()} (give it low/high bounds)",
+            )
+    aliases = {}
+    for d in dists.values():
+        for k in d.rank_correlation:
+            try:
+                aliases[k] = ins.canonical(k, where="rank_correlation")
+            except InputError:
+                continue  # not an input of the case: correlation_matrix names it
+    return specs, dists, aliases
+
+
+def input_values(x: FloatArray, specs: Sequence[Input], dists: Sequence[Distribution]) -> None:
+    """Turn sampled columns into input values in place: relative draws scale the case value,
+    month counts are rounded, and every value stays inside its field's range."""
+    for j, (spec, d) in enumerate(zip(specs, dists, strict=True)):
+        if d.relative:
+            x[:, j] = spec.value * (1.0 + x[:, j])
+        if spec.integer:
+            x[:, j] = np.round(x[:, j])
+        # beyond Z_MAX only (probability 1e-16 a draw): keep inside the field's range
+        np.clip(x[:, j], spec.low, spec.high, out=x[:, j])
 
 
 def simulate(
@@ -325,15 +369,12 @@ def simulate(
         or chunk_size < 1
     ):
         raise InputError("chunk_size", chunk_size, "a whole number >= 1")
-    workers = _default_workers() if workers is None else workers
+    workers = default_workers() if workers is None else workers
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise InputError("workers", workers, "a whole number >= 1")
 
     resolved = prepare(case, rate_cards)
-    ins = Inputs(resolved)
-    dists: dict[str, Distribution] = {}
-    for key, d in [*resolved.uncertainty.items(), *(uncertainty or {}).items()]:
-        dists[ins.canonical(key, where=f"uncertainty[{key!r}]")] = d  # later entries win
+    specs, dists, aliases = uncertain_inputs(resolved, uncertainty)
     if not dists:
         raise InputError(
             "uncertainty",
@@ -342,23 +383,6 @@ def simulate(
             "block to the case (see: bpo-cost init --example claims_back_office)",
         )
     _check_memory(n, len(dists), 1 + len(resolved.options), chunk_size)
-    specs = [ins.get(p, where=f"uncertainty[{p!r}]") for p in dists]
-    for spec, d in zip(specs, dists.values(), strict=True):
-        lo, hi = d.support()
-        if d.relative:
-            lo, hi = sorted((spec.value * (1 + lo), spec.value * (1 + hi)))
-        if lo < spec.low or hi > spec.high:
-            raise InputError(
-                f"uncertainty[{spec.label!r}]",
-                (lo, hi),
-                f"a distribution inside the range of the field, "
-                f"{spec.range_text()} (give it low/high bounds)",
-            )
-    aliases = {
-        k: ins.canonical(k, where="rank_correlation")
-        for d in dists.values()
-        for k in d.rank_correlation
-    }
     rho = correlation_matrix(dists, aliases)
 
     try:
@@ -392,13 +416,7 @@ def _run(
     def task(start: int) -> int:
         stop = min(start + span, n)
         x = sample(dists, stop - start, seed=int(seed), start=start, rank_correlation=rho)
-        for j, (spec, d) in enumerate(zip(specs, dists.values(), strict=True)):
-            if d.relative:
-                x[:, j] = spec.value * (1.0 + x[:, j])
-            if spec.integer:
-                x[:, j] = np.round(x[:, j])
-            # beyond Z_MAX only (probability 1e-16 a draw): keep inside the field's range
-            np.clip(x[:, j], spec.low, spec.high, out=x[:, j])
+        input_values(x, specs, list(dists.values()))
         draws[start:stop] = x
         for lo in range(start, stop, chunk_size):
             hi = min(lo + chunk_size, stop)

@@ -14,6 +14,7 @@ from ..errors import BpoCostError, BpoCostWarning, InvalidCaseError
 from . import analysis as _analysis  # noqa: F401  (registers its commands)
 from . import core as _core  # noqa: F401
 from . import memo as _memo  # noqa: F401
+from . import portfolio as _portfolio  # noqa: F401
 from . import reference as _reference  # noqa: F401
 from ._app import app
 

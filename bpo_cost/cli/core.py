@@ -211,6 +211,7 @@ def evaluate_cmd(
 
 STARTERS = ("hourly", "per_transaction", "outcome")  # a blank starter per pricing model
 SCHEMA_FILE = "bpo-cost.schema.json"  # written beside a new case: editors complete and check it
+PORTFOLIO_SCHEMA_FILE = "bpo-cost-portfolio.schema.json"
 
 
 def _starter(name: str) -> Path:
@@ -232,6 +233,12 @@ def init(
             "--model", help="A blank starter for this pricing model: " + ", ".join(STARTERS)
         ),
     ] = None,
+    portfolio: Annotated[
+        bool,
+        typer.Option(
+            "--portfolio", help="A starter portfolio instead (the bundled insurer, 14 functions)."
+        ),
+    ] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a commented case to edit: a bundled example or a blank starter per pricing model.
@@ -243,14 +250,30 @@ def init(
         raise InputError("--example/--model", (example, model), "one of them, not both")
     if model is not None and model not in STARTERS:
         raise InputError("--model", model, "one of " + ", ".join(STARTERS))
+    if portfolio and (example is not None or model is not None):
+        raise InputError("--portfolio", (example, model), "used without --example or --model")
     if path.exists() and not force:
         raise OutputError(f"{path} exists; pass --force to overwrite it")
+    if portfolio:
+        _init_portfolio(path)
+        return
     source = _starter(model) if model else example_path(example or DEFAULT_EXAMPLE)
     text = source.read_text(encoding="utf-8")
     header = f"# yaml-language-server: $schema={SCHEMA_FILE}\n"
     atomic_write_bytes(path, (header + text).encode("utf-8"))
     atomic_write_bytes(path.parent / SCHEMA_FILE, (dump(case_schema()) + "\n").encode("utf-8"))
     console().print(f"wrote {inert(path)}: edit it, then run  bpo-cost evaluate {inert(path)}")
+
+
+def _init_portfolio(path: Path) -> None:
+    from ..case.examples import portfolio_example_path
+
+    text = portfolio_example_path().read_text(encoding="utf-8")
+    header = f"# yaml-language-server: $schema={PORTFOLIO_SCHEMA_FILE}\n"
+    atomic_write_bytes(path, (header + text).encode("utf-8"))
+    schema_text = dump(case_schema(portfolio=True)) + "\n"
+    atomic_write_bytes(path.parent / PORTFOLIO_SCHEMA_FILE, schema_text.encode("utf-8"))
+    console().print(f"wrote {inert(path)}: edit it, then run  bpo-cost portfolio {inert(path)}")
 
 
 @app.command()
@@ -268,9 +291,10 @@ def examples() -> None:
 _BOUNDS = {"ge": "minimum", "gt": "exclusiveMinimum", "le": "maximum", "lt": "exclusiveMaximum"}
 
 
-def case_schema() -> dict[str, Any]:
-    """The JSON Schema of a case with standard bounds (``minimum``, ``exclusiveMaximum`` …)."""
+def case_schema(*, portfolio: bool = False) -> dict[str, Any]:
+    """The JSON Schema of a case (or a portfolio) with standard bounds (``minimum`` …)."""
     from ..case.models import Case
+    from ..case.portfolio import Portfolio
 
     def standard(node: Any) -> Any:
         if isinstance(node, dict):
@@ -283,6 +307,8 @@ def case_schema() -> dict[str, Any]:
             return [standard(v) for v in node]
         return node
 
+    if portfolio:
+        return dict(standard(Portfolio.model_json_schema()))
     schema: dict[str, Any] = standard(Case.model_json_schema())
     # v1's single `workload:` (a workload without a name) is still a case file: say so
     defs = schema["$defs"]
@@ -298,9 +324,13 @@ def case_schema() -> dict[str, Any]:
 
 
 @app.command()
-def schema() -> None:
+def schema(
+    portfolio: Annotated[
+        bool, typer.Option("--portfolio", help="The schema of a portfolio file instead.")
+    ] = False,
+) -> None:
     """Print the JSON Schema of a case file: every field's description, unit and bounds."""
-    typer.echo(dump(case_schema()))
+    typer.echo(dump(case_schema(portfolio=portfolio)))
 
 
 def _plain(v: object) -> object:

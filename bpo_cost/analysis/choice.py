@@ -1,0 +1,325 @@
+"""Constrained choice: which option (or in-house) for each function, as a mixed-integer program.
+
+One binary variable per function and owner, ``x[f, o]``, one owner per function
+(``Σ_o x[f, o] = 1``); maximise ``Σ npv_savings[f, o] · x[f, o]`` subject to the analyst's limits:
+
+- provider share: for each provider p,
+  ``Σ_{o of p} spend · x ≤ share · Σ_{o not in-house} spend · x`` (vendor spend over the term);
+- transition budget: for each programme year y, ``Σ transition[f, o, y] · x ≤ budget``;
+- headcount moved: for each year y, ``Σ headcount[f, o, y] · x ≤ limit``;
+- must stay in-house / must outsource: bounds on ``x``;
+- least chance of saving: ``x[f, o] = 0`` where the Monte Carlo chance is lower.
+
+Solved by HiGHS through ``scipy.optimize.milp`` to a relative MIP gap of ``MIP_GAP`` (HiGHS's
+default, 1e-4: the plan is worth at least 99.99 % of the best one). A constraint *binds* when
+dropping it raises the plan's value by more than that gap; its worth is that gain, and the gain
+of relaxing its limit by 10 % (each a re-solve, screened first by the LP relaxation's bound;
+one that runs out of time gives a lower bound, marked ``exact=False``). When no plan meets
+the constraints, the error names the smallest set of them that together leave none.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import csr_array
+
+from .._types import FloatArray
+from ..case.portfolio import Constraints
+from ..errors import NoSolutionError
+
+if TYPE_CHECKING:
+    from .portfolio import PortfolioResult
+
+__all__ = ["Binding", "ChoiceTable", "Plan", "choice_table", "choose", "plan_value"]
+
+EXPLAIN_SECONDS = 1.0  # the least time a re-solve for a binding constraint may take
+RELAX = 0.10  # "what relaxing it would be worth": the gain from a limit 10 % looser
+MIP_GAP = 1e-4  # HiGHS's default; 1e-6 doubles the time of a 200-function choice
+_TOL = 2 * MIP_GAP  # a gain within two solver gaps may be the solver's, not the constraint's
+
+
+@dataclass(frozen=True)
+class ChoiceTable:
+    """What the choice needs per function: its owners (in-house first) and their figures.
+
+    ``transition`` and ``headcount`` are ``(owners, years)``; ``p_save`` (optional) the chance
+    each owner's NPV of savings is positive.
+    """
+
+    functions: list[str]
+    owners: list[list[str]]
+    value: list[FloatArray]
+    spend: list[FloatArray]
+    providers: list[list[str]]
+    transition: list[FloatArray]
+    headcount: list[FloatArray]
+    p_save: list[FloatArray] | None = None
+
+    @property
+    def years(self) -> int:
+        return self.transition[0].shape[1] if self.transition else 0
+
+
+@dataclass(frozen=True)
+class Binding:
+    """A constraint the plan runs into: what it is, and what relaxing it would be worth."""
+
+    constraint: str
+    worth_if_dropped: float
+    worth_if_relaxed: float  # the limit 10 % looser (for lists: the same as dropped)
+    exact: bool = True  # False: a re-solve ran out of time; the worths are lower bounds
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The chosen owner per function, the plan's NPV of savings and the binding constraints."""
+
+    choice: dict[str, str]
+    value: float
+    unconstrained_value: float
+    binding: list[Binding] = field(default_factory=list)
+    gap: float = 0.0  # proven: no plan is worth more than value + gap x |value| (about)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "choice": self.choice,
+            "npv_savings": self.value,
+            "unconstrained_npv_savings": self.unconstrained_value,
+            "gap": self.gap,
+            "binding": [b.__dict__ for b in self.binding],
+        }
+
+
+def choice_table(result: PortfolioResult, p_save: dict[str, FloatArray] | None) -> ChoiceTable:
+    """The choice's inputs from an evaluated portfolio (and Monte Carlo chances of saving)."""
+    years = result.years
+    fs = result.functions
+    return ChoiceTable(
+        functions=[f.name for f in fs],
+        owners=[f.owners for f in fs],
+        value=[f.npv_savings for f in fs],
+        spend=[f.vendor_spend.sum(axis=1) for f in fs],
+        providers=[f.providers for f in fs],
+        transition=[f.by_year(f.transition_spend, years) for f in fs],
+        headcount=[f.headcount_by_year(years) for f in fs],
+        p_save=None if p_save is None else [p_save[f.name] for f in fs],
+    )
+
+
+@dataclass(frozen=True)
+class _Row:
+    name: str  # how the analyst reads it: "transition_budget_per_year (year 2)"
+    family: str  # the Constraints field
+    coef: FloatArray
+    limit: float  # coef · x <= limit
+    relaxed_coef: FloatArray  # the same row with its limit 10 % looser
+    relaxed_limit: float
+
+
+def _rows(t: ChoiceTable, c: Constraints) -> list[_Row]:
+    flat_value = np.concatenate(t.value)
+    size = flat_value.size
+    rows: list[_Row] = []
+    spend = np.concatenate([np.where(np.arange(len(s)) == 0, 0.0, s) for s in t.spend])
+    providers = [p for ps in t.providers for p in ps]
+    if c.max_provider_share is not None and c.max_provider_share < 1:
+        share = c.max_provider_share
+        for p in sorted({p for p in providers if p}):
+            mine = np.array([q == p for q in providers], dtype=float)
+            # spend with p - share * all vendor spend <= 0; relaxed: a share 10 % larger
+            looser = min(share * (1 + RELAX), 1.0)
+            rows.append(
+                _Row(
+                    f"max_provider_share ({p})",
+                    "max_provider_share",
+                    spend * mine - share * spend,
+                    0.0,
+                    spend * mine - looser * spend,
+                    0.0,
+                )
+            )
+    for family, per_year, limit in (
+        ("transition_budget_per_year", t.transition, c.transition_budget_per_year),
+        ("max_headcount_moved_per_year", t.headcount, c.max_headcount_moved_per_year),
+    ):
+        if limit is None:
+            continue
+        for y in range(t.years):
+            coef = np.concatenate([a[:, y] for a in per_year])
+            if np.any(coef > 0):
+                rows.append(
+                    _Row(f"{family} (year {y + 1})", family, coef, limit, coef, limit * (1 + RELAX))
+                )
+    assert all(r.coef.size == size for r in rows)
+    return rows
+
+
+def _upper_bounds(t: ChoiceTable, c: Constraints, skip: set[str]) -> dict[str, FloatArray]:
+    """Per family, the variables it forbids (upper bound 0)."""
+    out: dict[str, FloatArray] = {}
+    stay = set(c.must_stay_inhouse)
+    leave = set(c.must_outsource)
+    forbid_stay, forbid_leave, forbid_p = [], [], []
+    for i, name in enumerate(t.functions):
+        k = len(t.owners[i])
+        forbid_stay.append(np.arange(k) > 0 if name in stay else np.zeros(k, bool))
+        forbid_leave.append(np.arange(k) == 0 if name in leave else np.zeros(k, bool))
+        if c.min_probability_of_saving is not None and t.p_save is not None:
+            low = t.p_save[i] < c.min_probability_of_saving
+            low[0] = False  # in-house is no bet
+            forbid_p.append(low)
+        else:
+            forbid_p.append(np.zeros(k, bool))
+    for family, parts in (
+        ("must_stay_inhouse", forbid_stay),
+        ("must_outsource", forbid_leave),
+        ("min_probability_of_saving", forbid_p),
+    ):
+        mask = np.concatenate(parts)
+        if mask.any() and family not in skip:
+            out[family] = mask
+    return out
+
+
+@dataclass(frozen=True)
+class _Solution:
+    x: FloatArray
+    proven: bool  # optimal within the gap; False: the best plan found in the time allowed
+    gap: float  # the solver's proven relative gap: the best plan is worth at most (1 + gap) x
+
+
+def _solve(
+    t: ChoiceTable,
+    rows: Sequence[_Row],
+    forbid: dict[str, FloatArray],
+    *,
+    whole: bool = True,
+    seconds: float | None = None,
+) -> _Solution | None:
+    """The best plan (``whole=False``: of the LP relaxation, a bound) or None if infeasible."""
+    value = np.concatenate(t.value)
+    size = value.size
+    starts = np.cumsum([0] + [len(o) for o in t.owners])
+    one = np.zeros((len(t.functions), size))
+    for i in range(len(t.functions)):
+        one[i, starts[i] : starts[i + 1]] = 1.0
+    cons = [LinearConstraint(csr_array(one), 1.0, 1.0)]
+    if rows:
+        a = np.stack([r.coef for r in rows])
+        cons.append(LinearConstraint(csr_array(a), -np.inf, np.array([r.limit for r in rows])))
+    upper = np.ones(size)
+    for mask in forbid.values():
+        upper[mask] = 0.0
+    options: dict[str, float] = {"mip_rel_gap": MIP_GAP}
+    if seconds is not None:
+        options["time_limit"] = seconds
+    res = milp(
+        -value,
+        constraints=cons,
+        integrality=np.full(size, 1.0 if whole else 0.0),
+        bounds=Bounds(np.zeros(size), upper),
+        options=options,
+    )
+    if res.status == 2:  # infeasible
+        return None
+    if res.x is None or res.status not in (0, 1):  # 1: the time limit, with a plan found
+        raise NoSolutionError(f"the solver stopped without a plan: {res.message}")
+    x = np.asarray(np.round(res.x) if whole else res.x, dtype=float)
+    gap = float(getattr(res, "mip_gap", 0.0) or 0.0) if whole else 0.0
+    return _Solution(x, res.status == 0, gap)
+
+
+def plan_value(t: ChoiceTable, x: FloatArray) -> float:
+    """NPV of savings of a plan given as the 0/1 vector over (function, owner)."""
+    return float(np.concatenate(t.value) @ x)
+
+
+def _infeasible(t: ChoiceTable, rows: list[_Row], forbid: dict[str, FloatArray]) -> str:
+    """The smallest set of constraint families that together leave no plan (deletion filter)."""
+    families = sorted({r.family for r in rows} | set(forbid))
+    needed = list(families)
+    for family in families:
+        trial = [f for f in needed if f != family]
+        # an LP relaxation with no solution proves the whole problem has none
+        if _solve(t, [r for r in rows if r.family in trial], _only(forbid, trial)) is None:
+            needed = trial
+    return ", ".join(needed)
+
+
+def _only(forbid: dict[str, FloatArray], families: Sequence[str]) -> dict[str, FloatArray]:
+    return {k: v for k, v in forbid.items() if k in families}
+
+
+def choose(
+    t: ChoiceTable, c: Constraints, *, explain: bool = True, seconds: float | None = None
+) -> Plan:
+    """The plan maximising NPV of savings under the constraints; which ones bind and their worth.
+
+    ``explain=False`` skips the binding constraints (one more solve per constraint);
+    ``seconds`` limits the first solve: the best plan found by then, with its proven ``gap``.
+
+    Raises
+    ------
+    NoSolutionError
+        when no plan meets the constraints: the message names those that together exclude
+        every plan.
+    """
+    if c.min_probability_of_saving is not None and t.p_save is None:
+        raise NoSolutionError(
+            "constraints.min_probability_of_saving needs each option's chance of saving: "
+            "run the portfolio Monte Carlo first (--simulate N, or optimise(simulation=...))"
+        )
+    rows = _rows(t, c)
+    forbid = _upper_bounds(t, c, set())
+    started = time.perf_counter()
+    solution = _solve(t, rows, forbid, seconds=seconds)
+    if solution is None:
+        raise NoSolutionError(
+            f"no plan meets the constraints: {_infeasible(t, rows, forbid)} together leave "
+            "none (relax one of them)"
+        )
+    x = solution.x
+    # a re-solve starts from nothing (scipy passes no starting plan): give each twice the first
+    # one's time (at least EXPLAIN_SECONDS), and report what it found as a lower bound when it
+    # runs out
+    seconds = max(EXPLAIN_SECONDS, 2 * (time.perf_counter() - started))
+    value = plan_value(t, x)
+    free = _solve(t, [], {})
+    assert free is not None  # every function may stay in-house
+    unconstrained = plan_value(t, free.x)
+    binding: list[Binding] = []
+    scale = max(abs(unconstrained), 1.0)
+
+    def worth(rows_: Sequence[_Row], forbid_: dict[str, FloatArray]) -> tuple[float, bool]:
+        bound = _solve(t, rows_, forbid_, whole=False)  # the LP relaxation: a quick upper bound
+        if bound is None or plan_value(t, bound.x) - value <= _TOL * scale:
+            return 0.0, True  # no plan of the looser problem can be worth more
+        better = _solve(t, rows_, forbid_, seconds=seconds)
+        if better is None:
+            return 0.0, True
+        return plan_value(t, better.x) - value, better.proven
+
+    if explain and unconstrained - value > _TOL * scale:
+        for r in rows:  # with whole choices, a row with slack may still bind: try each
+            others = [q for q in rows if q is not r]
+            gain, exact = worth(others, forbid)
+            if gain > _TOL * scale:
+                looser = _Row(r.name, r.family, r.relaxed_coef, r.relaxed_limit, r.coef, r.limit)
+                relaxed, exact_relaxed = worth([*others, looser], forbid)
+                binding.append(Binding(r.name, gain, relaxed, exact and exact_relaxed))
+        for family in forbid:
+            gain, exact = worth(rows, _only(forbid, [f for f in forbid if f != family]))
+            if gain > _TOL * scale:
+                binding.append(Binding(family, gain, gain, exact))
+    starts = np.cumsum([0] + [len(o) for o in t.owners])
+    choice = {
+        name: t.owners[i][int(np.argmax(x[starts[i] : starts[i + 1]]))]
+        for i, name in enumerate(t.functions)
+    }
+    return Plan(choice, value, unconstrained, binding, solution.gap)
