@@ -23,6 +23,7 @@ from bpo_cost.analysis.portfolio import evaluate_portfolio
 from bpo_cost.case.examples import portfolio_example_path
 from bpo_cost.case.portfolio import Constraints, load_portfolio
 from bpo_cost.cli import main
+from bpo_cost.core.text import title_case
 from bpo_cost.errors import InputError, NoSolutionError
 from bpo_cost.workbook.portfolio import write_portfolio_workbook
 
@@ -481,7 +482,7 @@ def test_the_portfolio_workbook_rolls_up_live(
         ("Transition spend", "transition_spend"),
         ("Headcount moved", "headcount_moved"),
     ):
-        value = ws.cell(total_row, header.index(label) + 1).value
+        value = ws.cell(total_row, header.index(title_case(label)) + 1).value
         assert value == pytest.approx(totals[key], rel=1e-9)
     yearly = result.yearly(plan)["savings"]
     for y, expected in yearly.items():

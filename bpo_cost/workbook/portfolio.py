@@ -23,10 +23,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import __version__
+from ..core.text import title_case
 from ..errors import InputError, OutputError
 from ..files import atomic_write_bytes, reproducible_zip
 from . import styles as st
-from .charts import PALETTE, place, title_case
+from .charts import PALETTE, place
 from .validity import check_workbook
 from .writer import write_workbook
 
