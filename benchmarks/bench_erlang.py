@@ -1,7 +1,9 @@
 """Erlang C staffing: vectorised ``required_agents`` against a plain per-interval Python loop.
 
 Run: ``python benchmarks/bench_erlang.py``. Prints times and ratios measured in this run; the
-baseline is the textbook scalar algorithm (Erlang B recursion from 0, one agent at a time).
+baseline is the textbook scalar algorithm (Erlang B recursion from 0, one agent at a time), and
+for a Monte Carlo-sized batch the vectorised recursion without the agent table
+(``bpo_cost.core.erlang_table``). The whole Monte Carlo: ``benchmarks/bench_erlang_mc.py``.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import math
 import numpy as np
 from _timing import best_of
 
+from bpo_cost.core import erlang_table
 from bpo_cost.core.staffing import required_agents
 
 TARGET, ANSWER_S, AHT_S, INTERVAL_MIN = 0.8, 20.0, 300.0, 30.0
@@ -60,11 +63,23 @@ def main() -> None:
     compare("10,000 intervals, 5-50 Erlangs", volumes(rng, 10_000, 5, 50), repeats=5)
     compare("1,000 intervals, 1,000-5,000 Erlangs", volumes(rng, 1_000, 1_000, 5_000), repeats=5)
     big = volumes(rng, 1_000_000, 5, 50)
-    t_big = best_of(
-        3,
-        lambda: required_agents(big, AHT_S, service_level_target=TARGET, answer_seconds=ANSWER_S),
+    # the handle time per draw, as in a Monte Carlo batch of 16,667 draws x 60 months
+    aht = np.repeat(rng.uniform(0.8, 1.25, big.size // 60 + 1) * AHT_S, 60)[: big.size]
+
+    def batch() -> np.ndarray:
+        return required_agents(big, aht, service_level_target=TARGET, answer_seconds=ANSWER_S)
+
+    batch()  # the agent table, once per target
+    t_table = best_of(3, batch)
+    erlang_table.enabled = False
+    t_walk = best_of(3, batch)
+    walked = batch()
+    erlang_table.enabled = True
+    print(
+        f"{'1,000,000 intervals, 5-50 Erlangs':<44} table {t_table * 1e3:9.1f} ms   "
+        f"recursion {t_walk * 1e3:9.1f} ms   ratio {t_walk / t_table:6.1f}x   "
+        f"same answers: {np.array_equal(batch(), walked)}"
     )
-    print(f"{'1,000,000 intervals, 5-50 Erlangs':<44} vectorised {t_big * 1e3:9.1f} ms")
 
 
 if __name__ == "__main__":

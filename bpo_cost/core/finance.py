@@ -18,16 +18,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import numpy_financial as npf
 
 from .._types import AnnualRate, ArrayLike, FloatArray, MonthlyRate
 from ..errors import InputError, NoSolutionError
 from .arguments import RATE, float_or_array, numbers
 
 __all__ = ["fv", "irr", "monthly_rate", "npv", "pmt", "pv", "xirr", "xnpv"]
+
+
+def _npf() -> Any:
+    """numpy-financial, imported on first use: a case evaluation never needs it (CLI start)."""
+    import numpy_financial
+
+    return numpy_financial
+
 
 _SHAPES = "numbers shaped (n_periods,) or (n_scenarios, n_periods)"
 # Excel gives up after 20 Newton steps (IRR) or 100 (XIRR); three more steps let our tighter
@@ -314,7 +322,7 @@ def pmt(
         raise InputError("nper", nper, "a number of periods other than 0 (Excel: #NUM!)")
     p, f = numbers("pv", pv), numbers("fv", fv)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = npf.pmt(r, n, p, f, when=_when(at_beginning))
+        out = _npf().pmt(r, n, p, f, when=_when(at_beginning))
     return float_or_array(np.asarray(out, dtype=np.float64))
 
 
@@ -360,7 +368,7 @@ def pv(
     r = _rates("rate", rate)
     n, p, f = numbers("nper", nper), numbers("pmt", pmt), numbers("fv", fv)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = npf.pv(r, n, p, f, when=_when(at_beginning))
+        out = _npf().pv(r, n, p, f, when=_when(at_beginning))
     return float_or_array(np.asarray(out, dtype=np.float64))
 
 
@@ -406,7 +414,7 @@ def fv(
     r = _rates("rate", rate)
     n, p, v = numbers("nper", nper), numbers("pmt", pmt), numbers("pv", pv)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = npf.fv(r, n, p, v, when=_when(at_beginning))
+        out = _npf().fv(r, n, p, v, when=_when(at_beginning))
     return float_or_array(np.asarray(out, dtype=np.float64))
 
 
@@ -584,7 +592,9 @@ def _scan_grid(e: FloatArray) -> FloatArray:
 
     XIRR counts periods in years: over a month, e^20 growth is an annual u of 240.
     """
-    gaps = np.diff(np.unique(e))
+    # the gaps between distinct times (np.unique would import numpy.ma: ~50 ms of CLI start)
+    steps = np.diff(np.sort(e, axis=None))
+    gaps = steps[steps != 0.0]  # NaN stays, as np.unique keeps one: the grid is then _SCAN
     gap = float(gaps.min()) if gaps.size else 1.0
     return _SCAN * min(1.0 / gap, 700.0 / _SCAN[-1]) if gap < 1.0 else _SCAN
 

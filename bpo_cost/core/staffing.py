@@ -213,6 +213,33 @@ def _required_flat(
     return np.maximum(answer, floor)
 
 
+_FEW = 32  # intervals the table leaves: fewer are faster one by one (the same float steps)
+_BATCH = 1024  # fewer intervals (a case, a tornado) always take the recursion
+
+
+def _required_by_lookup(
+    a: FloatArray, tau: FloatArray, target: FloatArray, occ: FloatArray
+) -> FloatArray:
+    """`_required_flat`, with the intervals a table of one target settles looked up there."""
+    if a.size < _BATCH:  # one case's months: not worth a table (nor importing its module)
+        return _required_flat(a, tau, target, occ)
+    # Imported here: only a batch needs it, and a command's start does not pay for it.
+    from .erlang_table import agents_by_table
+
+    one = bool(target.min() == target.max())
+    found = agents_by_table(a, tau, float(target[0])) if one else None
+    if found is None:
+        return _required_flat(a, tau, target, occ)
+    agents, settled = found
+    agents = np.maximum(agents, _occupancy_floor(a, occ))
+    rest = np.flatnonzero(~settled)
+    if rest.size > _FEW:
+        agents[rest] = _required_flat(a[rest], tau[rest], target[rest], occ[rest])
+    for i in rest if rest.size <= _FEW else ():  # the same answers without the batch's setup
+        agents[i] = _required_scalar(1.0, *(float(x[i]) for x in (a, tau, target, occ)))
+    return agents
+
+
 def _occupancy_floor(a: FloatArray, occ: FloatArray) -> FloatArray:
     """Fewest agents N >= 1 with A / N <= occupancy, as that test computes it in floats."""
     with np.errstate(over="ignore", divide="ignore"):
@@ -530,7 +557,9 @@ def required_agents(
     One pass of the Erlang B recursion over agent counts serves every interval at once: each
     interval leaves the working set at its first count meeting the target, so the cost is about
     (A + a few sqrt(A)) whole-array steps over a shrinking array (from A - 10 sqrt(A) above 100
-    Erlangs; see `wait_probability`). Raw agents exclude shrinkage: see `scheduled_fte`.
+    Erlangs; see `wait_probability`). A large batch with one target (a Monte Carlo run) takes
+    the same counts from a table of Erlang C bounds (`bpo_cost.core.erlang_table`), walking only
+    the intervals the table cannot settle. Raw agents exclude shrinkage: see `scheduled_fte`.
 
     Examples
     --------
@@ -558,7 +587,7 @@ def required_agents(
     result = np.zeros(shape)
     flat = result.reshape(-1)  # a view: answers land in result
     idx = np.flatnonzero(np.broadcast_to(v, shape) > 0)  # not A > 0: see _wait
-    flat[idx] = _required_flat(
+    flat[idx] = _required_by_lookup(
         *(np.broadcast_to(x, shape).reshape(-1)[idx] for x in (a, tau, target, occ))
     )
     return float_or_array(result)
