@@ -19,12 +19,14 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
 from bpo_cost import evaluate, load_case
-from bpo_cost.case.examples import example_names, example_path
+from bpo_cost.case.examples import example_path
 from bpo_cost.core.staffing import required_agents
 from bpo_cost.result import Result
 from bpo_cost.workbook import write_workbook
 from bpo_cost.workbook.writer import option_titles
 from tests.strategies import cases
+
+from .strategies import workbook_examples
 
 pytestmark = pytest.mark.libreoffice
 
@@ -85,7 +87,7 @@ def built(
     recalc: Callable[[Sequence[Path]], list[Path]], tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, Built]:
     folder = tmp_path_factory.mktemp("workbooks")
-    sources: dict[str, Any] = {name: example_path(name) for name in example_names()}
+    sources: dict[str, Any] = {name: example_path(name) for name in workbook_examples()}
     sources |= {f"random-{i}": case for i, case in enumerate(_hypothesis_cases())}
     paths, results = [], {}
     for name, source in sources.items():
@@ -108,7 +110,7 @@ def built(
     }
 
 
-NAMES = [*example_names(), *[f"random-{i}" for i in range(8)], "edited"]
+NAMES = [*workbook_examples(), *[f"random-{i}" for i in range(8)], "edited"]
 
 
 def _rows(ws: Any) -> dict[tuple[str, str], int]:

@@ -14,10 +14,12 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 
-from bpo_cost.case.examples import example_names, example_path
+from bpo_cost.case.examples import example_path
 from bpo_cost.workbook import write_workbook
 from bpo_cost.workbook.analysis_sheets import analysis_sheets
 from bpo_cost.workbook.recalc import recalculate
+
+from .strategies import workbook_examples
 
 EMU_PER_CM = 360_000
 PAGES = {"claims_back_office": 25, "voice_full": 40}  # issue 18: printed-page targets
@@ -36,7 +38,7 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return out
 
 
-NAMES = example_names()
+NAMES = workbook_examples()
 
 
 @pytest.fixture(scope="module")

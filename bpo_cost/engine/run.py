@@ -30,6 +30,7 @@ __all__ = [
     "run",
     "run_figures",
     "summarize",
+    "workload_volumes",
 ]
 
 
@@ -92,6 +93,14 @@ def sum_parts(
     return total
 
 
+def workload_volumes(p: Params, months: FloatArray) -> list[FloatArray]:
+    """Each workload's monthly volume, ``(1 or n, months)``, in case order."""
+    return [
+        volume_path(w.volume_per_month, w.growth_per_year, w.seasonality, p.start, months)
+        for w in p.workloads
+    ]
+
+
 def run(p: Params, term_months: int) -> Components:
     """Evaluate a compiled case: every component of in-house and of each option."""
     base = _inhouse(p, term_months)
@@ -150,10 +159,7 @@ class _InHouse:
 
 def _inhouse(p: Params, term_months: int) -> _InHouse:
     months = month_axis(term_months)
-    volumes = [
-        volume_path(w.volume_per_month, w.growth_per_year, w.seasonality, p.start, months)
-        for w in p.workloads
-    ]
+    volumes = workload_volumes(p, months)
     wage_index = yearly_index(p.wage_inflation_per_year, months)
     price_index = yearly_index(p.inflation_per_year, months)
     full = (p.n_scenarios, term_months)
