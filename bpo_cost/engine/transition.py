@@ -129,7 +129,7 @@ def _transition_ends(option: Option) -> tuple[FloatArray, FloatArray]:
 
 def _first(months: FloatArray, *last: FloatArray) -> FloatArray:
     """The first months, up to the latest of the ``last`` months of any scenario (at most all)."""
-    k = max((int(np.max(x)) for x in last), default=0)
+    k = max((int(x.max()) for x in last), default=0)
     return months[:, : max(k, 0)]
 
 
