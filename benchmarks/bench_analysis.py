@@ -26,7 +26,7 @@ from _timing import best_of
 from bpo_cost.analysis import sensitivity, simulate, tune_allocator
 from bpo_cost.analysis.breakeven import with_values
 from bpo_cost.analysis.inputs import Inputs, figures, prepare
-from bpo_cost.analysis.montecarlo import DEFAULT_CHUNK
+from bpo_cost.analysis.montecarlo import default_chunk
 from bpo_cost.api import evaluate
 from bpo_cost.case.examples import example_path
 
@@ -48,23 +48,28 @@ def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
 
 
 def chunk_sizes(case_name: str, n: int) -> None:
-    """The default chunk against the old one (2048 draws), neither with a tuned allocator.
+    """The default chunk against the old ones (512 and 2048 draws), none with a tuned allocator.
 
     Run before anything calls `tune_allocator` (process-wide); CPU time is printed beside the
     wall time: the system part is mostly page faults, and on a loaded machine CPU time is the
-    steadier of the two.
+    steadier of the two. Best of 3 in one process: the first simulation of a process is
+    measured by ``bench_mc_path.py``.
     """
     case = prepare(example_path(case_name))
     simulate(case, n=2000, seed=1)  # warm up (imports, caches)
+    default = default_chunk(case.term_months)
     walls = {}
-    for chunk in (DEFAULT_CHUNK, 2048):
+    for chunk in (default, 512, 2048):
         walls[chunk], cpu = timed(lambda c=chunk: simulate(case, n=n, seed=1, chunk_size=c), 3)
-        label = "default" if chunk == DEFAULT_CHUNK else "old default"
+        label = "default" if chunk == default else "old default"
         print(
             f"  {n:,} draws, chunk {chunk} ({label}), untuned allocator: {walls[chunk]:.2f} s "
             f"wall, {cpu:.2f} s CPU"
         )
-    print(f"  -> the default chunk is {walls[2048] / walls[DEFAULT_CHUNK]:.1f}x the old one")
+    print(
+        f"  -> the default chunk is {walls[512] / walls[default]:.1f}x chunks of 512 and "
+        f"{walls[2048] / walls[default]:.1f}x chunks of 2048"
+    )
 
 
 def per_draw_baselines(case_name: str, draws: int) -> tuple[float, float]:

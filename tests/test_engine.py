@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bpo_cost import evaluate
+from bpo_cost.case.examples import example_names
 from bpo_cost.case.io import parse_case
 from bpo_cost.engine.compile import numeric_inputs
 from bpo_cost.engine.components import INHOUSE_COMPONENTS, OPTION_COMPONENTS
@@ -473,3 +474,46 @@ def test_volume_grows_smoothly_over_a_term_of_part_years():
             1000 * (1 + g) ** ((m - 1) / 12) * season[0, (10 + m - 1) % 12] for m in range(1, 31)
         ]
         np.testing.assert_allclose(got[i], want, rtol=1e-14)
+
+
+def _run_figures_equal_run(case, overrides=None, n=None) -> None:
+    from bpo_cost.engine.compile import Compiler
+    from bpo_cost.engine.run import cost_figures, run, run_figures
+
+    p = Compiler(case)(overrides, n=n)
+    comps = run(p, case.term_months)
+    owners, tco, npv_cost = run_figures(p, case.term_months)
+    want_tco, want_npv = cost_figures(comps, p.discount_rate_annual)
+    assert owners == comps.owners
+    assert np.array_equal(tco, want_tco) and np.array_equal(npv_cost, want_npv)
+
+
+@pytest.mark.parametrize("name", example_names())
+def test_run_figures_are_cost_figures_of_run_bit_for_bit(name):
+    """The Monte Carlo path (one owner's grids at a time, the options reading only the first
+    in-house months) against the engine's: the same numbers, not merely close ones."""
+    from bpo_cost.analysis import simulate
+    from bpo_cost.analysis.inputs import prepare
+    from bpo_cost.case.examples import example_path
+
+    case = prepare(example_path(name))
+    _run_figures_equal_run(case)
+    if case.uncertainty:
+        sim = simulate(case, n=64, seed=5, workers=1)
+        _run_figures_equal_run(case, {p: sim.draws[:, j] for j, p in enumerate(sim.inputs)}, 64)
+
+
+def test_run_figures_with_month_counts_varying_per_scenario():
+    """Transition lengths that differ by scenario (zero included): the in-house months the
+    options read are those of the longest."""
+    data = worked_case()
+    data["term_months"] = 30
+    counts = {
+        "options.0.transition.transition_months": [0, 3, 7, 30],
+        "options.0.transition.parallel_run_months": [5, 0, 2, 11],
+        "options.0.transition.ramp_months": [4, 9, 0, 1],
+        "inhouse.stranded_costs.0.months_remaining": [3, 30, 0, 12],
+    }
+    _run_figures_equal_run(parse_case(data), counts)
+    for path in counts:  # one count alone, the others as in the case
+        _run_figures_equal_run(parse_case(data), {path: counts[path]})

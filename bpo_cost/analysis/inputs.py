@@ -27,7 +27,7 @@ from ..case.rules import Rule, rule
 from ..core import arguments
 from ..engine.compile import Compiler, numeric_inputs
 from ..engine.components import INHOUSE
-from ..engine.run import cost_figures, run
+from ..engine.run import run_figures
 from ..errors import InputError
 from ..rates.cards import RateCards
 
@@ -182,15 +182,14 @@ def figures(
 ) -> Figures:
     """Evaluate one batch: TCO and NPV of cost per scenario and owner.
 
-    The arithmetic is ``engine.cost_figures``, as in ``engine.summarize``, so the figures match
-    it bit for bit; what the analyses do not need (payback, IRR, rank) is not computed. Pass a
-    ``Compiler`` to evaluate many batches of one case without compiling it each time.
+    The arithmetic is ``engine.cost_figures`` (``engine.run_figures``), as in
+    ``engine.summarize``, so the figures match it bit for bit; what the analyses do not need
+    (payback, IRR, rank) is not computed. Pass a ``Compiler`` to evaluate many batches of one
+    case without compiling it each time.
     """
     compiler = case if isinstance(case, Compiler) else Compiler(case)
-    p = compiler(overrides, n=n)
-    comps = run(p, compiler.case.term_months)
-    tco, npv_cost = cost_figures(comps, p.discount_rate_annual)
-    return Figures(comps.owners, tco, npv_cost)
+    owners, tco, npv_cost = run_figures(compiler(overrides, n=n), compiler.case.term_months)
+    return Figures(owners, tco, npv_cost)
 
 
 def owner_index(owners: list[str], name: str, *, where: str = "option") -> int:

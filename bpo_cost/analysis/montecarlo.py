@@ -36,9 +36,10 @@ from .inputs import (
 )
 
 __all__ = [
-    "DEFAULT_CHUNK",
+    "CHUNK_CELLS",
     "PERCENTILES",
     "Simulation",
+    "default_chunk",
     "input_values",
     "simulate",
     "tune_allocator",
@@ -46,12 +47,27 @@ __all__ = [
 ]
 
 PERCENTILES = (5.0, 10.0, 50.0, 90.0, 95.0)
-# Draws per engine batch. Its (draws x months) grids, at most 512 x 120 x 8 bytes = 480 KB, are
-# small enough that glibc's malloc keeps them in the heap between chunks (its dynamic mmap and
-# trim thresholds follow the block size). Grids of 2048 draws (1.4 MB over 84 months) were
-# unmapped after each chunk and page-faulted back in: half the time of a run, which only
-# `tune_allocator` (process-wide) avoided.
-DEFAULT_CHUNK = 512
+# Cells (draws x months) of an engine batch's month grids: 256 draws over 84 months, 168 KB a
+# grid. The engine keeps one owner's grids at a time (`engine.run.run_figures`, about ten), so
+# a batch stays inside what glibc's malloc keeps in its heap between allocations: twice that
+# (512 draws over 84 months, or 256 over 120) was handed back to the system and page-faulted
+# in again several times a batch, in the first simulation of a process (measured: 0.4 to 0.6 s
+# of system time for 100,000 draws, half the run), which only `tune_allocator` (process-wide)
+# avoided. The cost of smaller batches is Python's per-batch work (about 0.2 ms a batch).
+CHUNK_CELLS = 256 * 84
+
+
+def default_chunk(term_months: int) -> int:
+    """Draws per engine batch for a term: month grids of `CHUNK_CELLS` cells (at least 1 draw).
+
+    Examples
+    --------
+    >>> default_chunk(84), default_chunk(120), default_chunk(12)
+    (256, 179, 1792)
+    """
+    return max(1, CHUNK_CELLS // term_months)
+
+
 MAX_DRAWS = 50_000_000
 
 
@@ -206,17 +222,16 @@ def _pearson(x: FloatArray, y: FloatArray) -> FloatArray:
 
 
 def tune_allocator() -> bool:
-    """Let the C allocator keep freed memory for reuse (glibc): Monte Carlo up to 2x faster.
+    """Let the C allocator keep freed memory for reuse (glibc): for chunks above the default.
 
-    Each engine chunk allocates a few hundred arrays. Large ones (a megabyte, chunks of 2048
-    draws) glibc hands back to the operating system (``munmap``, heap trimming), so the next
-    one page-faults in again. The default chunk (`DEFAULT_CHUNK`) keeps them small enough to
-    stay in the heap on one thread (this tuning then gains about 10%); the heaps of worker
-    threads are still trimmed between chunks (measured: up to 0.8x more CPU time). Raising
-    ``M_MMAP_THRESHOLD`` and ``M_TRIM_THRESHOLD`` keeps every array in the heap (the process
-    keeps up to a few hundred MB it no longer uses). Process-wide, so never done behind your
-    back: call it once where you own the process (the ``bpo-cost`` command does). Returns True
-    if applied.
+    Each engine chunk allocates a few hundred arrays. Large ones (chunks of 512 draws or more
+    over 84 months) glibc hands back to the operating system (``munmap``, heap trimming), so
+    the next one page-faults in again. The default chunk (`default_chunk`) keeps them small
+    enough to stay in the heap, on one thread or several, so this tuning is not needed for
+    speed (``benchmarks/bench_mc_path.py`` measures both). Raising ``M_MMAP_THRESHOLD`` and
+    ``M_TRIM_THRESHOLD`` keeps every array in the heap (the process keeps up to a few hundred
+    MB it no longer uses). Process-wide, so never done behind your back: call it once where
+    you own the process (the ``bpo-cost`` command does). Returns True if applied.
 
     Examples
     --------
@@ -318,7 +333,7 @@ def simulate(
     seed: int,
     uncertainty: Mapping[str, Distribution] | None = None,
     rate_cards: RateCardSource = None,
-    chunk_size: int = DEFAULT_CHUNK,
+    chunk_size: int | None = None,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Simulation:
@@ -332,7 +347,8 @@ def simulate(
     seed : the seed (a whole number >= 0): the same seed gives the same results.
     uncertainty : distributions to add to (or replace in) the case's, by input path.
     rate_cards : rate cards for references in the case (default: the bundled ones).
-    chunk_size : draws per engine batch (memory and speed, not results, depend on it).
+    chunk_size : draws per engine batch (memory and speed, not results, depend on it); default
+        `default_chunk` of the case's term.
     workers : threads drawing and evaluating at once (default: CPU count, at most 4; 1 in
         Pyodide). Results do not depend on it.
     progress : called as ``progress(done, n)`` as draws complete (every 4,096 or so).
@@ -363,7 +379,7 @@ def simulate(
         raise InputError("n", n, f"a whole number of draws in [1, {MAX_DRAWS:,}]")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise InputError("seed", seed, "a whole number >= 0")
-    if (
+    if chunk_size is not None and (
         isinstance(chunk_size, bool)
         or not isinstance(chunk_size, (int, np.integer))
         or chunk_size < 1
@@ -374,6 +390,7 @@ def simulate(
         raise InputError("workers", workers, "a whole number >= 1")
 
     resolved = prepare(case, rate_cards)
+    chunk_size = default_chunk(resolved.term_months) if chunk_size is None else chunk_size
     specs, dists, aliases = uncertain_inputs(resolved, uncertainty)
     if not dists:
         raise InputError(

@@ -27,7 +27,7 @@ from ..engine.compile import Compiler
 from ..errors import InputError
 from .distributed import ChunkTimes, run_chunks
 from .inputs import Input, Inputs, figures
-from .montecarlo import DEFAULT_CHUNK, MAX_DRAWS, PERCENTILES, input_values, uncertain_inputs
+from .montecarlo import MAX_DRAWS, PERCENTILES, default_chunk, input_values, uncertain_inputs
 
 if TYPE_CHECKING:
     from .choice import Plan
@@ -306,7 +306,8 @@ def simulate_portfolio(
     if isinstance(span, bool) or not isinstance(span, (int, np.integer)) or span < 1:
         raise InputError("chunk_size", chunk_size, "a whole number >= 1")
     span = -(-int(span) // BLOCK) * BLOCK
-    job = _job(result, int(seed), DEFAULT_CHUNK)
+    longest = max(r.case.term_months for r in result.results.values())
+    job = _job(result, int(seed), default_chunk(longest))
     spans = [(a, min(a + span, n)) for a in range(0, n, span)]
     parts, times = run_chunks(
         _chunk, job, spans, client=client, scheduler=scheduler, workers=workers, progress=progress

@@ -6,8 +6,8 @@ scenario axis, so a deterministic case, a sensitivity sweep and a Monte Carlo ar
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -19,8 +19,8 @@ from ..core.timeline import month_axis, volume_path, yearly_index
 from .compile import compile_case
 from .components import INHOUSE
 from .inhouse import inhouse_components, summed
-from .params import Params
-from .transition import hidden_components
+from .params import Option, Params
+from .transition import hidden_components, inhouse_months_read
 from .vendor import vendor_components
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "Summary",
     "cost_figures",
     "run",
+    "run_figures",
     "summarize",
     "workload_volumes",
 ]
@@ -72,19 +73,23 @@ class Components:
         return np.broadcast_to(part, self.volume.shape)
 
 
-def sum_parts(parts: Iterable[FloatArray], shape: tuple[int, int]) -> FloatArray:
-    """The sum of components given as ``Components.parts`` holds them, ``shape``, read-only."""
+def sum_parts(
+    parts: Iterable[FloatArray], shape: tuple[int, int], out: FloatArray | None = None
+) -> FloatArray:
+    """The sum of components given as ``Components.parts`` holds them, ``shape``: into ``out``
+    if given (overwritten), else a new read-only array."""
     first, *rest = parts
     # the same zeros in every scenario (a clause not in the deal) add nothing
     rest = [part for part in rest if part.shape[0] > 1 or part.any()]
-    total = np.empty(shape)
+    total = np.empty(shape) if out is None else out
     if rest and rest[0].shape[1] == shape[1]:
         np.add(first, rest.pop(0), out=total)  # the copy and the first sum in one pass
     else:
         total[...] = first
     for part in rest:
         total[:, : part.shape[1]] += part  # adding the zeros after it would change nothing
-    total.flags.writeable = False
+    if out is None:
+        total.flags.writeable = False
     return total
 
 
@@ -98,26 +103,90 @@ def workload_volumes(p: Params, months: FloatArray) -> list[FloatArray]:
 
 def run(p: Params, term_months: int) -> Components:
     """Evaluate a compiled case: every component of in-house and of each option."""
-    n = p.n_scenarios
-    months = month_axis(term_months)
-    volumes = workload_volumes(p, months)
-    volume = summed(volumes)  # cost per unit: per unit of any workload
-    wage_index = yearly_index(p.wage_inflation_per_year, months)
-    price_index = yearly_index(p.inflation_per_year, months)
-    full = (n, term_months)
-
-    inhouse = inhouse_components(p, volumes, wage_index, price_index)
+    base = _inhouse(p, term_months)
     # Producers return the registry's keys in its order (``components``); the tests check that,
     # so the hot path takes their dicts as they are.
-    parts_of = {INHOUSE: inhouse}
-    inhouse_total = sum_parts(parts_of[INHOUSE].values(), full)
+    parts_of = {INHOUSE: base.parts}
     for option in p.options:
-        parts = vendor_components(p, option, volumes, months, price_index)
-        parts |= hidden_components(
-            p, option, months, parts["vendor.fees"], inhouse_total, inhouse, price_index
+        parts_of[option.name] = _option_parts(p, option, base)
+    return Components(np.broadcast_to(base.volume, base.shape), parts_of, {INHOUSE: base.total})
+
+
+def run_figures(p: Params, term_months: int) -> tuple[list[str], FloatArray, FloatArray]:
+    """Owners, TCO and NPV of cost (``(n, owners)`` each) of a compiled case: ``cost_figures``
+    of ``run``, bit for bit, without keeping every owner's components.
+
+    Each owner's components are summed and reduced, then dropped, before the next owner's are
+    made; the options keep only the first months of the in-house costs (what their transition
+    reads). A batch holds one owner's month grids at a time, not every owner's: a third of the
+    memory of a Monte Carlo chunk, so fewer pages for the allocator to map and give back.
+    """
+    owners = [INHOUSE, *(o.name for o in p.options)]
+    shape = (p.n_scenarios, term_months)
+
+    def totals() -> Iterator[FloatArray]:
+        base = _inhouse(p, term_months)
+        yield base.total
+        base = base.first(max((inhouse_months_read(o, base.months) for o in p.options), default=0))
+        buffer = np.empty(shape)  # each option's total, reduced before the next is summed
+        for option in p.options:
+            yield sum_parts(_option_parts(p, option, base).values(), shape, out=buffer)
+
+    tco, npv_cost = _reduce(totals(), shape, len(owners), p.discount_rate_annual)
+    return owners, tco, npv_cost
+
+
+@dataclass(frozen=True)
+class _InHouse:
+    """What every owner's components start from: the in-house components and indices."""
+
+    shape: tuple[int, int]
+    months: FloatArray
+    volumes: list[FloatArray]
+    volume: FloatArray
+    price_index: FloatArray
+    parts: dict[str, FloatArray]
+    total: FloatArray
+
+    def first(self, k: int) -> _InHouse:
+        """The same with only the first ``k`` months of the in-house components and total."""
+        return replace(
+            self,
+            parts={name: v[:, :k].copy() for name, v in self.parts.items()},
+            total=self.total[:, :k].copy(),  # copies: the full grids can go
         )
-        parts_of[option.name] = parts
-    return Components(np.broadcast_to(volume, full), parts_of, {INHOUSE: inhouse_total})
+
+
+def _inhouse(p: Params, term_months: int) -> _InHouse:
+    months = month_axis(term_months)
+    volumes = workload_volumes(p, months)
+    wage_index = yearly_index(p.wage_inflation_per_year, months)
+    price_index = yearly_index(p.inflation_per_year, months)
+    full = (p.n_scenarios, term_months)
+    parts = inhouse_components(p, volumes, wage_index, price_index)
+    return _InHouse(
+        shape=full,
+        months=months,
+        volumes=volumes,
+        volume=summed(volumes),  # cost per unit: per unit of any workload
+        price_index=price_index,
+        parts=parts,
+        total=sum_parts(parts.values(), full),
+    )
+
+
+def _option_parts(p: Params, option: Option, base: _InHouse) -> dict[str, FloatArray]:
+    parts = vendor_components(p, option, base.volumes, base.months, base.price_index)
+    parts |= hidden_components(
+        p,
+        option,
+        base.months,
+        parts["vendor.fees"],
+        base.total,
+        base.parts,
+        base.price_index,
+    )
+    return parts
 
 
 @dataclass(frozen=True)
@@ -171,6 +240,7 @@ def _reduce(
             npv_cost[:, j] = np.einsum("nm,m->n", total, factors[0])
         else:
             npv_cost[:, j] = np.einsum("nm,nm->n", total, factors)
+        del total  # a generator of totals (``run_figures``) makes the next without this one
     return tco, npv_cost
 
 

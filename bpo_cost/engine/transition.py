@@ -30,7 +30,7 @@ from .._types import FloatArray
 from .components import STAFF_COMPONENTS
 from .params import Option, Params
 
-__all__ = ["hidden_components"]
+__all__ = ["hidden_components", "inhouse_months_read"]
 
 
 def hidden_components(
@@ -52,9 +52,8 @@ def hidden_components(
     t = option.transition
     term = months.shape[1]
     acv = fees.sum(axis=1, keepdims=True) * (12.0 / term)
-    handover = np.maximum(t.parallel_run_months, 1.0)  # the month the in-house team leaves
-    kt_months = np.maximum(t.transition_months, 1.0)
-    m = _first(months, kt_months, handover)
+    kt_months, handover = _transition_ends(option)
+    m = _first(months, kt_months, handover)  # as in `inhouse_months_read`
     staff = np.asarray(sum(inhouse[k][:, : m.shape[1]] for k in STAFF_COMPONENTS), dtype=float)
 
     m = _first(months, kt_months)
@@ -113,9 +112,24 @@ def hidden_components(
     }
 
 
+def inhouse_months_read(option: Option, months: FloatArray) -> int:
+    """How many first months of the in-house components and total `hidden_components` reads.
+
+    Its knowledge transfer, parallel run and severance take in-house costs up to the later of
+    the transition's end and the hand-over, in the scenario where that comes last.
+    """
+    return int(_first(months, *_transition_ends(option)).shape[1])
+
+
+def _transition_ends(option: Option) -> tuple[FloatArray, FloatArray]:
+    """The last month of knowledge transfer and the month the in-house team leaves."""
+    t = option.transition
+    return np.maximum(t.transition_months, 1.0), np.maximum(t.parallel_run_months, 1.0)
+
+
 def _first(months: FloatArray, *last: FloatArray) -> FloatArray:
     """The first months, up to the latest of the ``last`` months of any scenario (at most all)."""
-    k = max((int(np.max(x)) for x in last), default=0)
+    k = max((int(x.max()) for x in last), default=0)
     return months[:, : max(k, 0)]
 
 
