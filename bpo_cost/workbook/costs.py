@@ -9,12 +9,21 @@ names (``in_<dotted key with _>``, see ``refs.input_name``).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from openpyxl import Workbook
 
-from ..case.models import Case, HourlyPricing, Option, OutcomePricing, PerTransactionPricing
+from ..case.models import (
+    Case,
+    HourlyPricing,
+    Option,
+    OutcomePricing,
+    PerTransactionPricing,
+    Pricing,
+)
 from ..engine.components import (
     COMPONENT_BY_KEY,
+    INHOUSE,
     INHOUSE_COMPONENTS,
     OPTION_COMPONENTS,
     STAFF_COMPONENTS,
@@ -22,10 +31,12 @@ from ..engine.components import (
 from . import styles as st
 from .grid import MONTH, Grid
 from .refs import input_name as n
+from .workloads import WorkloadRef, pricing_of, workload_refs
 
 __all__ = ["inhouse_sheet", "option_sheet", "timeline_sheet"]
 
-HoursRef = Callable[[str], str]  # pool key -> template reference to its staffed hours
+# (owner key, workload) -> template reference to the staffed hours of its Erlang C pool
+HoursRef = Callable[[str, WorkloadRef], str]
 
 
 def _sum(terms: list[str]) -> str:
@@ -58,20 +69,30 @@ def timeline_sheet(wb: Workbook, case: Case) -> Grid:
         total=False,
     )
     g.section("Volume")
-    g.add(
-        "seasonality",
-        "Seasonality factor of the calendar month",
-        f"=INDEX(in_workload_seasonality,{g.here('calendar_month')})",
-        fmt=st.FACTOR,
-        total=False,
-    )
-    g.add(
-        "volume",
-        f"Volume ({case.workload.unit} / month)",
-        f"={n('workload.volume_per_month')}*(1+{n('workload.growth_per_year')})"
-        f"^(({MONTH}-1)/12)*{g.here('seasonality')}",
-        fmt=st.NUMBER,
-    )
+    wls = workload_refs(case)
+    for w in wls:
+        season = w.key("seasonality")
+        g.add(
+            season,
+            w.label("Seasonality factor of the calendar month"),
+            f"=INDEX({w.input('seasonality')},{g.here('calendar_month')})",
+            fmt=st.FACTOR,
+            total=False,
+        )
+        g.add(
+            w.key("volume"),
+            w.label(f"Volume ({w.unit} / month)"),
+            f"={w.input('volume_per_month')}*(1+{w.input('growth_per_year')})"
+            f"^(({MONTH}-1)/12)*{g.here(season)}",
+            fmt=st.NUMBER,
+        )
+    if len(wls) > 1:
+        g.add(
+            "volume",
+            "Volume, all workloads",
+            "=" + _sum([g.here(w.key("volume")) for w in wls]),
+            fmt=st.NUMBER,
+        )
     g.section("Indices")
     year = g.here("contract_year")
     g.add(
@@ -92,7 +113,8 @@ def timeline_sheet(wb: Workbook, case: Case) -> Grid:
 
 
 def inhouse_sheet(wb: Workbook, case: Case, tl: Grid, hours: HoursRef | None) -> Grid:
-    """In-house cost components (``inhouse.py``)."""
+    """In-house cost components (``inhouse.py``); supervision, seats and fixed costs pool the
+    agents of every workload."""
     g = Grid(
         wb,
         "In-house",
@@ -105,33 +127,45 @@ def inhouse_sheet(wb: Workbook, case: Case, tl: Grid, hours: HoursRef | None) ->
     load = f"(1+{n('inhouse.benefits_load')}+{n('inhouse.payroll_tax')})"
     wage_index = tl.here("wage_index", external=True)
     price_index = tl.here("price_index", external=True)
+    wls = workload_refs(case)
     g.section("Drivers")
-    g.add(
-        "volume",
-        f"Volume ({case.workload.unit})",
-        f"={tl.here('volume', external=True)}",
-        fmt=st.NUMBER,
-    )
-    if hours is None:  # staffing.workload_fte
+    for w in wls:
+        volume, fte = w.key("volume"), w.key("agent_fte")
         g.add(
-            "agent_fte",
-            "Agent FTE (workload / productive hours)",
-            f"={{c}}{g.row('volume')}*{n('workload.handle_minutes')}/60/({month_hours}"
-            f"*(1-{n('inhouse.shrinkage')})*{n('inhouse.occupancy')})",
-            fmt=st.NUMBER,
-            total=False,
-        )
-    else:
-        g.add(
-            "staffed_hours",
-            "Staffed hours (Erlang C agents x open hours)",
-            f"={hours('inhouse')}",
+            volume,
+            w.label(f"Volume ({w.unit})"),
+            f"={tl.here(volume, external=True)}",
             fmt=st.NUMBER,
         )
+        if w.real_time is None or hours is None:  # staffing.workload_fte
+            g.add(
+                fte,
+                w.label("Agent FTE (workload / productive hours)"),
+                f"={{c}}{g.row(volume)}*{w.inhouse('handle_minutes')}/60/({month_hours}"
+                f"*(1-{w.inhouse('shrinkage')})*{w.inhouse('occupancy')})",
+                fmt=st.NUMBER,
+                total=False,
+            )
+        else:
+            staffed = w.key("staffed_hours")
+            g.add(
+                staffed,
+                w.label("Staffed hours (Erlang C agents x open hours)"),
+                f"={hours(INHOUSE, w)}",
+                fmt=st.NUMBER,
+            )
+            g.add(
+                fte,
+                w.label("Agent FTE (staffed hours / hours after shrinkage)"),
+                f"={g.here(staffed)}/({month_hours}*(1-{w.inhouse('shrinkage')}))",
+                fmt=st.NUMBER,
+                total=False,
+            )
+    if len(wls) > 1:
         g.add(
             "agent_fte",
-            "Agent FTE (staffed hours / hours after shrinkage)",
-            f"={g.here('staffed_hours')}/({month_hours}*(1-{n('inhouse.shrinkage')}))",
+            "Agent FTE, all workloads (pooled)",
+            "=" + _sum([g.here(w.key("agent_fte")) for w in wls]),
             fmt=st.NUMBER,
             total=False,
         )
@@ -158,11 +192,20 @@ def inhouse_sheet(wb: Workbook, case: Case, tl: Grid, hours: HoursRef | None) ->
         fmt=st.NUMBER,
         total=False,
     )
+    other_pay = _sum([f"{n(r + 'headcount')}*{n(r + 'wage_per_hour')}" for r in roles])
+    salaries = [
+        f"{g.here(w.key('agent_fte'))}*{w.inhouse('wage_per_hour')}*{month_hours}*{wage_index}"
+        for w in wls
+    ]
+    if len(wls) > 1:  # each workload at its own wage
+        g.section("Salaries by workload")
+        for w, formula in zip(wls, salaries, strict=True):
+            g.add(w.key("inhouse.salaries"), w.label("Salaries of the agents"), "=" + formula)
+        salaries = ["+".join(g.here(w.key("inhouse.salaries")) for w in wls)]
     g.section("Cost components")
     at = g.layout(INHOUSE_COMPONENTS)
-    other_pay = _sum([f"{n(r + 'headcount')}*{n(r + 'wage_per_hour')}" for r in roles])
     formulas = {
-        "inhouse.salaries": f"={fte}*{n('inhouse.wage_per_hour')}*{month_hours}*{wage_index}",
+        "inhouse.salaries": "=" + salaries[0],
         "inhouse.benefits_and_tax": f"={at['inhouse.salaries']}*({n('inhouse.benefits_load')}"
         f"+{n('inhouse.payroll_tax')})",
         "inhouse.supervision": f"={g.here('supervisors')}*{n('inhouse.supervisor_wage_per_hour')}"
@@ -202,33 +245,48 @@ def option_sheet(
         heading=f"Option: {o.name} ({o.pricing.model})",
         note="One row per engine component; every cell is a formula over the Inputs sheet.",
     )
-    volume = tl.here("volume", external=True)
     price_index = tl.here("price_index", external=True)
     year = tl.here("contract_year", external=True)
+    wls = workload_refs(case)
+    several = len(wls) > 1
     g.section("Drivers")
-    g.add("volume", f"Volume ({case.workload.unit})", f"={volume}", fmt=st.NUMBER)
-    if o.automation is None:
-        g.add("vendor_volume", "Volume the vendor handles", f"={g.here('volume')}", fmt=st.NUMBER)
-    else:
+    if several:  # one escalator for the option, before the workloads' blocks
+        _escalation(g, o, p, year)
+    for w in wls:
+        volume, vendor = w.key("volume"), w.key("vendor_volume")
         g.add(
-            "vendor_volume",
-            "Volume the vendor handles (after automation)",
-            f"={g.here('volume')}*(1-IF({MONTH}>={n(p + 'automation.start_month')},"
-            f"{n(p + 'automation.share')},0))",
+            volume,
+            w.label(f"Volume ({w.unit})"),
+            f"={tl.here(volume, external=True)}",
             fmt=st.NUMBER,
         )
-    esc = o.escalator
-    cola = n(p + "escalator.cola_per_year")
-    if esc.cap_per_year is not None:
-        cola = f"MIN({cola},{n(p + 'escalator.cap_per_year')})"
-    g.add(
-        "escalation_index",
-        "Price escalation index (COLA, cap, productivity)",
-        f"=(1+{cola})^{year}*(1-{n(p + 'escalator.productivity_per_year')})^{year}",
-        fmt=st.FACTOR,
-        total=False,
-    )
-    _base_fee(g, o, p, hours)
+        if o.automation is None:
+            g.add(vendor, w.label("Volume the vendor handles"), f"={g.here(volume)}", fmt=st.NUMBER)
+        else:
+            g.add(
+                vendor,
+                w.label("Volume the vendor handles (after automation)"),
+                f"={g.here(volume)}*(1-IF({MONTH}>={n(p + 'automation.start_month')},"
+                f"{n(p + 'automation.share')},0))",
+                fmt=st.NUMBER,
+            )
+        if not several:
+            _escalation(g, o, p, year)
+        pricing, pp = pricing_of(case, i, w)
+        _base_fee(g, w, pricing, pp, partial(hours, o.name, w) if hours and w.real_time else None)
+    if several:
+        for key, label in (
+            ("volume", "Volume, all workloads"),
+            ("vendor_volume", "Volume the vendor handles, all workloads"),
+            ("base_fee", "Charge before escalation, all workloads"),
+        ):
+            g.add(
+                key,
+                label,
+                "=" + "+".join(g.here(w.key(key)) for w in wls),
+                fmt=st.MONEY if key == "base_fee" else st.NUMBER,
+            )
+    volume = tl.here("volume", external=True)
     g.section("Cost components")
     at = g.layout(OPTION_COMPONENTS)
     formulas = _vendor(g, o, p, at, volume, price_index)
@@ -241,108 +299,122 @@ def option_sheet(
     return g
 
 
-def _base_fee(g: Grid, o: Option, p: str, hours: HoursRef | None) -> None:
-    """Driver rows down to the contracted charge before escalation (``vendor._base_fee``)."""
-    pr = o.pricing
-    vv = g.here("vendor_volume")
+def _escalation(g: Grid, o: Option, p: str, year: str) -> None:
+    cola = n(p + "escalator.cola_per_year")
+    if o.escalator.cap_per_year is not None:
+        cola = f"MIN({cola},{n(p + 'escalator.cap_per_year')})"
+    g.add(
+        "escalation_index",
+        "Price escalation index (COLA, cap, productivity)",
+        f"=(1+{cola})^{year}*(1-{n(p + 'escalator.productivity_per_year')})^{year}",
+        fmt=st.FACTOR,
+        total=False,
+    )
+
+
+def _base_fee(
+    g: Grid, w: WorkloadRef, pr: Pricing, pp: str, hours: Callable[[], str] | None
+) -> None:
+    """Driver rows down to the contracted charge before escalation (``vendor._base_fee``);
+    ``pp`` prefixes the pricing's inputs, ``hours`` refers to the Erlang C staffed hours."""
+    vv = g.here(w.key("vendor_volume"))
+    k = w.key
     if isinstance(pr, HourlyPricing):
         handle = (
-            n(p + "pricing.handle_minutes")
-            if pr.handle_minutes is not None
-            else n("workload.handle_minutes")
+            n(pp + "handle_minutes") if pr.handle_minutes is not None else w.input("handle_minutes")
         )
         if hours is None:
             g.add(
-                "productive_hours",
-                "Productive hours (volume x handle time / occupancy)",
-                f"={vv}*{handle}/60/{n(p + 'pricing.occupancy')}",
+                k("productive_hours"),
+                w.label("Productive hours (volume x handle time / occupancy)"),
+                f"={vv}*{handle}/60/{n(pp + 'occupancy')}",
                 fmt=st.NUMBER,
             )
         else:
             g.add(
-                "productive_hours",
-                "Staffed hours (Erlang C agents x open hours)",
-                f"={hours(o.name)}",
+                k("productive_hours"),
+                w.label("Staffed hours (Erlang C agents x open hours)"),
+                f"={hours()}",
                 fmt=st.NUMBER,
             )
-        h = g.here("productive_hours")
+        h = g.here(k("productive_hours"))
         if pr.basis == "productive_hour":
-            g.add("billed_units", "Billed productive hours", f"={h}", fmt=st.NUMBER)
+            g.add(k("billed_units"), w.label("Billed productive hours"), f"={h}", fmt=st.NUMBER)
         else:
             g.add(
-                "billed_units",
-                "Billed FTE-months",
-                f"={h}/({n(p + 'pricing.paid_hours_per_month')}*(1-{n(p + 'pricing.shrinkage')}))",
+                k("billed_units"),
+                w.label("Billed FTE-months"),
+                f"={h}/({n(pp + 'paid_hours_per_month')}*(1-{n(pp + 'shrinkage')}))",
                 fmt=st.NUMBER,
             )
         g.add(
-            "base_fee",
-            "Charge before escalation (rate x max(billed, minimum))",
-            f"={n(p + 'pricing.rate')}*MAX({g.here('billed_units')},"
-            f"{n(p + 'pricing.minimum_billed_per_month')})",
+            k("base_fee"),
+            w.label("Charge before escalation (rate x max(billed, minimum))"),
+            f"={n(pp + 'rate')}*MAX({g.here(k('billed_units'))},"
+            f"{n(pp + 'minimum_billed_per_month')})",
         )
     elif isinstance(pr, PerTransactionPricing) and pr.collar is not None:
-        c = p + "pricing.collar."
+        c = pp + "collar."
         base = n(c + "baseline_volume")
         g.add(
-            "base_fee",
-            "Collar charge: base + ARC above the band - RRC below it",
+            k("base_fee"),
+            w.label("Collar charge: base + ARC above the band - RRC below it"),
             f"={n(c + 'base_fee_per_month')}+{n(c + 'arc')}*MAX(0,{vv}-{base}"
             f"*(1+{n(c + 'dead_band')}))-{n(c + 'rrc')}*MAX(0,{base}"
             f"*(1-{n(c + 'dead_band')})-{vv})",
         )
     elif isinstance(pr, PerTransactionPricing):
         g.add(
-            "billed_volume",
-            "Billed volume (max of volume and minimum)",
-            f"=MAX({vv},{n(p + 'pricing.minimum_volume_per_month')})",
+            k("billed_volume"),
+            w.label("Billed volume (max of volume and minimum)"),
+            f"=MAX({vv},{n(pp + 'minimum_volume_per_month')})",
             fmt=st.NUMBER,
         )
-        b = g.here("billed_volume")
+        b = g.here(k("billed_volume"))
         if pr.tiers is None:
             g.add(
-                "base_fee",
-                "Charge before escalation (price x billed volume)",
-                f"={n(p + 'pricing.price')}*{b}",
+                k("base_fee"),
+                w.label("Charge before escalation (price x billed volume)"),
+                f"={n(pp + 'price')}*{b}",
             )
             return
-        t = [p + f"pricing.tiers.{k}." for k in range(len(pr.tiers))]
+        t = [pp + f"tiers.{j}." for j in range(len(pr.tiers))]
         if pr.tier_mode == "all_units":
             price = n(t[-1] + "price")
-            for k in reversed(range(len(t) - 1)):  # V equal to a bound stays in the lower band
-                price = f"IF({b}<={n(t[k] + 'up_to')},{n(t[k] + 'price')},{price})"
+            for j in reversed(range(len(t) - 1)):  # V equal to a bound stays in the lower band
+                price = f"IF({b}<={n(t[j] + 'up_to')},{n(t[j] + 'price')},{price})"
             g.add(
-                "tier_price",
-                "Price of the band the billed volume falls in (all units)",
+                k("tier_price"),
+                w.label("Price of the band the billed volume falls in (all units)"),
                 f"={price}",
                 fmt=st.MONEY_CENTS,
                 total=False,
             )
             g.add(
-                "base_fee",
-                "Charge before escalation (billed volume x band price)",
-                f"={b}*{g.here('tier_price')}",
+                k("base_fee"),
+                w.label("Charge before escalation (billed volume x band price)"),
+                f"={b}*{g.here(k('tier_price'))}",
             )
         else:
             terms, lower = [], "0"
-            for k, tier in enumerate(t):
-                if k < len(t) - 1:
+            for j, tier in enumerate(t):
+                if j < len(t) - 1:
                     up = n(tier + "up_to")
                     terms.append(f"{n(tier + 'price')}*MIN(MAX({b}-{lower},0),{up}-{lower})")
                     lower = up
                 else:
                     terms.append(f"{n(tier + 'price')}*MAX({b}-{lower},0)")
             g.add(
-                "base_fee",
-                "Charge before escalation (each band at its price)",
+                k("base_fee"),
+                w.label("Charge before escalation (each band at its price)"),
                 "=" + "+".join(terms),
             )
     elif isinstance(pr, OutcomePricing):
         g.add(
-            "base_fee",
-            "Charge before escalation (base + price x outcomes)",
-            f"={n(p + 'pricing.base_fee_per_month')}+{n(p + 'pricing.price_per_outcome')}"
-            f"*{vv}*{n(p + 'pricing.outcome_rate')}",
+            k("base_fee"),
+            w.label("Charge before escalation (base + price x outcomes)"),
+            f"={n(pp + 'base_fee_per_month')}+{n(pp + 'price_per_outcome')}"
+            f"*{vv}*{n(pp + 'outcome_rate')}",
         )
 
 

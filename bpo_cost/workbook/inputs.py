@@ -25,7 +25,7 @@ from ..case.rules import Rule, generic_key, rule
 from ..case.xlsx import HEADER, INPUTS
 from ..result import Result
 from . import styles as st
-from .refs import check_name, col, input_name, quote
+from .refs import col, input_name, quote
 
 __all__ = ["COLUMNS", "FIRST_INPUT_ROW", "inputs_sheet"]
 
@@ -141,18 +141,20 @@ def _value(ws: Worksheet, row: int, value: Any, unit: str, currency: str) -> Non
 
 
 def _range_names(wb: Workbook, ws: Worksheet, last: int) -> None:
-    """``in_workload_seasonality`` (the 12 factors, for INDEX) and ``bpo_case`` (A:B)."""
-    rows = [
-        r
-        for r in range(FIRST_INPUT_ROW, last + 1)
-        if generic_key(str(ws.cell(row=r, column=1).value)) == "workload.seasonality"
-    ]
-    if rows != list(range(rows[0], rows[0] + 12)):
-        raise RuntimeError(f"seasonality rows are not 12 consecutive rows: {rows}")
-    name = check_name("in_workload_seasonality")
-    wb.defined_names[name] = DefinedName(
-        name, attr_text=f"{quote(INPUTS)}!$B${rows[0]}:$B${rows[-1]}"
-    )
+    """``in_workload_seasonality`` (a workload's 12 factors, for INDEX; one per workload) and
+    ``bpo_case`` (A:B)."""
+    groups: dict[str, list[int]] = {}
+    for r in range(FIRST_INPUT_ROW, last + 1):
+        key = str(ws.cell(row=r, column=1).value)
+        if generic_key(key) in ("workload.seasonality", "workloads.seasonality"):
+            groups.setdefault(key.rsplit(".", 1)[0], []).append(r)
+    for key, rows in groups.items():
+        if rows != list(range(rows[0], rows[0] + 12)):
+            raise RuntimeError(f"seasonality rows are not 12 consecutive rows: {rows}")
+        name = input_name(key)
+        wb.defined_names[name] = DefinedName(
+            name, attr_text=f"{quote(INPUTS)}!$B${rows[0]}:$B${rows[-1]}"
+        )
     wb.defined_names["bpo_case"] = DefinedName(
         "bpo_case", attr_text=f"{quote(INPUTS)}!$A${FIRST_INPUT_ROW}:$B${last}"
     )

@@ -29,6 +29,7 @@ from . import styles as st
 from .grid import FIRST_ROW, Grid
 from .refs import input_name as n
 from .refs import quote
+from .workloads import WorkloadRef, pricing_of, workload_refs, workload_volume
 
 __all__ = ["INHOUSE_POOL", "StaffingPlan"]
 
@@ -47,10 +48,11 @@ _NOT_OK = "1E+9"
 
 @dataclass
 class Pool:
-    """One Erlang C staffing pool: the in-house team or one hourly vendor."""
+    """One Erlang C staffing pool: a live workload of the in-house team or of an hourly vendor."""
 
-    key: str  # INHOUSE_POOL or the option name
+    key: str  # the owner key (INHOUSE_POOL or the option name), [workload] among several
     label: str
+    workload: WorkloadRef
     handle: str  # the defined name of its handle minutes
     occupancy: str  # the defined name of its occupancy cap
     k: int  # rows of the recursion above the warm start
@@ -62,56 +64,67 @@ class StaffingPlan:
 
     def __init__(self, result: Result) -> None:
         case = result.case
-        rt = case.workload.real_time
-        if rt is None:
-            raise ValueError("the case has no real-time workload")
         self.months = case.term_months
-        volume = result.components.volume[0]
         m = np.arange(1, case.term_months + 1)
-        wl = case.workload
-        self.pools = [
-            Pool(
-                INHOUSE_POOL,
-                "In-house",
-                n("workload.handle_minutes"),
-                n("inhouse.occupancy"),
-                _rows(volume, wl.handle_minutes, case.inhouse.occupancy, rt),
-            )
-        ]
-        for i, o in enumerate(case.options):
-            pr = o.pricing
-            if not isinstance(pr, HourlyPricing):
+        self.pools: list[Pool] = []
+        for w in workload_refs(case):
+            rt = w.real_time
+            if rt is None:
                 continue
-            vv = volume
-            if o.automation is not None:
-                vv = volume * (1.0 - o.automation.share * (m >= o.automation.start_month))
-            handle = wl.handle_minutes if pr.handle_minutes is None else pr.handle_minutes
-            name = (
-                n(f"options.{i}.pricing.handle_minutes")
-                if pr.handle_minutes is not None
-                else n("workload.handle_minutes")
-            )
+            volume = workload_volume(case, w)
             self.pools.append(
                 Pool(
-                    o.name,
-                    o.name,
-                    name,
-                    n(f"options.{i}.pricing.occupancy"),
-                    _rows(vv, handle, pr.occupancy, rt),
+                    w.key(INHOUSE_POOL),
+                    w.label("In-house"),
+                    w,
+                    w.inhouse("handle_minutes"),
+                    w.inhouse("occupancy"),
+                    _rows(
+                        volume,
+                        w.inhouse_value("handle_minutes", case),
+                        w.inhouse_value("occupancy", case),
+                        rt,
+                    ),
                 )
             )
+            for i, o in enumerate(case.options):
+                pr, pp = pricing_of(case, i, w)
+                if not isinstance(pr, HourlyPricing):
+                    continue
+                vv = volume
+                if o.automation is not None:
+                    vv = volume * (1.0 - o.automation.share * (m >= o.automation.start_month))
+                handle = w.model.handle_minutes if pr.handle_minutes is None else pr.handle_minutes
+                name = (
+                    n(pp + "handle_minutes")
+                    if pr.handle_minutes is not None
+                    else w.input("handle_minutes")
+                )
+                self.pools.append(
+                    Pool(
+                        w.key(o.name),
+                        w.label(o.name),
+                        w,
+                        name,
+                        n(pp + "occupancy"),
+                        _rows(vv, handle, pr.occupancy, rt),
+                    )
+                )
+        if not self.pools:
+            raise ValueError("the case has no real-time workload")
         row = FIRST_ROW
         for pool in self.pools:
             pool.first = row + 2  # after Grid.section
             row = pool.first + len(_DRIVERS) + 2 + (pool.k + 1) + 2 + pool.k
 
-    def hours(self, key: str) -> str:
+    def hours(self, owner: str, w: WorkloadRef) -> str:
         """Template reference to a pool's staffed hours (``'Staffing'!{c}14``)."""
-        pool = next(p for p in self.pools if p.key == key)
+        pool = next(p for p in self.pools if p.key == w.key(owner))
         return f"{quote(STAFFING)}!{{c}}{pool.first + _DRIVERS.index('staffed_hours')}"
 
     def write(self, wb: Workbook, volumes: dict[str, str]) -> Grid:
-        """Write the sheet; ``volumes`` maps each pool to a template reference to its volume."""
+        """Write the sheet; ``volumes`` maps each pool's key to a template reference to its
+        volume."""
         g = Grid(
             wb,
             STAFFING,
@@ -120,9 +133,9 @@ class StaffingPlan:
             note="Per pool and month: offered load, Erlang B recursion, the agent counts "
             "meeting the service level and occupancy cap; the least is required.",
         )
-        rt = "workload.real_time."
-        oh, im = n(rt + "open_hours_per_month"), n(rt + "interval_minutes")
         for pool in self.pools:
+            rt = pool.workload.prefix + "real_time."
+            oh, im = n(rt + "open_hours_per_month"), n(rt + "interval_minutes")
             g.section(f"Pool: {pool.label}")
             if g.next != pool.first:
                 raise RuntimeError(f"staffing pool {pool.key} planned at {pool.first}")

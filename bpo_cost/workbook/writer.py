@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from .. import __version__
 from ..api import CaseSource, evaluate
-from ..case.models import Case, HourlyPricing
+from ..case.models import Case
 from ..errors import InputError, OutputError
 from ..files import atomic_write_bytes, reproducible_zip
 from ..rates.cards import RateCards
@@ -26,6 +26,7 @@ from .staffing import INHOUSE_POOL, StaffingPlan
 from .styles import print_headers, xml_text
 from .summary import summary_sheet
 from .validity import check_workbook
+from .workloads import workload_refs
 
 __all__ = ["APPLICATION", "RESERVED_TITLES", "ExtraSheet", "build_workbook", "write_workbook"]
 
@@ -128,7 +129,8 @@ def build_workbook(result: Result) -> Workbook:
     summary.title = "Summary"
     inputs_sheet(wb, result)
     tl = timeline_sheet(wb, case)
-    plan = StaffingPlan(result) if case.workload.real_time is not None else None
+    wls = workload_refs(case)
+    plan = StaffingPlan(result) if any(w.real_time is not None for w in wls) else None
     hours = plan.hours if plan is not None else None
     ih = inhouse_sheet(wb, case, tl, hours)
     owners = [Owner(INHOUSE_POOL, "In-house", "in-house", ih)]
@@ -148,11 +150,10 @@ def build_workbook(result: Result) -> Workbook:
         )
         grids.append(owners[-1].grid)
     if plan is not None:
-        volumes = {INHOUSE_POOL: ih.here("volume", external=True)}
-        volumes |= {
-            o.key: o.grid.here("vendor_volume", external=True)
-            for o, opt in zip(owners[1:], case.options, strict=True)
-            if isinstance(opt.pricing, HourlyPricing)
+        volumes = {w.key(INHOUSE_POOL): ih.here(w.key("volume"), external=True) for w in wls} | {
+            w.key(o.key): o.grid.here(w.key("vendor_volume"), external=True)
+            for o in owners[1:]
+            for w in wls
         }
         grids.append(plan.write(wb, volumes))
     cf = cashflows_sheet(wb, case, tl, owners)
