@@ -11,8 +11,10 @@ import numpy as np
 
 from ._types import FloatArray
 from .case.models import Case
+from .engine.compile import compile_case
 from .engine.components import INHOUSE
 from .engine.run import Components, Summary
+from .engine.workforce import staffing_figures
 
 if TYPE_CHECKING:  # pandas loads on first use: it is half the import time of bpo_cost
     import pandas as pd
@@ -63,7 +65,7 @@ class Result:
     def pricing_model(self, owner: str) -> str:
         if owner == INHOUSE:
             return "inhouse"
-        return next(o.pricing.model for o in self.case.options if o.name == owner)
+        return next(self.case.pricing_model(o) for o in self.case.options if o.name == owner)
 
     def summary(self) -> pd.DataFrame:
         """One row per owner: TCO, NPV of cost, savings, payback, IRR, cost per unit, rank."""
@@ -104,6 +106,42 @@ class Result:
         dates = pd.to_datetime(self.dates)  # datetime64: resample, filter and plot by date
         long["date"] = dates[long["month"].to_numpy(dtype=int) - 1]
         return long[["owner", "component", "month", "date", "cost"]]
+
+    def staffing(self, *, wide: bool = False) -> pd.DataFrame:
+        """Staffing figures behind the costs, per month, owner and workload.
+
+        Tidy (default): one row per month, owner, workload and measure, with columns ``month``,
+        ``date``, ``owner``, ``workload``, ``measure``, ``value``. Workload ``all`` holds each
+        owner's totals and the pooled in-house figures (supervisors, seats). Measures
+        (``engine.workforce.MEASURES``): volume, deflected, agents (per interval, live
+        channels), productive_fte, paid_fte, billed_hours or billed_fte (hourly vendors),
+        supervisors, seats. ``wide=True``: months × (owner, workload, measure).
+        """
+        import pandas as pd
+
+        figures = staffing_figures(compile_case(self.case), self.case.term_months)
+        wide_frame = pd.DataFrame(
+            {key: values[0] for key, values in figures.items()},
+            index=pd.Index(self.months.astype(int), name="month"),
+        )
+        wide_frame.columns = pd.MultiIndex.from_tuples(
+            list(figures), names=["owner", "workload", "measure"]
+        )
+        if wide:
+            return wide_frame
+        n = self.case.term_months
+        keys = list(figures)
+        dates = pd.to_datetime(self.dates)
+        return pd.DataFrame(
+            {
+                "month": np.tile(np.arange(1, n + 1), len(keys)),
+                "date": np.tile(dates, len(keys)),
+                "owner": np.repeat([k[0] for k in keys], n),
+                "workload": np.repeat([k[1] for k in keys], n),
+                "measure": np.repeat([k[2] for k in keys], n),
+                "value": np.concatenate([figures[k][0] for k in keys]),
+            }
+        )
 
     def totals(self) -> pd.DataFrame:
         """Monthly total cost per owner."""

@@ -250,3 +250,60 @@ _KEY = r"(0|[1-9][0-9]*|[^.\[\]]*[^.\[\]0-9][^.\[\]]*)"  # an index or a field n
 _NAME = r"[^\]]*[^\]0-9][^\]]*"
 # Paths written in the grammar's normal form (indices as .1, never [1]), straight as text.
 path_texts = st.from_regex(rf"{_KEY}(\[{_NAME}\])?(\.{_KEY}(\[{_NAME}\])?)*", fullmatch=True)
+
+
+def contact_centre(**overrides: Any) -> dict[str, Any]:
+    """Three workloads (live voice, chat with concurrency, deferred email), each option pricing
+    each workload by a line of its own, nothing fixed in-house: every cost is linear in one
+    workload's staffing, so the case is the sum of its one-workload cases."""
+    case = bare_case()
+    del case["workload"]
+    live = {"service_level_target": 0.8, "answer_seconds": 20.0, "interval_minutes": 30.0}
+    case["workloads"] = [
+        {
+            "name": "voice",
+            "function": "customer_service_voice",
+            "unit": "call",
+            "volume_per_month": 52_000.0,
+            "growth_per_year": 0.05,
+            "seasonality": [1.1, 1.0, 1.0, 0.95, 0.9, 0.9, 0.9, 0.95, 1.0, 1.05, 1.1, 1.15],
+            "handle_minutes": 3.0,
+            "real_time": live,
+        },
+        {
+            "name": "chat",
+            "function": "customer_service_chat",
+            "unit": "chat",
+            "volume_per_month": 20_000.0,
+            "growth_per_year": 0.2,
+            "handle_minutes": 8.0,
+            "real_time": {**live, "concurrency": 2.5},
+            "inhouse": {"wage_per_hour": 18.0, "occupancy": 0.9},
+        },
+        {
+            "name": "email",
+            "function": "customer_service_email",
+            "unit": "email",
+            "volume_per_month": 9_000.0,
+            "handle_minutes": 6.0,
+            "inhouse": {"shrinkage": 0.2},
+        },
+    ]
+    case["inhouse"] |= {
+        "benefits_load": 0.25,
+        "shrinkage": 0.3,
+        "occupancy": 0.85,
+        "supervisor_wage_per_hour": 30.0,
+        "facilities_per_seat_month": 300.0,
+        "attrition_per_year": 0.3,
+        "cost_per_hire": 4000.0,
+    }
+    vendor = case["options"][0]
+    del vendor["pricing"]
+    vendor["lines"] = [
+        {"workload": "voice", "pricing": {"model": "hourly", "rate": 14.0}},
+        {"workload": "chat", "pricing": {"model": "per_transaction", "price": 2.1}},
+        {"workload": "email", "pricing": {"model": "per_transaction", "price": 1.6}},
+    ]
+    vendor["transition"] = {"transition_months": 2, "parallel_run_months": 1, "ramp_months": 3}
+    return _merge(case, overrides)

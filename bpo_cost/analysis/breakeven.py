@@ -153,10 +153,13 @@ def breakeven_volume(
     high: float | None = None,
     basis: Basis = "tco",
     rate_cards: RateCardSource = None,
+    workload: str | None = None,
 ) -> BreakEven:
-    """The monthly volume (``workload.volume_per_month``) at which two owners cost the same.
+    """The monthly volume of one workload at which two owners cost the same.
 
     Growth and seasonality still apply: the answer is the base volume of the first month.
+    ``workload`` names the workload whose volume varies (the others stay as in the case); it
+    may be left out when the case has one (``workload.volume_per_month``).
 
     Examples
     --------
@@ -166,9 +169,10 @@ def breakeven_volume(
     >>> b.input, len(b.crossings) >= 1
     ('workload.volume_per_month', True)
     """
+    resolved = prepare(case, rate_cards)
     return breakeven(
-        case,
-        "workload.volume_per_month",
+        resolved,
+        volume_path(resolved, resolved.workload_index(workload)),
         owner=owner,
         against=against,
         low=low,
@@ -178,21 +182,31 @@ def breakeven_volume(
     )
 
 
+def volume_path(case: Case, i: int) -> str:
+    """The input path of workload ``i``'s volume: the v1 path when it is the only one."""
+    return f"{case.workload_path(i)}.volume_per_month"
+
+
 def price_paths(case: Case, owner: str) -> list[str]:
     """The price inputs of an option's pricing model (scaled together by ``breakeven_price``)."""
     names = [o.name for o in case.options]
     i = owner_index(names, owner)
-    pr = case.options[i].pricing
-    base = f"options.{i}.pricing"
-    if pr.model == "hourly":
-        return [f"{base}.rate"]
-    if pr.model == "outcome":
-        return [f"{base}.price_per_outcome"]
-    if pr.collar is not None:
-        return [f"{base}.collar.{k}" for k in ("base_fee_per_month", "arc", "rrc")]
-    if pr.tiers is not None:
-        return [f"{base}.tiers.{k}.price" for k in range(len(pr.tiers))]
-    return [f"{base}.price"]
+    o = case.options[i]
+    schedules = [(f"options.{i}.pricing", o.pricing)] if o.pricing is not None else []
+    schedules += [(f"options.{i}.lines.{k}.pricing", x.pricing) for k, x in enumerate(o.lines)]
+    paths: list[str] = []
+    for base, pr in schedules:  # the option's pricing, then each line's: scaled together
+        if pr.model == "hourly":
+            paths.append(f"{base}.rate")
+        elif pr.model == "outcome":
+            paths.append(f"{base}.price_per_outcome")
+        elif pr.collar is not None:
+            paths += [f"{base}.collar.{k}" for k in ("base_fee_per_month", "arc", "rrc")]
+        elif pr.tiers is not None:
+            paths += [f"{base}.tiers.{k}.price" for k in range(len(pr.tiers))]
+        else:
+            paths.append(f"{base}.price")
+    return paths
 
 
 def breakeven_price(

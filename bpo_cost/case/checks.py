@@ -22,42 +22,50 @@ def suspicious_values(case: Case, cards: RateCards) -> list[str]:
     above("discount_rate_annual", case.discount_rate_annual, 0.5, "is it a decimal?")
     above("inflation_per_year", case.inflation_per_year, 0.15, "is it a decimal?")
     above("wage_inflation_per_year", case.wage_inflation_per_year, 0.15, "is it a decimal?")
-    above("workload.growth_per_year", case.workload.growth_per_year, 0.5, "is it a decimal?")
     above(
         "inhouse.attrition_per_year",
         case.inhouse.attrition_per_year,
         1.0,
         "more than the whole team leaves every year",
     )
-    function = case.workload.function
-    preset = cards.presets.get(function)
-    if preset is not None:
-        low, high = preset.handle_minutes_low / 2, preset.handle_minutes_high * 2
-        if not low <= case.workload.handle_minutes <= high:
-            found.append(
-                f"workload.handle_minutes = {case.workload.handle_minutes:g} is outside "
-                f"{low:g}-{high:g} minutes, twice the benchmark range for {function}"
-            )
-    _below_card(
-        found,
-        cards,
-        "inhouse.wage_per_hour",
-        case.inhouse.wage_per_hour,
-        "wage",
-        function,
-        case.inhouse.country,
-    )
-    for i, o in enumerate(case.options):
-        if o.pricing.model == "hourly" and o.pricing.basis == "productive_hour":
-            _below_card(
-                found,
-                cards,
-                f"options.{i}.pricing.rate",
-                o.pricing.rate,
-                "billing_hourly",
-                function,
-                o.location.country,
-            )
+    for i, w in enumerate(case.workloads):
+        at = case.workload_path(i)
+        above(f"{at}.growth_per_year", w.growth_per_year, 0.5, "is it a decimal?")
+        preset = cards.presets.get(w.function)
+        if preset is not None:
+            low, high = preset.handle_minutes_low / 2, preset.handle_minutes_high * 2
+            if not low <= w.handle_minutes <= high:
+                found.append(
+                    f"{at}.handle_minutes = {w.handle_minutes:g} is outside "
+                    f"{low:g}-{high:g} minutes, twice the benchmark range for {w.function}"
+                )
+        own = w.inhouse.wage_per_hour if w.inhouse else None
+        _below_card(
+            found,
+            cards,
+            f"{at}.inhouse.wage_per_hour" if own is not None else "inhouse.wage_per_hour",
+            case.inhouse.wage_per_hour if own is None else own,
+            "wage",
+            w.function,
+            case.inhouse.country,
+        )
+        for j, o in enumerate(case.options):
+            pricing = case.pricing_of(o, w)
+            if pricing.model == "hourly" and pricing.basis == "productive_hour":
+                k = next((k for k, x in enumerate(o.lines) if x.workload == w.name), None)
+                line = None if k is None else o.lines[k]
+                _below_card(
+                    found,
+                    cards,
+                    f"options.{j}.pricing.rate"
+                    if k is None
+                    else f"options.{j}.lines.{k}.pricing.rate",
+                    pricing.rate,
+                    "billing_hourly",
+                    w.function,
+                    (line.location if line and line.location else o.location).country,
+                )
+    found = list(dict.fromkeys(found))  # one workload's finding is said once
     return found
 
 

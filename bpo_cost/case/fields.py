@@ -106,7 +106,7 @@ def input_doc(case: Case, key: str) -> FieldDoc:
     if info is None:
         return FieldDoc()
     doc = _doc(info, int(key.rsplit(".", 1)[1]) if in_list else None)
-    unit = doc.unit.replace(CURRENCY, case.currency).replace(UNIT_OF_WORK, case.workload.unit)
+    unit = doc.unit.replace(CURRENCY, case.currency).replace(UNIT_OF_WORK, case.unit)
     return FieldDoc(doc.description, unit, doc.source, doc.default)
 
 

@@ -19,7 +19,15 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import InvalidCaseError
 from .models import Case
-from .paths import from_slashes, join_path, segments, to_slashes
+from .paths import (
+    DEFAULT_WORKLOAD,
+    V1_WORKLOAD,
+    WORKLOADS,
+    from_slashes,
+    join_path,
+    segments,
+    to_slashes,
+)
 from .reading import MAX_DEPTH, parse_json, parse_yaml, read_text
 
 __all__ = ["case_from_pairs", "case_to_pairs", "load_case", "parse_case"]
@@ -38,15 +46,17 @@ def parse_case(data: Mapping[str, Any] | Case) -> Case:
     try:
         return Case.model_validate(dict(data))
     except ValidationError as exc:
-        raise _invalid(exc) from None
+        raise _invalid(exc, v1=V1_WORKLOAD in data and WORKLOADS not in data) from None
     except RecursionError:
         raise InvalidCaseError("case", "...", f"nested at most {MAX_DEPTH} levels") from None
 
 
-def _invalid(exc: ValidationError) -> InvalidCaseError:
+def _invalid(exc: ValidationError, *, v1: bool = False) -> InvalidCaseError:
+    """``v1``: the file gave one ``workload:``: its errors name it so, not ``workloads.0``."""
     problems: list[tuple[str, Any, str]] = []  # (field path, value, what is allowed)
     for err in exc.errors(include_url=False):
-        raw = [str(p) for p in err["loc"]]
+        given = [str(p) for p in err["loc"]]
+        raw = [V1_WORKLOAD, *given[2:]] if v1 and given[:2] == [WORKLOADS, "0"] else given
         value = err.get("input")
         tags = [p for p in raw if _is_tag(p)]
         # A number-or-reference field: report the branch the user meant (a mapping is a reference).
@@ -58,7 +68,7 @@ def _invalid(exc: ValidationError) -> InvalidCaseError:
         path = ".".join(p for p in raw if not _is_tag(p)) or "case"
         ctx = err.get("ctx") or {}
         if err["type"] == "missing":
-            hint = _field_hint(raw)
+            hint = _field_hint(given)
             problems.append((path, _Said(f"{path} is required but missing{hint}"), ""))
         elif err["type"] == "extra_forbidden":
             problems.append((path, value, "a known field (check the spelling)"))
@@ -323,7 +333,10 @@ def _model_pairs(model: BaseModel, prefix: str) -> list[tuple[str, Any]]:
     out: list[tuple[str, Any]] = []
     for name, field in type(model).model_fields.items():
         value, key = getattr(model, name), join_path(prefix, name)
-        if isinstance(value, BaseModel):
+        if isinstance(model, Case) and name == WORKLOADS and len(value) == 1:
+            one = _model_pairs(value[0], V1_WORKLOAD)  # the v1 form (Case.v1_form)
+            out += [kv for kv in one if kv != (f"{V1_WORKLOAD}.name", DEFAULT_WORKLOAD)]
+        elif isinstance(value, BaseModel):
             out += _model_pairs(value, key)
         elif isinstance(value, list):
             for i, item in enumerate(value):

@@ -23,14 +23,19 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     ValidationInfo,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
+from ..core.concurrency import MAX_CONCURRENCY, concurrency_factor
 from ..core.staffing import MAX_AGENTS, MAX_ERLANGS
+from ..errors import InputError
 from ..rates.cards import FunctionId, RateRef
 from .distributions import Distribution, check_paths
+from .paths import DEFAULT_WORKLOAD, V1_WORKLOAD, WORKLOADS
 
 __all__ = [
     "Automation",
@@ -42,6 +47,7 @@ __all__ = [
     "HourlyPricing",
     "InHouse",
     "Kpi",
+    "Line",
     "Location",
     "Option",
     "OutcomePricing",
@@ -53,6 +59,7 @@ __all__ = [
     "Tier",
     "Transition",
     "Workload",
+    "WorkloadInHouse",
 ]
 
 
@@ -144,6 +151,8 @@ MAX_TIERS = 30  # also keeps the workbook's tier formulas within Excel's nesting
 MAX_ROLES = 50
 MAX_STRANDED_COSTS = 50
 MAX_UNCERTAIN_INPUTS = 1000
+MAX_WORKLOADS = 20
+POOLED = "all"  # the workload name of figures over all workloads (staffing): not a workload's
 
 Float = Annotated[float, BeforeValidator(_not_bool)]
 Int = Annotated[int, BeforeValidator(_not_bool)]
@@ -194,6 +203,49 @@ class RealTime(_Model):
         description="Hours the channel is open",
         json_schema_extra={"unit": "hours / month", "source": "~21.7 days x 12 h"},
     )
+    concurrency: Annotated[Float, Field(ge=1, le=MAX_CONCURRENCY)] = Field(
+        1.0,
+        description="Contacts an agent handles at once (chat); 1 for voice",
+        json_schema_extra={"unit": "contacts", "source": f"one at a time: {_STAFFING}"},
+    )
+
+
+# The overrides a workload may make: what differs by channel in one in-house team. Handle time
+# is the workload's own `handle_minutes`; supervision, seats and fixed costs pool.
+OVERRIDABLE = ("wage_per_hour", "shrinkage", "occupancy")
+
+
+class WorkloadInHouse(_Model):
+    """In-house staffing of one workload where it differs from the in-house block."""
+
+    wage_per_hour: Price | None = Field(
+        None,
+        description="Hourly base wage of an agent of this workload (none: the in-house wage)",
+        json_schema_extra={"unit": "{currency} / hour"},
+    )
+    shrinkage: ShareBelowOne | None = Field(
+        None,
+        description="Shrinkage of this workload's agents (none: the in-house shrinkage)",
+        json_schema_extra={"unit": "share"},
+    )
+    occupancy: Annotated[Float, Field(gt=0, le=1)] | None = Field(
+        None,
+        description="Occupancy cap of this workload's agents (none: the in-house occupancy)",
+        json_schema_extra={"unit": "share"},
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _only_overridable(cls, v: Any) -> Any:
+        if isinstance(v, dict):
+            other = sorted(str(k) for k in v if k not in OVERRIDABLE)
+            if other:
+                raise ValueError(
+                    f"{other[0]!r} cannot differ by workload: a workload's inhouse block may set "
+                    f"{', '.join(OVERRIDABLE)} (handle time is the workload's handle_minutes; "
+                    "supervision, seats, IT and fixed costs pool across workloads)"
+                )
+        return v
 
 
 class Workload(_Model):
@@ -204,6 +256,12 @@ class Workload(_Model):
     def _function_as_typed(cls, v: Any) -> Any:
         return _function_id(v)
 
+    name: str = Field(
+        max_length=24,
+        pattern=r"^[a-z][a-z0-9_]*$",
+        description="Workload name: lower case, letters, digits and _ (voice, chat, email)",
+        json_schema_extra={"unit": "id"},
+    )
     function: FunctionId = Field(
         description="Business function (a rate-card function id)",
         json_schema_extra={"unit": "id"},
@@ -235,6 +293,9 @@ class Workload(_Model):
     )
     real_time: RealTime | None = Field(
         None, description="For a channel answered live (voice, chat): staffing by Erlang C"
+    )
+    inhouse: WorkloadInHouse | None = Field(
+        None, description="In-house staffing of this workload where it differs"
     )
 
     @field_validator("seasonality", mode="before")  # before: a long list is refused unread
@@ -772,6 +833,21 @@ class Location(_Model):
     )
 
 
+class Line(_Model):
+    """How an option prices one workload, where it differs from the option's pricing."""
+
+    workload: str = Field(
+        min_length=1,
+        max_length=24,
+        description="Name of the workload this line prices",
+        json_schema_extra={"unit": "id"},
+    )
+    pricing: Pricing = Field(description="How the vendor charges for this workload")
+    location: Location | None = Field(
+        None, description="Where this workload is delivered (none: the option's location)"
+    )
+
+
 class Option(_Model):
     """One outsourcing offer: a provider, a location, one pricing model and its clauses."""
 
@@ -784,7 +860,15 @@ class Option(_Model):
     )
     provider: str = Field("", description="Provider", json_schema_extra={"unit": "text"})
     location: Location = Field(description="Where the work is delivered")
-    pricing: Pricing = Field(description="How the vendor charges: one pricing model")
+    pricing: Pricing | None = Field(
+        None,
+        description="How the vendor charges for the workloads without a line of their own",
+    )
+    lines: list[Line] = Field(
+        default_factory=list,
+        max_length=MAX_WORKLOADS,
+        description="Per-workload prices: a workload with a line is priced by it",
+    )
     escalator: Escalator = Field(
         default_factory=Escalator, description="Price escalation each contract year"
     )
@@ -850,7 +934,11 @@ class Case(_Model):
         description="Count the switching cost at the end of the term",
         json_schema_extra={"unit": "TRUE / FALSE", "source": "off unless the case includes them"},
     )
-    workload: Workload = Field(description="What the function does")
+    workloads: list[Workload] = Field(
+        min_length=1,
+        max_length=MAX_WORKLOADS,
+        description="What the function does: one or more workloads (channels)",
+    )
     inhouse: InHouse = Field(description="The function as run today")
     options: list[Option] = Field(
         min_length=1, max_length=12, description="The outsourcing offers compared with in-house"
@@ -876,18 +964,80 @@ class Case(_Model):
     @field_validator("uncertainty")
     @classmethod
     def _uncertain_numbers(cls, v: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
-        if v and {"workload", "inhouse", "options"} <= info.data.keys():  # else they failed
-            check_paths({k: _dumped(x) for k, x in info.data.items()}, v)
+        if v and {"workloads", "inhouse", "options"} <= info.data.keys():  # else they failed
+            check_paths(v1_form({k: _dumped(x) for k, x in info.data.items()}), v)
         return v
 
-    def _check_erlang_load(self) -> None:
-        w, rt = self.workload, self.workload.real_time
+    @model_validator(mode="before")
+    @classmethod
+    def _v1_workload(cls, v: Any) -> Any:
+        # A v1 file's single `workload:` is a one-item `workloads:` named DEFAULT_WORKLOAD.
+        if isinstance(v, dict) and "workload" in v:
+            if "workloads" in v:
+                raise ValueError(
+                    "workload: give either workload (one) or workloads (a list), not both"
+                )
+            v = dict(v)
+            one = v.pop("workload")
+            if isinstance(one, dict) and "name" not in one:
+                one = {"name": DEFAULT_WORKLOAD, **one}
+            v["workloads"] = [one]
+        return v
+
+    @model_serializer(mode="wrap")
+    def _v1_form(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # One workload is written back as v1's `workload:`, so its paths are v1 paths.
+        data = handler(self)
+        return v1_form(data) if isinstance(data, dict) else data
+
+    @property
+    def workload(self) -> Workload:
+        """The workload of a one-workload case (v1's ``case.workload``); an error if several."""
+        return self.workloads[self.workload_index(None)]
+
+    @property
+    def unit(self) -> str:
+        """The unit of work of the workloads if they share one (``call``), else ``unit``."""
+        units = {w.unit for w in self.workloads}
+        return units.pop() if len(units) == 1 else "unit"
+
+    def pricing_model(self, option: Option) -> str:
+        """The pricing model of an option: the one its workloads share, else ``mixed``."""
+        models = {self.pricing_of(option, w).model for w in self.workloads}
+        return models.pop() if len(models) == 1 else "mixed"
+
+    def workload_index(self, workload: str | None) -> int:
+        """The index of a workload by name; ``None``: the only one (an error if several)."""
+        names = [w.name for w in self.workloads]
+        if workload is None and len(names) == 1:
+            return 0
+        if workload not in names:
+            raise InputError("workload", workload, f"one of the case's workloads: {names}")
+        return names.index(workload)
+
+    def workload_path(self, i: int) -> str:
+        """How messages name workload ``i``: ``workload`` (v1) if it is the only one."""
+        return "workload" if len(self.workloads) == 1 else f"workloads[{self.workloads[i].name}]"
+
+    def pricing_of(self, option: Option, workload: Workload) -> Pricing:
+        """How ``option`` prices ``workload``: its line's pricing, else the option's."""
+        for line in option.lines:
+            if line.workload == workload.name:
+                return line.pricing
+        assert option.pricing is not None  # validated: every workload is priced
+        return option.pricing
+
+    def _check_erlang_load(self, i: int, w: Workload) -> None:
+        rt = w.real_time
         if rt is None:
             return
+        hourly = [
+            (j, p)
+            for j, o in enumerate(self.options)
+            if isinstance(p := self.pricing_of(o, w), HourlyPricing)
+        ]
         handles = [w.handle_minutes] + [
-            o.pricing.handle_minutes
-            for o in self.options
-            if isinstance(o.pricing, HourlyPricing) and o.pricing.handle_minutes is not None
+            p.handle_minutes for _, p in hourly if p.handle_minutes is not None
         ]
         peak = (
             w.volume_per_month
@@ -898,20 +1048,23 @@ class Case(_Model):
             peak
             / (rt.open_hours_per_month * 60.0 / rt.interval_minutes)
             * max(handles)
+            / concurrency_factor(rt.concurrency)
             / (rt.interval_minutes)
         )
+        where = self.workload_path(i)
         if load > MAX_ERLANGS:
             raise ValueError(
-                f"workload: the peak offered load is {load:,.0f} Erlangs per interval; Erlang C "
+                f"{where}: the peak offered load is {load:,.0f} Erlangs per interval; Erlang C "
                 f"staffing takes at most {MAX_ERLANGS:,.0f} (check volume_per_month and "
                 "handle_minutes)"
             )
         # The occupancy cap asks for load / occupancy agents: a tiny occupancy asks for billions.
-        caps = [("inhouse.occupancy", self.inhouse.occupancy)] + [
-            (f"options.{i}.pricing.occupancy", o.pricing.occupancy)
-            for i, o in enumerate(self.options)
-            if isinstance(o.pricing, HourlyPricing)
-        ]
+        own = w.inhouse.occupancy if w.inhouse and w.inhouse.occupancy is not None else None
+        caps = [
+            (f"workloads.{i}.inhouse.occupancy", own)
+            if own is not None
+            else ("inhouse.occupancy", self.inhouse.occupancy)
+        ] + [(f"options.{j}.pricing.occupancy", p.occupancy) for j, p in hourly]
         for field, occupancy in caps:
             if load / occupancy > MAX_AGENTS:
                 raise ValueError(
@@ -919,6 +1072,36 @@ class Case(_Model):
                     f"{load:,.6g} Erlangs: load / occupancy must stay within {MAX_AGENTS:,.0f} "
                     "agents per interval"
                 )
+
+    def _check_workloads(self) -> None:
+        names = [w.name for w in self.workloads]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"workloads: names must be unique, {dupes[0]!r} is given twice")
+        if POOLED in names:
+            raise ValueError(f"workloads: {POOLED!r} names the pooled figures; choose another name")
+        for i, o in enumerate(self.options):
+            lined = [line.workload for line in o.lines]
+            for j, name in enumerate(lined):
+                if name not in names:
+                    raise ValueError(
+                        f"options.{i}.lines.{j}.workload = {name!r} is not a workload of the "
+                        f"case: one of {names}"
+                    )
+                if lined.count(name) > 1:
+                    raise ValueError(
+                        f"options.{i}.lines: workload {name!r} has two lines; give it one"
+                    )
+            if o.pricing is None:
+                missing = [n for n in names if n not in lined]
+                if missing:
+                    raise ValueError(
+                        f"options.{i}.pricing is required but missing: option {o.name!r} has no "
+                        f"line for workload {missing[0]!r} (give the option a pricing or the "
+                        "workload a line)"
+                    )
+        for i, w in enumerate(self.workloads):
+            self._check_erlang_load(i, w)
 
     @model_validator(mode="after")
     def _consistent(self) -> Case:
@@ -930,7 +1113,7 @@ class Case(_Model):
             raise ValueError(
                 f"options: names must be unique ignoring case and not 'inhouse': {dupes or names}"
             )
-        self._check_erlang_load()
+        self._check_workloads()
         for i, o in enumerate(self.options):
             t = o.transition
             for field in ("parallel_run_months", "transition_months", "ramp_months"):
@@ -945,6 +1128,20 @@ class Case(_Model):
                     f"within term_months = {self.term_months}"
                 )
         return self
+
+
+def v1_form(data: dict[str, Any]) -> dict[str, Any]:
+    """A dumped case with one workload as v1 writes it: ``workload:``, in the same place,
+    without its name when that is the default; a case of several workloads as it is."""
+    if len(data.get(WORKLOADS) or ()) != 1:
+        return data
+    one = data[WORKLOADS][0]
+    if isinstance(one, dict) and one.get("name") == DEFAULT_WORKLOAD:
+        one = {k: v for k, v in one.items() if k != "name"}
+    return {
+        (V1_WORKLOAD if k == WORKLOADS else k): (one if k == WORKLOADS else v)
+        for k, v in data.items()
+    }
 
 
 def _dumped(value: Any) -> Any:

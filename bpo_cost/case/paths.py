@@ -17,6 +17,12 @@ Parsed, a path is a tuple of steps: ``str`` (a field), ``int`` (a list index) or
 list item by name). A *generic* key drops the indices and names (``options.pricing.rate``: the
 field, whichever option). On the Inputs sheet an uncertainty key is one segment of its pair key,
 so its dots are written as ``/``: ``uncertainty.options/1/pricing/rate.low``.
+
+Workloads are a list like the options: ``workloads.1.volume_per_month``, by name
+``workloads[chat].volume_per_month``. A case of one workload is written in the v1 form, as
+``workload:`` (its name left out when it is the default, ``main``), so its canonical paths are
+the v1 paths (``workload.volume_per_month``), and ``canonical_path`` reads
+``workloads.0.volume_per_month`` or ``workloads[main].volume_per_month`` as that.
 """
 
 from __future__ import annotations
@@ -29,12 +35,16 @@ from typing import Any, TypeGuard
 from ..errors import InputError
 
 __all__ = [
+    "DEFAULT_WORKLOAD",
+    "V1_WORKLOAD",
+    "WORKLOADS",
     "Name",
     "Step",
     "canonical_path",
     "format_path",
     "from_slashes",
     "generic_key",
+    "in_list_form",
     "join_path",
     "parse_path",
     "path_label",
@@ -44,6 +54,8 @@ __all__ = [
 ]
 
 SEP = "."
+V1_WORKLOAD, WORKLOADS = "workload", "workloads"  # a one-workload case's key; several's key
+DEFAULT_WORKLOAD = "main"  # the name of the workload of a v1 file (`workload:`)
 SLASH = "/"  # stands for SEP where a whole path is one segment of a pair key
 _HINT = "dotted keys, e.g. options[Offshore PH].pricing.rate"
 
@@ -225,6 +237,21 @@ def generic_key(path: str) -> str:
     return format_path(keys) if keys else path
 
 
+def in_list_form(path: str) -> str:
+    """A canonical path with v1's ``workload`` written as the list item it is, ``workloads.0``.
+
+    The case models and the engine parameters hold the workloads as a list; this is the path
+    through them.
+
+    Examples
+    --------
+    >>> in_list_form("workload.seasonality.3"), in_list_form("workloads.1.unit")
+    ('workloads.0.seasonality.3', 'workloads.1.unit')
+    """
+    head, sep, rest = path.partition(SEP)
+    return f"{WORKLOADS}{SEP}0{sep}{rest}" if head == V1_WORKLOAD else path
+
+
 def to_slashes(path: str) -> str:
     """An input path written as one segment of a pair key: ``/`` for every ``.``.
 
@@ -289,7 +316,7 @@ def canonical_path(tree: Mapping[str, Any], path: str) -> str:
     """
     node: Any = tree
     done: list[str | int] = []
-    for step in parse_path(path):
+    for step in _workload_spelling(tree, parse_path(path), path):
         if isinstance(step, Name):
             names = (
                 [x.get("name") if isinstance(x, Mapping) else None for x in node]
@@ -316,6 +343,24 @@ def canonical_path(tree: Mapping[str, Any], path: str) -> str:
             )
         done.append(step)
     return format_path(done)
+
+
+def _workload_spelling(
+    tree: Mapping[str, Any], steps: tuple[Step, ...], path: str
+) -> tuple[Step, ...]:
+    """The steps as the tree spells its workloads: ``workload`` (one) or ``workloads`` (several)."""
+    if steps[0] == V1_WORKLOAD and V1_WORKLOAD not in tree and WORKLOADS in tree:
+        names = [w.get("name") for w in tree[WORKLOADS]]
+        raise InputError(
+            "path", path, f"workloads[name]... in a case of several workloads: one of {names}"
+        )
+    if steps[0] == WORKLOADS and WORKLOADS not in tree and V1_WORKLOAD in tree:
+        one = tree[V1_WORKLOAD]
+        name = one.get("name", DEFAULT_WORKLOAD) if isinstance(one, Mapping) else None
+        if len(steps) < 2 or steps[1] not in (0, Name(str(name))):
+            raise InputError("path", path, f"workloads.0 or workloads[{name}] (the one workload)")
+        return (V1_WORKLOAD, *steps[2:])
+    return steps
 
 
 def _shown(steps: list[str | int]) -> str:

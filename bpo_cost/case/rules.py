@@ -19,7 +19,7 @@ from pydantic.fields import FieldInfo
 
 from ..core.arguments import Range, one_of
 from .models import Case
-from .paths import generic_key, segments
+from .paths import generic_key, in_list_form, segments
 
 __all__ = ["Rule", "field_at", "generic_key", "rule"]
 
@@ -107,7 +107,7 @@ def field_at(case: Case, key: str) -> tuple[FieldInfo | None, bool]:
     node: Any = case
     info: FieldInfo | None = None
     in_list = False
-    for part in segments(key):
+    for part in segments(in_list_form(key)):
         if isinstance(node, BaseModel):
             fields = type(node).model_fields
             if part not in fields:

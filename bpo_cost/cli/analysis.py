@@ -223,6 +223,10 @@ def breakeven_cmd(
         typer.Option("--input", help="Solve for this input instead of price and volume."),
     ] = None,
     volume: Annotated[bool, typer.Option("--volume", help="Only the break-even volume.")] = False,
+    workload: Annotated[
+        str | None,
+        typer.Option("--workload", help="The workload whose volume varies (several workloads)."),
+    ] = None,
     price: Annotated[bool, typer.Option("--price", help="Only the break-even price.")] = False,
     low: Annotated[float | None, typer.Option("--low", help="Search from this value.")] = None,
     high: Annotated[float | None, typer.Option("--high", help="Search up to this value.")] = None,
@@ -246,6 +250,8 @@ def breakeven_cmd(
     from ..analysis.inputs import prepare
 
     resolved = prepare(case, rates)
+    if workload is not None:
+        resolved.workload_index(workload)  # a name the case does not have: said once, here
     names = [o.name for o in resolved.options]
     chosen = option or [n for n in names if n != against]
     for name in [*chosen, against]:
@@ -271,7 +277,7 @@ def breakeven_cmd(
         if not what or price:
             row["price"] = _attempt(breakeven_price, resolved, name, **kw)
         if not what or volume:
-            row["volume"] = _attempt(breakeven_volume, resolved, name, **kw)
+            row["volume"] = _attempt(breakeven_volume, resolved, name, workload=workload, **kw)
         if not what:
             row["payback_month"] = _attempt(breakeven_month, resolved, name, against=against)
         rows.append(row)
@@ -298,16 +304,19 @@ def breakeven_cmd(
                 r["payback_month"] = None
         typer.echo(dump({"case": resolved.name, "basis": basis, "results": data}))
         return
-    _show_breakeven(resolved, rows, input_path)
+    _show_breakeven(resolved, rows, input_path, workload)
 
 
-def _show_breakeven(case: Case, rows: list[dict[str, Any]], input_path: str | None) -> None:
+def _show_breakeven(
+    case: Case, rows: list[dict[str, Any]], input_path: str | None, workload: str | None
+) -> None:
     """One sentence per option and figure, in labels and units."""
-    from ..analysis.breakeven import price_paths
+    from ..analysis.breakeven import price_paths, volume_path
 
     out = console()
     out.print(f"[bold]{inert(case.name)}[/]: break-even over the {case.term_months}-month term")
-    unit = inert(case.workload.unit)
+    varied = case.workload_index(workload) if "volume" in rows[0] else 0
+    unit = inert(case.workloads[varied].unit)
     for r in rows:
         name, against = inert(r["option"]), who(r["against"])
         for c in (k for k in ("input", "price", "volume", "payback_month") if k in r):
@@ -321,7 +330,7 @@ def _show_breakeven(case: Case, rows: list[dict[str, Any]], input_path: str | No
                 out.print(f"  {said}")
                 continue
             if isinstance(v, NoSolutionError):
-                said = str(v).replace("workload.volume_per_month", f"{unit}s a month")
+                said = str(v).replace(volume_path(case, varied), f"{unit}s a month")
                 out.print(f"  {name}: {inert(said.replace('tco ', 'TCO '))}")
                 continue
             if c == "input":
@@ -335,7 +344,7 @@ def _show_breakeven(case: Case, rows: list[dict[str, Any]], input_path: str | No
                 base = _case_value(case, path)
             else:
                 at = f"{_num(v.value)} {unit}s a month"
-                base = case.workload.volume_per_month
+                base = case.workloads[varied].volume_per_month
             verb = "costs the same as" if v.exact else "crosses"
             said = f"{name} {verb} {against} at {at} (case: {_num(base)})"
             if not v.exact:

@@ -65,7 +65,7 @@ def _show(result: Result, *, wide: bool = False) -> None:
         Column("Savings", amount, optional=True),
         Column("Savings %", lambda v, _m: _pct(v), optional=True),
         Column("IRR", lambda v, _m: _pct(v), optional=True),
-        Column(f"Cost / {case.workload.unit}", lambda v, _m: f"{v:,.2f}", optional=True),
+        Column(f"Cost / {case.unit}", lambda v, _m: f"{v:,.2f}", optional=True),
         Column("NPV of cost", amount, optional=True),
         Column("Model", plain, right=False, optional=True),
     ]

@@ -22,7 +22,7 @@ from pydantic import BaseModel
 
 from .._types import ArrayLike, FloatArray
 from ..case.models import Case
-from ..case.paths import Step, join_path, parse_path
+from ..case.paths import V1_WORKLOAD, WORKLOADS, Step, in_list_form, join_path, parse_path
 from ..errors import InputError
 from . import params
 from .params import Params
@@ -86,7 +86,7 @@ class Compiler:
             raise InputError("overrides", unknown[0], "the path of a number in the case")
         tree: dict[Step, Any] = {}  # the overrides as a tree of steps: each block copied once
         for key, a in arrays.items():
-            *parents, last = parse_path(key)
+            *parents, last = parse_path(in_list_form(key))
             node = tree
             for step in parents:
                 node = node.setdefault(step, {})
@@ -161,6 +161,12 @@ class _Builder:
         built: Params = self.block(case, "")
         return built
 
+    def workloads(self, case: Case) -> tuple[Any, ...]:
+        # paths as the case spells them: one workload is v1's `workload` (Case.v1_form)
+        if len(case.workloads) == 1:
+            return (self.block(case.workloads[0], V1_WORKLOAD),)
+        return tuple(self.block(w, join_path(WORKLOADS, i)) for i, w in enumerate(case.workloads))
+
     def block(self, model: BaseModel, path: str) -> Any:
         block = _BLOCKS.get(type(model).__name__)
         if block is None:  # a rate-card reference: compile takes numbers
@@ -169,7 +175,9 @@ class _Builder:
             )
         return block(
             **{
-                name: self.value(getattr(model, name), join_path(path, name), arrays)
+                name: self.workloads(model)
+                if isinstance(model, Case) and name == WORKLOADS
+                else self.value(getattr(model, name), join_path(path, name), arrays)
                 for name, arrays in _layout(block)
                 if name != "n_scenarios"  # set per batch
             }

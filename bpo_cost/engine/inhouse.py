@@ -2,9 +2,11 @@
 
 Components (per month, case currency):
 
-- ``inhouse.salaries``: agent FTE × hourly wage × paid hours, stepped by wage inflation;
+- ``inhouse.salaries``: agent FTE × hourly wage × paid hours, stepped by wage inflation, summed
+  over the workloads (each with its own wage, shrinkage and occupancy where it sets them);
 - ``inhouse.benefits_and_tax``: salaries × (benefits load + payroll tax);
-- ``inhouse.supervision``: FTE / span supervisors, fully loaded;
+- ``inhouse.supervision``: FTE / span supervisors, fully loaded (FTE pooled over the workloads,
+  as are seats and hires below);
 - ``inhouse.other_staff``: fixed roles (managers, QA, planners), fully loaded;
 - ``inhouse.facilities`` and ``inhouse.it``: per seat (agents, supervisors, other roles);
 - ``inhouse.recruiting_training``: hires to replace attrition × (cost per hire + training);
@@ -15,22 +17,60 @@ Non-wage costs step with general inflation. Sources of defaults: docs/methodolog
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from .._types import ArrayLike, FloatArray
 from ..core.arguments import NONNEGATIVE, POSITIVE, Range, checker, float_or_array
+from ..core.concurrency import concurrency_factor_unchecked
 from ..core.staffing import required_agents
-from .params import InHouse, Params, Workload
+from .params import InHouse, Params, RealTime, Workload
 
 __all__ = [
     "agent_fte",
     "inhouse_components",
+    "live_agents",
     "loaded_cost_per_fte_month",
+    "own",
     "paid_fte",
     "productive_hours",
+    "summed",
 ]
+
+
+def summed(arrays: Sequence[FloatArray]) -> FloatArray:
+    """The sum of per-workload arrays (broadcast); one array is returned as it is, unchanged."""
+    total: FloatArray = functools.reduce(np.add, arrays)
+    return total
+
+
+def own(workload: Workload, inhouse: InHouse, field: str) -> FloatArray:
+    """An in-house staffing field as ``workload`` has it: its override, else the in-house one."""
+    value = None if workload.inhouse is None else getattr(workload.inhouse, field)
+    chosen: FloatArray = getattr(inhouse, field) if value is None else value
+    return chosen
+
+
+def live_agents(
+    rt: RealTime, volume: FloatArray, handle_minutes: FloatArray, occupancy: FloatArray
+) -> FloatArray:
+    """Agents per interval of a live channel (Erlang C), chat on its effective handle time."""
+    intervals = rt.open_hours_per_month * 60.0 / rt.interval_minutes
+    handle_seconds = handle_minutes * 60.0
+    if np.any(rt.concurrency != 1.0):  # chat: handle time ÷ the published concurrency factor
+        handle_seconds = handle_seconds / concurrency_factor_unchecked(rt.concurrency)
+    agents = required_agents(
+        volume / intervals,
+        handle_seconds,
+        rt.interval_minutes,
+        service_level_target=rt.service_level_target,
+        answer_seconds=rt.answer_seconds,
+        occupancy=occupancy,
+    )
+    return np.asarray(agents, dtype=float)
 
 
 def productive_hours(
@@ -44,22 +84,15 @@ def productive_hours(
     rt = workload.real_time
     if rt is None:  # the per-unit factor first: one pass over the (scenarios, months) volumes
         return np.asarray(volume * (handle_minutes / 60.0 / occupancy), dtype=float)
-    intervals = rt.open_hours_per_month * 60.0 / rt.interval_minutes
-    agents = required_agents(
-        volume / intervals,
-        handle_minutes * 60.0,
-        rt.interval_minutes,
-        service_level_target=rt.service_level_target,
-        answer_seconds=rt.answer_seconds,
-        occupancy=occupancy,
-    )
+    agents = live_agents(rt, volume, handle_minutes, occupancy)
     return np.asarray(agents * rt.open_hours_per_month, dtype=float)
 
 
 def agent_fte(workload: Workload, inhouse: InHouse, volume: FloatArray) -> FloatArray:
-    """Paid agent FTE needed each month (fractional)."""
-    hours = productive_hours(workload, volume, workload.handle_minutes, inhouse.occupancy)
-    return paid_fte(hours, inhouse.paid_hours_per_year / 12.0, inhouse.shrinkage)
+    """Paid agent FTE a workload needs each month (fractional), with its own overrides."""
+    occupancy = own(workload, inhouse, "occupancy")
+    hours = productive_hours(workload, volume, workload.handle_minutes, occupancy)
+    return paid_fte(hours, inhouse.paid_hours_per_year / 12.0, own(workload, inhouse, "shrinkage"))
 
 
 def paid_fte(
@@ -70,18 +103,24 @@ def paid_fte(
 
 
 def inhouse_components(
-    p: Params, volume: FloatArray, wage_index: FloatArray, price_index: FloatArray
+    p: Params, volumes: Sequence[FloatArray], wage_index: FloatArray, price_index: FloatArray
 ) -> dict[str, FloatArray]:
-    """Monthly in-house cost components, by name."""
+    """Monthly in-house cost components, by name (``volumes``: one per workload)."""
     ih = p.inhouse
-    fte = agent_fte(p.workload, ih, volume)
+    ftes = [agent_fte(w, ih, v) for w, v in zip(p.workloads, volumes, strict=True)]
+    fte = summed(ftes)  # supervision, seats and hiring pool over the workloads
     month_hours = ih.paid_hours_per_year / 12.0
     load = 1.0 + ih.benefits_load + ih.payroll_tax
     other_heads = sum((r.headcount for r in ih.other_roles), np.zeros((1, 1)))
     other_pay = sum((r.headcount * r.wage_per_hour for r in ih.other_roles), np.zeros((1, 1)))
     # Costs per agent FTE and month first (one row, or one per scenario), then one pass over
     # the FTE grid each: the grid is what is big in a batch.
-    salaries = fte * (ih.wage_per_hour * month_hours * wage_index)
+    salaries = summed(
+        [
+            f * (own(w, ih, "wage_per_hour") * month_hours * wage_index)
+            for f, w in zip(ftes, p.workloads, strict=True)
+        ]
+    )
     seats = fte * (1.0 + 1.0 / ih.supervision_span) + other_heads  # agents and supervisors
     supervisor_cost = ih.supervisor_wage_per_hour * month_hours * load / ih.supervision_span
     hire_cost = ih.attrition_per_year / 12.0 * (ih.cost_per_hire + ih.training_per_hire)

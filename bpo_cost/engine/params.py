@@ -32,6 +32,7 @@ __all__ = [
     "HourlyPricing",
     "InHouse",
     "Kpi",
+    "Line",
     "Location",
     "Option",
     "OutcomePricing",
@@ -45,6 +46,7 @@ __all__ = [
     "Tier",
     "Transition",
     "Workload",
+    "WorkloadInHouse",
 ]
 
 # ----------------------------------------------------------------------------------- workload
@@ -56,10 +58,19 @@ class RealTime:
     answer_seconds: FloatArray
     interval_minutes: FloatArray
     open_hours_per_month: FloatArray
+    concurrency: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
+class WorkloadInHouse:
+    wage_per_hour: FloatArray | None  # None: the in-house block's
+    shrinkage: FloatArray | None
+    occupancy: FloatArray | None
 
 
 @dataclass(frozen=True, slots=True)
 class Workload:
+    name: str
     function: FunctionId
     unit: str
     volume_per_month: FloatArray
@@ -67,6 +78,7 @@ class Workload:
     seasonality: FloatArray  # (1 or n, 12): January..December
     handle_minutes: FloatArray
     real_time: RealTime | None
+    inhouse: WorkloadInHouse | None
 
 
 # ----------------------------------------------------------------------------------- in-house
@@ -227,11 +239,19 @@ class Location:
 
 
 @dataclass(frozen=True, slots=True)
+class Line:
+    workload: str
+    pricing: Pricing
+    location: Location | None
+
+
+@dataclass(frozen=True, slots=True)
 class Option:
     name: str
     provider: str
     location: Location
-    pricing: Pricing
+    pricing: Pricing | None  # None: every workload has a line
+    lines: tuple[Line, ...]
     escalator: Escalator
     service_credits: ServiceCredits
     automation: Automation | None
@@ -254,7 +274,14 @@ class Params:
     inflation_per_year: FloatArray
     wage_inflation_per_year: FloatArray
     include_exit_costs: bool
-    workload: Workload
+    workloads: tuple[Workload, ...]
     inhouse: InHouse
     options: tuple[Option, ...]
     n_scenarios: int = 1
+
+    @property
+    def workload(self) -> Workload:
+        """The only workload (v1 cases); an error if there are several."""
+        if len(self.workloads) != 1:
+            raise AttributeError("the case has several workloads: use workloads")
+        return self.workloads[0]

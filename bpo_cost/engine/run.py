@@ -18,7 +18,7 @@ from ..core.finance import irr, monthly_rate
 from ..core.timeline import month_axis, volume_path, yearly_index
 from .compile import compile_case
 from .components import INHOUSE
-from .inhouse import inhouse_components
+from .inhouse import inhouse_components, summed
 from .params import Params
 from .transition import hidden_components
 from .vendor import vendor_components
@@ -91,19 +91,22 @@ def run(p: Params, term_months: int) -> Components:
     """Evaluate a compiled case: every component of in-house and of each option."""
     n = p.n_scenarios
     months = month_axis(term_months)
-    w = p.workload
-    volume = volume_path(w.volume_per_month, w.growth_per_year, w.seasonality, p.start, months)
+    volumes = [
+        volume_path(w.volume_per_month, w.growth_per_year, w.seasonality, p.start, months)
+        for w in p.workloads
+    ]
+    volume = summed(volumes)  # cost per unit: per unit of any workload
     wage_index = yearly_index(p.wage_inflation_per_year, months)
     price_index = yearly_index(p.inflation_per_year, months)
     full = (n, term_months)
 
-    inhouse = inhouse_components(p, volume, wage_index, price_index)
+    inhouse = inhouse_components(p, volumes, wage_index, price_index)
     # Producers return the registry's keys in its order (``components``); the tests check that,
     # so the hot path takes their dicts as they are.
     parts_of = {INHOUSE: inhouse}
     inhouse_total = sum_parts(parts_of[INHOUSE].values(), full)
     for option in p.options:
-        parts = vendor_components(p, option, volume, months, price_index)
+        parts = vendor_components(p, option, volumes, months, price_index)
         parts |= hidden_components(
             p, option, months, parts["vendor.fees"], inhouse_total, inhouse, price_index
         )

@@ -3,7 +3,9 @@
 Components (per month, case currency):
 
 - ``vendor.fees``: the contracted charge (hours/FTE × rate, transactions × price with tiers,
-  minimum and collar, or outcomes × price plus base fee), × the escalator index;
+  minimum and collar, or outcomes × price plus base fee), × the escalator index. The workloads
+  priced by the option's ``pricing`` are billed together (their hours or units summed before
+  the minimum, tiers and base fee); a workload with a line of its own is billed by that line;
 - ``vendor.gainshare``: outcome contracts: the vendor's share of savings against the baseline;
 - ``vendor.kpi_adjustment``: outcome contracts: KPI bonus (+) or malus (−);
 - ``vendor.service_credits``: expected credits, negative (they reduce the client's cost);
@@ -11,6 +13,8 @@ Components (per month, case currency):
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -24,10 +28,10 @@ from ..core.pricing import (
     service_credit_unchecked,
     tiered_fee_unchecked,
 )
-from .inhouse import paid_fte, productive_hours
-from .params import Option, Params
+from .inhouse import paid_fte, productive_hours, summed
+from .params import Option, Params, Pricing
 
-__all__ = ["vendor_components"]
+__all__ = ["billed_hours", "deflected_volume", "pricing_groups", "vendor_components"]
 
 _ZERO = np.zeros((1, 1))
 _ZERO.flags.writeable = False
@@ -41,17 +45,42 @@ def deflected_volume(option: Option, volume: FloatArray, months: FloatArray) -> 
     return np.asarray(volume * (auto.share * (months >= auto.start_month)), dtype=float)
 
 
-def _base_fee(p: Params, option: Option, volume: FloatArray) -> FloatArray:
-    pr = option.pricing
+def pricing_groups(p: Params, option: Option) -> list[tuple[Pricing, tuple[int, ...]]]:
+    """Each price schedule of an option with the workloads (indices) it bills together.
+
+    The option's ``pricing`` bills every workload without a line, as one contract; each line
+    bills its own workload.
+    """
+    lined = {line.workload: line.pricing for line in option.lines}
+    shared = tuple(i for i, w in enumerate(p.workloads) if w.name not in lined)
+    groups: list[tuple[Pricing, tuple[int, ...]]] = []
+    if shared:
+        assert option.pricing is not None  # the case prices every workload
+        groups.append((option.pricing, shared))
+    groups += [(lined[w.name], (i,)) for i, w in enumerate(p.workloads) if w.name in lined]
+    return groups
+
+
+def billed_hours(p: Params, pr: Pricing, i: int, volume: FloatArray) -> FloatArray:
+    """Productive hours an hourly vendor staffs for workload ``i`` (its handle time, occupancy)."""
+    assert pr.model == "hourly"
+    w = p.workloads[i]
+    handle = w.handle_minutes if pr.handle_minutes is None else pr.handle_minutes
+    return productive_hours(w, volume, handle, pr.occupancy)
+
+
+def _base_fee(
+    p: Params, pr: Pricing, group: tuple[int, ...], volumes: Sequence[FloatArray]
+) -> FloatArray:
     if pr.model == "hourly":
-        handle = p.workload.handle_minutes if pr.handle_minutes is None else pr.handle_minutes
-        hours = productive_hours(p.workload, volume, handle, pr.occupancy)
+        hours = summed([billed_hours(p, pr, i, volumes[i]) for i in group])
         units = (
             hours
             if pr.basis == "productive_hour"
             else paid_fte(hours, pr.paid_hours_per_month, pr.shrinkage)
         )
         return np.asarray(pr.rate * np.maximum(units, pr.minimum_billed_per_month), dtype=float)
+    volume = summed([volumes[i] for i in group])
     if pr.model == "per_transaction":
         if pr.collar is not None:
             c = pr.collar
@@ -74,11 +103,11 @@ def _base_fee(p: Params, option: Option, volume: FloatArray) -> FloatArray:
 def vendor_components(
     p: Params,
     option: Option,
-    volume: FloatArray,
+    volumes: Sequence[FloatArray],
     months: FloatArray,
     price_index: FloatArray,
 ) -> dict[str, FloatArray]:
-    """Monthly vendor-invoice components of one option, by name."""
+    """Monthly vendor-invoice components of one option, by name (``volumes``: per workload)."""
     esc = option.escalator
     index: FloatArray = escalation_index(  # a float for scalars: here always an array
         months,
@@ -86,37 +115,47 @@ def vendor_components(
         cap_per_year=np.inf if esc.cap_per_year is None else esc.cap_per_year,
         productivity_per_year=esc.productivity_per_year,
     )
-    deflected = deflected_volume(option, volume, months)
-    v = volume if option.automation is None else volume - deflected  # what the vendor handles
-    fees = _base_fee(p, option, v) * index
-    pr = option.pricing
-    gain = kpi = automation = _ZERO  # clauses not in the deal: one zero, not a month grid
-    invoice = fees
-    # only a collar (a refund below the band) or a gainshare/KPI adjustment can go negative
-    may_go_negative = pr.model == "per_transaction" and pr.collar is not None
-    if pr.model == "outcome" and pr.gainshare is not None:
-        g = pr.gainshare
-        cap = np.full((1, 1), np.inf) if g.cap_per_month is None else g.cap_per_month
-        gain = gainshare_unchecked(g.baseline_cost_per_month, fees, g.share, cap, g.painshare)
-        invoice, may_go_negative = invoice + gain, True
-    if pr.model == "outcome" and pr.kpi is not None:
-        k = pr.kpi
-        kpi = kpi_adjustment_unchecked(fees, k.expected, k.target, k.per_point, k.cap)
-        invoice, may_go_negative = invoice + kpi, True
-    if may_go_negative:
-        invoice = np.maximum(invoice, 0.0)  # no service credit on a refund
-    sc = option.service_credits
-    # the at-risk share negated: the credit comes out negative, as the client's cost, in one go
-    credits = service_credit_unchecked(invoice, -sc.at_risk_share, sc.expected_breach_share)
+    deflected = [deflected_volume(option, v, months) for v in volumes]
+    handled = (  # what the vendor handles
+        volumes
+        if option.automation is None
+        else [v - d for v, d in zip(volumes, deflected, strict=True)]
+    )
+    fees_of, gain_of, kpi_of, credits_of = [], [], [], []
+    for pr, group in pricing_groups(p, option):
+        fees = _base_fee(p, pr, group, handled) * index
+        gain = kpi = _ZERO  # clauses not in the deal: one zero, not a month grid
+        invoice = fees
+        # only a collar (a refund below the band) or a gainshare/KPI adjustment can go negative
+        may_go_negative = pr.model == "per_transaction" and pr.collar is not None
+        if pr.model == "outcome" and pr.gainshare is not None:
+            g = pr.gainshare
+            cap = np.full((1, 1), np.inf) if g.cap_per_month is None else g.cap_per_month
+            gain = gainshare_unchecked(g.baseline_cost_per_month, fees, g.share, cap, g.painshare)
+            invoice, may_go_negative = invoice + gain, True
+        if pr.model == "outcome" and pr.kpi is not None:
+            k = pr.kpi
+            kpi = kpi_adjustment_unchecked(fees, k.expected, k.target, k.per_point, k.cap)
+            invoice, may_go_negative = invoice + kpi, True
+        if may_go_negative:
+            invoice = np.maximum(invoice, 0.0)  # no service credit on a refund
+        sc = option.service_credits
+        # the at-risk share negated: the credit comes out negative, as the client's cost
+        credits = service_credit_unchecked(invoice, -sc.at_risk_share, sc.expected_breach_share)
+        fees_of.append(fees)
+        gain_of.append(gain)
+        kpi_of.append(kpi)
+        credits_of.append(credits)
+    automation = _ZERO
     if option.automation is not None:
         a = option.automation
-        automation = deflected * (a.cost_per_unit * price_index) + a.build_cost * (
+        automation = summed(deflected) * (a.cost_per_unit * price_index) + a.build_cost * (
             months == a.start_month
         )
     return {
-        "vendor.fees": fees,
-        "vendor.gainshare": gain,
-        "vendor.kpi_adjustment": kpi,
-        "vendor.service_credits": credits,
+        "vendor.fees": summed(fees_of),
+        "vendor.gainshare": summed(gain_of),
+        "vendor.kpi_adjustment": summed(kpi_of),
+        "vendor.service_credits": summed(credits_of),
         "automation": automation,
     }

@@ -115,15 +115,34 @@ def _label(tree: Any, key: str) -> str:
     except (KeyError, IndexError, TypeError, ValueError):  # a key the tree has no node for
         steps = tuple(segments(key))
     words: list[str] = []
+    node = tree
     for step in steps:
         if isinstance(step, Name) and words:
             words[-1] = step.name  # "Offshore PH" rather than "options, Offshore PH"
+        elif isinstance(step, int) and words[-1:] == ["lines"] and _workload_of(node, step):
+            words[-1] = f"{_workload_of(node, step)} line"  # "Offshore PH > chat line > ..."
         elif isinstance(step, int) and words:
             words[-1] += f" #{step + 1}"
         else:
             words.append(str(step).replace("_", " "))
+        node = _child(node, step)
     label = " > ".join(words)
     return label[:1].upper() + label[1:]
+
+
+def _child(node: Any, step: Any) -> Any:
+    """The node a step leads to in the dumped case (None past its leaves)."""
+    if isinstance(step, Name) and isinstance(node, list):
+        return next((x for x in node if isinstance(x, dict) and x.get("name") == step.name), None)
+    if isinstance(step, int) and isinstance(node, list) and step < len(node):
+        return node[step]
+    return node.get(step) if isinstance(node, dict) and isinstance(step, str) else None
+
+
+def _workload_of(lines: Any, j: int) -> str:
+    """The workload a line prices ("" if the node is not a list of lines)."""
+    line = _child(lines, j)
+    return str(line.get("workload", "")) if isinstance(line, dict) else ""
 
 
 def _value(ws: Worksheet, row: int, value: Any, unit: str, currency: str) -> None:

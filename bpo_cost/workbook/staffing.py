@@ -1,11 +1,13 @@
 """The Staffing sheet: Erlang C agents per interval, recomputed by live formulas.
 
-For each staffing pool (in-house, and each hourly option, with its own handle time and
-occupancy) and each month: the offered load A per interval, then the Erlang B recursion
-``B(n) = A B(n-1) / (n + A B(n-1))`` row by row, and per agent count an "ok" cell that holds n
-when n > A, the service level ``1 - C exp(-(n - A) T / AHT)`` (``C = n B / (n - A (1 - B))``) meets
-the target and A / n is within the occupancy cap, 1E+9 otherwise. Required agents are the MIN of
-the ok cells; past the last row the sheet shows #N/A rather than a wrong number.
+For each staffing pool (each live workload in-house, and for each hourly option, with its own
+handle time and occupancy) and each month: the handle time (chat: divided by the published
+concurrency factor, ``core.concurrency``), the offered load A per interval, then the Erlang B
+recursion ``B(n) = A B(n-1) / (n + A B(n-1))`` row by row, and per agent count an "ok" cell
+that holds n when n > A, the service level ``1 - C exp(-(n - A) T / AHT)``
+(``C = n B / (n - A (1 - B))``) meets the target and A / n is within the occupancy cap, 1E+9
+otherwise. Required agents are the MIN of the ok cells; past the last row the sheet shows #N/A
+rather than a wrong number.
 
 Like ``staffing.required_agents``, the recursion starts at ``n0 = max(INT(A - 10 SQRT(A)), 0)``
 from ``B = 1 - n0 / MAX(A, 1)`` (exact to double precision; n0 = 0 below 100 Erlangs), so rows
@@ -22,6 +24,7 @@ from openpyxl import Workbook
 
 from .._types import FloatArray
 from ..case.models import HourlyPricing, RealTime
+from ..core.concurrency import CONCURRENCY_FACTORS, concurrency_factor_unchecked
 from ..core.staffing import WARM_START_SIGMAS, required_agents, warm_start
 from ..engine.components import INHOUSE
 from ..result import Result
@@ -37,6 +40,7 @@ INHOUSE_POOL = INHOUSE  # the in-house staffing pool is keyed like its owner
 STAFFING = "Staffing"
 _DRIVERS = (
     "volume_per_interval",
+    "handle_seconds",
     "offered_load",
     "answer_over_handle",
     "warm_start",
@@ -119,8 +123,19 @@ class StaffingPlan:
 
     def hours(self, owner: str, w: WorkloadRef) -> str:
         """Template reference to a pool's staffed hours (``'Staffing'!{c}14``)."""
+        return self._ref(owner, w, "staffed_hours")
+
+    def agents(self, owner: str, w: WorkloadRef) -> str:
+        """Template reference to a pool's required agents per interval."""
+        return self._ref(owner, w, "required_agents")
+
+    def has(self, owner: str, w: WorkloadRef) -> bool:
+        """Whether the owner staffs the workload by Erlang C (a live workload, hourly)."""
+        return any(p.key == w.key(owner) for p in self.pools)
+
+    def _ref(self, owner: str, w: WorkloadRef, driver: str) -> str:
         pool = next(p for p in self.pools if p.key == w.key(owner))
-        return f"{quote(STAFFING)}!{{c}}{pool.first + _DRIVERS.index('staffed_hours')}"
+        return f"{quote(STAFFING)}!{{c}}{pool.first + _DRIVERS.index(driver)}"
 
     def write(self, wb: Workbook, volumes: dict[str, str]) -> Grid:
         """Write the sheet; ``volumes`` maps each pool's key to a template reference to its
@@ -140,16 +155,21 @@ class StaffingPlan:
             if g.next != pool.first:
                 raise RuntimeError(f"staffing pool {pool.key} planned at {pool.first}")
             at = g.layout([f"{d}|{pool.key}" for d in _DRIVERS])
-            vpi, a, tau, n0, agents, _ = (at[f"{d}|{pool.key}"] for d in _DRIVERS)
+            vpi, hs, a, tau, n0, agents, _ = (at[f"{d}|{pool.key}"] for d in _DRIVERS)
             b_first = pool.first + len(_DRIVERS) + 2
             ok_first = b_first + pool.k + 1 + 2
             ok = f"{{c}}{ok_first}:{{c}}{ok_first + pool.k - 1}"
             rows = [
                 ("Volume per interval", f"={volumes[pool.key]}/({oh}*60/{im})", st.NUMBER),
-                ("Offered load A (Erlangs)", f"={vpi}*({pool.handle}*60)/({im}*60)", st.NUMBER),
+                (
+                    "Handle time (seconds; chat: / the concurrency factor)",
+                    f"={pool.handle}*60/{concurrency_factor(n(rt + 'concurrency'))}",
+                    st.NUMBER,
+                ),
+                ("Offered load A (Erlangs)", f"={vpi}*{hs}/({im}*60)", st.NUMBER),
                 (
                     "Answer time / handle time",
-                    f"={n(rt + 'answer_seconds')}/({pool.handle}*60)",
+                    f"={n(rt + 'answer_seconds')}/{hs}",
                     st.FACTOR,
                 ),
                 (
@@ -205,13 +225,25 @@ class StaffingPlan:
         return g
 
 
+def concurrency_factor(c: str) -> str:
+    """``core.concurrency.concurrency_factor`` as a formula of the concurrency cell ``c``:
+    the published factor at whole numbers (exactly), linear in between."""
+    f = [f"{x:g}" for x in CONCURRENCY_FACTORS]
+    top = len(f)
+    expr = f[-1]
+    for k in reversed(range(top - 1)):  # between k + 1 and k + 2 concurrent contacts
+        expr = f"IF({c}<{k + 2},{f[k]}+({c}-{k + 1})*({f[k + 1]}-{f[k]}),{expr})"
+    return expr
+
+
 def _rows(volume: FloatArray, handle: float, occupancy: float, rt: RealTime) -> int:
     """Rows of the recursion: twice the engine's largest agents - n0, plus 20."""
     v = volume / (rt.open_hours_per_month * 60.0 / rt.interval_minutes)
-    a = v * (handle * 60.0) / (rt.interval_minutes * 60.0)
+    seconds = handle * 60.0 / float(concurrency_factor_unchecked(rt.concurrency))
+    a = v * seconds / (rt.interval_minutes * 60.0)
     agents = required_agents(
         v,
-        handle * 60.0,
+        seconds,
         rt.interval_minutes,
         service_level_target=rt.service_level_target,
         answer_seconds=rt.answer_seconds,

@@ -6,7 +6,8 @@ from openpyxl.styles import Alignment
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..case.models import Case
+from ..case.models import OVERRIDABLE, Case
+from ..case.paths import DEFAULT_WORKLOAD
 from ..engine.components import OPTION_COMPONENTS
 from . import styles as st
 from .cashflows import DECISION_COLUMNS, CashFlows
@@ -14,6 +15,7 @@ from .charts import annual_chart, bridge_chart, column_cm, cumulative_chart, pla
 from .grid import FIRST_COL, MONTH_ROW, Grid
 from .refs import check_functions, col
 from .refs import input_name as n
+from .workloads import workload_refs
 
 __all__ = ["summary_sheet"]
 
@@ -63,14 +65,23 @@ def summary_sheet(ws: Worksheet, case: Case, cf: CashFlows, tl: Grid) -> None:
     ws["A2"].alignment = st.WRAP
     ws.merge_cells("A2:K2")
     ws.row_dimensions[2].height = max(30.0, st.wrap_height(case.description, 150))
+    wls = workload_refs(case)
     facts = [
-        ("Function", f"={n('workload.function')}", None),
+        ("Function", f"={wls[0].input('function')}", None),
         ("Start", f"={n('start')}", st.DATE),
         ("Term (months)", f"={n('term_months')}", st.MONTHS),
         ("Currency", f"={n('currency')}", None),
         ("Discount rate (annual)", f"={n('discount_rate_annual')}", st.PERCENT),
-        (f"Volume in month 1 ({case.workload.unit})", f"={tl.cells('volume', 1, 1)}", st.NUMBER),
+    ] + [
+        (
+            w.label(f"Volume in month 1 ({w.unit})"),
+            f"={tl.cells(w.key('volume'), 1, 1)}",
+            st.NUMBER,
+        )
+        for w in wls
     ]
+    if len(wls) > 1:  # the workloads' functions differ: each is named by its volume
+        facts[0] = ("Workloads", ", ".join(w.name for w in wls), None)
     for i, (label, formula, fmt) in enumerate(facts):
         st.text(ws, 4 + i, 1, label, font=st.BOLD)
         st.put(ws, 4 + i, 2, formula, fmt)
@@ -88,7 +99,8 @@ def summary_sheet(ws: Worksheet, case: Case, cf: CashFlows, tl: Grid) -> None:
         r + 1,
         2,
         f'=IF({ok},"OK: the sheets match the structural inputs","Structural input changed '
-        f"(term, pricing model, basis or tier mode): every figure says regenerate: "
+        f"(term, pricing model, basis, tier mode or a workload's name): every figure says "
+        f"regenerate: "
         f'regenerate the workbook from the case")',
     )
     annual_header = r + 4
@@ -163,12 +175,22 @@ def _structure_ok(case: Case) -> str:
     """TRUE while the structural inputs are those the sheets were built for."""
     tests = [f"{n('term_months')}={case.term_months}"]
     for i, o in enumerate(case.options):
-        p = f"options.{i}.pricing."
-        tests.append(f'{n(p + "model")}="{o.pricing.model}"')
-        for field in ("basis", "tier_mode"):
-            value = getattr(o.pricing, field, None)
-            if value is not None:
-                tests.append(f'{n(p + field)}="{value}"')
+        schedules = [(f"options.{i}.pricing.", o.pricing)] + [
+            (f"options.{i}.lines.{j}.pricing.", line.pricing) for j, line in enumerate(o.lines)
+        ]
+        for p, pricing in schedules:
+            if pricing is None:
+                continue
+            tests.append(f'{n(p + "model")}="{pricing.model}"')
+            for field in ("basis", "tier_mode"):
+                value = getattr(pricing, field, None)
+                if value is not None:
+                    tests.append(f'{n(p + field)}="{value}"')
+    for w in workload_refs(case):  # a line names its workload: a renamed one loses its line
+        if w.several or w.name != DEFAULT_WORKLOAD:
+            tests.append(f'{w.input("name")}="{w.name}"')
+        # an override emptied is the in-house value again when read back: the rows refer to it
+        tests += [f'{w.inhouse(f)}<>""' for f in OVERRIDABLE if w.overrides(f)]
     return check_functions(f"=AND({','.join(tests)})")
 
 

@@ -25,7 +25,7 @@ class WorkloadRef:
 
     index: int
     name: str
-    prefix: str  # of its inputs: "workload." (v1)
+    prefix: str  # of its inputs: "workload." (one workload, the v1 form) or "workloads.i."
     model: Workload
     several: bool  # the case has more than one workload
 
@@ -41,16 +41,26 @@ class WorkloadRef:
         """Defined name of a field of the workload (``in_workload_volume_per_month``)."""
         return input_name(self.prefix + field)
 
+    def overrides(self, field: str) -> bool:
+        """Whether the workload sets an in-house staffing field of its own."""
+        own = self.model.inhouse
+        return own is not None and getattr(own, field, None) is not None
+
     def inhouse(self, field: str) -> str:
-        """Defined name of an in-house staffing field as this workload sees it."""
+        """Defined name of an in-house staffing field as this workload sees it: its own
+        ``inhouse`` override, else the in-house block's (``engine.inhouse.own``)."""
         if field == "handle_minutes":
             return self.input("handle_minutes")
+        if self.overrides(field):
+            return self.input("inhouse." + field)
         return input_name("inhouse." + field)
 
     def inhouse_value(self, field: str, case: Case) -> float:
         """The value of an in-house staffing field as this workload sees it."""
         if field == "handle_minutes":
             return float(self.model.handle_minutes)
+        if self.overrides(field):
+            return float(getattr(self.model.inhouse, field))
         return float(getattr(case.inhouse, field))
 
     def key(self, key: str) -> str:
@@ -64,12 +74,23 @@ class WorkloadRef:
 
 def workload_refs(case: Case) -> list[WorkloadRef]:
     """The case's workloads, in case order."""
-    return [WorkloadRef(0, "main", "workload.", case.workload, several=False)]
+    several = len(case.workloads) > 1
+    return [
+        WorkloadRef(i, w.name, f"workloads.{i}." if several else "workload.", w, several)
+        for i, w in enumerate(case.workloads)
+    ]
 
 
 def pricing_of(case: Case, i: int, w: WorkloadRef) -> tuple[Pricing, str]:
-    """The pricing option ``i`` applies to a workload, and the input prefix of its fields."""
-    return case.options[i].pricing, f"options.{i}.pricing."
+    """The pricing option ``i`` applies to a workload (its line's, else the option's:
+    ``Case.pricing_of``), and the input prefix of its fields."""
+    o = case.options[i]
+    for j, line in enumerate(o.lines):
+        if line.workload == w.name:
+            return line.pricing, f"options.{i}.lines.{j}.pricing."
+    if o.pricing is None:
+        raise ValueError(f"option {o.name!r} prices no workload {w.name!r}")  # validated away
+    return o.pricing, f"options.{i}.pricing."
 
 
 def workload_volume(case: Case, w: WorkloadRef) -> FloatArray:

@@ -18,10 +18,12 @@ from ..files import atomic_write_bytes, reproducible_zip
 from ..rates.cards import RateCards
 from ..result import Result
 from .cashflows import Owner, cashflows_sheet
-from .costs import inhouse_sheet, option_sheet, timeline_sheet
+from .costs import inhouse_sheet, timeline_sheet
 from .inputs import LISTS, inputs_sheet
 from .method import method_sheet
+from .options import option_sheet
 from .refs import check_name, check_title
+from .staff_summary import STAFFING_SUMMARY, staffing_summary_sheet
 from .staffing import INHOUSE_POOL, StaffingPlan
 from .styles import print_headers, xml_text
 from .summary import summary_sheet
@@ -42,6 +44,7 @@ RESERVED_TITLES = (
     "Inputs",
     "Timeline",
     "In-house",
+    STAFFING_SUMMARY,
     "Staffing",
     "Cash flows",
     "Method & sources",
@@ -79,9 +82,11 @@ def write_workbook(
     -----
     Sheets: Summary (decision table, recommendation, charts), Inputs (every assumption with its
     unit and source; defined names ``in_<key>``), Timeline, In-house and one sheet per option
-    (one row per engine component, one column per month), Staffing (Erlang C, for live
-    channels), Cash flows (savings, NPV, IRR, payback), Method & sources. Every formula computes
-    what the engine computes; ``load_case(path)`` reads the Inputs sheet back.
+    (one row per engine component, one column per month; one block of rows per workload),
+    Staffing summary (volumes, agents, FTE, billed units, supervisors and seats per owner and
+    workload), Staffing (Erlang C, for live channels), Cash flows (savings, NPV, IRR,
+    payback), Method & sources. Every formula computes what the engine computes;
+    ``load_case(path)`` reads the Inputs sheet back.
 
     Examples
     --------
@@ -143,12 +148,13 @@ def build_workbook(result: Result) -> Workbook:
             Owner(
                 o.name,
                 o.name,
-                o.pricing.model,
+                case.pricing_model(o),
                 option_sheet(wb, case, i, title, tl, ih, hours),
                 hint,
             )
         )
         grids.append(owners[-1].grid)
+    grids.append(staffing_summary_sheet(wb, case, owners, plan))
     if plan is not None:
         volumes = {w.key(INHOUSE_POOL): ih.here(w.key("volume"), external=True) for w in wls} | {
             w.key(o.key): o.grid.here(w.key("vendor_volume"), external=True)

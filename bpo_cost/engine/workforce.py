@@ -1,0 +1,153 @@
+"""Staffing figures behind the costs: per month, owner and workload, the people and hours.
+
+The same producers as the cost components (``inhouse``, ``vendor``), read for their quantities
+instead of their money, so a figure here is the one the engine priced. Measures:
+
+- ``volume``: units the owner handles (for an option: after automation);
+- ``deflected``: units automation takes off the option (options with automation);
+- ``agents``: agents needed per interval by Erlang C (live channels; hourly vendors);
+- ``productive_fte``: staffed hours ÷ paid hours of an FTE (before shrinkage);
+- ``paid_fte``: productive FTE ÷ (1 − shrinkage): the FTE paid for (in-house, hourly vendors);
+- ``billed_hours`` / ``billed_fte``: what an hourly vendor bills (productive-hour or FTE-month
+  basis); under workload ``all``, after the contract's monthly minimum;
+- ``supervisors`` and ``seats``: in-house, pooled over the workloads (workload ``all``).
+
+Workload ``all`` (``POOLED``) holds each owner's totals over its workloads and the pooled
+figures. Per-transaction and outcome vendors do not say how they staff: only their volumes.
+The formulas: docs/methodology.md#staffing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from .._types import FloatArray
+from ..case.models import POOLED
+from ..core.timeline import month_axis, volume_path
+from .components import INHOUSE
+from .inhouse import live_agents, own, paid_fte, productive_hours, summed
+from .params import Params
+from .vendor import billed_hours, deflected_volume, pricing_groups
+
+__all__ = ["MEASURES", "POOLED", "Figures", "staffing_figures"]
+
+MEASURES = (
+    "volume",
+    "deflected",
+    "agents",
+    "productive_fte",
+    "paid_fte",
+    "billed_hours",
+    "billed_fte",
+    "supervisors",
+    "seats",
+)
+
+Figures = dict[tuple[str, str, str], FloatArray]  # (owner, workload, measure) -> (n, months)
+
+
+def staffing_figures(p: Params, term_months: int) -> Figures:
+    """Every staffing figure of a compiled case, keyed ``(owner, workload, measure)``.
+
+    Parameters
+    ----------
+    p : the compiled case (``compile_case``).
+    term_months : the length of the term.
+
+    Returns
+    -------
+    dict
+        ``(owner, workload, measure)`` -> ``(n, months)`` array; owners in-house first, then the
+        options; workloads in case order, then ``all``; measures in ``MEASURES`` order.
+    """
+    months = month_axis(term_months)
+    shape = (p.n_scenarios, term_months)
+    volumes = [
+        volume_path(w.volume_per_month, w.growth_per_year, w.seasonality, p.start, months)
+        for w in p.workloads
+    ]
+    out: Figures = {}
+
+    def put(owner: str, workload: str, measure: str, values: FloatArray) -> None:
+        out[(owner, workload, measure)] = np.broadcast_to(values, shape)
+
+    ih = p.inhouse
+    month_hours = ih.paid_hours_per_year / 12.0
+    for w, v in zip(p.workloads, volumes, strict=True):
+        occupancy = own(w, ih, "occupancy")
+        hours = productive_hours(w, v, w.handle_minutes, occupancy)
+        put(INHOUSE, w.name, "volume", v)
+        if w.real_time is not None:
+            put(INHOUSE, w.name, "agents", live_agents(w.real_time, v, w.handle_minutes, occupancy))
+        put(INHOUSE, w.name, "productive_fte", hours / month_hours)
+        put(INHOUSE, w.name, "paid_fte", paid_fte(hours, month_hours, own(w, ih, "shrinkage")))
+    _totals(out, INHOUSE, [w.name for w in p.workloads], put)
+    fte = out[(INHOUSE, POOLED, "paid_fte")]
+    other_heads = sum((r.headcount for r in ih.other_roles), np.zeros((1, 1)))
+    put(INHOUSE, POOLED, "supervisors", fte / ih.supervision_span)
+    put(INHOUSE, POOLED, "seats", fte * (1.0 + 1.0 / ih.supervision_span) + other_heads)
+
+    for option in p.options:
+        deflected = [deflected_volume(option, v, months) for v in volumes]
+        handled = [v - d for v, d in zip(volumes, deflected, strict=True)]
+        for i, w in enumerate(p.workloads):
+            put(option.name, w.name, "volume", handled[i])
+            if option.automation is not None:
+                put(option.name, w.name, "deflected", deflected[i])
+        billed: dict[str, list[FloatArray]] = {}
+        for pr, group in pricing_groups(p, option):
+            if pr.model != "hourly":
+                continue
+            hourly = pr.basis == "productive_hour"
+            measure = "billed_hours" if hourly else "billed_fte"
+            units = []
+            for i in group:
+                w = p.workloads[i]
+                hours = billed_hours(p, pr, i, handled[i])
+                fte_paid = paid_fte(hours, pr.paid_hours_per_month, pr.shrinkage)
+                if w.real_time is not None:
+                    handle = w.handle_minutes if pr.handle_minutes is None else pr.handle_minutes
+                    agents = live_agents(w.real_time, handled[i], handle, pr.occupancy)
+                    put(option.name, w.name, "agents", agents)
+                put(option.name, w.name, "productive_fte", hours / pr.paid_hours_per_month)
+                put(option.name, w.name, "paid_fte", fte_paid)
+                unit = hours if hourly else fte_paid
+                put(option.name, w.name, measure, unit)
+                units.append(unit)
+            # the contract's minimum applies to what the schedule bills together
+            billed.setdefault(measure, []).append(
+                np.maximum(summed(units), pr.minimum_billed_per_month)
+            )
+        _totals(out, option.name, [w.name for w in p.workloads], put, skip=set(billed))
+        for measure, parts in billed.items():
+            put(option.name, POOLED, measure, summed(parts))
+    return _ordered(out, p)
+
+
+def _totals(
+    out: Figures,
+    owner: str,
+    names: list[str],
+    put: Callable[[str, str, str, FloatArray], None],
+    skip: set[str] | None = None,
+) -> None:
+    """Workload ``all``: each measure summed over the owner's workloads that have it."""
+    for measure in MEASURES:
+        parts = [out[(owner, n, measure)] for n in names if (owner, n, measure) in out]
+        if parts and measure not in (skip or set()):
+            put(owner, POOLED, measure, summed(parts))
+
+
+def _ordered(out: Figures, p: Params) -> Figures:
+    """Owners, then workloads (``all`` last), then measures, in their documented order."""
+    owners = [INHOUSE, *(o.name for o in p.options)]
+    workloads = [*(w.name for w in p.workloads), POOLED]
+    return {
+        key: out[key]
+        for key in sorted(
+            out,
+            key=lambda k: (owners.index(k[0]), workloads.index(k[1]), MEASURES.index(k[2])),
+        )
+    }

@@ -1,0 +1,260 @@
+"""Several workloads in one case: v1 equivalence, order, pooling, chat and staffing figures."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import math
+from typing import Any
+
+import numpy as np
+import pytest
+import yaml
+
+from bpo_cost import evaluate, example_names, example_path
+from bpo_cost.case.io import parse_case
+from bpo_cost.core.concurrency import concurrency_factor
+from bpo_cost.errors import InvalidCaseError
+from bpo_cost.result import Result
+
+from .strategies import bare_case, contact_centre
+
+REL = 1e-12  # float round-off of sums taken in another order
+
+
+def _same_result(a: Result, b: Result, *, exact: bool) -> None:
+    assert a.owners == b.owners
+    for owner in a.owners:
+        for key, got in a.components.by_owner[owner].items():
+            want = b.components.by_owner[owner][key]
+            if exact:
+                assert np.array_equal(got, want), (owner, key)
+            else:
+                np.testing.assert_allclose(got, want, rtol=REL, atol=1e-9, err_msg=f"{owner} {key}")
+    for name in ("tco", "npv_cost", "savings", "payback_month", "irr", "cost_per_unit"):
+        got, want = getattr(a.summary_arrays, name), getattr(b.summary_arrays, name)
+        if exact:
+            np.testing.assert_array_equal(got, want, err_msg=name)
+        else:
+            np.testing.assert_allclose(got, want, rtol=REL, err_msg=name)
+
+
+# ----------------------------------------------------------------------- v1 == one workload
+
+
+@pytest.mark.parametrize("name", example_names())
+def test_a_one_item_workloads_list_is_exactly_the_v1_file(name: str) -> None:
+    v1 = yaml.safe_load(example_path(name).read_text(encoding="utf-8"))
+    listed = copy.deepcopy(v1)
+    listed["workloads"] = [{"name": "desk", **listed.pop("workload")}]
+    _same_result(evaluate(listed), evaluate(v1), exact=True)
+
+
+def test_v1_paths_name_the_one_workload_whichever_way_it_is_written() -> None:
+    case = parse_case(bare_case())
+    assert case.workloads[0].name == "main"  # the default name of a v1 workload
+    dumped = case.model_dump()
+    assert "workload" in dumped and "workloads" not in dumped and "name" not in dumped["workload"]
+    from bpo_cost.case.paths import canonical_path
+
+    for path in ("workload.volume_per_month", "workloads.0.volume_per_month"):
+        assert canonical_path(dumped, path) == "workload.volume_per_month"
+    assert canonical_path(dumped, "workloads[main].volume_per_month") == (
+        "workload.volume_per_month"
+    )
+
+
+# ------------------------------------------------------------------------- several workloads
+
+
+def test_workload_order_changes_no_number() -> None:
+    base = contact_centre()
+    want = evaluate(base)
+    for order in itertools.permutations(range(3)):
+        case = copy.deepcopy(base)
+        case["workloads"] = [base["workloads"][i] for i in order]
+        case["options"][0]["lines"] = [base["options"][0]["lines"][i] for i in order[::-1]]
+        _same_result(evaluate(case), want, exact=False)
+
+
+def test_with_nothing_pooled_the_case_is_the_sum_of_its_one_workload_cases() -> None:
+    base = contact_centre()
+    whole = evaluate(base)
+    parts = []
+    for w, line in zip(base["workloads"], base["options"][0]["lines"], strict=True):
+        one = copy.deepcopy(base)
+        one["workloads"] = [w]
+        one["options"][0]["lines"] = [line]
+        parts.append(evaluate(one))
+    for owner in whole.owners:
+        for key, got in whole.components.by_owner[owner].items():
+            want = sum(p.components.by_owner[owner][key] for p in parts)
+            np.testing.assert_allclose(got, want, rtol=REL, atol=1e-9, err_msg=f"{owner} {key}")
+
+
+def test_option_pricing_serves_the_workloads_without_a_line_billed_together() -> None:
+    # one price per unit for chat and email: the same as two lines of that price (linear), and
+    # the volume minimum applies to chat and email together
+    base = contact_centre()
+    shared = copy.deepcopy(base)
+    shared["options"][0]["pricing"] = {"model": "per_transaction", "price": 2.0}
+    shared["options"][0]["lines"] = base["options"][0]["lines"][:1]
+    lined = copy.deepcopy(base)
+    for line in lined["options"][0]["lines"][1:]:
+        line["pricing"] = {"model": "per_transaction", "price": 2.0}
+    _same_result(evaluate(shared), evaluate(lined), exact=False)
+    floor = copy.deepcopy(shared)
+    floor["options"][0]["pricing"]["minimum_volume_per_month"] = 1e6
+    fees = evaluate(floor).components.by_owner["Vendor"]["vendor.fees"][0]
+    voice = evaluate(shared).staffing()
+    billed_voice = voice.query(
+        "owner == 'Vendor' and workload == 'voice' and measure == 'billed_hours'"
+    )["value"].to_numpy()
+    np.testing.assert_allclose(fees, 2.0 * 1e6 + 14.0 * billed_voice, rtol=1e-12)
+
+
+# ------------------------------------------------------------------------------- staffing
+
+
+def _erlang_c_agents(calls: float, handle_s: float, interval_min: float, target: float) -> int:
+    """Fewest agents meeting the service level: Erlang C written out from its definition."""
+    a = calls * handle_s / (interval_min * 60.0)
+    n = math.floor(a) + 1
+    while True:
+        top = a**n / math.factorial(n) * n / (n - a)
+        p_wait = top / (sum(a**k / math.factorial(k) for k in range(n)) + top)
+        if 1.0 - p_wait * math.exp(-(n - a) * 20.0 / handle_s) >= target:
+            return n
+        n += 1
+
+
+def _one_live(handle_minutes: float, concurrency: float = 1.0) -> dict[str, Any]:
+    # 52,000 contacts over 260 open hours = 100 per 30-minute interval
+    return bare_case(
+        workload={
+            "function": "customer_service_voice",
+            "unit": "call",
+            "volume_per_month": 52_000.0,
+            "handle_minutes": handle_minutes,
+            "real_time": {"open_hours_per_month": 260.0, "concurrency": concurrency},
+        },
+        inhouse={"shrinkage": 0.3, "supervision_span": 10.0, "occupancy": 1.0},
+    )
+
+
+def _figure(result: Result, owner: str, workload: str, measure: str) -> np.ndarray:
+    f = result.staffing()
+    rows = f[(f.owner == owner) & (f.workload == workload) & (f.measure == measure)]
+    return rows["value"].to_numpy()
+
+
+def test_staffing_of_the_erlang_worked_example_by_hand() -> None:
+    # 100 calls / 30 min / 180 s / 80-20: 14 agents (the published worked example)
+    assert _erlang_c_agents(100, 180, 30, 0.8) == 14
+    r = evaluate(_one_live(3.0))
+    assert set(_figure(r, "inhouse", "main", "agents")) == {14.0}
+    hours = 14 * 260.0  # agents x open hours
+    fte = hours / (2080 / 12)  # 21 productive FTE
+    np.testing.assert_allclose(_figure(r, "inhouse", "main", "productive_fte"), fte, rtol=1e-12)
+    np.testing.assert_allclose(_figure(r, "inhouse", "all", "paid_fte"), fte / 0.7, rtol=1e-12)
+    np.testing.assert_allclose(_figure(r, "inhouse", "all", "supervisors"), 3.0, rtol=1e-12)
+    np.testing.assert_allclose(_figure(r, "inhouse", "all", "seats"), 33.0, rtol=1e-12)
+    # and the salaries are those FTE paid: 30 x $20 x 2080 / 12
+    salaries = r.components.by_owner["inhouse"]["inhouse.salaries"][0]
+    np.testing.assert_allclose(salaries, 30 * 20 * 2080 / 12, rtol=1e-12)
+    np.testing.assert_allclose(_figure(r, "Vendor", "main", "volume"), 52_000.0)
+
+
+def test_chat_is_staffed_on_handle_time_over_the_published_factor() -> None:
+    # two chats at once: factor 1.7, so 306 s of chat staff like 180 s of voice: 14 agents
+    assert concurrency_factor(2) == 1.7
+    assert _erlang_c_agents(100, 306 / 1.7, 30, 0.8) == 14
+    chat = evaluate(_one_live(306 / 60, concurrency=2))
+    assert set(_figure(chat, "inhouse", "main", "agents")) == {14.0}
+    # one at a time, the same chats need more agents
+    alone = evaluate(_one_live(306 / 60))
+    want = _erlang_c_agents(100, 306, 30, 0.8)
+    assert want > 14 and set(_figure(alone, "inhouse", "main", "agents")) == {want}
+
+
+def test_interpolated_concurrency_factor() -> None:
+    assert concurrency_factor([1, 1.5, 4.5, 5]).tolist() == pytest.approx([1, 1.35, 3.2, 3.5])
+    with pytest.raises(ValueError, match="between 1 and 5"):
+        concurrency_factor(0.5)
+
+
+def test_staffing_frame_covers_every_owner_and_pools_in_house() -> None:
+    r = evaluate(contact_centre())
+    f = r.staffing()
+    assert list(f.columns) == ["month", "date", "owner", "workload", "measure", "value"]
+    assert set(f.owner) == {"inhouse", "Vendor"}
+    assert set(f.workload) == {"voice", "chat", "email", "all"}
+    paid = f[(f.owner == "inhouse") & (f.measure == "paid_fte")]
+    per = paid[paid.workload != "all"].groupby("month")["value"].sum().to_numpy()
+    np.testing.assert_allclose(per, paid[paid.workload == "all"]["value"].to_numpy(), rtol=1e-12)
+    assert f[(f.workload == "email") & (f.measure == "agents")].empty  # deferred work
+    # the wide form holds the same numbers
+    wide = r.staffing(wide=True)
+    assert wide[("inhouse", "all", "seats")].tolist() == (
+        f[(f.owner == "inhouse") & (f.workload == "all") & (f.measure == "seats")]["value"].tolist()
+    )
+
+
+# ------------------------------------------------------------------------------ bad input
+
+
+def _refused(case: dict[str, Any]) -> InvalidCaseError:
+    with pytest.raises(InvalidCaseError) as info:
+        parse_case(case)
+    assert len(info.value.errors) == 1, info.value.errors
+    return info.value
+
+
+def test_duplicate_workload_names_are_refused() -> None:
+    case = contact_centre()
+    case["workloads"][1]["name"] = "voice"
+    assert "workloads: names must be unique, 'voice'" in str(_refused(case))
+
+
+def test_a_line_for_a_workload_the_case_lacks_is_refused() -> None:
+    case = contact_centre()
+    case["options"][0]["lines"][2]["workload"] = "fax"
+    said = str(_refused(case))
+    assert "options.0.lines.2.workload = 'fax' is not a workload of the case" in said
+
+
+def test_two_lines_for_one_workload_and_an_unpriced_workload_are_refused() -> None:
+    case = contact_centre()
+    case["options"][0]["lines"][2]["workload"] = "chat"
+    assert "workload 'chat' has two lines" in str(_refused(case))
+    case = contact_centre()
+    case["options"][0]["lines"].pop()
+    assert "options.0.pricing is required" in str(_refused(case))
+
+
+def test_concurrency_below_one_is_refused() -> None:
+    case = contact_centre()
+    case["workloads"][1]["real_time"]["concurrency"] = 0.5
+    said = str(_refused(case))
+    assert said.startswith("workloads.1.real_time.concurrency must be")
+
+
+def test_an_override_of_a_pooled_field_is_refused_naming_it() -> None:
+    case = contact_centre()
+    case["workloads"][2]["inhouse"]["supervision_span"] = 5
+    said = str(_refused(case))
+    assert "workloads.2.inhouse" in said and "'supervision_span' cannot differ by workload" in said
+
+
+def test_a_v1_case_names_its_workload_as_written() -> None:
+    case = bare_case()
+    case["workload"]["volume_per_month"] = -1
+    assert str(_refused(case)).startswith("workload.volume_per_month must be")
+
+
+def test_the_workbook_holds_several_workloads(tmp_path: Any) -> None:
+    """Written and read back as the case (tests/test_workbook_fidelity.py: its figures)."""
+    from bpo_cost import load_case, write_workbook
+
+    path = write_workbook(contact_centre(), tmp_path / "x.xlsx")
+    assert load_case(path) == load_case(contact_centre())
