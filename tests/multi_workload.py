@@ -171,7 +171,20 @@ def back_office() -> dict[str, Any]:
     return case
 
 
-NAMED = {"contact_centre": contact_centre, "back_office": back_office}
+def chat_desk() -> dict[str, Any]:
+    """One workload named chat (written in the v1 form, ``workload:``), 3.5 chats at once, its
+    own in-house wage and shrinkage, an option pricing it by a line."""
+    case = contact_centre()
+    chat = case["workloads"][1]
+    chat["real_time"]["concurrency"] = 3.5
+    chat["inhouse"] = {"wage_per_hour": 18.25, "shrinkage": 0.33}
+    case["workloads"] = [chat]
+    for option in case["options"]:
+        option["lines"] = [line for line in option.get("lines", []) if line["workload"] == "chat"]
+    return case
+
+
+NAMED = {"contact_centre": contact_centre, "back_office": back_office, "chat_desk": chat_desk}
 
 
 @st.composite

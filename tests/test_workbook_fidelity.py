@@ -470,3 +470,12 @@ def test_an_edited_workbook_of_several_workloads_reads_back(built: dict[str, Bui
     before = built["contact_centre"].result.summary_arrays.tco
     after = built["edited-multi"].result.summary_arrays.tco
     assert (np.abs(after - before) > 1.0).all()
+
+
+def test_the_summary_names_each_workload_and_its_first_month(built: dict[str, Built]) -> None:
+    b = built["contact_centre"]
+    ws = b.values["Summary"]
+    rows = _rows(ws)
+    assert ws.cell(row=rows[("Workloads", "")], column=2).value == "voice, chat, email"
+    volume = b.result.staffing(wide=True)[("inhouse", "chat", "volume")].iloc[0]
+    _close(ws.cell(row=rows[("chat: Volume in month 1 (chat)", "")], column=2).value, volume, 0, "")

@@ -81,7 +81,7 @@ def summary_sheet(ws: Worksheet, case: Case, cf: CashFlows, tl: Grid) -> None:
         for w in wls
     ]
     if len(wls) > 1:  # the workloads' functions differ: each is named by its volume
-        facts[0] = ("Workloads", ", ".join(w.name for w in wls), None)
+        facts[0] = ("Workloads", "=" + '&", "&'.join(w.input("name") for w in wls), None)
     for i, (label, formula, fmt) in enumerate(facts):
         st.text(ws, 4 + i, 1, label, font=st.BOLD)
         st.put(ws, 4 + i, 2, formula, fmt)
