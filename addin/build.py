@@ -260,7 +260,11 @@ def write_demo(ws: Worksheet, inputs_ref: str, pairs: list[list[Any]], option: s
             ws, row, f"={function}({inputs_ref},{option_ref})", _call(function, pairs, option)
         )
         ws.cell(row, 1, function).font = BOLD
-    for function, args in (("BPO_SUMMARY", (inputs_ref,)), ("BPO_TCO", (inputs_ref, option_ref))):
+    for function, args in (
+        ("BPO_SUMMARY", (inputs_ref,)),
+        ("BPO_TCO", (inputs_ref, option_ref)),
+        ("BPO_STAFFING", (inputs_ref, option_ref)),
+    ):
         row += 2
         ws.cell(
             row,

@@ -152,8 +152,12 @@ class Result:
             index=pd.Index(self.months, name="month"),
         )
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready result: case, currency, in-house figures, options ranked, rates used."""
+    def to_dict(self, *, staffing: bool = False) -> dict[str, Any]:
+        """A JSON-ready result: case, currency, in-house figures, options ranked, rates used.
+
+        ``staffing=True`` adds ``staffing``: one record per owner, workload and measure with
+        its monthly ``values`` (as ``staffing()``).
+        """
         s = self.summary_arrays
 
         def figures(i: int, *names: str) -> dict[str, Any]:
@@ -186,4 +190,16 @@ class Result:
             "inhouse": inhouse,
             "options": options,
             "rates_used": [r.__dict__ for r in self.rates_used],
-        }
+        } | ({"staffing": self._staffing_records()} if staffing else {})
+
+    def _staffing_records(self) -> list[dict[str, Any]]:
+        figures = staffing_figures(compile_case(self.case), self.case.term_months)
+        return [
+            {
+                "owner": owner,
+                "workload": workload,
+                "measure": measure,
+                "values": [_num(float(x)) for x in values[0]],
+            }
+            for (owner, workload, measure), values in figures.items()
+        ]

@@ -32,6 +32,8 @@ from bpo_cost.workbook import write_workbook
 from bpo_cost.workbook.writer import option_titles
 from tests.strategies import cases
 
+from .strategies import workbook_examples
+
 ROOT = Path(__file__).resolve().parents[1]
 BASELINES = Path(__file__).resolve().parent / "baselines"
 KEY = re.compile(r"[a-z]+(?:_[a-z]+)*(?:\.[a-z]+(?:_[a-z]+)*)?")
@@ -135,7 +137,7 @@ def component_rows(ws: Any, header: str, width: int) -> list[tuple[Any, ...]]:
     return out
 
 
-@pytest.fixture(scope="module", params=example_names())
+@pytest.fixture(scope="module", params=workbook_examples())
 def book(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
     name = request.param
     path = write_workbook(example_path(name), tmp_path_factory.mktemp("wb") / f"{name}.xlsx")

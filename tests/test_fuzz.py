@@ -124,6 +124,57 @@ def test_mutated_yaml_and_json_never_crash(name, tmp_path):
     assert outcomes["refused"] > 0 and sum(outcomes.values()) == 2 * N
 
 
+def test_mutated_workloads_and_lines_never_crash(tmp_path):
+    """Mutations aimed at the fields of several workloads: names, lines, concurrency, overrides;
+    every case that loads is evaluated with its staffing figures too."""
+    from .strategies import contact_centre
+
+    rng = random.Random("fuzz-workloads")
+    base = contact_centre()
+    odd_names = ["voice", "VOICE", "all", "", "fax", 3, None, "chat "]
+    outcomes = {"ok": 0, "refused": 0}
+    for i in range(N):
+        tree = copy.deepcopy(base)
+        for _ in range(rng.randint(1, 3)):
+            w = rng.choice(tree["workloads"])
+            line = rng.choice(tree["options"][0]["lines"] or [{}])
+            spot, key, value = rng.choice(
+                [
+                    (w, "name", rng.choice(odd_names)),
+                    (line, "workload", rng.choice(odd_names)),
+                    (
+                        w.setdefault("real_time", {}),
+                        "concurrency",
+                        rng.choice([0.5, 1, 5.5, "2", *ODD]),
+                    ),
+                    (
+                        w.setdefault("inhouse", {}),
+                        rng.choice(["wage_per_hour", "shrinkage", "occupancy", "supervision_span"]),
+                        rng.choice(ODD),
+                    ),
+                    (
+                        tree["options"][0],
+                        "pricing",
+                        rng.choice([None, {"model": "hourly", "rate": 9.0}]),
+                    ),
+                    (tree, "workload", copy.deepcopy(w)),
+                ]
+            )
+            spot[key] = copy.deepcopy(value)
+        if rng.random() < 0.3:
+            rng.shuffle(tree["workloads"])
+        path = tmp_path / f"w{i}.json"
+        path.write_text(json.dumps(tree, allow_nan=True))
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                evaluate(load_case(path)).staffing()
+            outcomes["ok"] += 1
+        except BpoCostError:
+            outcomes["refused"] += 1
+    assert outcomes["refused"] > 0 and outcomes["ok"] > 0
+
+
 HOSTILE = {
     "billion-laughs": "a: &a ['x','x','x','x','x']\nb: &b [*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b]\n",
     "python-object": "!!python/object/apply:os.system ['echo pwned']\n",

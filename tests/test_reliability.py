@@ -497,7 +497,12 @@ def test_csv_output_carries_a_manifest_of_its_files(tmp_path, capsys):
     code, _, err = run(capsys, "evaluate", str(example_path("payroll")), "--csv", str(tmp_path))
     assert code == 0, err
     manifest = json.loads((tmp_path / MANIFEST).read_text(encoding="utf-8"))
-    assert sorted(manifest["sha256"]) == ["components.csv", "summary.csv", "totals.csv"]
+    assert sorted(manifest["sha256"]) == [
+        "components.csv",
+        "staffing.csv",
+        "summary.csv",
+        "totals.csv",
+    ]
     for name, digest in manifest["sha256"].items():
         assert hashlib.sha256((tmp_path / name).read_bytes()).hexdigest() == digest
 

@@ -221,7 +221,7 @@ def test_udf_equals_engine(name: str, args: tuple[Any, ...], engine: Callable[[]
 
 
 def test_every_function_has_an_engine_case() -> None:
-    case_functions = {"BPO_SUMMARY", "BPO_TCO", "BPO_PAYBACK", "BPO_NPV_SAVINGS"}
+    case_functions = {"BPO_SUMMARY", "BPO_TCO", "BPO_STAFFING", "BPO_PAYBACK", "BPO_NPV_SAVINGS"}
     assert {c[0] for c in ENGINE_CASES} | case_functions == set(FUNCTIONS)
 
 

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from bpo_cost import evaluate, load_case
 from bpo_cost.case import xlsx as reader_module
-from bpo_cost.case.examples import example_names, example_path
+from bpo_cost.case.examples import example_path
 from bpo_cost.case.io import case_from_pairs, case_to_pairs
 from bpo_cost.cli import app
 from bpo_cost.errors import InputError, InvalidCaseError, OutputError
@@ -26,6 +26,8 @@ from bpo_cost.workbook.inputs import inputs_sheet
 from bpo_cost.workbook.refs import FUNCTIONS, check_functions, check_name, check_title
 from bpo_cost.workbook.writer import RESERVED_TITLES, option_titles
 from tests.strategies import bare_case, cases
+
+from .strategies import workbook_examples
 
 WORKBOOKS = Path(__file__).resolve().parents[1] / "workbooks"
 
@@ -260,7 +262,7 @@ def test_labels_that_look_like_formulas_stay_text(tmp_path: Path) -> None:
 # ------------------------------------------------------------------------------ read-back
 
 
-@pytest.mark.parametrize("name", example_names())
+@pytest.mark.parametrize("name", workbook_examples())
 def test_examples_read_back_as_the_resolved_case(name: str, tmp_path: Path) -> None:
     path = write_workbook(example_path(name), tmp_path / f"{name}.xlsx")
     # distributions included: the Inputs sheet carries the uncertainty block too
@@ -457,7 +459,7 @@ def _content(path: Path | openpyxl.Workbook) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize("name", example_names())
+@pytest.mark.parametrize("name", workbook_examples())
 def test_committed_workbook_is_up_to_date(name: str, tmp_path: Path) -> None:
     """workbooks/<name>.xlsx is byte for byte what the engine writes today, with whatever
     dependency versions pip resolved (CI also runs this at the oldest versions pyproject allows).

@@ -14,11 +14,13 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 
-from bpo_cost.case.examples import example_names, example_path
+from bpo_cost.case.examples import example_path
 from bpo_cost.workbook import write_workbook
 from bpo_cost.workbook.analysis_sheets import analysis_sheets
 from bpo_cost.workbook.recalc import recalculate
 from tests.multi_workload import NAMED as MULTI
+
+from .strategies import workbook_examples
 
 EMU_PER_CM = 360_000
 PAGES = {"claims_back_office": 25, "voice_full": 40}  # issue 18: printed-page targets
@@ -39,7 +41,7 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return out
 
 
-EXAMPLES = example_names()
+EXAMPLES = workbook_examples()
 NAMES = [*EXAMPLES, *MULTI]
 
 

@@ -42,7 +42,14 @@ def _same_result(a: Result, b: Result, *, exact: bool) -> None:
 # ----------------------------------------------------------------------- v1 == one workload
 
 
-@pytest.mark.parametrize("name", example_names())
+V1_EXAMPLES = [n for n in example_names() if "\nworkload:" in example_path(n).read_text("utf-8")]
+
+
+def test_the_four_v1_examples_are_still_written_in_v1() -> None:
+    assert len(V1_EXAMPLES) == 4
+
+
+@pytest.mark.parametrize("name", V1_EXAMPLES)
 def test_a_one_item_workloads_list_is_exactly_the_v1_file(name: str) -> None:
     v1 = yaml.safe_load(example_path(name).read_text(encoding="utf-8"))
     listed = copy.deepcopy(v1)
@@ -258,3 +265,120 @@ def test_the_workbook_holds_several_workloads(tmp_path: Any) -> None:
 
     path = write_workbook(contact_centre(), tmp_path / "x.xlsx")
     assert load_case(path) == load_case(contact_centre())
+
+
+# ------------------------------------------------------------------------- the other faces
+
+
+def _pairs(case: dict[str, Any]) -> list[list[Any]]:
+    from bpo_cost.case.io import case_to_pairs
+
+    return [[k, v] for k, v in case_to_pairs(parse_case(case))]
+
+
+def test_case_functions_take_several_workloads_from_pairs() -> None:
+    from bpo_cost import udfs
+
+    case = contact_centre()
+    pairs = _pairs(case)
+    keys = [k for k, _ in pairs]
+    assert "workloads.1.real_time.concurrency" in keys and "options.0.lines.2.workload" in keys
+    summary = udfs.BPO_SUMMARY(pairs)
+    want = evaluate(case).summary()
+    assert summary[1][0] == "inhouse" and summary[1][2] == pytest.approx(want["tco"].iloc[0])
+    table = udfs.BPO_STAFFING(pairs, "inhouse")
+    assert table[0][:3] == ["month", "voice volume", "voice agents"]
+    assert "all seats" in table[0] and len(table) == 1 + case["term_months"]
+    f = evaluate(case).staffing()
+    seats = f[(f.owner == "inhouse") & (f.measure == "seats")]["value"].tolist()
+    assert [row[table[0].index("all seats")] for row in table[1:]] == pytest.approx(seats)
+    bad = [[k, "fax" if k == "options.0.lines.2.workload" else v] for k, v in pairs]
+    out = udfs.BPO_STAFFING(bad, "inhouse")
+    assert isinstance(out, str) and out.startswith("#VALUE!") and "lines.2.workload" in out
+
+
+def test_evaluate_staffing_table_json_and_csv(tmp_path: Any, capsys: Any) -> None:
+    import json
+
+    from bpo_cost.cli import main
+
+    path = tmp_path / "centre.yaml"
+    path.write_text(yaml.safe_dump(contact_centre()), encoding="utf-8")
+    assert main(["evaluate", str(path), "--staffing"]) == 0
+    text = capsys.readouterr().out
+    assert "agents / interval" in text and "chat" in text and "seats" in text
+    assert main(["evaluate", str(path), "--json", "--staffing"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    records = {(r["owner"], r["workload"], r["measure"]): r["values"] for r in data["staffing"]}
+    assert len(records[("inhouse", "chat", "agents")]) == 12
+    assert main(["evaluate", str(path), "--json"]) == 0
+    assert "staffing" not in json.loads(capsys.readouterr().out)  # as release 0.1.0 wrote it
+    assert main(["evaluate", str(path), "--csv", str(tmp_path / "out")]) == 0
+    manifest = json.loads((tmp_path / "out" / "bpo-cost-manifest.json").read_text())
+    assert "staffing.csv" in json.dumps(manifest)
+    import pandas as pd
+
+    frame = pd.read_csv(tmp_path / "out" / "staffing.csv")
+    assert list(frame.columns) == ["month", "date", "owner", "workload", "measure", "value"]
+
+
+def test_analyses_vary_any_workloads_fields_by_name() -> None:
+    from bpo_cost import breakeven_volume, scenario_grid, sensitivity, simulate
+
+    case = contact_centre()
+    case["uncertainty"] = {
+        "workloads[chat].volume_per_month": {"kind": "uniform", "low": 15_000, "high": 25_000},
+        "workloads[email].handle_minutes": {"kind": "uniform", "low": 5, "high": 7},
+        "workloads[chat].real_time.concurrency": {"kind": "uniform", "low": 1.5, "high": 3},
+    }
+    sim = simulate(case, n=200, seed=1)
+    drawn = sim.sampled()
+    assert drawn.shape[1] == 3
+    grid = scenario_grid(
+        case,
+        {
+            "workloads[voice].volume_per_month": [40_000, 60_000],
+            "workloads[chat].inhouse.wage_per_hour": [16, 20],
+        },
+    )
+    assert len(grid) == 4 * 2  # scenarios x owners
+    tornado = sensitivity(case, inputs=["workloads[chat].volume_per_month"])
+    assert set(tornado["input"]) == {"workloads[chat].volume_per_month"}
+    case["options"][0]["lines"][2]["pricing"]["price"] = 6.0  # dearer than in-house per email
+    be = breakeven_volume(case, "Vendor", workload="email", low=0, high=1e6)
+    swapped = copy.deepcopy(case)
+    swapped["workloads"][2]["volume_per_month"] = be.value
+    r = evaluate(swapped)
+    assert r.summary_arrays.tco[0, 0] == pytest.approx(r.summary_arrays.tco[0, 1], rel=1e-6)
+    with pytest.raises(Exception, match="workload"):
+        breakeven_volume(case, "Vendor")  # several workloads: say which
+
+
+def test_the_schema_takes_both_forms_and_the_new_fields(capsys: Any) -> None:
+    import json
+
+    from bpo_cost.cli import main
+
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert {"workload", "workloads"} <= set(schema["properties"])
+    assert schema["oneOf"] == [{"required": ["workloads"]}, {"required": ["workload"]}]
+    defs = schema["$defs"]
+    assert "name" in defs["Workload"]["required"] and "name" not in defs["WorkloadV1"]["required"]
+    concurrency = defs["RealTime"]["properties"]["concurrency"]
+    assert (concurrency["minimum"], concurrency["maximum"]) == (1, 5)
+    assert set(defs["WorkloadInHouse"]["properties"]) == {"wage_per_hour", "shrinkage", "occupancy"}
+    assert set(defs["Line"]["properties"]) == {"workload", "pricing", "location"}
+
+
+def test_breakeven_command_takes_the_workload_whose_volume_varies(capsys: Any) -> None:
+    from bpo_cost.cli import main
+
+    path = str(example_path("contact_centre_multichannel"))
+    assert main(["breakeven", path, "--volume"]) == 2
+    assert "--workload must be the workload whose volume varies" in capsys.readouterr().err
+    assert main(["breakeven", path, "--volume", "--workload", "fax"]) == 2
+    assert "--workload must be one of the case's workloads" in capsys.readouterr().err
+    args = ["--volume", "--workload", "email", "--option", "Nearshore CO", "--json"]
+    assert main(["breakeven", path, *args]) == 0
+    assert "workloads[email].volume_per_month" in capsys.readouterr().out

@@ -250,8 +250,13 @@ def breakeven_cmd(
     from ..analysis.inputs import prepare
 
     resolved = prepare(case, rates)
-    if workload is not None:
-        resolved.workload_index(workload)  # a name the case does not have: said once, here
+    names_of = [w.name for w in resolved.workloads]
+    if workload is not None and workload not in names_of:
+        raise InputError("--workload", workload, f"one of the case's workloads: {names_of}")
+    if volume and workload is None and len(names_of) > 1:
+        raise InputError("--workload", "nothing", f"the workload whose volume varies: {names_of}")
+    # several workloads and none named: the default run leaves the volume out
+    by_volume = workload is not None or len(names_of) == 1
     names = [o.name for o in resolved.options]
     chosen = option or [n for n in names if n != against]
     for name in [*chosen, against]:
@@ -276,7 +281,7 @@ def breakeven_cmd(
             row["input"] = _attempt(breakeven, resolved, input_path, owner=name, **kw)
         if not what or price:
             row["price"] = _attempt(breakeven_price, resolved, name, **kw)
-        if not what or volume:
+        if (not what and by_volume) or volume:
             row["volume"] = _attempt(breakeven_volume, resolved, name, workload=workload, **kw)
         if not what:
             row["payback_month"] = _attempt(breakeven_month, resolved, name, against=against)
@@ -315,7 +320,7 @@ def _show_breakeven(
 
     out = console()
     out.print(f"[bold]{inert(case.name)}[/]: break-even over the {case.term_months}-month term")
-    varied = case.workload_index(workload) if "volume" in rows[0] else 0
+    varied = case.workload_index(workload) if rows and "volume" in rows[0] else 0
     unit = inert(case.workloads[varied].unit)
     for r in rows:
         name, against = inert(r["option"]), who(r["against"])

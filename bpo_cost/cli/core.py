@@ -13,6 +13,7 @@ import typer
 from ..api import evaluate
 from ..case.examples import DEFAULT_EXAMPLE, example_names, example_path
 from ..case.io import load_case
+from ..case.models import POOLED
 from ..core.text import inert
 from ..engine.components import INHOUSE
 from ..errors import InputError, OutputError
@@ -94,14 +95,65 @@ def _show(result: Result, *, wide: bool = False) -> None:
         )
 
 
+def _show_staffing(result: Result, *, wide: bool = False) -> None:
+    """Staffing per owner, workload and measure: month 1, the average month and the peak."""
+    frame = result.staffing(wide=True)
+    one = result.case.workloads[0].name if len(result.case.workloads) == 1 else None
+    rows = []
+    for key in frame.columns:
+        owner, workload, measure = (str(k) for k in key)
+        same = (owner, one, measure)
+        if workload == POOLED and same in frame and frame[key].equals(frame[same]):
+            continue  # one workload: its totals are its own figures
+        values = frame[key]
+        rows.append(
+            [
+                who(owner),
+                inert(workload),
+                _MEASURE_LABELS[measure],
+                float(values.iloc[0]),
+                float(values.mean()),
+                float(values.max()),
+            ]
+        )
+    figure = lambda v, _m: f"{v:,.1f}"  # noqa: E731  (a cell of the table: people and hours)
+    cols = [
+        Column("Owner", plain, right=False),
+        Column("Workload", plain, right=False),
+        Column("Measure", plain, right=False),
+        Column("Month 1", figure),
+        Column("Average", figure),
+        Column("Peak", figure),
+    ]
+    case = result.case
+    print_table(
+        f"{case.name}: staffing by month ({case.term_months} months)", cols, rows, wide=wide
+    )
+
+
+_MEASURE_LABELS = {
+    "volume": "volume handled",
+    "deflected": "deflected volume",
+    "agents": "agents / interval",
+    "productive_fte": "productive FTE",
+    "paid_fte": "paid FTE",
+    "billed_hours": "billed hours",
+    "billed_fte": "billed FTE",
+    "supervisors": "supervisors",
+    "seats": "seats",
+}
+
+
 def _write_csv(result: Result, folder: Path, protect: Path | None) -> list[Path]:
     output_dir(folder, "--csv")
     frames = {
         "components.csv": result.monthly(tidy=True),
         "summary.csv": result.summary(),
         "totals.csv": result.totals(),
+        "staffing.csv": result.staffing(),
     }
-    writers = {name: _csv(frame, index=name != "components.csv") for name, frame in frames.items()}
+    tidy = ("components.csv", "staffing.csv")
+    writers = {name: _csv(frame, index=name not in tidy) for name, frame in frames.items()}
     return atomic_write_set(folder, writers, protect=[protect] if protect else [])
 
 
@@ -132,6 +184,13 @@ def evaluate_cmd(
     csv: Annotated[
         Path | None, typer.Option("--csv", help="Write monthly components to this folder.")
     ] = None,
+    staffing: Annotated[
+        bool,
+        typer.Option(
+            "--staffing",
+            help="Also the staffing behind the costs: volume, agents, FTE, billed hours, seats.",
+        ),
+    ] = False,
     rates: RatesOpt = None,
     wide: WideOpt = False,
 ) -> None:
@@ -143,9 +202,11 @@ def evaluate_cmd(
             for path in written:
                 console().print(f"wrote {inert(path)}")
     if as_json:
-        typer.echo(dump(result.to_dict()))
+        typer.echo(dump(result.to_dict(staffing=staffing)))
     else:
         _show(result, wide=wide)
+        if staffing:
+            _show_staffing(result, wide=wide)
 
 
 STARTERS = ("hourly", "per_transaction", "outcome")  # a blank starter per pricing model
@@ -223,6 +284,16 @@ def case_schema() -> dict[str, Any]:
         return node
 
     schema: dict[str, Any] = standard(Case.model_json_schema())
+    # v1's single `workload:` (a workload without a name) is still a case file: say so
+    defs = schema["$defs"]
+    one = {**defs["Workload"], "required": [r for r in defs["Workload"]["required"] if r != "name"]}
+    defs["WorkloadV1"] = one | {"title": "Workload (v1: the case's only workload)"}
+    schema["properties"]["workload"] = {
+        "$ref": "#/$defs/WorkloadV1",
+        "description": "What the function does: a case of one workload (v1; or workloads)",
+    }
+    schema["required"] = [r for r in schema["required"] if r != "workloads"]
+    schema["oneOf"] = [{"required": ["workloads"]}, {"required": ["workload"]}]
     return schema
 
 

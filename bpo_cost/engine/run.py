@@ -29,6 +29,7 @@ __all__ = [
     "cost_figures",
     "run",
     "summarize",
+    "workload_volumes",
 ]
 
 
@@ -87,14 +88,19 @@ def sum_parts(parts: Iterable[FloatArray], shape: tuple[int, int]) -> FloatArray
     return total
 
 
+def workload_volumes(p: Params, months: FloatArray) -> list[FloatArray]:
+    """Each workload's monthly volume, ``(1 or n, months)``, in case order."""
+    return [
+        volume_path(w.volume_per_month, w.growth_per_year, w.seasonality, p.start, months)
+        for w in p.workloads
+    ]
+
+
 def run(p: Params, term_months: int) -> Components:
     """Evaluate a compiled case: every component of in-house and of each option."""
     n = p.n_scenarios
     months = month_axis(term_months)
-    volumes = [
-        volume_path(w.volume_per_month, w.growth_per_year, w.seasonality, p.start, months)
-        for w in p.workloads
-    ]
+    volumes = workload_volumes(p, months)
     volume = summed(volumes)  # cost per unit: per unit of any workload
     wage_index = yearly_index(p.wage_inflation_per_year, months)
     price_index = yearly_index(p.inflation_per_year, months)

@@ -25,10 +25,11 @@ import numpy as np
 
 from .._types import FloatArray
 from ..case.models import POOLED
-from ..core.timeline import month_axis, volume_path
+from ..core.timeline import month_axis
 from .components import INHOUSE
 from .inhouse import live_agents, own, paid_fte, productive_hours, summed
 from .params import Params
+from .run import workload_volumes
 from .vendor import billed_hours, deflected_volume, pricing_groups
 
 __all__ = ["MEASURES", "POOLED", "Figures", "staffing_figures"]
@@ -64,10 +65,7 @@ def staffing_figures(p: Params, term_months: int) -> Figures:
     """
     months = month_axis(term_months)
     shape = (p.n_scenarios, term_months)
-    volumes = [
-        volume_path(w.volume_per_month, w.growth_per_year, w.seasonality, p.start, months)
-        for w in p.workloads
-    ]
+    volumes = workload_volumes(p, months)
     out: Figures = {}
 
     def put(owner: str, workload: str, measure: str, values: FloatArray) -> None:

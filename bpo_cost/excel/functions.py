@@ -77,6 +77,7 @@ __all__ = [
     "BPO_RATE",
     "BPO_SERVICE_CREDIT",
     "BPO_SERVICE_LEVEL",
+    "BPO_STAFFING",
     "BPO_SUMMARY",
     "BPO_TCO",
     "BPO_TIERED_FEE",
@@ -521,6 +522,25 @@ def _tco(result: Result, key: str) -> list[list[Any]]:
     columns = [result.months, *(v[0] for v in parts.values()), result.components.total(key)[0]]
     table = [["month", *parts, "total"], *zip(*(c.tolist() for c in columns), strict=True)]
     return to_cell(table)  # type: ignore[no-any-return]
+
+
+@func(category=CATEGORY)
+@arg("inputs", doc=_INPUTS_DOC, ndim=2)
+@arg("owner", doc="inhouse, or the name of an option of the case.")
+@_cell_function(inputs=_case, owner=as_text)
+def BPO_STAFFING(inputs: Cell, owner: Cell) -> Cell:
+    """Staffing behind the monthly cost of in-house or one option: a row per month, a column per
+    workload and measure (volume, agents, productive and paid FTE, billed hours or FTE,
+    supervisors, seats; workload all: totals and pooled figures). Spills."""
+    key = _owner(inputs.value, owner, inhouse=True)
+    return Cells(inputs.output(("staffing", key), lambda: _staffing(inputs.value, key)))
+
+
+def _staffing(result: Result, key: str) -> list[list[Any]]:
+    frame = result.staffing(wide=True)[key]
+    header = ["month", *(f"{workload} {measure}" for workload, measure in frame.columns)]
+    rows = [[int(m), *values] for m, values in zip(frame.index, frame.values.tolist(), strict=True)]
+    return to_cell([header, *rows])  # type: ignore[no-any-return]
 
 
 @func(category=CATEGORY)
