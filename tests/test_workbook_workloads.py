@@ -164,3 +164,16 @@ def test_random_cases_of_several_workloads_read_back_exactly(data: dict[str, Any
         path = Path(folder) / "inputs.xlsx"
         wb.save(path)
         assert case_from_pairs(read_inputs(path)) == case
+
+
+def test_inputs_that_shape_the_sheets_say_so(centre: openpyxl.Workbook) -> None:
+    """A line's pricing model, basis and tier mode shape its rows as an option's do; a
+    workload's name ties it to its lines: both regenerate (the Summary's structure check)."""
+    marked = {
+        r[0]
+        for r in centre["Inputs"].iter_rows(min_row=5, values_only=True)
+        if str(r[4]).endswith("(structural: regenerate)")
+    }
+    assert {"workloads.1.name", "options.1.lines.0.pricing.basis"} <= marked
+    assert "options.2.lines.2.pricing.tier_mode" in marked
+    assert not any(k.startswith("workloads.1.real_time") for k in marked)  # live formulas

@@ -37,7 +37,16 @@ FIRST_INPUT_ROW = HEADER_ROW + 1
 COLUMNS = (*HEADER[:2], "Input", *HEADER[2:])
 _WRAPPED = (36.0, 22.0, 30.0, 44.0, 44.0)  # widths: Key, Value, Input, Description, Source
 _STRUCTURAL = frozenset(
-    {"term_months", "options.pricing.model", "options.pricing.basis", "options.pricing.tier_mode"}
+    {
+        "term_months",
+        *(
+            f"options.{p}pricing.{f}"
+            for p in ("", "lines.")
+            for f in ("model", "basis", "tier_mode")
+        ),
+        "workload.name",  # a line names its workload (the Summary's structure check)
+        "workloads.name",
+    }
 )
 
 
