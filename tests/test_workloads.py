@@ -170,6 +170,14 @@ def test_staffing_of_the_erlang_worked_example_by_hand() -> None:
     salaries = r.components.by_owner["inhouse"]["inhouse.salaries"][0]
     np.testing.assert_allclose(salaries, 30 * 20 * 2080 / 12, rtol=1e-12)
     np.testing.assert_allclose(_figure(r, "Vendor", "main", "volume"), 52_000.0)
+    # an hourly vendor at its default 85 % occupancy cap still needs 14 (A/N = 10/14 < 0.85):
+    # it bills their hours, 14 x 260
+    hourly = _one_live(3.0)
+    hourly["options"][0]["pricing"] = {"model": "hourly", "rate": 10.0}
+    h = evaluate(hourly)
+    np.testing.assert_allclose(_figure(h, "Vendor", "main", "billed_hours"), 3640.0, rtol=1e-12)
+    fees = h.components.by_owner["Vendor"]["vendor.fees"][0]
+    np.testing.assert_allclose(fees, 36_400.0, rtol=1e-12)
 
 
 def test_chat_is_staffed_on_handle_time_over_the_published_factor() -> None:
@@ -382,3 +390,62 @@ def test_breakeven_command_takes_the_workload_whose_volume_varies(capsys: Any) -
     args = ["--volume", "--workload", "email", "--option", "Nearshore CO", "--json"]
     assert main(["breakeven", path, *args]) == 0
     assert "workloads[email].volume_per_month" in capsys.readouterr().out
+
+
+def test_the_tornado_leaves_out_a_voice_channels_concurrency_of_one() -> None:
+    from bpo_cost import sensitivity
+
+    voice = sensitivity(example_path("voice_customer_service"))
+    assert not voice["input"].str.contains("concurrency").any()
+    centre = sensitivity(example_path("contact_centre_multichannel"))
+    concurrency = set(centre[centre["input"].str.contains("concurrency")]["input"])
+    assert concurrency == {"workloads[chat].real_time.concurrency"}  # chat's 2: it swings
+
+
+def test_analysis_commands_on_the_multichannel_example(capsys: Any) -> None:
+    from bpo_cost.cli import main
+
+    path = str(example_path("contact_centre_multichannel"))
+    assert main(["sensitivity", path, "--input", "workloads[chat].volume_per_month"]) == 0
+    assert "chat: volume in month 1 before seasonality" in capsys.readouterr().out
+    assert main(["simulate", path, "-n", "200", "--seed", "1"]) == 0
+    assert "Offshore PH" in capsys.readouterr().out
+
+
+def test_case_workload_is_the_one_workload_or_a_clear_error() -> None:
+    from bpo_cost.errors import InputError
+
+    assert parse_case(bare_case()).workload.name == "main"
+    with pytest.raises(InputError, match="workload must be one"):
+        _ = parse_case(contact_centre()).workload
+
+
+def test_zero_variance_monte_carlo_of_several_workloads_is_the_deterministic_result() -> None:
+    from bpo_cost import resolve_rates, simulate
+    from bpo_cost.analysis.inputs import Inputs
+    from bpo_cost.case.distributions import Pert, Triangular
+    from bpo_cost.case.io import load_case
+    from bpo_cost.engine.compile import numeric_inputs
+
+    case = resolve_rates(load_case(example_path("contact_centre_multichannel")))[0]
+    values = numeric_inputs(case)
+    ins = Inputs(case)
+    paths = [
+        *case.uncertainty,
+        "workloads[email].inhouse.wage_per_hour",
+        "workloads[chat].inhouse.occupancy",
+        "options[Offshore PH].lines.0.pricing.price",
+    ]
+    dists = {
+        p: (Triangular if i % 2 else Pert)(
+            low=values[ins.canonical(p)],
+            mode=values[ins.canonical(p)],
+            high=values[ins.canonical(p)],
+        )
+        for i, p in enumerate(paths)
+    }
+    sim = simulate(case, n=30, seed=3, uncertainty=dists, chunk_size=16)
+    det = evaluate(case).summary()
+    for j, owner in enumerate(sim.owners):
+        assert (sim.tco[:, j] == det.loc[owner, "tco"]).all()
+        assert (sim.npv_cost[:, j] == det.loc[owner, "npv_cost"]).all()

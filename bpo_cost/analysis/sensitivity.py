@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ..case.paths import generic_key
 from ..engine.components import INHOUSE
 from ..errors import InputError
 from .inputs import (
@@ -41,7 +42,8 @@ def sensitivity(
     ----------
     case : a Case, a mapping, or the path of a case file.
     inputs : paths of the inputs to swing (``options[Name].…`` accepted). Default: every number
-        of the case that is not zero, plus those with a range or a distribution.
+        of the case that is not zero (nor a live channel's concurrency of 1: voice), plus those
+        with a range or a distribution.
     ranges : path -> (low, high) values, overriding the defaults below.
     swing : default range: the case value × (1 ∓ swing), kept inside what the field allows;
         whole-number inputs (months) move by at least one.
@@ -87,7 +89,9 @@ def sensitivity(
     given = {ins.canonical(k, where="ranges"): v for k, v in (ranges or {}).items()}
     dists = {ins.canonical(k, where="uncertainty"): d for k, d in resolved.uncertainty.items()}
     if inputs is None:
-        paths = [p for p in ins.variable() if ins.values[p] != 0 or p in given or p in dists]
+        paths = [
+            p for p in ins.variable() if not _off(p, ins.values[p]) or p in given or p in dists
+        ]
     else:
         paths = list(dict.fromkeys(ins.canonical(p) for p in inputs))
     if not paths:
@@ -157,3 +161,8 @@ def _default_range(spec: Input, swing: float) -> tuple[float, float]:
     if spec.integer:  # whole months: at least one month either side
         low, high = min(round(low), v - 1), max(round(high), v + 1)
     return _clip(spec, low), _clip(spec, high)
+
+
+def _off(path: str, value: float) -> bool:
+    """A number at the value that switches its effect off: zero, or one contact at a time."""
+    return value == 0 or (value == 1 and generic_key(path).endswith("real_time.concurrency"))

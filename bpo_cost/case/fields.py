@@ -126,7 +126,8 @@ def _doc(info: FieldInfo, index: int | None) -> FieldDoc:
 def input_label(case: Case, path: str, *, unit: bool = True) -> str:
     """The input at ``path`` (canonical or with names) as the analyst reads it.
 
-    The owner first (an option's name, or in-house), then the field's description and, with
+    The owner first (an option's name, in-house, or the workload's name in a case of several),
+    then the field's description and, with
     ``unit``, its unit: ``In-house: hourly base wage of an agent (USD / hour)``. An input the
     model has no description for keeps its readable path; one the case does not hold (an
     uncertainty-only key) is shown as written. Plain text: ``inert`` it before a terminal.
@@ -145,6 +146,8 @@ def input_label(case: Case, path: str, *, unit: bool = True) -> str:
         owner = f"{case.options[steps[1]].name}: "
     elif steps[0] == "inhouse":
         owner = "In-house: "
+    elif steps[0] == "workloads" and isinstance(steps[1], int):  # one of several: by name
+        owner = f"{case.workloads[steps[1]].name}: "
     text = doc.description[0].lower() + doc.description[1:] if owner else doc.description
     if isinstance(steps[-1], int):
         text += f" #{steps[-1] + 1}"

@@ -972,16 +972,16 @@ class Case(_Model):
     @classmethod
     def _v1_workload(cls, v: Any) -> Any:
         # A v1 file's single `workload:` is a one-item `workloads:` named DEFAULT_WORKLOAD.
-        if isinstance(v, dict) and "workload" in v:
-            if "workloads" in v:
+        if isinstance(v, dict) and V1_WORKLOAD in v:
+            if WORKLOADS in v:
                 raise ValueError(
                     "workload: give either workload (one) or workloads (a list), not both"
                 )
             v = dict(v)
-            one = v.pop("workload")
+            one = v.pop(V1_WORKLOAD)
             if isinstance(one, dict) and "name" not in one:
                 one = {"name": DEFAULT_WORKLOAD, **one}
-            v["workloads"] = [one]
+            v[WORKLOADS] = [one]
         return v
 
     @model_serializer(mode="wrap")
@@ -993,7 +993,11 @@ class Case(_Model):
     @property
     def workload(self) -> Workload:
         """The workload of a one-workload case (v1's ``case.workload``); an error if several."""
-        return self.workloads[self.workload_index(None)]
+        if len(self.workloads) != 1:
+            raise InputError(
+                "workload", f"{len(self.workloads)} workloads", "one (name it: workloads[name])"
+            )
+        return self.workloads[0]
 
     @property
     def unit(self) -> str:
@@ -1017,7 +1021,9 @@ class Case(_Model):
 
     def workload_path(self, i: int) -> str:
         """How messages name workload ``i``: ``workload`` (v1) if it is the only one."""
-        return "workload" if len(self.workloads) == 1 else f"workloads[{self.workloads[i].name}]"
+        if len(self.workloads) == 1:
+            return V1_WORKLOAD
+        return f"{WORKLOADS}[{self.workloads[i].name}]"
 
     def pricing_of(self, option: Option, workload: Workload) -> Pricing:
         """How ``option`` prices ``workload``: its line's pricing, else the option's."""
