@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from bpo_cost import load_case
 from bpo_cost.case.examples import example_path
-from tests.strategies import cases, pricings
+from tests.strategies import bare_case, cases, pricings
 
 
 def _voice_example() -> dict[str, Any]:
@@ -181,6 +181,33 @@ def chat_desk() -> dict[str, Any]:
     case["workloads"] = [chat]
     for option in case["options"]:
         option["lines"] = [line for line in option.get("lines", []) if line["workload"] == "chat"]
+    return case
+
+
+def many_lines() -> dict[str, Any]:
+    """Twenty back-office workloads, four options pricing each by a line of its own: more
+    structure tests than an Excel function takes arguments (255)."""
+    case = bare_case()
+    one = case.pop("workload")
+    case["workloads"] = [
+        {**one, "name": f"w{i}", "volume_per_month": 1000.0 + 150 * i, "handle_minutes": 4 + i / 4}
+        for i in range(20)
+    ]
+    vendor = case["options"][0]
+    case["options"] = [
+        {
+            **vendor,
+            "name": f"Vendor {k + 1}",
+            "lines": [
+                {
+                    "workload": f"w{i}",
+                    "pricing": {"model": "per_transaction", "price": 2.0 + i / 10 + k},
+                }
+                for i in range(20)
+            ],
+        }
+        for k in range(4)
+    ]
     return case
 
 

@@ -27,7 +27,7 @@ from bpo_cost.result import Result
 from bpo_cost.workbook import write_workbook
 from bpo_cost.workbook.writer import option_titles
 from tests.multi_workload import NAMED as MULTI
-from tests.multi_workload import multi_cases
+from tests.multi_workload import many_lines, multi_cases
 from tests.strategies import cases
 
 pytestmark = pytest.mark.libreoffice
@@ -100,7 +100,7 @@ def built(
 ) -> dict[str, Built]:
     folder = tmp_path_factory.mktemp("workbooks")
     sources: dict[str, Any] = {name: example_path(name) for name in example_names()}
-    sources |= {name: make() for name, make in MULTI.items()}
+    sources |= {name: make() for name, make in MULTI.items()} | {"many_lines": many_lines()}
     sources |= {f"random-{i}": case for i, case in enumerate(_hypothesis_cases())}
     paths, results = [], {}
     for name, source in sources.items():
@@ -127,7 +127,14 @@ def built(
     }
 
 
-NAMES = [*example_names(), *MULTI, *[f"random-{i}" for i in range(12)], "edited", "edited-multi"]
+NAMES = [
+    *example_names(),
+    *MULTI,
+    "many_lines",
+    *[f"random-{i}" for i in range(12)],
+    "edited",
+    "edited-multi",
+]
 
 
 def _rows(ws: Any) -> dict[tuple[str, str], int]:

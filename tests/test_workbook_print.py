@@ -215,6 +215,7 @@ STRUCTURAL_EDITS = (
     ("contact_centre", "options.1.lines.0.pricing.basis", "fte_month"),  # a line's basis
     ("contact_centre", "workloads.2.name", "mail"),  # a workload renamed
     ("contact_centre", "workloads.1.inhouse.wage_per_hour", None),  # an override emptied
+    ("contact_centre", "options.1.lines.0.workload", "voice"),  # a line bills another workload
     ("back_office", "options.0.pricing.tier_mode", "all_units"),  # billed together
 )
 

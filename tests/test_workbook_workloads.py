@@ -174,6 +174,10 @@ def test_inputs_that_shape_the_sheets_say_so(centre: openpyxl.Workbook) -> None:
         for r in centre["Inputs"].iter_rows(min_row=5, values_only=True)
         if str(r[4]).endswith("(structural: regenerate)")
     }
-    assert {"workloads.1.name", "options.1.lines.0.pricing.basis"} <= marked
+    assert {
+        "workloads.1.name",
+        "options.1.lines.0.workload",
+        "options.1.lines.0.pricing.basis",
+    } <= marked
     assert "options.2.lines.2.pricing.tier_mode" in marked
     assert not any(k.startswith("workloads.1.real_time") for k in marked)  # live formulas

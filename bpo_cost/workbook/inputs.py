@@ -44,6 +44,7 @@ _STRUCTURAL = frozenset(
             for p in ("", "lines.")
             for f in ("model", "basis", "tier_mode")
         ),
+        "options.lines.workload",  # which workload a line bills shapes the billing rows
         "workload.name",  # a line names its workload (the Summary's structure check)
         "workloads.name",
     }

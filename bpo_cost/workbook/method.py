@@ -49,9 +49,9 @@ _NOTES = (
     "test recalculates this workbook in LibreOffice and compares every cell with it.",
     "Structural inputs shape the sheets and are not followed by the formulas: the term, the "
     "pricing model, basis and tier mode (of an option or a line), the number of workloads, "
-    "tiers, roles, stranded costs, options and lines, the workloads' names, which in-house "
-    "fields a workload overrides, and whether an option has automation or a workload is "
-    "answered live. Change them in the "
+    "tiers, roles, stranded costs, options and lines, the workload a line bills, the "
+    "workloads' names, which in-house fields a workload overrides, and whether an option has "
+    "automation or a workload is answered live. Change them in the "
     "case file and regenerate: bpo-cost workbook CASE -o FILE.xlsx. The Summary's structure "
     "check says when they differ.",
     "bpo-cost evaluate FILE.xlsx reads columns A:B of the Inputs sheet back as the case, with "

@@ -50,6 +50,7 @@ if sorted(c for _, group in BRIDGE_GROUPS for c in group) != sorted(OPTION_COMPO
 # Helper cells (the waterfall series, the structure test) live in folded columns right of
 # the tables: live for the charts, neither shown nor printed.
 _HELPER_COL = 13  # M
+_TESTS_COL = _HELPER_COL + 5  # R: the structure tests, one a row
 _WIDTHS = {"A": 24.0, "B": 14.0, **{col(c): 11.0 for c in range(3, 12)}}  # fit "20,418,545"
 _PAGE_CM = (29.7 - 2 * 1.27, 21.0 - 2 * 1.524)  # A4 landscape inside page_setup's margins
 _STALE = '"regenerate"'  # what a figure shows once the structure check fails
@@ -93,14 +94,19 @@ def summary_sheet(ws: Worksheet, case: Case, cf: CashFlows, tl: Grid) -> None:
     st.text(ws, r, 1, "Recommendation", font=st.BOLD)
     st.put(ws, r, 2, _recommendation(cf, ok), font=st.BOLD)
     st.text(ws, r + 1, 1, "Structure check", font=st.BOLD)
-    st.put(ws, r + 1, _HELPER_COL, _structure_ok(case))
+    # One test a cell in a folded column, AND over their range: a case of many workloads and
+    # lines stays within Excel's 255 arguments and 8,192 characters a formula.
+    tests = _structure_tests(case)
+    for k, test in enumerate(tests, start=1):
+        st.put(ws, k, _TESTS_COL, test)
+    st.put(ws, r + 1, _HELPER_COL, f"=AND(${col(_TESTS_COL)}$1:${col(_TESTS_COL)}${len(tests)})")
     st.put(
         ws,
         r + 1,
         2,
         f'=IF({ok},"OK: the sheets match the structural inputs","Structural input changed '
-        f"(term, pricing model, basis, tier mode or a workload's name): every figure says "
-        f"regenerate: "
+        f"(term, pricing model, basis, tier mode, a line's workload or a workload's name): "
+        f"every figure says regenerate: "
         f'regenerate the workbook from the case")',
     )
     annual_header = r + 4
@@ -124,7 +130,7 @@ def summary_sheet(ws: Worksheet, case: Case, cf: CashFlows, tl: Grid) -> None:
     place(ws, annual, top, half + 1)
     ws.row_breaks.append(Break(id=page_end - 1))
     bridges_end = _bridges(ws, page_end, cf, ok)
-    ws.column_dimensions.group(col(_HELPER_COL), col(_HELPER_COL + 4), outline_level=1, hidden=True)
+    ws.column_dimensions.group(col(_HELPER_COL), col(_TESTS_COL), outline_level=1, hidden=True)
     ws.print_area = f"A1:K{bridges_end}"
     width = sum(column_cm(ws, c, digit_px=9) for c in range(1, 12))  # any font: see column_cm
     pages = (
@@ -171,12 +177,16 @@ def _recommendation(cf: CashFlows, ok: str) -> str:
     )
 
 
-def _structure_ok(case: Case) -> str:
-    """TRUE while the structural inputs are those the sheets were built for."""
+def _structure_tests(case: Case) -> list[str]:
+    """Tests TRUE while the structural inputs are those the sheets were built for."""
     tests = [f"{n('term_months')}={case.term_months}"]
     for i, o in enumerate(case.options):
         schedules = [(f"options.{i}.pricing.", o.pricing)] + [
             (f"options.{i}.lines.{j}.pricing.", line.pricing) for j, line in enumerate(o.lines)
+        ]
+        tests += [  # which workload a line bills shapes the billing rows
+            f'{n(f"options.{i}.lines.{j}.workload")}="{line.workload}"'
+            for j, line in enumerate(o.lines)
         ]
         for p, pricing in schedules:
             if pricing is None:
@@ -191,7 +201,7 @@ def _structure_ok(case: Case) -> str:
             tests.append(f'{w.input("name")}="{w.name}"')
         # an override emptied is the in-house value again when read back: the rows refer to it
         tests += [f'{w.inhouse(f)}<>""' for f in OVERRIDABLE if w.overrides(f)]
-    return check_functions(f"=AND({','.join(tests)})")
+    return [check_functions(f"={t}") for t in tests]
 
 
 def _annual(
