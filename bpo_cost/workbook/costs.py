@@ -26,7 +26,7 @@ from .grid import MONTH, Grid
 from .refs import input_name as n
 from .workloads import WorkloadRef, workload_refs
 
-__all__ = ["HoursRef", "inhouse_sheet", "timeline_sheet"]
+__all__ = ["HoursRef", "inhouse_sheet", "timeline_sheet", "volume_row"]
 
 # (owner key, workload) -> template reference to the staffed hours of its Erlang C pool
 HoursRef = Callable[[str, WorkloadRef], str]
@@ -105,6 +105,13 @@ def timeline_sheet(wb: Workbook, case: Case) -> Grid:
     return g
 
 
+def volume_row(g: Grid, tl: Grid, w: WorkloadRef) -> str:
+    """A workload's volume, from the Timeline, as a row of a cost sheet; returns its key."""
+    key = w.key("volume")
+    g.add(key, w.label(f"Volume ({w.unit})"), f"={tl.here(key, external=True)}", fmt=st.NUMBER)
+    return key
+
+
 def inhouse_sheet(wb: Workbook, case: Case, tl: Grid, hours: HoursRef | None) -> Grid:
     """In-house cost components (``inhouse.py``); supervision, seats and fixed costs pool the
     agents of every workload."""
@@ -123,13 +130,7 @@ def inhouse_sheet(wb: Workbook, case: Case, tl: Grid, hours: HoursRef | None) ->
     wls = workload_refs(case)
     g.section("Drivers")
     for w in wls:
-        volume, fte = w.key("volume"), w.key("agent_fte")
-        g.add(
-            volume,
-            w.label(f"Volume ({w.unit})"),
-            f"={tl.here(volume, external=True)}",
-            fmt=st.NUMBER,
-        )
+        volume, fte = volume_row(g, tl, w), w.key("agent_fte")
         staffed = w.key("staffed_hours")
         if w.real_time is None or hours is None:  # inhouse.productive_hours
             g.add(

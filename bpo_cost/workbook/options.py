@@ -24,7 +24,7 @@ from ..case.models import (
 )
 from ..engine.components import COMPONENT_BY_KEY, OPTION_COMPONENTS
 from . import styles as st
-from .costs import HoursRef
+from .costs import HoursRef, volume_row
 from .grid import MONTH, Grid
 from .refs import input_name as n
 from .workloads import WorkloadRef, pricing_of, workload_refs
@@ -96,13 +96,7 @@ def option_sheet(
     if several:  # one escalator for the option, before the workloads' rows
         _escalation(g, o, p, year)
     for w in wls:
-        volume, vendor = w.key("volume"), w.key("vendor_volume")
-        g.add(
-            volume,
-            w.label(f"Volume ({w.unit})"),
-            f"={tl.here(volume, external=True)}",
-            fmt=st.NUMBER,
-        )
+        volume, vendor = volume_row(g, tl, w), w.key("vendor_volume")
         if o.automation is None:
             g.add(vendor, w.label("Volume the vendor handles"), f"={g.here(volume)}", fmt=st.NUMBER)
         else:
