@@ -309,9 +309,9 @@ def contact_centre(**overrides: Any) -> dict[str, Any]:
     return _merge(case, overrides)
 
 
-# Examples whose workbook the writer cannot build yet: the workbook of several workloads is
-# issue #13's workbook face (helper h-wb), which empties this set when it lands.
-WORKBOOK_PENDING = frozenset({"contact_centre_multichannel"})
+# Examples whose workbook the writer cannot build yet (none: the workbook holds several
+# workloads since issue #13's workbook face).
+WORKBOOK_PENDING: frozenset[str] = frozenset()
 
 
 def workbook_examples() -> list[str]:

@@ -206,7 +206,7 @@ def test_the_inputs_sheet_shows_the_models_text(name: str) -> None:
         extra = info.json_schema_extra
         assert isinstance(extra, dict) and info.description
         assert unit == str(extra["unit"]).replace("{currency}", case.currency).replace(
-            "{unit}", case.workload.unit
+            "{unit}", case.unit
         )
         assert description.startswith(info.description), key
         if str(source).startswith("Default: "):

@@ -58,6 +58,7 @@ def test_sheets_in_reading_order(voice: Path) -> None:
         "Timeline",
         "In-house",
         *[o.name for o in case.options],
+        "Staffing summary",
         "Staffing",
         "Cash flows",
         "Method & sources",
@@ -275,7 +276,7 @@ def test_labels_that_look_like_formulas_stay_text(tmp_path: Path) -> None:
         assert cells[key].data_type == "s", key
     back = load_case(path)
     assert back.name == data["name"] and back.description == "-2+3"
-    assert back.workload.unit == "@form" and back.inhouse.other_roles[0].name == "+Lead"
+    assert back.workloads[0].unit == "@form" and back.inhouse.other_roles[0].name == "+Lead"
 
 
 # ------------------------------------------------------------------------------ read-back
@@ -311,7 +312,7 @@ def test_an_edited_input_is_read_back(claims: Path, tmp_path: Path) -> None:
     edited = tmp_path / "edited.xlsx"
     wb.save(edited)
     case = load_case(edited)
-    assert case.workload.volume_per_month == 15000 and case.start == dt.date(2028, 2, 1)
+    assert case.workloads[0].volume_per_month == 15000 and case.start == dt.date(2028, 2, 1)
     assert (
         evaluate(edited).summary_arrays.tco[0, 0]
         > evaluate(example_path("claims_back_office")).summary_arrays.tco[0, 0]
@@ -429,6 +430,7 @@ def test_extra_sheets_come_after_the_standard_ones(tmp_path: Path) -> None:
                 "Timeline",
                 "In-house",
                 "Vendor",
+                "Staffing summary",
                 "Cash flows",
                 "Method & sources",
                 "Lists",

@@ -19,14 +19,16 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
 from bpo_cost import evaluate, load_case
-from bpo_cost.case.examples import example_path
+from bpo_cost.case.examples import example_names, example_path
+from bpo_cost.case.models import HourlyPricing
 from bpo_cost.core.staffing import required_agents
+from bpo_cost.core.timeline import volume_path
 from bpo_cost.result import Result
 from bpo_cost.workbook import write_workbook
 from bpo_cost.workbook.writer import option_titles
+from tests.multi_workload import NAMED as MULTI
+from tests.multi_workload import many_lines, multi_cases
 from tests.strategies import cases
-
-from .strategies import workbook_examples
 
 pytestmark = pytest.mark.libreoffice
 
@@ -44,9 +46,10 @@ class Built:
 
 
 def _hypothesis_cases() -> list[dict[str, Any]]:
-    """A few random valid cases, deterministic (derandomize), half of them live channels."""
+    """A few random valid cases, deterministic (derandomize): one workload, half of them live
+    channels, then several workloads with lines and overrides."""
     drawn: list[dict[str, Any]] = []
-    for live in (False, True):
+    for strategy in (cases(real_time=False), cases(real_time=True), multi_cases()):
 
         @settings(
             max_examples=4,
@@ -56,7 +59,7 @@ def _hypothesis_cases() -> list[dict[str, Any]]:
             deadline=None,
             suppress_health_check=list(HealthCheck),
         )
-        @given(case=cases(real_time=live))
+        @given(case=strategy)
         def collect(case: dict[str, Any]) -> None:
             drawn.append(case)
 
@@ -82,12 +85,22 @@ EDITS = {
 }
 
 
+# Several workloads: a chat's concurrency, an email volume, a workload's own wage, a line's rate.
+MULTI_EDITS = {
+    "workloads.1.real_time.concurrency": 3.4,
+    "workloads.2.volume_per_month": 11000.0,
+    "workloads.1.inhouse.wage_per_hour": 19.0,
+    "options.1.lines.0.pricing.rate": 18.5,
+}
+
+
 @pytest.fixture(scope="module")
 def built(
     recalc: Callable[[Sequence[Path]], list[Path]], tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, Built]:
     folder = tmp_path_factory.mktemp("workbooks")
-    sources: dict[str, Any] = {name: example_path(name) for name in workbook_examples()}
+    sources: dict[str, Any] = {name: example_path(name) for name in example_names()}
+    sources |= {name: make() for name, make in MULTI.items()} | {"many_lines": many_lines()}
     sources |= {f"random-{i}": case for i, case in enumerate(_hypothesis_cases())}
     paths, results = [], {}
     for name, source in sources.items():
@@ -97,6 +110,10 @@ def built(
     _edit(folder / "claims_back_office.xlsx", edited, EDITS)
     paths.append(edited)
     results["edited"] = evaluate(edited)  # read back: load_case("edited.xlsx")
+    edited_multi = folder / "edited-multi.xlsx"
+    _edit(folder / "contact_centre.xlsx", edited_multi, MULTI_EDITS)
+    paths.append(edited_multi)
+    results["edited-multi"] = evaluate(edited_multi)
     overflow = folder / "overflow.xlsx"  # ten times the calls: beyond the Staffing rows
     _edit(
         folder / "voice_customer_service.xlsx", overflow, {"workload.volume_per_month": 300_000.0}
@@ -110,7 +127,14 @@ def built(
     }
 
 
-NAMES = [*workbook_examples(), *[f"random-{i}" for i in range(8)], "edited"]
+NAMES = [
+    *example_names(),
+    *MULTI,
+    "many_lines",
+    *[f"random-{i}" for i in range(12)],
+    "edited",
+    "edited-multi",
+]
 
 
 def _rows(ws: Any) -> dict[tuple[str, str], int]:
@@ -338,28 +362,116 @@ def test_recommendation_names_the_engines_choice(built: dict[str, Built], name: 
     assert check.startswith("OK"), check
 
 
-@pytest.mark.parametrize("name", [n for n in NAMES if n != "edited"])
+def _pools(ws: Any) -> dict[tuple[str, str], int]:
+    """(pool, column A) -> row on the Staffing sheet, pools by their "Pool: ..." section."""
+    out: dict[tuple[str, str], int] = {}
+    pool = ""
+    for i, (a,) in enumerate(ws.iter_rows(max_col=1, values_only=True), start=1):
+        if isinstance(a, str) and a.startswith("Pool: "):
+            pool = a.removeprefix("Pool: ")
+        elif isinstance(a, str):
+            out.setdefault((pool, a), i)
+    return out
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if not n.startswith("edited")])
 def test_staffing_matches_erlang_c(built: dict[str, Built], name: str) -> None:
-    """Required agents on the Staffing sheet equal staffing.required_agents, month by month."""
+    """Required agents of every pool on the Staffing sheet (each live workload, in-house and
+    each hourly vendor) equal staffing.required_agents on the handle time divided by the
+    published concurrency factor, month by month."""
     b = built[name]
     case = b.result.case
-    rt = case.workload.real_time
-    if rt is None:
+    live = [w for w in case.workloads if w.real_time is not None]
+    if not live:
         pytest.skip("no live channel: workload FTE, no Staffing sheet")
-    ws = b.values["Staffing"]
-    rows = _rows(ws)
-    volume = b.result.components.volume[0]
-    intervals = rt.open_hours_per_month * 60 / rt.interval_minutes
-    want = required_agents(
-        volume / intervals,
-        case.workload.handle_minutes * 60,
-        rt.interval_minutes,
-        service_level_target=rt.service_level_target,
-        answer_seconds=rt.answer_seconds,
-        occupancy=case.inhouse.occupancy,
-    )
-    got = _months(ws, rows[("required_agents", "")], case.term_months)  # in-house: 1st pool
-    np.testing.assert_array_equal(got, want)
+    rows = _pools(b.values["Staffing"])
+    months = np.arange(1.0, case.term_months + 1)[None, :]
+    several = len(case.workloads) > 1
+    checked = 0
+    for w in live:
+        rt = w.real_time
+        assert rt is not None
+        volume = volume_path(
+            np.array([[w.volume_per_month]]),
+            np.array([[w.growth_per_year]]),
+            np.array([w.seasonality]),
+            case.start,
+            months,
+        )[0]
+        own = w.inhouse
+        pools = [
+            (
+                "In-house",
+                volume,
+                w.handle_minutes,
+                own.occupancy if own and own.occupancy is not None else case.inhouse.occupancy,
+            )
+        ]
+        for o in case.options:
+            pr = case.pricing_of(o, w)
+            if not isinstance(pr, HourlyPricing):
+                continue
+            auto = o.automation
+            vv = (
+                volume
+                if auto is None
+                else volume * (1 - auto.share * (months[0] >= auto.start_month))
+            )
+            handle = w.handle_minutes if pr.handle_minutes is None else pr.handle_minutes
+            pools.append((o.name, vv, handle, pr.occupancy))
+        intervals = rt.open_hours_per_month * 60 / rt.interval_minutes
+        factor = _published_factor(rt.concurrency)
+        for label, vol, handle, occupancy in pools:
+            want = required_agents(
+                vol / intervals,
+                handle * 60 / factor,
+                rt.interval_minutes,
+                service_level_target=rt.service_level_target,
+                answer_seconds=rt.answer_seconds,
+                occupancy=occupancy,
+            )
+            pool = f"{w.name}: {label}" if several else label
+            got = _months(b.values["Staffing"], rows[(pool, "required_agents")], case.term_months)
+            np.testing.assert_array_equal(got, want, err_msg=pool)
+            checked += 1
+    assert checked >= len(live)
+
+
+def _published_factor(concurrency: float) -> float:
+    """The published factor (1, 1.7, 2.5, 2.9, 3.5 for 1..5 chats), linear in between."""
+    return float(np.interp(concurrency, [1, 2, 3, 4, 5], [1.0, 1.7, 2.5, 2.9, 3.5]))
+
+
+def _staffing_summary(ws: Any, case: Any) -> dict[tuple[str, str, str], int]:
+    """(owner, workload, measure) -> row of the Staffing summary: owners by their section,
+    ``measure[workload]`` keys (a plain key: the one workload of the case)."""
+    owners = {"In-house": "inhouse", **{o.name: o.name for o in case.options}}
+    out: dict[tuple[str, str, str], int] = {}
+    owner = ""
+    for i, (a,) in enumerate(ws.iter_rows(max_col=1, values_only=True), start=1):
+        if isinstance(a, str) and a in owners:
+            owner = owners[a]
+        elif isinstance(a, str) and owner:
+            measure, _, workload = a.partition("[")
+            out[(owner, workload.rstrip("]") or case.workloads[0].name, measure)] = i
+    return out
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_staffing_summary_equals_the_engines_figures(
+    built: dict[str, Built], name: str
+) -> None:
+    """Every staffing figure (per owner, workload and measure, pooled under "all") is on the
+    Staffing summary sheet, and each month equals the engine's to 1e-9."""
+    b = built[name]
+    case = b.result.case
+    figures = b.result.staffing(wide=True)
+    ws = b.values["Staffing summary"]
+    rows = _staffing_summary(ws, case)
+    assert set(rows) == set(figures.columns)
+    for key in figures.columns:
+        want = figures[key].to_numpy()
+        _close(_months(ws, rows[key], case.term_months), want, 1e-9, f"staffing {key}")
 
 
 def test_staffing_past_its_rows_shows_na_not_a_wrong_number(built: dict[str, Built]) -> None:
@@ -383,8 +495,35 @@ def test_the_edit_changed_the_answer(built: dict[str, Built]) -> None:
     """The edited workbook reads back with the edits, and its formulas follow them."""
     edited = load_case(built["edited"].recalculated)
     assert edited.inhouse.wage_per_hour == EDITS["inhouse.wage_per_hour"]
-    assert edited.workload.seasonality[3] == EDITS["workload.seasonality.3"]
+    assert edited.workloads[0].seasonality[3] == EDITS["workload.seasonality.3"]
     assert edited.include_exit_costs is False
     before = built["claims_back_office"].result.summary_arrays.tco
     after = built["edited"].result.summary_arrays.tco
     assert (np.abs(after - before) > 1.0).all()
+
+
+def test_an_edited_workbook_of_several_workloads_reads_back(built: dict[str, Built]) -> None:
+    """Edits of a workload, its in-house override and an option's line are read back by key,
+    the formulas follow them (the fidelity tests above cover "edited-multi"), and the Erlang
+    working recomputes the chat pool from the new concurrency."""
+    edited = load_case(built["edited-multi"].recalculated)
+    chat, email = edited.workloads[1], edited.workloads[2]
+    assert chat.name == "chat" and chat.real_time is not None
+    assert chat.real_time.concurrency == MULTI_EDITS["workloads.1.real_time.concurrency"]
+    assert chat.inhouse is not None and chat.inhouse.wage_per_hour == 19.0
+    assert email.volume_per_month == 11000.0
+    line = edited.options[1].lines[0]
+    assert line.workload == "chat" and isinstance(line.pricing, HourlyPricing)
+    assert line.pricing.rate == 18.5
+    before = built["contact_centre"].result.summary_arrays.tco
+    after = built["edited-multi"].result.summary_arrays.tco
+    assert (np.abs(after - before) > 1.0).all()
+
+
+def test_the_summary_names_each_workload_and_its_first_month(built: dict[str, Built]) -> None:
+    b = built["contact_centre"]
+    ws = b.values["Summary"]
+    rows = _rows(ws)
+    assert ws.cell(row=rows[("Workloads", "")], column=2).value == "voice, chat, email"
+    volume = b.result.staffing(wide=True)[("inhouse", "chat", "volume")].iloc[0]
+    _close(ws.cell(row=rows[("chat: Volume in month 1 (chat)", "")], column=2).value, volume, 0, "")

@@ -21,6 +21,7 @@ from bpo_cost.case.examples import example_path
 from bpo_cost.workbook import write_workbook
 from bpo_cost.workbook.analysis_sheets import analysis_sheets
 from bpo_cost.workbook.recalc import recalculate
+from tests.multi_workload import NAMED as MULTI
 
 from .strategies import workbook_examples
 
@@ -30,9 +31,11 @@ PAGES = {"claims_back_office": 25, "voice_full": 40}  # issue 18: printed-page t
 
 @pytest.fixture(scope="module")
 def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Every example, and the voice example with the Sensitivity and Monte Carlo sheets."""
+    """Every example, cases of several workloads, and the voice example with the Sensitivity and
+    Monte Carlo sheets."""
     folder = tmp_path_factory.mktemp("print")
-    out = {name: write_workbook(example_path(name), folder / f"{name}.xlsx") for name in NAMES}
+    out = {name: write_workbook(example_path(name), folder / f"{name}.xlsx") for name in EXAMPLES}
+    out |= {name: write_workbook(make(), folder / f"{name}.xlsx") for name, make in MULTI.items()}
     out["voice_full"] = write_workbook(
         example_path("voice_customer_service"),
         folder / "voice_full.xlsx",
@@ -41,7 +44,8 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return out
 
 
-NAMES = workbook_examples()
+EXAMPLES = workbook_examples()
+NAMES = [*EXAMPLES, *MULTI]
 
 
 def _has_calibri_metrics() -> bool:
@@ -169,9 +173,27 @@ def test_working_rows_are_folded_and_months_outside_the_print_area(
     assert not any(
         staffing.row_dimensions[r].hidden for r, k in keys.items() if k == "offered_load"
     )
-    for title in ("Timeline", "In-house", "Staffing", "Cash flows"):
+    for title in ("Timeline", "In-house", "Staffing summary", "Staffing", "Cash flows"):
         area = wb[title].print_area
         assert re.fullmatch(r"'[^']+'!\$A\$1:\$O\$\d+", area), (title, area)  # months 1-12
+
+
+@pytest.mark.parametrize("name", ["voice_customer_service", *MULTI])
+def test_the_staffing_summary_prints_like_the_other_sheets(
+    books: dict[str, Path], name: str
+) -> None:
+    """A4 landscape one page wide, month and label titles on every page, case and sheet in the
+    header, page numbers in the footer; every owner a section, every row a formula."""
+    ws = openpyxl.load_workbook(books[name])["Staffing summary"]
+    setup = ws.page_setup
+    assert (setup.orientation, str(setup.paperSize), setup.fitToWidth) == ("landscape", "9", 1)
+    assert ws.print_title_rows == "$4:$5" and ws.print_title_cols == "$A:$C"
+    assert ws.oddHeader.right.text == "&A" and ws.oddHeader.left.text
+    assert "page &P of &N" in ws.oddFooter.center.text
+    labels = [ws.cell(row=r, column=1).value for r in range(1, ws.max_row + 1)]
+    assert "In-house" in labels and "Offshore PH" in labels
+    keys = [r for r, a in enumerate(labels, start=1) if a and ("[" in a or "_" in a)]
+    assert keys and all(str(ws.cell(row=r, column=4).value).startswith("=") for r in keys)
 
 
 def test_summary_helper_columns_are_folded(books: dict[str, Path]) -> None:
@@ -208,33 +230,47 @@ def test_printed_page_counts_meet_the_targets(
         assert all(n <= 4 for s, n in sheets.items() if s != "Inputs"), (name, sheets)
 
 
+# (workbook, Inputs key, edited value): each changes what the sheets were built for
+STRUCTURAL_EDITS = (
+    ("claims_back_office", "term_months", 60),  # built for 84 months
+    ("contact_centre", "options.1.lines.0.pricing.basis", "fte_month"),  # a line's basis
+    ("contact_centre", "workloads.2.name", "mail"),  # a workload renamed
+    ("contact_centre", "workloads.1.inhouse.wage_per_hour", None),  # an override emptied
+    ("contact_centre", "options.1.lines.0.workload", "voice"),  # a line bills another workload
+    ("back_office", "options.0.pricing.tier_mode", "all_units"),  # billed together
+)
+
+
 @pytest.mark.libreoffice
 def test_a_structural_edit_makes_every_summary_figure_say_regenerate(
     books: dict[str, Path],
     recalc: Callable[[Sequence[Path]], list[Path]],
     tmp_path: Path,
 ) -> None:
-    wb = openpyxl.load_workbook(books["claims_back_office"])
-    inputs = wb["Inputs"]
-    for row in inputs.iter_rows(min_row=5):
-        if row[0].value == "term_months":
-            row[1].value = 60  # the sheets were built for 84 months
-    edited = tmp_path / "claims_term_60.xlsx"
-    wb.save(edited)
-    ws = openpyxl.load_workbook(recalc([edited])[0], data_only=True)["Summary"]
-    labels = {ws.cell(row=r, column=1).value: r for r in range(1, ws.max_row + 1)}
-    assert ws.cell(row=labels["Structure check"], column=2).value.startswith("Structural input")
-    assert ws.cell(row=labels["Recommendation"], column=2).value.startswith("Regenerate")
-    header = labels["Option"]
-    figures = [
-        ws.cell(row=r, column=c).value
-        for r in range(header + 1, header + 6)
-        for c in range(3, 12)
-        if ws.cell(row=r, column=c).value is not None
-    ]
-    assert figures and set(figures) == {"regenerate"}, figures
-    bridge = labels["Vendor vs in-house"]
-    assert ws.cell(row=bridge, column=2).value == "regenerate"
+    edited = []
+    for i, (name, key, value) in enumerate(STRUCTURAL_EDITS):
+        wb = openpyxl.load_workbook(books[name])
+        for row in wb["Inputs"].iter_rows(min_row=5):
+            if row[0].value == key:
+                row[1].value = value
+        edited.append(tmp_path / f"{i}-{name}.xlsx")
+        wb.save(edited[-1])
+    for path, (_, key, _) in zip(recalc(edited), STRUCTURAL_EDITS, strict=True):
+        ws = openpyxl.load_workbook(path, data_only=True)["Summary"]
+        labels = {ws.cell(row=r, column=1).value: r for r in range(1, ws.max_row + 1)}
+        check = ws.cell(row=labels["Structure check"], column=2).value
+        assert check.startswith("Structural input"), (key, check)
+        assert ws.cell(row=labels["Recommendation"], column=2).value.startswith("Regenerate")
+        header = labels["Option"]
+        figures = [
+            ws.cell(row=r, column=c).value
+            for r in range(header + 1, header + 6)
+            for c in range(3, 12)
+            if ws.cell(row=r, column=c).value is not None
+        ]
+        assert figures and set(figures) == {"regenerate"}, (key, figures)
+        bridge = labels["Vendor vs in-house"]
+        assert ws.cell(row=bridge, column=2).value == "regenerate"
 
 
 # Chicago-style small words: lower case inside a title (listed here, apart from the code's list)

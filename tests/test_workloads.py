@@ -267,13 +267,12 @@ def test_a_v1_case_names_its_workload_as_written() -> None:
     assert str(_refused(case)).startswith("workload.volume_per_month must be")
 
 
-def test_the_workbook_refuses_what_it_cannot_yet_compute(tmp_path: Any) -> None:
-    from bpo_cost import write_workbook
-    from bpo_cost.errors import BpoCostError
+def test_the_workbook_holds_several_workloads(tmp_path: Any) -> None:
+    """Written and read back as the case (tests/test_workbook_fidelity.py: its figures)."""
+    from bpo_cost import load_case, write_workbook
 
-    with pytest.raises(BpoCostError, match="does not yet hold several workloads"):
-        write_workbook(contact_centre(), tmp_path / "x.xlsx")
-    assert not (tmp_path / "x.xlsx").exists()
+    path = write_workbook(contact_centre(), tmp_path / "x.xlsx")
+    assert load_case(path) == load_case(contact_centre())
 
 
 # ------------------------------------------------------------------------- the other faces

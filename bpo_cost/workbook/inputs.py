@@ -30,7 +30,7 @@ from ..engine.components import INHOUSE, display_name
 from ..errors import InputError
 from ..result import Result
 from . import styles as st
-from .refs import check_name, col, input_name, quote
+from .refs import col, input_name, quote
 
 __all__ = ["COLUMNS", "FIRST_INPUT_ROW", "inputs_sheet"]
 
@@ -44,7 +44,17 @@ _WRAPPED = (40.0, 18.0, 48.0, 44.0, 44.0)  # widths: Key, Value, Input, Descript
 _UNIT_WIDTH = 16.0
 _KEY_FONT = Font(name=st.FONT, size=9, color="595959")  # keys: small grey type, for machines
 _STRUCTURAL = frozenset(
-    {"term_months", "options.pricing.model", "options.pricing.basis", "options.pricing.tier_mode"}
+    {
+        "term_months",
+        *(
+            f"options.{p}pricing.{f}"
+            for p in ("", "lines.")
+            for f in ("model", "basis", "tier_mode")
+        ),
+        "options.lines.workload",  # which workload a line bills shapes the billing rows
+        "workload.name",  # a line names its workload (the Summary's structure check)
+        "workloads.name",
+    }
 )
 
 
@@ -126,15 +136,19 @@ def _label(tree: Any, key: str) -> str:
     except (KeyError, IndexError, TypeError, ValueError):  # a key the tree has no node for
         steps = tuple(segments(key))
     words: list[str] = []
+    node = tree
     for step in steps:
         if isinstance(step, Name) and words:
             words[-1] = step.name  # "Offshore PH" rather than "options, Offshore PH"
+        elif isinstance(step, int) and words[-1:] == ["lines"] and _workload_of(node, step):
+            words[-1] = f"{_workload_of(node, step)} line"  # "Offshore PH > chat line > ..."
         elif isinstance(step, int) and words:
             words[-1] += f" #{step + 1}"
         elif step == INHOUSE and not words:
             words.append(display_name(INHOUSE))  # "In-house", as on every other sheet
         else:
             words.append(str(step).replace("_", " "))
+        node = _child(node, step)
     label = " > ".join(words)
     return label[:1].upper() + label[1:]
 
@@ -173,6 +187,21 @@ def _readable(tree: Any, path: str) -> tuple[str, str]:
     return _label(tree, canonical), canonical
 
 
+def _child(node: Any, step: Any) -> Any:
+    """The node a step leads to in the dumped case (None past its leaves)."""
+    if isinstance(step, Name) and isinstance(node, list):
+        return next((x for x in node if isinstance(x, dict) and x.get("name") == step.name), None)
+    if isinstance(step, int) and isinstance(node, list) and step < len(node):
+        return node[step]
+    return node.get(step) if isinstance(node, dict) and isinstance(step, str) else None
+
+
+def _workload_of(lines: Any, j: int) -> str:
+    """The workload a line prices ("" if the node is not a list of lines)."""
+    line = _child(lines, j)
+    return str(line.get("workload", "")) if isinstance(line, dict) else ""
+
+
 def _value(ws: Worksheet, row: int, value: Any, unit: str, currency: str) -> None:
     if isinstance(value, str):
         st.text(ws, row, 2, value, font=st.INPUT_FONT)
@@ -190,18 +219,20 @@ def _value(ws: Worksheet, row: int, value: Any, unit: str, currency: str) -> Non
 
 
 def _range_names(wb: Workbook, ws: Worksheet, last: int) -> None:
-    """``in_workload_seasonality`` (the 12 factors, for INDEX) and ``bpo_case`` (A:B)."""
-    rows = [
-        r
-        for r in range(FIRST_INPUT_ROW, last + 1)
-        if generic_key(str(ws.cell(row=r, column=1).value)) == "workload.seasonality"
-    ]
-    if rows != list(range(rows[0], rows[0] + 12)):
-        raise RuntimeError(f"seasonality rows are not 12 consecutive rows: {rows}")
-    name = check_name("in_workload_seasonality")
-    wb.defined_names[name] = DefinedName(
-        name, attr_text=f"{quote(INPUTS)}!$B${rows[0]}:$B${rows[-1]}"
-    )
+    """``in_workload_seasonality`` (a workload's 12 factors, for INDEX; one per workload) and
+    ``bpo_case`` (A:B)."""
+    groups: dict[str, list[int]] = {}
+    for r in range(FIRST_INPUT_ROW, last + 1):
+        key = str(ws.cell(row=r, column=1).value)
+        if generic_key(key) in ("workload.seasonality", "workloads.seasonality"):
+            groups.setdefault(key.rsplit(".", 1)[0], []).append(r)
+    for key, rows in groups.items():
+        if rows != list(range(rows[0], rows[0] + 12)):
+            raise RuntimeError(f"seasonality rows are not 12 consecutive rows: {rows}")
+        name = input_name(key)
+        wb.defined_names[name] = DefinedName(
+            name, attr_text=f"{quote(INPUTS)}!$B${rows[0]}:$B${rows[-1]}"
+        )
     wb.defined_names["bpo_case"] = DefinedName(
         "bpo_case", attr_text=f"{quote(INPUTS)}!$A${FIRST_INPUT_ROW}:$B${last}"
     )

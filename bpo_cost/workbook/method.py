@@ -48,8 +48,10 @@ _NOTES = (
     "cell and the workbook follows. The Python engine (bpo-cost) computes the same figures; a "
     "test recalculates this workbook in LibreOffice and compares every cell with it.",
     "Structural inputs shape the sheets and are not followed by the formulas: the term, the "
-    "pricing model, basis and tier mode, the number of tiers, roles, stranded costs and options, "
-    "and whether an option has automation or the workload is answered live. Change them in the "
+    "pricing model, basis and tier mode (of an option or a line), the number of workloads, "
+    "tiers, roles, stranded costs, options and lines, the workload a line bills, the "
+    "workloads' names, which in-house fields a workload overrides, and whether an option has "
+    "automation or a workload is answered live. Change them in the "
     "case file and regenerate: bpo-cost workbook CASE -o FILE.xlsx. The Summary's structure "
     "check says when they differ.",
     "bpo-cost evaluate FILE.xlsx reads columns A:B of the Inputs sheet back as the case, with "
@@ -64,9 +66,12 @@ _NOTES = (
     "Live channels (calls, chats) are staffed by Erlang C on the Staffing sheet: per interval the "
     "offered load A = volume per interval x handle time / interval, the Erlang B recursion, and "
     "the fewest agents n > A whose service level 1 - C exp(-(n - A) T / AHT) meets the target "
-    "with occupancy A / n within the cap. Each hourly vendor has its own pool (its handle time "
-    "and occupancy). A pool shows #N/A when the volume needs more agents than its rows hold: "
-    "regenerate the workbook.",
+    "with occupancy A / n within the cap; chat on its handle time divided by the published "
+    "concurrency factor (1, 1.7, 2.5, 2.9, 3.5 for 1-5 chats at once, linear in between). Each "
+    "live workload has a pool in-house and one per hourly vendor (its handle time and "
+    "occupancy). A pool shows #N/A when the volume needs more agents than its rows hold: "
+    "regenerate the workbook. The Staffing summary sheet shows, per owner and workload, the "
+    "volume handled, agents, FTE and billed units behind the costs.",
     "Monte Carlo distributions of the case file are on the Inputs sheet as uncertainty.<input "
     "path with / for .>.<field> rows: they feed no formula here and are read back with the case. "
     "A value 'none' means explicitly no value (no cap) where the default has one.",

@@ -1,11 +1,13 @@
 """The Staffing sheet: Erlang C agents per interval, recomputed by live formulas.
 
-For each staffing pool (in-house, and each hourly option, with its own handle time and
-occupancy) and each month: the offered load A per interval, then the Erlang B recursion
-``B(n) = A B(n-1) / (n + A B(n-1))`` row by row, and per agent count an "ok" cell that holds n
-when n > A, the service level ``1 - C exp(-(n - A) T / AHT)`` (``C = n B / (n - A (1 - B))``) meets
-the target and A / n is within the occupancy cap, 1E+9 otherwise. Required agents are the MIN of
-the ok cells; past the last row the sheet shows #N/A rather than a wrong number.
+For each staffing pool (each live workload in-house, and for each hourly option, with its own
+handle time and occupancy) and each month: the handle time (chat: divided by the published
+concurrency factor, ``core.concurrency``), the offered load A per interval, then the Erlang B
+recursion ``B(n) = A B(n-1) / (n + A B(n-1))`` row by row, and per agent count an "ok" cell
+that holds n when n > A, the service level ``1 - C exp(-(n - A) T / AHT)``
+(``C = n B / (n - A (1 - B))``) meets the target and A / n is within the occupancy cap, 1E+9
+otherwise. Required agents are the MIN of the ok cells; past the last row the sheet shows #N/A
+rather than a wrong number.
 
 Like ``staffing.required_agents``, the recursion starts at ``n0 = max(INT(A - 10 SQRT(A)), 0)``
 from ``B = 1 - n0 / MAX(A, 1)`` (exact to double precision; n0 = 0 below 100 Erlangs), so rows
@@ -22,6 +24,7 @@ from openpyxl import Workbook
 
 from .._types import FloatArray
 from ..case.models import HourlyPricing, RealTime
+from ..core.concurrency import CONCURRENCY_FACTORS, concurrency_factor_unchecked
 from ..core.staffing import WARM_START_SIGMAS, required_agents, warm_start
 from ..engine.components import INHOUSE
 from ..result import Result
@@ -29,6 +32,7 @@ from . import styles as st
 from .grid import FIRST_ROW, Grid
 from .refs import input_name as n
 from .refs import quote
+from .workloads import WorkloadRef, pricing_of, workload_refs, workload_volume
 
 __all__ = ["INHOUSE_POOL", "StaffingPlan"]
 
@@ -36,6 +40,7 @@ INHOUSE_POOL = INHOUSE  # the in-house staffing pool is keyed like its owner
 STAFFING = "Staffing"
 _DRIVERS = (
     "volume_per_interval",
+    "handle_seconds",
     "offered_load",
     "answer_over_handle",
     "warm_start",
@@ -47,10 +52,11 @@ _NOT_OK = "1E+9"
 
 @dataclass
 class Pool:
-    """One Erlang C staffing pool: the in-house team or one hourly vendor."""
+    """One Erlang C staffing pool: a live workload of the in-house team or of an hourly vendor."""
 
-    key: str  # INHOUSE_POOL or the option name
+    key: str  # the owner key (INHOUSE_POOL or the option name), [workload] among several
     label: str
+    workload: WorkloadRef
     handle: str  # the defined name of its handle minutes
     occupancy: str  # the defined name of its occupancy cap
     k: int  # rows of the recursion above the warm start
@@ -62,56 +68,78 @@ class StaffingPlan:
 
     def __init__(self, result: Result) -> None:
         case = result.case
-        rt = case.workloads[0].real_time
-        if rt is None:
-            raise ValueError("the case has no real-time workload")
         self.months = case.term_months
-        volume = result.components.volume[0]
         m = np.arange(1, case.term_months + 1)
-        wl = case.workloads[0]
-        self.pools = [
-            Pool(
-                INHOUSE_POOL,
-                "In-house",
-                n("workload.handle_minutes"),
-                n("inhouse.occupancy"),
-                _rows(volume, wl.handle_minutes, case.inhouse.occupancy, rt),
-            )
-        ]
-        for i, o in enumerate(case.options):
-            pr = o.pricing
-            if not isinstance(pr, HourlyPricing):
+        self.pools: list[Pool] = []
+        for w in workload_refs(case):
+            rt = w.real_time
+            if rt is None:
                 continue
-            vv = volume
-            if o.automation is not None:
-                vv = volume * (1.0 - o.automation.share * (m >= o.automation.start_month))
-            handle = wl.handle_minutes if pr.handle_minutes is None else pr.handle_minutes
-            name = (
-                n(f"options.{i}.pricing.handle_minutes")
-                if pr.handle_minutes is not None
-                else n("workload.handle_minutes")
-            )
+            volume = workload_volume(case, w)
             self.pools.append(
                 Pool(
-                    o.name,
-                    o.name,
-                    name,
-                    n(f"options.{i}.pricing.occupancy"),
-                    _rows(vv, handle, pr.occupancy, rt),
+                    w.key(INHOUSE_POOL),
+                    w.label("In-house"),
+                    w,
+                    w.inhouse("handle_minutes"),
+                    w.inhouse("occupancy"),
+                    _rows(
+                        volume,
+                        w.inhouse_value("handle_minutes", case),
+                        w.inhouse_value("occupancy", case),
+                        rt,
+                    ),
                 )
             )
+            for i, o in enumerate(case.options):
+                pr, pp = pricing_of(case, i, w)
+                if not isinstance(pr, HourlyPricing):
+                    continue
+                vv = volume
+                if o.automation is not None:
+                    vv = volume * (1.0 - o.automation.share * (m >= o.automation.start_month))
+                handle = w.model.handle_minutes if pr.handle_minutes is None else pr.handle_minutes
+                name = (
+                    n(pp + "handle_minutes")
+                    if pr.handle_minutes is not None
+                    else w.input("handle_minutes")
+                )
+                self.pools.append(
+                    Pool(
+                        w.key(o.name),
+                        w.label(o.name),
+                        w,
+                        name,
+                        n(pp + "occupancy"),
+                        _rows(vv, handle, pr.occupancy, rt),
+                    )
+                )
+        if not self.pools:
+            raise ValueError("the case has no real-time workload")
         row = FIRST_ROW
         for pool in self.pools:
             pool.first = row + 2  # after Grid.section
             row = pool.first + len(_DRIVERS) + 2 + (pool.k + 1) + 2 + pool.k
 
-    def hours(self, key: str) -> str:
+    def hours(self, owner: str, w: WorkloadRef) -> str:
         """Template reference to a pool's staffed hours (``'Staffing'!{c}14``)."""
-        pool = next(p for p in self.pools if p.key == key)
-        return f"{quote(STAFFING)}!{{c}}{pool.first + _DRIVERS.index('staffed_hours')}"
+        return self._ref(owner, w, "staffed_hours")
+
+    def agents(self, owner: str, w: WorkloadRef) -> str:
+        """Template reference to a pool's required agents per interval."""
+        return self._ref(owner, w, "required_agents")
+
+    def has(self, owner: str, w: WorkloadRef) -> bool:
+        """Whether the owner staffs the workload by Erlang C (a live workload, hourly)."""
+        return any(p.key == w.key(owner) for p in self.pools)
+
+    def _ref(self, owner: str, w: WorkloadRef, driver: str) -> str:
+        pool = next(p for p in self.pools if p.key == w.key(owner))
+        return f"{quote(STAFFING)}!{{c}}{pool.first + _DRIVERS.index(driver)}"
 
     def write(self, wb: Workbook, volumes: dict[str, str]) -> Grid:
-        """Write the sheet; ``volumes`` maps each pool to a template reference to its volume."""
+        """Write the sheet; ``volumes`` maps each pool's key to a template reference to its
+        volume."""
         g = Grid(
             wb,
             STAFFING,
@@ -120,23 +148,28 @@ class StaffingPlan:
             note="Per pool and month: offered load, Erlang B recursion, the agent counts "
             "meeting the service level and occupancy cap; the least is required.",
         )
-        rt = "workload.real_time."
-        oh, im = n(rt + "open_hours_per_month"), n(rt + "interval_minutes")
         for pool in self.pools:
+            rt = pool.workload.prefix + "real_time."
+            oh, im = n(rt + "open_hours_per_month"), n(rt + "interval_minutes")
             g.section(f"Pool: {pool.label}")
             if g.next != pool.first:
                 raise RuntimeError(f"staffing pool {pool.key} planned at {pool.first}")
             at = g.layout([f"{d}|{pool.key}" for d in _DRIVERS])
-            vpi, a, tau, n0, agents, _ = (at[f"{d}|{pool.key}"] for d in _DRIVERS)
+            vpi, hs, a, tau, n0, agents, _ = (at[f"{d}|{pool.key}"] for d in _DRIVERS)
             b_first = pool.first + len(_DRIVERS) + 2
             ok_first = b_first + pool.k + 1 + 2
             ok = f"{{c}}{ok_first}:{{c}}{ok_first + pool.k - 1}"
             rows = [
                 ("Volume per interval", f"={volumes[pool.key]}/({oh}*60/{im})", st.NUMBER),
-                ("Offered load A (Erlangs)", f"={vpi}*({pool.handle}*60)/({im}*60)", st.NUMBER),
+                (
+                    "Handle time (seconds; chat: / the concurrency factor)",
+                    f"={pool.handle}*60/{concurrency_factor(n(rt + 'concurrency'))}",
+                    st.NUMBER,
+                ),
+                ("Offered load A (Erlangs)", f"={vpi}*{hs}/({im}*60)", st.NUMBER),
                 (
                     "Answer time / handle time",
-                    f"={n(rt + 'answer_seconds')}/({pool.handle}*60)",
+                    f"={n(rt + 'answer_seconds')}/{hs}",
                     st.FACTOR,
                 ),
                 (
@@ -192,13 +225,25 @@ class StaffingPlan:
         return g
 
 
+def concurrency_factor(c: str) -> str:
+    """``core.concurrency.concurrency_factor`` as a formula of the concurrency cell ``c``:
+    the published factor at whole numbers (exactly), linear in between."""
+    f = [f"{x:g}" for x in CONCURRENCY_FACTORS]
+    top = len(f)
+    expr = f[-1]
+    for k in reversed(range(top - 1)):  # between k + 1 and k + 2 concurrent contacts
+        expr = f"IF({c}<{k + 2},{f[k]}+({c}-{k + 1})*({f[k + 1]}-{f[k]}),{expr})"
+    return expr
+
+
 def _rows(volume: FloatArray, handle: float, occupancy: float, rt: RealTime) -> int:
     """Rows of the recursion: twice the engine's largest agents - n0, plus 20."""
     v = volume / (rt.open_hours_per_month * 60.0 / rt.interval_minutes)
-    a = v * (handle * 60.0) / (rt.interval_minutes * 60.0)
+    seconds = handle * 60.0 / float(concurrency_factor_unchecked(rt.concurrency))
+    a = v * seconds / (rt.interval_minutes * 60.0)
     agents = required_agents(
         v,
-        handle * 60.0,
+        seconds,
         rt.interval_minutes,
         service_level_target=rt.service_level_target,
         answer_seconds=rt.answer_seconds,

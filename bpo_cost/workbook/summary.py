@@ -11,7 +11,8 @@ from openpyxl.utils.units import cm_to_EMU
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..case.models import Case
+from ..case.models import OVERRIDABLE, Case
+from ..case.paths import DEFAULT_WORKLOAD
 from ..engine.components import OPTION_COMPONENTS
 from . import styles as st
 from .cashflows import DECISION_COLUMNS, CashFlows
@@ -19,6 +20,7 @@ from .charts import annual_chart, bridge_chart, column_cm, cumulative_chart, pla
 from .grid import FIRST_COL, MONTH_ROW, Grid
 from .refs import check_functions, col
 from .refs import input_name as n
+from .workloads import workload_refs
 
 __all__ = ["summary_sheet"]
 
@@ -73,14 +75,23 @@ def summary_sheet(ws: Worksheet, case: Case, cf: CashFlows, tl: Grid) -> None:
     ws["A2"].alignment = st.WRAP
     ws.merge_cells("A2:K2")
     ws.row_dimensions[2].height = max(30.0, st.wrap_height(case.description, 150))
+    wls = workload_refs(case)
     facts = [
-        ("Function", f"={n('workload.function')}", None),
+        ("Function", f"={wls[0].input('function')}", None),
         ("Start", f"={n('start')}", st.DATE),
         ("Term (months)", f"={n('term_months')}", st.MONTHS),
         ("Currency", f"={n('currency')}", None),
         ("Discount rate (annual)", f"={n('discount_rate_annual')}", st.PERCENT),
-        (f"Volume in month 1 ({case.unit})", f"={tl.cells('volume', 1, 1)}", st.NUMBER),
+    ] + [
+        (
+            w.label(f"Volume in month 1 ({w.unit})"),
+            f"={tl.cells(w.key('volume'), 1, 1)}",
+            st.NUMBER,
+        )
+        for w in wls
     ]
+    if len(wls) > 1:  # the workloads' functions differ: each is named by its volume
+        facts[0] = ("Workloads", "=" + '&", "&'.join(w.input("name") for w in wls), None)
     rows = -(-len(facts) // 2)  # two groups side by side: label A value B, label D value G
     for i, (label, formula, fmt) in enumerate(facts):
         r, (label_col, value_col) = 4 + i % rows, ((1, 2), (4, 7))[i // rows]
@@ -94,13 +105,19 @@ def summary_sheet(ws: Worksheet, case: Case, cf: CashFlows, tl: Grid) -> None:
     st.text(ws, r, 1, "Recommendation", font=st.BOLD)
     st.put(ws, r, 2, _recommendation(cf, ok), font=st.BOLD)
     st.text(ws, r + 1, 1, "Structure check", font=st.BOLD)
-    st.put(ws, r + 1, _HELPER_COL, _structure_ok(case))
+    # One test a cell in a folded column, AND over their range: a case of many workloads and
+    # lines stays within Excel's 255 arguments and 8,192 characters a formula.
+    tests, at = _structure_tests(case), _tests_col(cf)
+    for k, test in enumerate(tests, start=1):
+        st.put(ws, k, at, test)
+    st.put(ws, r + 1, _HELPER_COL, f"=AND(${col(at)}$1:${col(at)}${len(tests)})")
     st.put(
         ws,
         r + 1,
         2,
         f'=IF({ok},"OK: the sheets match the structural inputs","Structural input changed '
-        f"(term, pricing model, basis or tier mode): every figure says regenerate: "
+        f"(term, pricing model, basis, tier mode, a line's workload or a workload's name): "
+        f"every figure says regenerate: "
         f'regenerate the workbook from the case")',
     )
     top = r + 3
@@ -126,8 +143,7 @@ def summary_sheet(ws: Worksheet, case: Case, cf: CashFlows, tl: Grid) -> None:
     cumulative.height = annual.height = sum(row_cm(ws, x) for x in range(top, page_end - 1))
     place(ws, cumulative, top, 1)
     place(ws, annual, top, half + 1)
-    last_helper = _HELPER_COL + len(_HELPERS) * (len(cf.owners) - 1) - 1
-    ws.column_dimensions.group(col(_HELPER_COL), col(last_helper), outline_level=1, hidden=True)
+    ws.column_dimensions.group(col(_HELPER_COL), col(_tests_col(cf)), outline_level=1, hidden=True)
     ws.print_area = f"A1:{col(_LAST_COL)}{bridges_end}"
     width = sum(column_cm(ws, c) for c in range(1, _LAST_COL + 1))  # Calibri (or Carlito)
     pages = (
@@ -192,17 +208,36 @@ def _recommendation(cf: CashFlows, ok: str) -> str:
     )
 
 
-def _structure_ok(case: Case) -> str:
-    """TRUE while the structural inputs are those the sheets were built for."""
+def _tests_col(cf: CashFlows) -> int:
+    """The folded column of the structure tests: right of every option's bridge helpers."""
+    return _HELPER_COL + len(_HELPERS) * (len(cf.owners) - 1)
+
+
+def _structure_tests(case: Case) -> list[str]:
+    """Tests TRUE while the structural inputs are those the sheets were built for."""
     tests = [f"{n('term_months')}={case.term_months}"]
     for i, o in enumerate(case.options):
-        p = f"options.{i}.pricing."
-        tests.append(f'{n(p + "model")}="{case.pricing_model(o)}"')
-        for field in ("basis", "tier_mode"):
-            value = getattr(o.pricing, field, None)
-            if value is not None:
-                tests.append(f'{n(p + field)}="{value}"')
-    return check_functions(f"=AND({','.join(tests)})")
+        schedules = [(f"options.{i}.pricing.", o.pricing)] + [
+            (f"options.{i}.lines.{j}.pricing.", line.pricing) for j, line in enumerate(o.lines)
+        ]
+        tests += [  # which workload a line bills shapes the billing rows
+            f'{n(f"options.{i}.lines.{j}.workload")}="{line.workload}"'
+            for j, line in enumerate(o.lines)
+        ]
+        for p, pricing in schedules:
+            if pricing is None:
+                continue
+            tests.append(f'{n(p + "model")}="{pricing.model}"')
+            for field in ("basis", "tier_mode"):
+                value = getattr(pricing, field, None)
+                if value is not None:
+                    tests.append(f'{n(p + field)}="{value}"')
+    for w in workload_refs(case):  # a line names its workload: a renamed one loses its line
+        if w.several or w.name != DEFAULT_WORKLOAD:
+            tests.append(f'{w.input("name")}="{w.name}"')
+        # an override emptied is the in-house value again when read back: the rows refer to it
+        tests += [f'{w.inhouse(f)}<>""' for f in OVERRIDABLE if w.overrides(f)]
+    return [check_functions(f"={t}") for t in tests]
 
 
 def _annual(

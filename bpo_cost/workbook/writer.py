@@ -12,20 +12,23 @@ from openpyxl import Workbook
 
 from .. import __version__
 from ..api import CaseSource, evaluate
-from ..case.models import Case, HourlyPricing
-from ..errors import BpoCostError, InputError, OutputError
+from ..case.models import Case
+from ..errors import InputError, OutputError
 from ..files import atomic_write_bytes, reproducible_zip
 from ..rates.cards import RateCards
 from ..result import Result
 from .cashflows import Owner, cashflows_sheet
-from .costs import inhouse_sheet, option_sheet, timeline_sheet
+from .costs import inhouse_sheet, timeline_sheet
 from .inputs import LISTS, inputs_sheet
 from .method import method_sheet
+from .options import option_sheet
 from .refs import check_name, check_title
+from .staff_summary import STAFFING_SUMMARY, staffing_summary_sheet
 from .staffing import INHOUSE_POOL, StaffingPlan
 from .styles import print_headers, xml_text
 from .summary import summary_sheet
 from .validity import check_workbook
+from .workloads import workload_refs
 
 __all__ = ["APPLICATION", "RESERVED_TITLES", "ExtraSheet", "build_workbook", "write_workbook"]
 
@@ -41,6 +44,7 @@ RESERVED_TITLES = (
     "Inputs",
     "Timeline",
     "In-house",
+    STAFFING_SUMMARY,
     "Staffing",
     "Cash flows",
     "Method & sources",
@@ -78,9 +82,11 @@ def write_workbook(
     -----
     Sheets: Summary (decision table, recommendation, charts), Inputs (every assumption with its
     unit and source; defined names ``in_<key>``), Timeline, In-house and one sheet per option
-    (one row per engine component, one column per month), Staffing (Erlang C, for live
-    channels), Cash flows (savings, NPV, IRR, payback), Method & sources. Every formula computes
-    what the engine computes; ``load_case(path)`` reads the Inputs sheet back.
+    (one row per engine component, one column per month; one block of rows per workload),
+    Staffing summary (volumes, agents, FTE, billed units, supervisors and seats per owner and
+    workload), Staffing (Erlang C, for live channels), Cash flows (savings, NPV, IRR,
+    payback), Method & sources. Every formula computes what the engine computes;
+    ``load_case(path)`` reads the Inputs sheet back.
 
     Examples
     --------
@@ -120,32 +126,16 @@ def write_workbook(
     )
 
 
-def _check_one_workload(case: Case) -> None:
-    """Refuse what the sheets cannot yet compute, rather than write numbers that are wrong."""
-    w = case.workloads[0]
-    if (
-        len(case.workloads) > 1
-        or any(o.lines or o.pricing is None for o in case.options)
-        or (w.real_time is not None and w.real_time.concurrency != 1.0)
-        or w.inhouse is not None
-    ):
-        raise BpoCostError(
-            "the workbook does not yet hold several workloads (nor per-workload lines, chat "
-            "concurrency or per-workload in-house overrides): evaluate the case from Python or "
-            "the command line"
-        )
-
-
 def build_workbook(result: Result) -> Workbook:
     """The workbook of an evaluated case, in memory (see ``write_workbook``)."""
     case = result.case
-    _check_one_workload(case)
     wb = Workbook()
     summary = wb.active
     summary.title = "Summary"
     inputs_sheet(wb, result)
     tl = timeline_sheet(wb, case)
-    plan = StaffingPlan(result) if case.workloads[0].real_time is not None else None
+    wls = workload_refs(case)
+    plan = StaffingPlan(result) if any(w.real_time is not None for w in wls) else None
     hours = plan.hours if plan is not None else None
     ih = inhouse_sheet(wb, case, tl, hours)
     owners = [Owner(INHOUSE_POOL, "In-house", "in-house", ih)]
@@ -164,12 +154,12 @@ def build_workbook(result: Result) -> Workbook:
             )
         )
         grids.append(owners[-1].grid)
+    grids.append(staffing_summary_sheet(wb, case, owners, plan))
     if plan is not None:
-        volumes = {INHOUSE_POOL: ih.here("volume", external=True)}
-        volumes |= {
-            o.key: o.grid.here("vendor_volume", external=True)
-            for o, opt in zip(owners[1:], case.options, strict=True)
-            if isinstance(opt.pricing, HourlyPricing)
+        volumes = {w.key(INHOUSE_POOL): ih.here(w.key("volume"), external=True) for w in wls} | {
+            w.key(o.key): o.grid.here(w.key("vendor_volume"), external=True)
+            for o in owners[1:]
+            for w in wls
         }
         grids.append(plan.write(wb, volumes))
     cf = cashflows_sheet(wb, case, tl, owners)
