@@ -86,7 +86,7 @@ def scenario_grid(
             {s.path: m[start:stop] for s, m in zip(specs, mesh, strict=True)}, n=stop - start
         )
         # the engine's own decision figures: evaluate() gives the same numbers for one scenario
-        summary = summarize(run(p, resolved.term_months), p.discount_rate_annual)
+        summary = summarize(run(p, resolved.term_months), p.discount_rate_annual, p.discounting)
         tco[start:stop], npv_cost[start:stop] = summary.tco, summary.npv_cost
         payback[start:stop], irr[start:stop] = summary.payback_month, summary.irr
     k = len(owners)

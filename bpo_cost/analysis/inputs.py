@@ -189,7 +189,7 @@ def figures(
     compiler = case if isinstance(case, Compiler) else Compiler(case)
     p = compiler(overrides, n=n)
     comps = run(p, compiler.case.term_months)
-    tco, npv_cost = cost_figures(comps, p.discount_rate_annual)
+    tco, npv_cost = cost_figures(comps, p.discount_rate_annual, p.discounting)
     return Figures(comps.owners, tco, npv_cost)
 
 
