@@ -13,7 +13,7 @@ from ._types import FloatArray
 from .case.models import Case
 from .engine.compile import compile_case
 from .engine.components import INHOUSE
-from .engine.run import Components, Summary
+from .engine.run import Components, Summary, irr_caveat
 from .engine.workforce import staffing_figures
 
 if TYPE_CHECKING:  # pandas loads on first use: it is half the import time of bpo_cost
@@ -152,8 +152,22 @@ class Result:
             index=pd.Index(self.months, name="month"),
         )
 
+    def irr_note(self, owner: int) -> str | None:
+        """Why the IRR of owner ``owner`` (column of the summary) is not meaningful, or None."""
+        s = self.summary_arrays
+        return irr_caveat(
+            float(s.irr[0, owner]),
+            float(s.payback_month[0, owner]),
+            float(s.investment_share[0, owner]),
+        )
+
     def to_dict(self, *, staffing: bool = False) -> dict[str, Any]:
         """A JSON-ready result: case, currency, in-house figures, options ranked, rates used.
+
+        ``discounting`` names the timing convention of every NPV. Each option carries its
+        ``irr`` and, beside it, ``irr_meaningful`` (false when there is no IRR or it says
+        nothing) and ``irr_note``, the reason (e.g. "payback in month 3, up-front cost under
+        1% of savings"; null when meaningful or absent).
 
         ``staffing=True`` adds ``staffing``: one record per owner, workload and measure with
         its monthly ``values`` (as ``staffing()``).
@@ -179,6 +193,8 @@ class Result:
             )
             for key in ("payback_month", "rank"):
                 row[key] = None if row[key] is None else int(row[key])
+            note = self.irr_note(i)
+            row |= {"irr_meaningful": row["irr"] is not None and note is None, "irr_note": note}
             options.append({"name": name, "pricing_model": self.pricing_model(name), **row})
         inhouse = figures(0, "tco", "npv_cost", "cost_per_unit", "rank")
         inhouse["rank"] = int(inhouse["rank"])
@@ -187,6 +203,7 @@ class Result:
             "currency": self.case.currency,
             "term_months": self.case.term_months,
             "start": self.case.start.isoformat(),
+            "discounting": self.case.discounting,
             "inhouse": inhouse,
             "options": options,
             "rates_used": [r.__dict__ for r in self.rates_used],

@@ -38,7 +38,11 @@ FAR_ROOTS = [-1000.0, 4070.0, -5296.0, 2228.7]
 
 def test_public_names() -> None:
     assert sorted(finance.__all__) == sorted(
-        ["fv", "irr", "monthly_rate", "npv", "pmt", "pv", "xirr", "xnpv"]
+        # the functions, and the conventions of issue #15 (timing, payback tolerance)
+        [
+            *("DISCOUNTING", "Discounting", "PAYBACK_TOLERANCE"),
+            *("fv", "irr", "monthly_rate", "npv", "pmt", "pv", "xirr", "xnpv"),
+        ]
     )
 
 

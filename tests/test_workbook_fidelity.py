@@ -67,7 +67,7 @@ def _hypothesis_cases() -> list[dict[str, Any]]:
     return drawn
 
 
-def _edit(source: Path, target: Path, edits: dict[str, float]) -> None:
+def _edit(source: Path, target: Path, edits: dict[str, Any]) -> None:
     """Change Inputs values as an analyst would in Excel (here through openpyxl)."""
     wb = openpyxl.load_workbook(source)
     ws = wb["Inputs"]
@@ -120,6 +120,11 @@ def built(
     )
     paths.append(overflow)
     results["overflow"] = evaluate(overflow)
+    for timing in ("mid_month", "start_of_month"):  # the NPV formulas follow the input
+        timed = folder / f"{timing}.xlsx"
+        _edit(folder / "it_help_desk.xlsx", timed, {"discounting": timing})
+        paths.append(timed)
+        results[timing] = evaluate(timed)
     out = recalc(paths)
     return {
         name: Built(name, results[name], p, openpyxl.load_workbook(p, data_only=True))
@@ -134,6 +139,8 @@ NAMES = [
     *[f"random-{i}" for i in range(12)],
     "edited",
     "edited-multi",
+    "mid_month",
+    "start_of_month",
 ]
 
 
@@ -256,11 +263,13 @@ def test_every_monthly_cash_flow(built: dict[str, Built], name: str) -> None:
             scale * case.term_months,
             f"cumulative savings {label}",
         )
-    # Discount factors, independently: 1 / (1 + r_m)^m with r_m = (1 + annual)^(1/12) - 1.
+    # Discount factors, independently: 1 / (1 + r_m)^(m - s) with r_m = (1 + annual)^(1/12) - 1
+    # and s the months of the timing convention (docs/methodology.md#decision-figures).
     r_m = (1 + case.discount_rate_annual) ** (1 / 12) - 1
+    s = {"end_of_month": 0.0, "mid_month": 0.5, "start_of_month": 1.0}[case.discounting]
     _close(
         _months(ws, rows[("discount_factor", "")], case.term_months),
-        (1 + r_m) ** -np.arange(1.0, case.term_months + 1),
+        (1 + r_m) ** -(np.arange(1.0, case.term_months + 1) - s),
         0.0,
         "discount factors",
     )
@@ -299,6 +308,13 @@ def test_every_summary_figure(built: dict[str, Built], name: str, sheet: str) ->
             _close(row[5], s.savings_pct[0, j], 1e-9, f"savings % {s.owners[j]}")
         _close(row[6], s.npv_savings[0, j], scale, f"NPV of savings {s.owners[j]}")
         np.testing.assert_equal(_figure(row[7]), s.payback_month[0, j])  # NaN == NaN here
+        note = b.result.irr_note(j)
+        if sheet == "Summary" and note is not None:
+            assert row[8] == note, (s.owners[j], row[8], note)  # the reason, not the figure
+            continue
+        if sheet == "Cash flows":  # the reason beside the table, as the engine words it
+            got = ws.cell(row=header + 1 + j, column=12).value
+            assert (got or None) == note, (s.owners[j], got, note)
         irr = _figure(row[8])
         assert math.isnan(irr) == math.isnan(s.irr[0, j]), (s.owners[j], irr, s.irr[0, j])
         if not math.isnan(irr):

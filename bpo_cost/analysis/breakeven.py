@@ -24,7 +24,7 @@ from ..case.models import Case
 from ..case.paths import parse_path
 from ..engine.compile import Compiler, compile_case
 from ..engine.components import INHOUSE
-from ..engine.run import run
+from ..engine.run import paid_back, run
 from ..errors import InputError, NoSolutionError
 from .inputs import (
     CaseSource,
@@ -247,7 +247,8 @@ def breakeven_month(
     case: CaseSource, owner: str, *, against: str = INHOUSE, rate_cards: RateCardSource = None
 ) -> int:
     """Payback: the first month in which cumulative savings of ``owner`` against ``against``
-    are zero or more (the engine's ``payback_month`` when ``against`` is in-house).
+    are zero or more, within half a cent (the engine's ``payback_month`` when ``against`` is
+    in-house).
 
     Raises NoSolutionError when that never happens within the term.
 
@@ -262,7 +263,7 @@ def breakeven_month(
     i, j = owner_index(owners, owner, where="owner"), owner_index(owners, against, where="against")
     comps = run(compile_case(resolved), resolved.term_months)
     saved = np.cumsum(comps.total(owners[j])[0] - comps.total(owners[i])[0])
-    reached = np.flatnonzero(saved >= 0)
+    reached = np.flatnonzero(paid_back(saved))
     if reached.size == 0:
         raise NoSolutionError(
             f"{owner} never pays back against {_who(against)} within the {resolved.term_months}-"

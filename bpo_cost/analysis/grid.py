@@ -52,7 +52,7 @@ def _grid_chunk(job: _GridJob, start: int, stop: int) -> list[FloatArray]:
         {s: m[start:stop] for s, m in zip(job.paths, job.mesh, strict=True)}, n=stop - start
     )
     # the engine's own decision figures: evaluate() gives the same numbers for one scenario
-    summary = summarize(run(p, job.case.term_months), p.discount_rate_annual)
+    summary = summarize(run(p, job.case.term_months), p.discount_rate_annual, p.discounting)
     return [summary.tco, summary.npv_cost, summary.payback_month, summary.irr]
 
 

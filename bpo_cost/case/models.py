@@ -31,6 +31,7 @@ from pydantic import (
 )
 
 from ..core.concurrency import MAX_CONCURRENCY, concurrency_factor
+from ..core.finance import Discounting
 from ..core.staffing import MAX_AGENTS, MAX_ERLANGS
 from ..errors import InputError
 from ..rates.cards import FunctionId, RateRef
@@ -915,6 +916,12 @@ class Case(_Model):
         0.08,
         description="Discount rate for NPV (cost of capital)",
         json_schema_extra={"unit": "decimal / year", "source": "8 %: a typical corporate WACC"},
+    )
+    discounting: Discounting = Field(
+        "end_of_month",
+        description="When in its month a cash flow is discounted: end_of_month (Excel's NPV), "
+        "mid_month or start_of_month",
+        json_schema_extra={"unit": "timing", "source": "end of month, as Excel's NPV"},
     )
     inflation_per_year: Annotated[Float, Field(ge=-0.5, le=1)] = Field(
         0.025,

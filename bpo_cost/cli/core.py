@@ -52,7 +52,7 @@ def _show(result: Result, *, wide: bool = False) -> None:
                 fig("savings_pct"),
                 fig("npv_savings"),
                 fig("payback_month"),
-                fig("irr"),
+                fig("irr") if ih or result.irr_note(i) is None else result.irr_note(i),
                 float(s.cost_per_unit[0, i]),
                 int(s.rank[0, i]),
             ]
@@ -65,14 +65,15 @@ def _show(result: Result, *, wide: bool = False) -> None:
         Column("Rank", plain),
         Column("Savings", amount, optional=True),
         Column("Savings %", lambda v, _m: _pct(v), optional=True),
-        Column("IRR", lambda v, _m: _pct(v), optional=True),
+        Column("IRR", lambda v, _m: inert(v) if isinstance(v, str) else _pct(v), optional=True),
         Column(f"Cost / {case.unit}", lambda v, _m: f"{v:,.2f}", optional=True),
         Column("NPV of cost", amount, optional=True),
         Column("Model", plain, right=False, optional=True),
     ]
     order = [0, 2, 6, 7, 10, 4, 5, 8, 9, 3, 1]  # row values in the order of cols
     out = print_table(
-        f"{case.name}: {case.term_months} months from {case.start:%b %Y}, {cur}",
+        f"{case.name}: {case.term_months} months from {case.start:%b %Y}, {cur}, discounted "
+        f"{case.discounting.replace('_', ' ')}",
         cols,
         [[row[i] for i in order] for row in rows],
         wide=wide,
@@ -81,7 +82,7 @@ def _show(result: Result, *, wide: bool = False) -> None:
     npv_savings = float(s.npv_savings[0, best])
     verdict = (
         f"[bold]{who(s.owners[best])}[/] saves {money(npv_savings)} {inert(cur)} in NPV "
-        f"({float(s.savings_pct[0, best]):.1%} of in-house TCO)"
+        f"({npv_savings / float(s.npv_cost[0, 0]):.1%} of in-house NPV of cost)"
         if npv_savings > 0
         else "[bold]Keep in-house[/]: no option costs less in NPV"
     )

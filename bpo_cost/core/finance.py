@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -27,7 +27,32 @@ from .._types import AnnualRate, ArrayLike, FloatArray, MonthlyRate
 from ..errors import InputError, NoSolutionError
 from .arguments import RATE, float_or_array, numbers
 
-__all__ = ["fv", "irr", "monthly_rate", "npv", "pmt", "pv", "xirr", "xnpv"]
+__all__ = [
+    "DISCOUNTING",
+    "PAYBACK_TOLERANCE",
+    "Discounting",
+    "fv",
+    "irr",
+    "monthly_rate",
+    "npv",
+    "pmt",
+    "pv",
+    "xirr",
+    "xnpv",
+]
+
+# When in its month a monthly cash flow is discounted, as the number of months by which it is
+# discounted less than Excel's NPV (end of month): NPV x (1 + monthly rate) ** shift.
+Discounting = Literal["end_of_month", "mid_month", "start_of_month"]
+DISCOUNTING: dict[Discounting, float] = {
+    "end_of_month": 0.0,
+    "mid_month": 0.5,
+    "start_of_month": 1.0,
+}
+# Half a cent: cumulative savings within it of zero have broken even. Sums of many monthly
+# amounts carry round-off of ~1e-9 of their size, far below a cent, so an exact break-even can
+# no longer flip the payback month, and no real shortfall (a cent or more) is forgiven.
+PAYBACK_TOLERANCE = 0.005
 
 
 def _npf() -> Any:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .._types import FloatArray
+from ..core.finance import Discounting
 from ..core.pricing import TierMode
 from ..rates.cards import FunctionId
 
@@ -271,6 +272,7 @@ class Params:
     start: dt.date
     term_months: int  # the month axis: the same in every scenario
     discount_rate_annual: FloatArray
+    discounting: Discounting
     inflation_per_year: FloatArray
     wage_inflation_per_year: FloatArray
     include_exit_costs: bool

@@ -6,15 +6,17 @@ scenario axis, so a deterministic case, a sensitivity sweep and a Monte Carlo ar
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
+import numpy.typing as npt
 
 from .._types import ArrayLike, FloatArray
 from ..case.models import Case
-from ..core.finance import irr, monthly_rate
+from ..core.finance import DISCOUNTING, PAYBACK_TOLERANCE, Discounting, irr, monthly_rate
 from ..core.timeline import month_axis, volume_path, yearly_index
 from .compile import compile_case
 from .components import INHOUSE
@@ -23,10 +25,29 @@ from .params import Option, Params
 from .transition import hidden_components, inhouse_months_read
 from .vendor import vendor_components
 
+# When an IRR says nothing (docs/methodology.md#decision-figures): above this annual rate, or
+# for a stream without a real investment phase: its up-front investment under this share of the
+# savings, or paid back by this month.
+IRR_CEILING = 1.0
+MIN_INVESTMENT_SHARE = 0.01
+QUICK_PAYBACK_MONTH = 3
+# The reasons, as every face words them (the payback month follows the first).
+IRR_REASONS = (
+    "payback in month ",
+    f"up-front cost under {MIN_INVESTMENT_SHARE:.0%} of savings",
+    f"IRR above {IRR_CEILING:.0%} a year",
+)
+
 __all__ = [
+    "IRR_CEILING",
+    "IRR_REASONS",
+    "MIN_INVESTMENT_SHARE",
+    "QUICK_PAYBACK_MONTH",
     "Components",
     "Summary",
     "cost_figures",
+    "irr_caveat",
+    "paid_back",
     "run",
     "run_figures",
     "summarize",
@@ -132,7 +153,7 @@ def run_figures(p: Params, term_months: int) -> tuple[list[str], FloatArray, Flo
         for option in p.options:
             yield sum_parts(_option_parts(p, option, base).values(), shape, out=buffer)
 
-    tco, npv_cost = _reduce(totals(), shape, len(owners), p.discount_rate_annual)
+    tco, npv_cost = _reduce(totals(), shape, len(owners), p.discount_rate_annual, p.discounting)
     return owners, tco, npv_cost
 
 
@@ -194,9 +215,11 @@ class Summary:
     """Decision figures per scenario (rows) and owner (columns: in-house first, then options).
 
     ``savings`` = in-house TCO − owner TCO; ``payback_month`` is the first month cumulative savings
-    reach zero or above (NaN: never within the term); ``irr`` is the annualised IRR of the
-    monthly savings stream (NaN where undefined, e.g. no sign change); ``rank`` 1 is the lowest
-    NPV of cost.
+    reach zero or above, within ``PAYBACK_TOLERANCE`` (NaN: never within the term); ``irr`` is
+    the annualised IRR of the monthly savings stream (NaN where undefined, e.g. no sign change);
+    ``investment_share`` is the up-front investment (the deepest cumulative shortfall of savings,
+    0 if none) over the gross savings (the sum of the months that save), NaN for in-house (see
+    ``irr_caveat``); ``rank`` 1 is the lowest NPV of cost.
     """
 
     owners: list[str]
@@ -209,17 +232,25 @@ class Summary:
     irr: FloatArray
     cost_per_unit: FloatArray
     rank: FloatArray
+    investment_share: FloatArray
 
 
-def cost_figures(c: Components, discount_rate_annual: ArrayLike) -> tuple[FloatArray, FloatArray]:
+def cost_figures(
+    c: Components, discount_rate_annual: ArrayLike, discounting: Discounting = "end_of_month"
+) -> tuple[FloatArray, FloatArray]:
     """TCO and NPV of cost, ``(n, owners)`` each: the hot path of sensitivity and Monte Carlo.
 
-    NPV is Excel's (month m discounted m periods at the monthly rate). Every reduction runs row
-    by row (einsum, not BLAS matrix products, whose summation order depends on the batch
-    size), so a scenario's figures are bit for bit the same in any batch.
+    NPV is Excel's (month m discounted m periods at the monthly rate) at the end of the month,
+    m - 0.5 periods mid-month, m - 1 at the start (``core.finance.DISCOUNTING``). Every
+    reduction runs row by row (einsum, not BLAS matrix products, whose summation order depends
+    on the batch size), so a scenario's figures are bit for bit the same in any batch.
     """
     return _reduce(
-        (c.total(o) for o in c.owners), c.volume.shape, len(c.owners), discount_rate_annual
+        (c.total(o) for o in c.owners),
+        c.volume.shape,
+        len(c.owners),
+        discount_rate_annual,
+        discounting,
     )
 
 
@@ -228,11 +259,13 @@ def _reduce(
     shape: tuple[int, ...],
     n_owners: int,
     discount_rate_annual: ArrayLike,
+    discounting: Discounting,
 ) -> tuple[FloatArray, FloatArray]:
-    """Row-wise TCO and Excel NPV of each owner's monthly total, ``(n, owners)`` each."""
+    """Row-wise TCO and NPV of each owner's monthly total, ``(n, owners)`` each."""
     n, term = shape
     rate = np.asarray(monthly_rate(discount_rate_annual), dtype=float).reshape(-1, 1)
-    factors = (1.0 + rate) ** -np.arange(1.0, term + 1.0)  # (1 or n, months)
+    periods = np.arange(1.0, term + 1.0) - DISCOUNTING[discounting]  # end of month: exact
+    factors = (1.0 + rate) ** -periods  # (1 or n, months)
     tco, npv_cost = np.empty((n, n_owners)), np.empty((n, n_owners))
     for j, total in enumerate(totals):
         tco[:, j] = total.sum(axis=1)
@@ -244,15 +277,66 @@ def _reduce(
     return tco, npv_cost
 
 
-def summarize(c: Components, discount_rate_annual: ArrayLike) -> Summary:
-    """Summary figures, vectorised over scenarios."""
+def paid_back(cumulative_savings: ArrayLike) -> npt.NDArray[np.bool_]:
+    """Where cumulative savings have recovered what was invested: >= 0 within half a cent.
+
+    The tolerance (``core.finance.PAYBACK_TOLERANCE``) keeps the round-off of an exact
+    break-even (~1e-9) from moving the payback month.
+    """
+    return np.asarray(cumulative_savings, dtype=float) >= -PAYBACK_TOLERANCE
+
+
+def irr_caveat(irr_annual: float, payback_month: float, investment_share: float) -> str | None:
+    """Why an option's IRR is not meaningful, or None when it is (or there is none).
+
+    Parameters
+    ----------
+    irr_annual : float
+        The annual IRR of the savings stream (NaN: none, so nothing to qualify).
+    payback_month : float
+        The payback month (NaN: never).
+    investment_share : float
+        Up-front investment over gross savings (``Summary.investment_share``).
+
+    Returns
+    -------
+    str or None
+        The reasons that apply, joined by ", ": payback by ``QUICK_PAYBACK_MONTH``, an
+        investment under ``MIN_INVESTMENT_SHARE`` of the savings, an IRR above ``IRR_CEILING``.
+
+    Examples
+    --------
+    >>> irr_caveat(7.0, 3.0, 0.004)
+    'payback in month 3, up-front cost under 1% of savings, IRR above 100% a year'
+    >>> irr_caveat(0.25, 14.0, 0.3) is None
+    True
+    """
+    if math.isnan(irr_annual):
+        return None
+    reasons = []
+    quick, small, high = IRR_REASONS
+    if payback_month <= QUICK_PAYBACK_MONTH:  # False for NaN: never paid back
+        reasons.append(f"{quick}{payback_month:.0f}")
+    if investment_share < MIN_INVESTMENT_SHARE:
+        reasons.append(small)
+    if irr_annual > IRR_CEILING:
+        reasons.append(high)
+    return ", ".join(reasons) or None
+
+
+def summarize(
+    c: Components, discount_rate_annual: ArrayLike, discounting: Discounting = "end_of_month"
+) -> Summary:
+    """Summary figures, vectorised over scenarios; ``discounting`` as in ``cost_figures``."""
     totals = np.stack([c.total(o) for o in c.owners], axis=1)  # (n, owners, months)
     n, n_owners, term = totals.shape
-    tco, npv_cost = _reduce(totals.transpose(1, 0, 2), (n, term), n_owners, discount_rate_annual)
+    tco, npv_cost = _reduce(
+        totals.transpose(1, 0, 2), (n, term), n_owners, discount_rate_annual, discounting
+    )
     savings_flow = totals[:, :1, :] - totals  # in-house minus each owner
     savings = tco[:, :1] - tco
     cumulative = np.cumsum(savings_flow, axis=2)
-    positive = cumulative >= 0  # break-even reached: invested cost recovered
+    positive = paid_back(cumulative)  # break-even reached: invested cost recovered
     payback = np.where(positive.any(axis=2), positive.argmax(axis=2) + 1.0, np.nan)
     payback[:, 0] = np.nan  # in-house against itself: no payback
     rate_of_return = np.full((n, n_owners), np.nan)
@@ -263,6 +347,10 @@ def summarize(c: Components, discount_rate_annual: ArrayLike) -> Summary:
     with np.errstate(divide="ignore", invalid="ignore"):
         pct = np.where(tco[:, :1] != 0, savings / tco[:, :1], np.nan)
         per_unit = tco / c.volume.sum(axis=1, keepdims=True)
+        investment = np.maximum(-cumulative.min(axis=2), 0.0)
+        gross = np.where(savings_flow > 0.0, savings_flow, 0.0).sum(axis=2)
+        share = np.where(investment > 0.0, investment / gross, 0.0)
+    share[:, 0] = np.nan  # in-house invests nothing in itself
     rank = npv_cost.argsort(axis=1, kind="stable").argsort(axis=1) + 1.0
     return Summary(
         owners=c.owners,
@@ -275,6 +363,7 @@ def summarize(c: Components, discount_rate_annual: ArrayLike) -> Summary:
         irr=rate_of_return,
         cost_per_unit=per_unit,
         rank=rank.astype(float),
+        investment_share=share,
     )
 
 
@@ -285,4 +374,4 @@ def evaluate_arrays(
     """Compile and run a case whose prices are numbers, with optional per-scenario overrides."""
     p = compile_case(case, overrides)
     comps = run(p, case.term_months)
-    return comps, summarize(comps, p.discount_rate_annual)
+    return comps, summarize(comps, p.discount_rate_annual, p.discounting)

@@ -86,7 +86,8 @@ def memo_content(result: Result, *, draws: int = 10_000, seed: int = 1) -> MemoC
         payback = best["payback_month"]
         verdict = (
             f"{recommended} saves {money(best['npv_savings'])} {case.currency} in NPV "
-            f"({percent(best['savings_pct'])} of in-house TCO), "
+            f"({percent(best['npv_savings'] / summary.loc[INHOUSE, 'npv_cost'])} of in-house "
+            "NPV of cost), "
             + (
                 f"payback in month {payback:.0f}."
                 if not math.isnan(payback)

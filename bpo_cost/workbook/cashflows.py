@@ -2,9 +2,12 @@
 
 Figures match ``engine.summarize``: savings = in-house cost - option cost each month; NPV is
 Excel's NPV (first month discounted one period) at the monthly rate ``(1 + annual)^(1/12) - 1``;
-payback is the first month cumulative savings reach zero ("never" when they do not); IRR is
-``IRR(monthly savings, 0.1)`` annualised as ``(1 + irr)^12 - 1`` ("n/a" when there is none); cost
-per unit is TCO over the term's total volume; rank 1 is the lowest NPV of cost (ties: first).
+times ``(1 + monthly rate)^shift`` for the case's ``discounting`` (0 at the end of the month, 0.5
+mid-month, 1 at the start); payback is the first month cumulative savings reach zero within half
+a cent ("never" when they do not); IRR is ``IRR(monthly savings, 0.1)`` annualised as
+``(1 + irr)^12 - 1`` ("n/a" when there is none), with ``engine.irr_caveat``'s reasons beside it
+when it says nothing; cost per unit is TCO over the term's total volume; rank 1 is the lowest NPV
+of cost (ties: first).
 
 IRR: Excel and LibreOffice run Newton's method from the guess for 20 steps and give #NUM! when
 it diverges; ``finance.irr`` runs it longer and then scans for the sign change nearest the
@@ -21,6 +24,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
 from ..case.models import Case
+from ..core.finance import DISCOUNTING, PAYBACK_TOLERANCE
+from ..engine.run import IRR_CEILING, IRR_REASONS, MIN_INVESTMENT_SHARE, QUICK_PAYBACK_MONTH
 from . import styles as st
 from .grid import MONTH, Grid
 from .refs import check_functions, col, quote
@@ -42,6 +47,8 @@ DECISION_COLUMNS = (
     ("cost_per_unit", "Cost per unit", st.MONEY_CENTS),
     ("rank", "Rank", st.MONTHS),
 )
+# Beside the decision table on Cash flows only: why an option's IRR says nothing ("" if it does)
+IRR_NOTE_COLUMN = len(DECISION_COLUMNS) + 1
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,11 @@ class CashFlows:
     def figure(self, owner: int, key: str) -> str:
         """Absolute reference to a decision figure of owner ``owner`` (0 is in-house)."""
         c = col(1 + [k for k, _, _ in DECISION_COLUMNS].index(key))
+        return f"{quote(self.grid.title)}!${c}${self.decision_header + 1 + owner}"
+
+    def irr_note(self, owner: int) -> str:
+        """Absolute reference to the IRR note of option ``owner`` ("": the IRR is meaningful)."""
+        c = col(IRR_NOTE_COLUMN)
         return f"{quote(self.grid.title)}!${c}${self.decision_header + 1 + owner}"
 
     def options(self, key: str) -> str:
@@ -92,10 +104,23 @@ def cashflows_sheet(wb: Workbook, case: Case, tl: Grid, owners: list[Owner]) -> 
         total=f"=(1+{n('discount_rate_annual')})^(1/12)-1",
     )
     rate = f"$C${g.row('discount_rate_monthly')}"
+    timing = n("discounting")
+    shifts = "0"
+    for key, months in DISCOUNTING.items():
+        if months:
+            shifts = f'IF({timing}="{key}",{months:g},{shifts})'
+    g.add(
+        "discount_shift",
+        "Months discounted less than Excel's NPV (end of month) in column C: discounting",
+        None,
+        fmt=st.NUMBER,
+        total=f"={shifts}",
+    )
+    shift = f"$C${g.row('discount_shift')}"
     g.add(
         "discount_factor",
-        "Discount factor 1 / (1 + monthly rate)^month",
-        f"=1/(1+{rate})^{MONTH}",
+        "Discount factor 1 / (1 + monthly rate)^(month - shift)",
+        f"=1/(1+{rate})^({MONTH}-{shift})",
         fmt=st.FACTOR,
         total=False,
     )
@@ -141,12 +166,12 @@ def cashflows_sheet(wb: Workbook, case: Case, tl: Grid, owners: list[Owner]) -> 
             f"={g.here('savings', o.key)}*{g.here('discount_factor')}",
             owner=o.key,
         )
-    g.section("Payback test: the month if cumulative savings >= 0")
+    g.section("Payback test: the month if cumulative savings >= 0 (within half a cent)")
     for o in options:
         g.add(
             "payback_test",
             o.name,
-            f'=IF({g.here("cumulative_savings", o.key)}>=0,{MONTH},"")',
+            f'=IF({g.here("cumulative_savings", o.key)}>=-{PAYBACK_TOLERANCE:g},{MONTH},"")',
             fmt=st.MONTHS,
             total=False,
             owner=o.key,
@@ -170,6 +195,9 @@ def _decision_table(g: Grid, tl: Grid, header: int, owners: list[Owner]) -> None
     first, last = header + 1, header + len(owners)
     ih = first
     volume = f"SUM({tl.span('volume')})"
+    rate = f"$C${g.row('discount_rate_monthly')}"
+    shift = f"$C${g.row('discount_shift')}"
+    st.heading(ws, header, ["IRR note"], start=IRR_NOTE_COLUMN)
     for j, o in enumerate(owners):
         r = first + j
         tc = g.row("total_cost", o.key)
@@ -182,7 +210,7 @@ def _decision_table(g: Grid, tl: Grid, header: int, owners: list[Owner]) -> None
             "owner": o.name,
             "pricing_model": o.model.replace("_", " "),  # "per transaction", as the memo says
             "tco": f"=C{tc}",
-            "npv_cost": f"=NPV($C${g.row('discount_rate_monthly')},{g.span_local(tc)})",
+            "npv_cost": f"=NPV({rate},{g.span_local(tc)})*(1+{rate})^{shift}",
             "cost_per_unit": f"={c['tco']}{r}/{volume}",
             "rank": f"=1+SUMPRODUCT(({c['npv_cost']}${first}:{c['npv_cost']}${last}"
             f"<{c['npv_cost']}{r})*1){rank_ties}",
@@ -201,6 +229,12 @@ def _decision_table(g: Grid, tl: Grid, header: int, owners: list[Owner]) -> None
                 "payback_month": f'=IF(COUNT({payback})=0,"never",MIN({payback}))',
                 "irr": f'=IFERROR((1+{irr})^12-1,"n/a")',
             }
+            st.put(
+                ws,
+                r,
+                IRR_NOTE_COLUMN,
+                _irr_note(g, o, f"{c['payback_month']}{r}", f"{c['irr']}{r}"),
+            )
         for i, (key, _, fmt) in enumerate(DECISION_COLUMNS):
             value = values.get(key)
             if value is not None:
@@ -209,3 +243,17 @@ def _decision_table(g: Grid, tl: Grid, header: int, owners: list[Owner]) -> None
                 )
                 if fmt is not None:  # "never" and "n/a" line up with the figures
                     ws.cell(row=r, column=1 + i).alignment = Alignment(horizontal="right")
+
+
+def _irr_note(g: Grid, o: Owner, payback: str, irr: str) -> str:
+    """``engine.irr_caveat`` as a formula: its reasons joined by ", ", "" when there are none."""
+    quick, small, high = IRR_REASONS
+    investment = f"MAX(0,-MIN({g.span_local(g.row('cumulative_savings', o.key))}))"
+    flows = g.span_local(g.row("savings", o.key))
+    gross = f'SUMIFS({flows},{flows},">0")'
+    reasons = (
+        f'IF(COUNT({payback})=1,IF({payback}<={QUICK_PAYBACK_MONTH},", {quick}"&{payback},""),"")'
+        f'&IF({investment}<{MIN_INVESTMENT_SHARE:g}*{gross},", {small}","")'
+        f'&IF({irr}>{IRR_CEILING:g},", {high}","")'
+    )
+    return check_functions(f'=IF(COUNT({irr})=1,MID({reasons},3,999),"")')

@@ -20,24 +20,24 @@ _FIGURES = (
     ("TCO", "Sum of every component over the term."),
     (
         "NPV of cost",
-        "Excel NPV of the monthly total at the monthly rate (1 + annual)^(1/12) - 1: "
-        "month 1 is discounted one period.",
+        "Excel NPV of the monthly total at the monthly rate (1 + annual)^(1/12) - 1 (month 1 "
+        "discounted one period), x (1 + rate)^0.5 mid-month, x (1 + rate) at the start: input "
+        "discounting.",
     ),
     ("Savings", "In-house TCO - option TCO (positive: the option is cheaper)."),
     ("Savings %", "Savings / in-house TCO."),
     ("NPV of savings", "NPV of in-house cost - NPV of the option's cost."),
     (
         "Payback month",
-        'First month in which cumulative savings reach zero or more; "never" if '
-        "they do not within the term.",
+        "First month in which cumulative savings reach zero or more, within half a cent; "
+        '"never" if they do not within the term.',
     ),
     (
         "IRR (annual)",
-        '(1 + IRR(monthly savings, guess 0.1))^12 - 1; "n/a" when the savings '
-        "stream has no IRR. Where Newton's method from 0.1 fails (#NUM!), IRR runs "
-        "again from the monthly rate the Python engine found when the workbook was "
-        "written: a starting point, not a result, as the engine also looks further "
-        "than Excel's 20 steps.",
+        '(1 + IRR(monthly savings, guess 0.1))^12 - 1; "n/a" if none. Where Newton from 0.1 '
+        "fails (#NUM!), IRR restarts from the engine's monthly rate (a start, not a result). "
+        "The Summary shows why instead when it says nothing: payback by month 3, up-front "
+        "cost under 1% of savings, or above 100% a year.",
     ),
     ("Cost per unit", "TCO / total volume of the term."),
     ("Rank", "1 for the lowest NPV of cost; ties keep the sheet order."),

@@ -39,6 +39,7 @@ FUNCTIONS = frozenset(
         "IRR",
         "MATCH",
         "MAX",
+        "MID",
         "MIN",
         "MONTH",
         "NA",

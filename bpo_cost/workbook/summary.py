@@ -82,6 +82,7 @@ def summary_sheet(ws: Worksheet, case: Case, cf: CashFlows, tl: Grid) -> None:
         ("Term (months)", f"={n('term_months')}", st.MONTHS),
         ("Currency", f"={n('currency')}", None),
         ("Discount rate (annual)", f"={n('discount_rate_annual')}", st.PERCENT),
+        ("Discounting", f"={n('discounting')}", None),
     ] + [
         (
             w.label(f"Volume in month 1 ({w.unit})"),
@@ -181,6 +182,8 @@ def _decision(ws: Worksheet, header: int, cf: CashFlows, ok: str) -> None:
             if j == 0 and key in ("savings", "savings_pct", "npv_savings", "payback_month", "irr"):
                 continue  # savings of in-house against itself: left blank, as in the CLI
             figure = cf.figure(j, key)
+            if key == "irr":  # the reason instead of a figure that says nothing
+                figure = f'IF({cf.irr_note(j)}="",{figure},{cf.irr_note(j)})'
             if key not in ("owner", "pricing_model"):
                 figure = f"IF({ok},{figure},{_STALE})"
             st.put(ws, header + 1 + j, 1 + i, f"={figure}", fmt)
@@ -199,8 +202,9 @@ def _recommendation(cf: CashFlows, ok: str) -> str:
     return check_functions(
         f"=IF({ok},"
         f'IF({pick("npv_savings")}>0,{pick("owner")}&" saves "&FIXED({pick("npv_savings")},0)'
-        f'&" "&{n("currency")}&" in NPV ("&IFERROR(FIXED(100*{pick("savings_pct")},1)&"%","n/a")'
-        f'&" of in-house TCO)"&IF(COUNT({pick("payback_month")})=1,", payback in month "'
+        f'&" "&{n("currency")}&" in NPV ("'
+        f'&IFERROR(FIXED(100*{pick("npv_savings")}/{cf.figure(0, "npv_cost")},1)&"%","n/a")'
+        f'&" of in-house NPV of cost)"&IF(COUNT({pick("payback_month")})=1,", payback in month "'
         f'&{pick("payback_month")},", no payback within the term"),'
         f'"Keep in-house: no option costs less in NPV"),'
         f'"Regenerate the workbook: a structural input changed, so the figures are not those '
