@@ -539,7 +539,12 @@ def test_an_edited_workbook_of_several_workloads_reads_back(built: dict[str, Bui
 def test_the_summary_names_each_workload_and_its_first_month(built: dict[str, Built]) -> None:
     b = built["contact_centre"]
     ws = b.values["Summary"]
-    rows = _rows(ws)
-    assert ws.cell(row=rows[("Workloads", "")], column=2).value == "voice, chat, email"
+    # the facts stand in two groups side by side: label in A, value in B; label in D, value in G
+    facts = {
+        ws.cell(row=r, column=c).value: ws.cell(row=r, column=v).value
+        for r in range(1, 20)
+        for c, v in ((1, 2), (4, 7))
+    }
+    assert facts["Workloads"] == "voice, chat, email"
     volume = b.result.staffing(wide=True)[("inhouse", "chat", "volume")].iloc[0]
-    _close(ws.cell(row=rows[("chat: Volume in month 1 (chat)", "")], column=2).value, volume, 0, "")
+    _close(facts["chat: Volume in month 1 (chat)"], volume, 0, "")
