@@ -65,7 +65,10 @@ def test_every_memo_figure_is_the_engines(memos: dict[str, Path], name: str) -> 
             continue
         for figure in (_money(r["npv_savings"]), _pct(r["savings_pct"])):
             assert figure in text, (owner, figure)
-        if not math.isnan(r["irr"]):
+        note = result.irr_note(s.index.get_loc(owner))
+        if note is not None:  # the engine says the IRR is not meaningful: the memo says why
+            assert f"{display_name(owner)}: {note}" in flat, (owner, note)
+        elif not math.isnan(r["irr"]):
             assert _pct(r["irr"]) in text, (owner, r["irr"])
     target = str(best.name)
     totals = result.monthly(tidy=True).groupby(["owner", "component"])["cost"].sum()[target]

@@ -59,7 +59,7 @@ class MemoContent:
     term_months: int
     recommended: str | None  # None: keep in-house
     verdict: str
-    decision: pd.DataFrame  # Result.summary(), display names as the index
+    decision: pd.DataFrame  # Result.summary() and irr_note, display names as the index
     bridge: list[tuple[str, float]]  # step, change; starts at in-house TCO, ends at the option's
     cumulative: dict[str, np.ndarray]  # owner -> cumulative cost per month
     hidden: list[tuple[str, float, str]]  # label, term total, how it is computed
@@ -147,6 +147,8 @@ def memo_content(result: Result, *, draws: int = 10_000, seed: int = 1) -> MemoC
         sim = simulate(case, n=draws, seed=seed)
         risk = sim.summary().drop(index=INHOUSE)
     decision = summary.rename(index=display_name)
+    # an IRR that says nothing is shown as its reason, as in the workbook and the CLI
+    decision["irr_note"] = [result.irr_note(i) for i in range(len(summary))]
     return MemoContent(
         title=case.name,
         currency=case.currency,

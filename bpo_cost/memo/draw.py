@@ -82,7 +82,7 @@ def _decision_page(plt: Any, c: MemoContent) -> Any:
     )
     header = ["Option", "Pricing", "TCO", "NPV of cost", "NPV of savings", "Savings %", "Payback"]
     header += ["IRR"]
-    rows = []
+    rows, notes = [], []  # an IRR that says nothing: "n.m." (not meaningful) and why, below
     for name, r in c.decision.iterrows():
         inhouse = r["pricing_model"] == "inhouse"
         rows.append(
@@ -96,12 +96,20 @@ def _decision_page(plt: Any, c: MemoContent) -> Any:
                 ""
                 if inhouse
                 else ("never" if np.isnan(r["payback_month"]) else f"{r['payback_month']:.0f}"),
-                "" if inhouse else percent(r["irr"]),
+                ""
+                if inhouse
+                else ("n.m." if isinstance(r["irr_note"], str) else percent(r["irr"])),
             ]
         )
+        if not inhouse and isinstance(r["irr_note"], str):  # None reads as NaN in a frame
+            notes.append(f"{name}: {r['irr_note']}")
     fig.text(0.06, 0.82, title_case("Decision table"), fontsize=11, weight="bold")
-    widths = [0.2, 0.12, 0.12, 0.12, 0.13, 0.1, 0.08, 0.1]
+    widths = [0.18, 0.11, 0.12, 0.12, 0.16, 0.1, 0.08, 0.1]
     _table(fig, [0.06, 0.56, 0.88, 0.25], header, rows, widths, left=frozenset({0, 1}))
+    if notes:
+        below = 0.80 - 0.02 * (len(rows) + 1) - 0.012
+        note = "IRR n.m. (not meaningful): " + "; ".join(notes)
+        _wrapped(fig, 0.06, below, note, 120, fontsize=7.5, color=_GREY)
     # the cost bridge right below the table (a row is about 0.02 of the page): in-house TCO,
     # each step, the recommended option's TCO
     top = 0.80 - 0.02 * (len(rows) + 1) - 0.07
