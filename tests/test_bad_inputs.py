@@ -44,6 +44,7 @@ SHARES = (
     "cap_per_year",
     "vendor_selection_share_of_acv",
     "governance_share_of_fees",
+    "retained.share_of_fees",
     "wage_inflation_per_year",
     "inflation_per_year",
     "growth_per_year",
@@ -77,6 +78,10 @@ def full_case() -> dict[str, Any]:
                     "handle_minutes": 5.0,
                 },
                 "automation": {"share": 0.1, "cost_per_unit": 1.0, "build_cost": 100.0},
+                "retained": {
+                    "roles": [{"name": "Vendor manager", "fte": 2.0, "wage_per_hour": 45.0}],
+                    "share_of_fees": 0.01,
+                },
             },
             {
                 **option,
@@ -204,6 +209,8 @@ REQUIRED = [
     "options.3.pricing.price_per_outcome",
     "options.2.pricing.collar.arc",
     "options.3.pricing.gainshare.baseline_cost_per_month",
+    "options.0.retained.roles.0.wage_per_hour",  # a retained role with no wage
+    "options.0.retained.roles.0.fte",
 ]
 
 
@@ -325,6 +332,9 @@ OVERSIZE = {
     ),
     "options.1.pricing.tiers": lambda d: d["options"][1]["pricing"].update(
         tiers=[{"up_to": float(i + 1), "price": 1.0} for i in range(10_000)] + [{"price": 1.0}]
+    ),
+    "options.0.retained.roles": lambda d: d["options"][0]["retained"].update(
+        roles=d["options"][0]["retained"]["roles"] * 10_000
     ),
     "options": lambda d: d.update(
         options=[{**d["options"][0], "name": f"O{i}"} for i in range(1_000)]

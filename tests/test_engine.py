@@ -167,6 +167,13 @@ def worked_case() -> dict:
                     "repeat_rate": 0.02,
                     "exit_share_of_annual_spend": 0.33,
                 },
+                "retained": {
+                    "roles": [
+                        {"name": "Vendor manager", "fte": 1.0, "wage_per_hour": 40.0},
+                        {"name": "SLA analyst", "fte": 0.5, "wage_per_hour": 30.0},
+                    ],
+                    "share_of_fees": 0.01,
+                },
             }
         ],
     )
@@ -231,6 +238,9 @@ def hand_calculation(term: int = 24) -> dict[str, list[float]]:
         put("governance", 0.04 * fees + 0.5 * 8000 * 1.02 ** ((m - 1) // 12))
         put("quality_leakage", 0.02 * fees)
         put("exit", 0.33 * sum(fees_all[-12:]) if m == term else 0.0)
+        # retained roles paid like the in-house fixed roles: 55 $/h in all, 2080/12 h, load 1.28
+        put("retained.organisation", (40 + 0.5 * 30) * 2080 / 12 * 1.28 * 1.04 ** ((m - 1) // 12))
+        put("retained.share_of_fees", 0.01 * fees)
     return out
 
 
@@ -258,7 +268,7 @@ def test_component_names_are_stable():
     result = evaluate(bare_case())
     assert list(result.monthly().columns.get_level_values("component").unique()) == [
         *INHOUSE_COMPONENTS,
-        *OPTION_COMPONENTS,
+        *(k for k in OPTION_COMPONENTS if not k.startswith("retained.")),  # no retained block
     ]
 
 

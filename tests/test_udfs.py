@@ -28,7 +28,7 @@ from bpo_cost.case.io import case_to_pairs, load_case
 from bpo_cost.case.models import InHouse
 from bpo_cost.core import pricing, staffing
 from bpo_cost.engine.compile import compile_case
-from bpo_cost.engine.components import INHOUSE_COMPONENTS, OPTION_COMPONENTS
+from bpo_cost.engine.components import INHOUSE_COMPONENTS, option_keys
 from bpo_cost.engine.inhouse import agent_fte, inhouse_components, loaded_cost_per_fte_month
 from bpo_cost.errors import InputError
 from bpo_cost.excel import functions as excel_functions
@@ -322,7 +322,8 @@ def test_tco_spills_the_engines_monthly_components(example: tuple[list[list[Any]
     rows, result = example
     for owner in result.owners:
         table = udfs.BPO_TCO(rows, owner.upper())  # option names match in any letter case
-        names = INHOUSE_COMPONENTS if owner == "inhouse" else OPTION_COMPONENTS
+        options = {o.name: o for o in result.case.options}
+        names = INHOUSE_COMPONENTS if owner == "inhouse" else option_keys(options[owner])
         assert table[0] == ["month", *names, "total"]
         values = np.array(table[1:], dtype=float)
         assert values[:, 0].tolist() == list(range(1, result.case.term_months + 1))

@@ -65,6 +65,14 @@ def suspicious_values(case: Case, cards: RateCards) -> list[str]:
                     w.function,
                     (line.location if line and line.location else o.location).country,
                 )
+    for j, o in enumerate(case.options):
+        t = o.transition
+        if o.retained is not None and o.retained.roles and t.governance_share_of_fees > 0:
+            found.append(
+                f"options.{j}.transition.governance_share_of_fees = {t.governance_share_of_fees:g}"
+                f" beside options.{j}.retained roles: the retained organisation is counted twice"
+                " (set it to 0, see docs/methodology.md#hidden-costs)"
+            )
     found = list(dict.fromkeys(found))  # one workload's finding is said once
     return found
 

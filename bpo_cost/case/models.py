@@ -54,6 +54,8 @@ __all__ = [
     "OutcomePricing",
     "PerTransactionPricing",
     "RealTime",
+    "Retained",
+    "RetainedRole",
     "Role",
     "ServiceCredits",
     "StrandedCost",
@@ -814,6 +816,40 @@ class Transition(_Model):
     )
 
 
+class RetainedRole(_Model):
+    """A role the client keeps to manage the provider (vendor manager, SLA analyst)."""
+
+    name: str = Field(
+        min_length=1,
+        max_length=60,
+        description="Retained role (manages the provider)",
+        json_schema_extra={"unit": "text"},
+    )
+    fte: NonNeg = Field(
+        description="Full-time equivalents in the retained role", json_schema_extra={"unit": "FTE"}
+    )
+    wage_per_hour: Price = Field(
+        description="Hourly base wage of the retained role",
+        json_schema_extra={"unit": "{currency} / hour"},
+    )
+
+
+class Retained(_Model):
+    """The retained organisation: the people the client keeps to run the contract, and what
+    scales with spend (docs/methodology.md#hidden-costs)."""
+
+    roles: list[RetainedRole] = Field(
+        default_factory=list,
+        max_length=MAX_ROLES,
+        description="Roles kept in-house to manage the provider",
+    )
+    share_of_fees: Annotated[Float, Field(ge=0, le=0.5)] = Field(
+        0.0,
+        description="Retained costs that scale with spend (audits, tools, advisors)",
+        json_schema_extra={"unit": "share of fees", "source": "none"},
+    )
+
+
 class Location(_Model):
     """Where an option's work is delivered."""
 
@@ -879,6 +915,9 @@ class Option(_Model):
     automation: Automation | None = Field(None, description="Volume deflected to automation")
     transition: Transition = Field(
         default_factory=Transition, description="Hidden costs of moving the work"
+    )
+    retained: Retained | None = Field(
+        None, description="Retained organisation sized as people (none: governance only)"
     )
 
 

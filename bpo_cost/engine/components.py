@@ -11,7 +11,7 @@ sections #in-house-cost, #pricing, #clauses and #hidden-costs.
 >>> COMPONENT_BY_KEY["transition.parallel_run"].label
 'Parallel run of the in-house operation'
 >>> STAFF_COMPONENTS[0], OPTION_COMPONENTS[-1]
-('inhouse.salaries', 'exit')
+('inhouse.salaries', 'retained.share_of_fees')
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ __all__ = [
     "OwnerKind",
     "display_name",
     "keys_of",
+    "option_keys",
 ]
 
 OwnerKind = Literal["inhouse", "option"]  # in-house, or each option
@@ -62,6 +63,9 @@ class Component:
     staff : part of the in-house staff cost (people paid), the base of the transition team,
         severance and retention.
     credit : a credit to the client, zero or negative by design (costs are positive).
+    block : the option block that brings it (``retained``), or None: always there. An option
+        without that block has no such component, so its outputs stay as release 0.1.0 wrote
+        them (the workbook still gives it a row of zeros).
     """
 
     key: str
@@ -70,6 +74,7 @@ class Component:
     owners: tuple[OwnerKind, ...]
     staff: bool = False
     credit: bool = False
+    block: str | None = None
 
 
 _IH: tuple[OwnerKind, ...] = ("inhouse",)
@@ -231,8 +236,24 @@ COMPONENTS: tuple[Component, ...] = (
         "When exit costs are included: exit share x the last 12 months of fees, in the last month.",
         _OPT,
     ),
+    Component(
+        "retained.organisation",
+        "Retained organisation (roles), fully loaded",
+        "Sum of FTE x wage of the retained roles x paid hours x "
+        "(1 + benefits load + payroll tax) x wage index.",
+        _OPT,
+        block="retained",
+    ),
+    Component(
+        "retained.share_of_fees",
+        "Retained costs that scale with spend",
+        "Retained share of fees x fees.",
+        _OPT,
+        block="retained",
+    ),
 )
-"""Every component, in registry order: the order of rows, columns and lists in every face."""
+"""Every component, in registry order: the order of rows, columns and lists in every face.
+Components added after release 0.1.0 come after its own, so columns keep their positions."""
 
 COMPONENT_BY_KEY: Mapping[str, Component] = MappingProxyType({c.key: c for c in COMPONENTS})
 
@@ -244,6 +265,22 @@ def keys_of(owner: OwnerKind) -> tuple[str, ...]:
     'inhouse.fixed'
     """
     return tuple(c.key for c in COMPONENTS if owner in c.owners)
+
+
+def option_keys(option: object) -> tuple[str, ...]:
+    """The keys of the components ``option`` (a case's or the engine's) has, in registry order:
+    those of every option, and those its blocks bring.
+
+    >>> class Bare:
+    ...     retained = None
+    >>> option_keys(Bare())[-1]
+    'exit'
+    """
+    return tuple(
+        c.key
+        for c in COMPONENTS
+        if "option" in c.owners and (c.block is None or getattr(option, c.block) is not None)
+    )
 
 
 INHOUSE_COMPONENTS = keys_of("inhouse")

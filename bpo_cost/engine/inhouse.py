@@ -34,6 +34,7 @@ __all__ = [
     "inhouse_components",
     "live_agents",
     "loaded_cost_per_fte_month",
+    "loaded_pay",
     "own",
     "paid_fte",
     "productive_hours",
@@ -128,12 +129,19 @@ def inhouse_components(
         "inhouse.salaries": salaries,
         "inhouse.benefits_and_tax": salaries * (ih.benefits_load + ih.payroll_tax),
         "inhouse.supervision": fte * (supervisor_cost * wage_index),
-        "inhouse.other_staff": other_pay * month_hours * load * wage_index,
+        "inhouse.other_staff": loaded_pay(ih, other_pay, wage_index),
         "inhouse.facilities": seats * (ih.facilities_per_seat_month * price_index),
         "inhouse.it": seats * (ih.it_per_seat_month * price_index),
         "inhouse.recruiting_training": fte * (hire_cost * price_index),
         "inhouse.fixed": ih.fixed_costs_per_month * price_index,
     }
+
+
+def loaded_pay(ih: InHouse, pay_per_hour: FloatArray, wage_index: FloatArray) -> FloatArray:
+    """Monthly cost of fixed roles paid ``pay_per_hour`` in all (Σ FTE × hourly wage), fully
+    loaded: × paid hours a month × (1 + benefits load + payroll tax) × wage index."""
+    load = 1.0 + ih.benefits_load + ih.payroll_tax
+    return np.asarray(pay_per_hour * (ih.paid_hours_per_year / 12.0) * load * wage_index)
 
 
 def loaded_cost_per_fte_month(

@@ -41,6 +41,8 @@ __all__ = [
     "PerTransactionPricing",
     "Pricing",
     "RealTime",
+    "Retained",
+    "RetainedRole",
     "Role",
     "ServiceCredits",
     "StrandedCost",
@@ -234,6 +236,19 @@ class Transition:
 
 
 @dataclass(frozen=True, slots=True)
+class RetainedRole:
+    name: str
+    fte: FloatArray
+    wage_per_hour: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
+class Retained:
+    roles: tuple[RetainedRole, ...]
+    share_of_fees: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
 class Location:
     tier: Literal["onshore", "nearshore", "offshore"]
     country: str
@@ -257,6 +272,7 @@ class Option:
     service_credits: ServiceCredits
     automation: Automation | None
     transition: Transition
+    retained: Retained | None
 
 
 # --------------------------------------------------------------------------------------- case

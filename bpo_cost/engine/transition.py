@@ -15,6 +15,7 @@ Components (per month, case currency):
   (1/efficiency − 1), efficiency rising linearly to 1 over the ramp months;
 - ``transition.stranded_costs``: leases and licences that outlive the in-house operation;
 - ``governance``: retained organisation: a share of fees plus governance FTE;
+- ``retained.*``: the retained organisation sized as people (``retained``);
 - ``quality_leakage``: rework and repeat contacts handled and paid for again;
 - ``exit``: switching cost at term end (a share of the last year's spend), when the case asks.
 """
@@ -29,6 +30,7 @@ import numpy.typing as npt
 from .._types import FloatArray
 from .components import STAFF_COMPONENTS
 from .params import Option, Params
+from .retained import retained_components
 
 __all__ = ["hidden_components", "inhouse_months_read"]
 
@@ -109,6 +111,7 @@ def hidden_components(
         "governance": governance,
         "quality_leakage": t.repeat_rate * fees,
         "exit": exit_cost,
+        **retained_components(p, option, months, fees),
     }
 
 

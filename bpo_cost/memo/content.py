@@ -24,14 +24,14 @@ __all__ = ["HIDDEN", "MemoContent", "memo_content", "money", "percent"]
 HIDDEN = tuple(
     k
     for k in OPTION_COMPONENTS
-    if k.startswith("transition.") or k in ("governance", "quality_leakage", "exit")
+    if k.startswith(("transition.", "retained.")) or k in ("governance", "quality_leakage", "exit")
 )
 # The bridge from in-house TCO to an option's TCO: groups of option components.
 BRIDGE = (
     ("Vendor vs in-house", ("vendor.",)),
     ("Automation", ("automation",)),
     ("Transition", ("transition.",)),
-    ("Governance", ("governance",)),
+    ("Governance", ("governance", "retained.")),
     ("Quality leakage", ("quality_leakage",)),
     ("Exit", ("exit",)),
 )

@@ -138,6 +138,7 @@ def option_sheet(
         formulas = {k: "=" + "+".join(g.here(b.key(k)) for b in groups) for k in _INVOICE}
     formulas["automation"] = _automation(g, o, p, tl.here("volume", external=True), price_index)
     formulas |= _hidden(g, case, p, at, ih, price_index)
+    formulas |= _retained(o, p, at, tl.here("wage_index", external=True))
     for key in OPTION_COMPONENTS:
         g.add(key, COMPONENT_BY_KEY[key].label, formulas[key])
     first, last = g.row(OPTION_COMPONENTS[0]), g.row(OPTION_COMPONENTS[-1])
@@ -374,4 +375,21 @@ def _hidden(
         "quality_leakage": f"={n(t + 'repeat_rate')}*{fees}",
         "exit": f"=IF(AND({n('include_exit_costs')},{m}={n('term_months')}),"
         f"{n(t + 'exit_share_of_annual_spend')}*SUM({last_year}),0)",
+    }
+
+
+def _retained(o: Option, p: str, at: dict[str, str], wage_index: str) -> dict[str, str]:
+    """Formulas of the retained organisation (``retained.retained_components``): the roles loaded
+    like in-house pay (the In-house sheet's fixed roles), and the share of fees."""
+    if o.retained is None:
+        return {"retained.organisation": "=0", "retained.share_of_fees": "=0"}
+    r = p + "retained."
+    pay = "+".join(
+        f"{n(f'{r}roles.{k}.fte')}*{n(f'{r}roles.{k}.wage_per_hour')}"
+        for k in range(len(o.retained.roles))
+    )
+    return {
+        "retained.organisation": f"=({pay or 0})*({n('inhouse.paid_hours_per_year')}/12)"
+        f"*(1+{n('inhouse.benefits_load')}+{n('inhouse.payroll_tax')})*{wage_index}",
+        "retained.share_of_fees": f"={n(r + 'share_of_fees')}*{at['vendor.fees']}",
     }

@@ -43,7 +43,7 @@ BRIDGE_GROUPS = (
             "transition.stranded_costs",
         ),
     ),
-    ("Governance", ("governance",)),
+    ("Governance", ("governance", "retained.organisation", "retained.share_of_fees")),
     ("Quality leakage", ("quality_leakage",)),
     ("Exit", ("exit",)),
 )
