@@ -62,6 +62,8 @@ class Component:
     staff : part of the in-house staff cost (people paid), the base of the transition team,
         severance and retention.
     credit : a credit to the client, zero or negative by design (costs are positive).
+    optional : only owners whose case asks for it have it (the in-house improvement path), so
+        a case without it keeps the keys release 0.1.0 wrote.
     """
 
     key: str
@@ -70,6 +72,7 @@ class Component:
     owners: tuple[OwnerKind, ...]
     staff: bool = False
     credit: bool = False
+    optional: bool = False
 
 
 _IH: tuple[OwnerKind, ...] = ("inhouse",)
@@ -133,6 +136,15 @@ COMPONENTS: tuple[Component, ...] = (
         "Other fixed running costs",
         "Fixed running costs x price index.",
         _IH,
+    ),
+    Component(
+        "inhouse.automation",
+        "In-house automation: deflected units and build",
+        "Improvement path only: deflected units (volume x in-house automation share from its "
+        "start month) x cost per unit x price index, plus the build cost in the start month. "
+        "The agents handle the rest, their FTE x (1 - productivity)^contract year.",
+        _IH,
+        optional=True,
     ),
     Component(
         "vendor.fees",
@@ -237,13 +249,14 @@ COMPONENTS: tuple[Component, ...] = (
 COMPONENT_BY_KEY: Mapping[str, Component] = MappingProxyType({c.key: c for c in COMPONENTS})
 
 
-def keys_of(owner: OwnerKind) -> tuple[str, ...]:
-    """The keys of the components an owner of this kind has, in registry order.
+def keys_of(owner: OwnerKind, *, optional: bool = False) -> tuple[str, ...]:
+    """The keys of the components an owner of this kind has, in registry order; with
+    ``optional``, those only some cases ask for too (``Component.optional``).
 
-    >>> keys_of("inhouse")[-1]
-    'inhouse.fixed'
+    >>> keys_of("inhouse")[-1], keys_of("inhouse", optional=True)[-1]
+    ('inhouse.fixed', 'inhouse.automation')
     """
-    return tuple(c.key for c in COMPONENTS if owner in c.owners)
+    return tuple(c.key for c in COMPONENTS if owner in c.owners and (optional or not c.optional))
 
 
 INHOUSE_COMPONENTS = keys_of("inhouse")
