@@ -66,6 +66,10 @@ def full_case() -> dict[str, Any]:
         inhouse={
             "other_roles": [{"name": "Manager", "headcount": 1, "wage_per_hour": 50}],
             "stranded_costs": [{"name": "Lease", "cost_per_month": 100, "months_remaining": 6}],
+            "improvement": {
+                "productivity_per_year": 0.03,
+                "automation": {"share": 0.1, "cost_per_unit": 0.5, "build_cost": 100.0},
+            },
         },
         options=[
             {

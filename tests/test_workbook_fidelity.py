@@ -129,6 +129,23 @@ def _retained_case() -> dict[str, Any]:
     return case
 
 
+# The in-house improvement path (inhouse.improvement): productivity and automation, on several
+# workloads (live and back-office) and on one; then its inputs edited on the Inputs sheet.
+IMPROVEMENT = {
+    "productivity_per_year": 0.04,
+    "automation": {"share": 0.15, "cost_per_unit": 0.6, "build_cost": 80000.0, "start_month": 7},
+}
+IMPROVED_EDITS = {
+    "inhouse.improvement.productivity_per_year": 0.07,
+    "inhouse.improvement.automation.share": 0.25,
+    "inhouse.improvement.automation.start_month": 14,
+}
+
+
+def _improved(case: dict[str, Any], improvement: dict[str, Any]) -> dict[str, Any]:
+    return {**case, "inhouse": {**case["inhouse"], "improvement": improvement}}
+
+
 @pytest.fixture(scope="module")
 def built(
     recalc: Callable[[Sequence[Path]], list[Path]], tmp_path_factory: pytest.TempPathFactory
@@ -137,6 +154,9 @@ def built(
     sources: dict[str, Any] = {name: example_path(name) for name in example_names()}
     sources |= {name: make() for name, make in MULTI.items()} | {"many_lines": many_lines()}
     sources |= {f"random-{i}": case for i, case in enumerate(_hypothesis_cases())}
+    sources["improved-multi"] = _improved(MULTI["contact_centre"](), IMPROVEMENT)
+    payroll = load_case(example_path("payroll")).model_dump(mode="json", exclude_none=True)
+    sources["improved-payroll"] = _improved(payroll, {"productivity_per_year": 0.05})
     paths, results = [], {}
     for name, source in sources.items():
         paths.append(write_workbook(source, folder / f"{name}.xlsx"))
@@ -149,6 +169,10 @@ def built(
     _edit(folder / "contact_centre.xlsx", edited_multi, MULTI_EDITS)
     paths.append(edited_multi)
     results["edited-multi"] = evaluate(edited_multi)
+    edited_improved = folder / "edited-improved.xlsx"
+    _edit(folder / "improved-multi.xlsx", edited_improved, IMPROVED_EDITS)
+    paths.append(edited_improved)
+    results["edited-improved"] = evaluate(edited_improved)
     overflow = folder / "overflow.xlsx"  # ten times the calls: beyond the Staffing rows
     _edit(
         folder / "voice_customer_service.xlsx", overflow, {"workload.volume_per_month": 300_000.0}
@@ -179,8 +203,11 @@ NAMES = [
     *MULTI,
     "many_lines",
     *[f"random-{i}" for i in range(12)],
+    "improved-multi",
+    "improved-payroll",
     "edited",
     "edited-multi",
+    "edited-improved",
     "mid_month",
     "start_of_month",
     "retained",
@@ -459,10 +486,14 @@ def test_staffing_matches_erlang_c(built: dict[str, Built], name: str) -> None:
             months,
         )[0]
         own = w.inhouse
+        better = case.inhouse.improvement
+        ih_auto = None if better is None else better.automation
         pools = [
             (
                 "In-house",
-                volume,
+                volume
+                if ih_auto is None
+                else volume * (1 - ih_auto.share * (months[0] >= ih_auto.start_month)),
                 w.handle_minutes,
                 own.occupancy if own and own.occupancy is not None else case.inhouse.occupancy,
             )
@@ -601,6 +632,19 @@ def test_an_edited_retained_role_reads_back(built: dict[str, Built]) -> None:
     assert after == pytest.approx(
         before * (3.5 * 45 + 1.5 * card) / (2 * 45 + 1.5 * card), rel=1e-12
     )
+
+
+def test_an_edited_improvement_path_reads_back(built: dict[str, Built]) -> None:
+    """The improvement path's inputs edited on the Inputs sheet are read back, and the
+    formulas follow them (the fidelity tests above cover "edited-improved")."""
+    better = load_case(built["edited-improved"].recalculated).inhouse.improvement
+    assert better is not None and better.automation is not None
+    assert better.productivity_per_year == 0.07
+    assert (better.automation.share, better.automation.start_month) == (0.25, 14)
+    assert better.automation.build_cost == 80000.0
+    before = built["improved-multi"].result.summary_arrays.tco[0, 0]
+    after = built["edited-improved"].result.summary_arrays.tco[0, 0]
+    assert after < before - 1.0  # more deflection and productivity: a cheaper in-house
 
 
 def test_the_summary_names_each_workload_and_its_first_month(built: dict[str, Built]) -> None:

@@ -446,6 +446,11 @@ class InHouse(_Model):
         max_length=MAX_STRANDED_COSTS,
         description="Leases and licences that keep costing after the work leaves",
     )
+    improvement: Improvement | None = Field(
+        None,
+        description="What in-house could become: a productivity path and automation "
+        "(the baseline options are compared with)",
+    )
 
 
 # ------------------------------------------------------------------------------------ pricing
@@ -717,6 +722,21 @@ class Automation(_Model):
         1,
         description="First month of automation",
         json_schema_extra={"unit": "month", "source": "month 1"},
+    )
+
+
+class Improvement(_Model):
+    """The in-house operation optimised: yearly productivity gains and automation of its own
+    (docs/methodology.md#in-house-cost). Options are then compared with what in-house could
+    become, not with today's cost."""
+
+    productivity_per_year: ShareBelowOne = Field(
+        0.0,
+        description="Yearly fall of the in-house agent FTE need (handle time, methods)",
+        json_schema_extra={"unit": "decimal / year", "source": "none"},
+    )
+    automation: Automation | None = Field(
+        None, description="In-house volume deflected to automation"
     )
 
 
@@ -1179,6 +1199,12 @@ class Case(_Model):
                     f"options.{i}.automation.start_month = {o.automation.start_month} must be "
                     f"within term_months = {self.term_months}"
                 )
+        better = self.inhouse.improvement
+        if better and better.automation and better.automation.start_month > self.term_months:
+            raise ValueError(
+                "inhouse.improvement.automation.start_month = "
+                f"{better.automation.start_month} must be within term_months = {self.term_months}"
+            )
         return self
 
 

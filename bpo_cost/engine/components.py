@@ -63,9 +63,10 @@ class Component:
     staff : part of the in-house staff cost (people paid), the base of the transition team,
         severance and retention.
     credit : a credit to the client, zero or negative by design (costs are positive).
-    block : the option block that brings it (``retained``), or None: always there. An option
-        without that block has no such component, so its outputs stay as release 0.1.0 wrote
-        them (the workbook still gives it a row of zeros).
+    block : the case block that brings it (an option's ``retained``, the in-house
+        ``improvement``), or None: always there. An owner without that block has no such
+        component, so its outputs stay as release 0.1.0 wrote them (the workbook still gives an
+        option a row of zeros).
     """
 
     key: str
@@ -138,6 +139,15 @@ COMPONENTS: tuple[Component, ...] = (
         "Other fixed running costs",
         "Fixed running costs x price index.",
         _IH,
+    ),
+    Component(
+        "inhouse.automation",
+        "In-house automation: deflected units and build",
+        "Improvement path only: deflected units (volume x in-house automation share from its "
+        "start month) x cost per unit x price index, plus the build cost in the start month. "
+        "The agents handle the rest, their FTE x (1 - productivity)^contract year.",
+        _IH,
+        block="improvement",
     ),
     Component(
         "vendor.fees",
@@ -258,13 +268,14 @@ Components added after release 0.1.0 come after its own, so columns keep their p
 COMPONENT_BY_KEY: Mapping[str, Component] = MappingProxyType({c.key: c for c in COMPONENTS})
 
 
-def keys_of(owner: OwnerKind) -> tuple[str, ...]:
-    """The keys of the components an owner of this kind has, in registry order.
+def keys_of(owner: OwnerKind, *, blocks: bool = False) -> tuple[str, ...]:
+    """The keys of the components every owner of this kind has, in registry order; with
+    ``blocks``, those a case block brings too (``Component.block``).
 
-    >>> keys_of("inhouse")[-1]
-    'inhouse.fixed'
+    >>> keys_of("inhouse")[-1], keys_of("inhouse", blocks=True)[-1]
+    ('inhouse.fixed', 'inhouse.automation')
     """
-    return tuple(c.key for c in COMPONENTS if owner in c.owners)
+    return tuple(c.key for c in COMPONENTS if owner in c.owners and (blocks or c.block is None))
 
 
 def option_keys(option: object) -> tuple[str, ...]:
@@ -284,5 +295,5 @@ def option_keys(option: object) -> tuple[str, ...]:
 
 
 INHOUSE_COMPONENTS = keys_of("inhouse")
-OPTION_COMPONENTS = keys_of("option")
+OPTION_COMPONENTS = keys_of("option", blocks=True)  # the rows of every option sheet
 STAFF_COMPONENTS = tuple(c.key for c in COMPONENTS if c.staff)

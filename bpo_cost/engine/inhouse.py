@@ -11,6 +11,11 @@ Components (per month, case currency):
 - ``inhouse.facilities`` and ``inhouse.it``: per seat (agents, supervisors, other roles);
 - ``inhouse.recruiting_training``: hires to replace attrition × (cost per hire + training);
 - ``inhouse.fixed``: other fixed running costs.
+- ``inhouse.automation``: the improvement path's automation (``automation.py``): deflected units
+  and build cost; only with an improvement path.
+
+With an improvement path (``InHouse.improvement``) each workload is staffed for the volume left
+after in-house automation, its staffed hours × (1 − productivity)^contract year.
 
 Non-wage costs step with general inflation. Sources of defaults: docs/methodology.md#in-house-cost.
 """
@@ -27,10 +32,13 @@ from .._types import ArrayLike, FloatArray
 from ..core.arguments import NONNEGATIVE, POSITIVE, Range, checker, float_or_array
 from ..core.concurrency import concurrency_factor_unchecked
 from ..core.staffing import required_agents
+from ..core.timeline import yearly_index
+from .automation import automation_cost, deflected
 from .params import InHouse, Params, RealTime, Workload
 
 __all__ = [
     "agent_fte",
+    "improved",
     "inhouse_components",
     "live_agents",
     "loaded_cost_per_fte_month",
@@ -89,11 +97,29 @@ def productive_hours(
     return np.asarray(agents * rt.open_hours_per_month, dtype=float)
 
 
-def agent_fte(workload: Workload, inhouse: InHouse, volume: FloatArray) -> FloatArray:
-    """Paid agent FTE a workload needs each month (fractional), with its own overrides."""
+def agent_fte(
+    workload: Workload, inhouse: InHouse, volume: FloatArray, scale: FloatArray | None = None
+) -> FloatArray:
+    """Paid agent FTE a workload needs each month (fractional), with its own overrides;
+    ``scale``: the improvement path's productivity factor on the staffed hours (`improved`)."""
     occupancy = own(workload, inhouse, "occupancy")
     hours = productive_hours(workload, volume, workload.handle_minutes, occupancy)
+    if scale is not None:
+        hours = hours * scale
     return paid_fte(hours, inhouse.paid_hours_per_year / 12.0, own(workload, inhouse, "shrinkage"))
+
+
+def improved(
+    inhouse: InHouse, volumes: Sequence[FloatArray], months: FloatArray
+) -> tuple[list[FloatArray], list[FloatArray], FloatArray]:
+    """The improvement path's effect on the in-house work: the volume the agents handle and the
+    volume automation deflects (per workload), and the factor (1 − productivity)^contract year
+    on the staffed hours. ``inhouse.improvement`` must be set."""
+    better = inhouse.improvement
+    assert better is not None
+    deflected_units = [deflected(better.automation, v, months) for v in volumes]
+    handled = [v - d for v, d in zip(volumes, deflected_units, strict=True)]
+    return handled, deflected_units, yearly_index(-better.productivity_per_year, months)
 
 
 def paid_fte(
@@ -104,11 +130,24 @@ def paid_fte(
 
 
 def inhouse_components(
-    p: Params, volumes: Sequence[FloatArray], wage_index: FloatArray, price_index: FloatArray
+    p: Params,
+    volumes: Sequence[FloatArray],
+    wage_index: FloatArray,
+    price_index: FloatArray,
+    months: FloatArray | None = None,
 ) -> dict[str, FloatArray]:
-    """Monthly in-house cost components, by name (``volumes``: one per workload)."""
+    """Monthly in-house cost components, by name (``volumes``: one per workload; ``months``:
+    the month axis, needed when the case has an in-house improvement path)."""
     ih = p.inhouse
-    ftes = [agent_fte(w, ih, v) for w, v in zip(p.workloads, volumes, strict=True)]
+    better = ih.improvement
+    if better is None:
+        ftes = [agent_fte(w, ih, v) for w, v in zip(p.workloads, volumes, strict=True)]
+    else:
+        if months is None:
+            raise ValueError("inhouse_components: an improvement path needs the month axis")
+        handled, deflected_units, factor = improved(ih, volumes, months)
+        ftes = [agent_fte(w, ih, v, factor) for w, v in zip(p.workloads, handled, strict=True)]
+        automation = automation_cost(better.automation, deflected_units, months, price_index)
     fte = summed(ftes)  # supervision, seats and hiring pool over the workloads
     month_hours = ih.paid_hours_per_year / 12.0
     load = 1.0 + ih.benefits_load + ih.payroll_tax
@@ -125,7 +164,7 @@ def inhouse_components(
     seats = fte * (1.0 + 1.0 / ih.supervision_span) + other_heads  # agents and supervisors
     supervisor_cost = ih.supervisor_wage_per_hour * month_hours * load / ih.supervision_span
     hire_cost = ih.attrition_per_year / 12.0 * (ih.cost_per_hire + ih.training_per_hire)
-    return {
+    parts = {
         "inhouse.salaries": salaries,
         "inhouse.benefits_and_tax": salaries * (ih.benefits_load + ih.payroll_tax),
         "inhouse.supervision": fte * (supervisor_cost * wage_index),
@@ -135,6 +174,9 @@ def inhouse_components(
         "inhouse.recruiting_training": fte * (hire_cost * price_index),
         "inhouse.fixed": ih.fixed_costs_per_month * price_index,
     }
+    if better is not None:  # a block's component (components.py): only with the path
+        parts["inhouse.automation"] = automation
+    return parts
 
 
 def loaded_pay(ih: InHouse, pay_per_hour: FloatArray, wage_index: FloatArray) -> FloatArray:

@@ -31,6 +31,7 @@ __all__ = [
     "Escalator",
     "Gainshare",
     "HourlyPricing",
+    "Improvement",
     "InHouse",
     "Kpi",
     "Line",
@@ -120,6 +121,13 @@ class InHouse:
     training_per_hire: FloatArray
     fixed_costs_per_month: FloatArray
     stranded_costs: tuple[StrandedCost, ...]
+    improvement: Improvement | None
+
+
+@dataclass(frozen=True, slots=True)
+class Improvement:
+    productivity_per_year: FloatArray
+    automation: Automation | None
 
 
 # ------------------------------------------------------------------------------------ pricing

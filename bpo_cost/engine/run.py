@@ -168,13 +168,24 @@ class _InHouse:
     price_index: FloatArray
     parts: dict[str, FloatArray]
     total: FloatArray
+    # what the options' transition charges: the operation as it runs today (an improvement path
+    # is what in-house could become; a client who outsources does not build it)
+    today_parts: dict[str, FloatArray]
+    today_total: FloatArray
 
     def first(self, k: int) -> _InHouse:
         """The same with only the first ``k`` months of the in-house components and total."""
+        parts = {name: v[:, :k].copy() for name, v in self.parts.items()}
+        total = self.total[:, :k].copy()  # copies: the full grids can go
+        same = self.today_parts is self.parts
         return replace(
             self,
-            parts={name: v[:, :k].copy() for name, v in self.parts.items()},
-            total=self.total[:, :k].copy(),  # copies: the full grids can go
+            parts=parts,
+            total=total,
+            today_parts=parts
+            if same
+            else {n: v[:, :k].copy() for n, v in self.today_parts.items()},
+            today_total=total if same else self.today_total[:, :k].copy(),
         )
 
 
@@ -184,7 +195,13 @@ def _inhouse(p: Params, term_months: int) -> _InHouse:
     wage_index = yearly_index(p.wage_inflation_per_year, months)
     price_index = yearly_index(p.inflation_per_year, months)
     full = (p.n_scenarios, term_months)
-    parts = inhouse_components(p, volumes, wage_index, price_index)
+    parts = inhouse_components(p, volumes, wage_index, price_index, months)
+    total = sum_parts(parts.values(), full)
+    today, today_total = parts, total
+    if p.inhouse.improvement is not None:
+        now = replace(p, inhouse=replace(p.inhouse, improvement=None))
+        today = inhouse_components(now, volumes, wage_index, price_index)
+        today_total = sum_parts(today.values(), full)
     return _InHouse(
         shape=full,
         months=months,
@@ -192,7 +209,9 @@ def _inhouse(p: Params, term_months: int) -> _InHouse:
         volume=summed(volumes),  # cost per unit: per unit of any workload
         price_index=price_index,
         parts=parts,
-        total=sum_parts(parts.values(), full),
+        total=total,
+        today_parts=today,
+        today_total=today_total,
     )
 
 
@@ -203,8 +222,8 @@ def _option_parts(p: Params, option: Option, base: _InHouse) -> dict[str, FloatA
         option,
         base.months,
         parts["vendor.fees"],
-        base.total,
-        base.parts,
+        base.today_total,
+        base.today_parts,
         base.price_index,
     )
     return parts

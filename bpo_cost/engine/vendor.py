@@ -28,6 +28,7 @@ from ..core.pricing import (
     service_credit_unchecked,
     tiered_fee_unchecked,
 )
+from .automation import automation_cost, deflected
 from .inhouse import paid_fte, productive_hours, summed
 from .params import Option, Params, Pricing
 
@@ -39,10 +40,7 @@ _ZERO.flags.writeable = False
 
 def deflected_volume(option: Option, volume: FloatArray, months: FloatArray) -> FloatArray:
     """Units automation takes off the vendor, from its start month (a zero without automation)."""
-    auto = option.automation
-    if auto is None:
-        return _ZERO
-    return np.asarray(volume * (auto.share * (months >= auto.start_month)), dtype=float)
+    return deflected(option.automation, volume, months)
 
 
 def pricing_groups(p: Params, option: Option) -> list[tuple[Pricing, tuple[int, ...]]]:
@@ -115,11 +113,11 @@ def vendor_components(
         cap_per_year=np.inf if esc.cap_per_year is None else esc.cap_per_year,
         productivity_per_year=esc.productivity_per_year,
     )
-    deflected = [deflected_volume(option, v, months) for v in volumes]
+    deflected_units = [deflected_volume(option, v, months) for v in volumes]
     handled = (  # what the vendor handles
         volumes
         if option.automation is None
-        else [v - d for v, d in zip(volumes, deflected, strict=True)]
+        else [v - d for v, d in zip(volumes, deflected_units, strict=True)]
     )
     fees_of, gain_of, kpi_of, credits_of = [], [], [], []
     for pr, group in pricing_groups(p, option):
@@ -146,12 +144,7 @@ def vendor_components(
         gain_of.append(gain)
         kpi_of.append(kpi)
         credits_of.append(credits)
-    automation = _ZERO
-    if option.automation is not None:
-        a = option.automation
-        automation = summed(deflected) * (a.cost_per_unit * price_index) + a.build_cost * (
-            months == a.start_month
-        )
+    automation = automation_cost(option.automation, deflected_units, months, price_index)
     return {
         "vendor.fees": summed(fees_of),
         "vendor.gainshare": summed(gain_of),

@@ -3,10 +3,12 @@
 The same producers as the cost components (``inhouse``, ``vendor``), read for their quantities
 instead of their money, so a figure here is the one the engine priced. Measures:
 
-- ``volume``: units the owner handles (for an option: after automation);
+- ``volume``: units the owner's people handle (after automation: an option's, or the in-house
+  improvement path's);
 - ``deflected``: units automation takes off the option (options with automation);
 - ``agents``: agents needed per interval by Erlang C (live channels; hourly vendors);
-- ``productive_fte``: staffed hours ÷ paid hours of an FTE (before shrinkage);
+- ``productive_fte``: staffed hours ÷ paid hours of an FTE (before shrinkage; in-house, after
+  the improvement path's productivity, which the Erlang C ``agents`` are before);
 - ``paid_fte``: productive FTE ÷ (1 − shrinkage): the FTE paid for (in-house, hourly vendors);
 - ``billed_hours`` / ``billed_fte``: what an hourly vendor bills (productive-hour or FTE-month
   basis); under workload ``all``, after the contract's monthly minimum;
@@ -27,7 +29,7 @@ from .._types import FloatArray
 from ..case.models import POOLED
 from ..core.timeline import month_axis
 from .components import INHOUSE
-from .inhouse import live_agents, own, paid_fte, productive_hours, summed
+from .inhouse import improved, live_agents, own, paid_fte, productive_hours, summed
 from .params import Params
 from .run import workload_volumes
 from .vendor import billed_hours, deflected_volume, pricing_groups
@@ -73,12 +75,17 @@ def staffing_figures(p: Params, term_months: int) -> Figures:
 
     ih = p.inhouse
     month_hours = ih.paid_hours_per_year / 12.0
-    for w, v in zip(p.workloads, volumes, strict=True):
+    handled, scale = volumes, None
+    if ih.improvement is not None:  # Erlang C agents on the handled volume, before productivity
+        handled, _, scale = improved(ih, volumes, months)
+    for w, v in zip(p.workloads, handled, strict=True):
         occupancy = own(w, ih, "occupancy")
         hours = productive_hours(w, v, w.handle_minutes, occupancy)
         put(INHOUSE, w.name, "volume", v)
         if w.real_time is not None:
             put(INHOUSE, w.name, "agents", live_agents(w.real_time, v, w.handle_minutes, occupancy))
+        if scale is not None:
+            hours = hours * scale
         put(INHOUSE, w.name, "productive_fte", hours / month_hours)
         put(INHOUSE, w.name, "paid_fte", paid_fte(hours, month_hours, own(w, ih, "shrinkage")))
     _totals(out, INHOUSE, [w.name for w in p.workloads], put)

@@ -18,15 +18,17 @@ from ..case.models import (
 from ..engine.components import (
     COMPONENT_BY_KEY,
     INHOUSE,
-    INHOUSE_COMPONENTS,
     STAFF_COMPONENTS,
+    keys_of,
 )
 from . import styles as st
 from .grid import MONTH, Grid
 from .refs import input_name as n
 from .workloads import WorkloadRef, workload_refs
 
-__all__ = ["HoursRef", "inhouse_sheet", "timeline_sheet", "volume_row"]
+__all__ = ["HoursRef", "inhouse_sheet", "inhouse_volume_key", "timeline_sheet", "volume_row"]
+
+_BETTER = "inhouse.improvement."  # the improvement path's inputs
 
 # (owner key, workload) -> template reference to the staffed hours of its Erlang C pool
 HoursRef = Callable[[str, WorkloadRef], str]
@@ -112,6 +114,14 @@ def volume_row(g: Grid, tl: Grid, w: WorkloadRef) -> str:
     return key
 
 
+def inhouse_volume_key(case: Case, w: WorkloadRef) -> str:
+    """The In-house sheet's row of the volume a workload's agents handle: after the improvement
+    path's automation when it has one."""
+    better = case.inhouse.improvement
+    automated = better is not None and better.automation is not None
+    return w.key("inhouse_volume") if automated else w.key("volume")
+
+
 def inhouse_sheet(wb: Workbook, case: Case, tl: Grid, hours: HoursRef | None) -> Grid:
     """In-house cost components (``inhouse.py``); supervision, seats and fixed costs pool the
     agents of every workload."""
@@ -128,22 +138,39 @@ def inhouse_sheet(wb: Workbook, case: Case, tl: Grid, hours: HoursRef | None) ->
     wage_index = tl.here("wage_index", external=True)
     price_index = tl.here("price_index", external=True)
     wls = workload_refs(case)
+    better = ih.improvement
+    # the improvement path (inhouse.improved): automation first, productivity on staffed hours
+    gain, gain_label = "", ""
+    if better is not None:
+        year = tl.here("contract_year", external=True)
+        gain = f"*(1-{n(_BETTER + 'productivity_per_year')})^{year}"
+        gain_label = " x (1 - productivity)^year"
     g.section("Drivers")
     for w in wls:
         volume, fte = volume_row(g, tl, w), w.key("agent_fte")
+        handled = inhouse_volume_key(case, w)
+        if handled != volume:
+            a = _BETTER + "automation."
+            g.add(
+                handled,
+                w.label("Volume the agents handle (after in-house automation)"),
+                f"={g.here(volume)}*(1-IF({MONTH}>={n(a + 'start_month')},{n(a + 'share')},0))",
+                fmt=st.NUMBER,
+            )
         staffed = w.key("staffed_hours")
         if w.real_time is None or hours is None:  # inhouse.productive_hours
             g.add(
                 staffed,
-                w.label("Staffed hours (volume x handle time / occupancy)"),
-                f"={g.here(volume)}*{w.inhouse('handle_minutes')}/60/{w.inhouse('occupancy')}",
+                w.label(f"Staffed hours (volume x handle time / occupancy{gain_label})"),
+                f"={g.here(handled)}*{w.inhouse('handle_minutes')}/60/{w.inhouse('occupancy')}"
+                + gain,
                 fmt=st.NUMBER,
             )
         else:
             g.add(
                 staffed,
-                w.label("Staffed hours (Erlang C agents x open hours)"),
-                f"={hours(INHOUSE, w)}",
+                w.label(f"Staffed hours (Erlang C agents x open hours{gain_label})"),
+                f"={hours(INHOUSE, w)}{gain}",
                 fmt=st.NUMBER,
             )
         g.add(
@@ -195,7 +222,8 @@ def inhouse_sheet(wb: Workbook, case: Case, tl: Grid, hours: HoursRef | None) ->
             g.add(w.key("inhouse.salaries"), w.label("Salaries of the agents"), "=" + formula)
         salaries = ["+".join(g.here(w.key("inhouse.salaries")) for w in wls)]
     g.section("Cost components")
-    at = g.layout(INHOUSE_COMPONENTS)
+    keys = keys_of("inhouse", blocks=better is not None)
+    at = g.layout(keys)
     formulas = {
         "inhouse.salaries": "=" + salaries[0],
         "inhouse.benefits_and_tax": f"={at['inhouse.salaries']}*({n('inhouse.benefits_load')}"
@@ -210,10 +238,11 @@ def inhouse_sheet(wb: Workbook, case: Case, tl: Grid, hours: HoursRef | None) ->
         f"*({n('inhouse.cost_per_hire')}"
         f"+{n('inhouse.training_per_hire')})*{price_index}",
         "inhouse.fixed": f"={n('inhouse.fixed_costs_per_month')}*{price_index}",
+        "inhouse.automation": _automation(g, case, wls, price_index),
     }
-    for key in INHOUSE_COMPONENTS:
+    for key in keys:
         g.add(key, COMPONENT_BY_KEY[key].label, formulas[key])
-    first, last = g.row(INHOUSE_COMPONENTS[0]), g.row(INHOUSE_COMPONENTS[-1])
+    first, last = g.row(keys[0]), g.row(keys[-1])
     g.section("Totals")
     g.add(
         "staff_cost",
@@ -222,3 +251,19 @@ def inhouse_sheet(wb: Workbook, case: Case, tl: Grid, hours: HoursRef | None) ->
     )
     g.add("total", "Total in-house cost", f"=SUM({{c}}{first}:{{c}}{last})", font=st.BOLD)
     return g
+
+
+def _automation(g: Grid, case: Case, wls: list[WorkloadRef], price_index: str) -> str:
+    """The improvement path's deflected units at their unit cost, and the build cost
+    (``automation.automation_cost``)."""
+    better = case.inhouse.improvement
+    if better is None or better.automation is None:
+        return "=0"
+    a = _BETTER + "automation."
+    units = "+".join(
+        f"{g.here(w.key('volume'))}-{g.here(inhouse_volume_key(case, w))}" for w in wls
+    )
+    return (
+        f"=({units})*{n(a + 'cost_per_unit')}*{price_index}"
+        f"+IF({MONTH}={n(a + 'start_month')},{n(a + 'build_cost')},0)"
+    )

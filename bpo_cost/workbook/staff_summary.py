@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from ..case.models import POOLED, Case, HourlyPricing
 from . import styles as st
 from .cashflows import Owner
+from .costs import inhouse_volume_key
 from .grid import Grid
 from .options import billing_groups
 from .refs import input_name as n
@@ -69,7 +70,7 @@ def staffing_summary_sheet(
 
     g.section("In-house")
     for w in wls:
-        add(ih, w, "volume", ref(ih, w.key("volume")))
+        add(ih, w, "volume", ref(ih, inhouse_volume_key(case, w)))
         if plan is not None and plan.has(INHOUSE_POOL, w):
             add(ih, w, "agents", plan.agents(INHOUSE_POOL, w))
         add(ih, w, "productive_fte", f"{ref(ih, w.key('staffed_hours'))}/{month_hours}")

@@ -18,7 +18,7 @@ from ..files import atomic_write_bytes, reproducible_zip
 from ..rates.cards import RateCards
 from ..result import Result
 from .cashflows import Owner, cashflows_sheet
-from .costs import inhouse_sheet, timeline_sheet
+from .costs import inhouse_sheet, inhouse_volume_key, timeline_sheet
 from .inputs import LISTS, inputs_sheet
 from .method import method_sheet
 from .options import option_sheet
@@ -156,7 +156,9 @@ def build_workbook(result: Result) -> Workbook:
         grids.append(owners[-1].grid)
     grids.append(staffing_summary_sheet(wb, case, owners, plan))
     if plan is not None:
-        volumes = {w.key(INHOUSE_POOL): ih.here(w.key("volume"), external=True) for w in wls} | {
+        volumes = {
+            w.key(INHOUSE_POOL): ih.here(inhouse_volume_key(case, w), external=True) for w in wls
+        } | {
             w.key(o.key): o.grid.here(w.key("vendor_volume"), external=True)
             for o in owners[1:]
             for w in wls
