@@ -278,6 +278,31 @@ def test_the_choice_equals_brute_force_and_keeps_every_constraint(case):
         assert b.worth_if_dropped > 0 and b.worth_if_relaxed >= -1e-9
 
 
+@settings(max_examples=80, deadline=None)
+@given(tables())
+def test_the_worth_of_a_binding_budget_equals_brute_force(case):
+    # one programme year: the budget is one row, so dropping or loosening it is a plain re-solve
+    table, c = case
+    if table.years != 1 or c.transition_budget_per_year is None:
+        return
+    expected = _brute_force(table, c)
+    if expected is None:
+        return
+    plan = choose(table, c)
+    name = "transition_budget_per_year (year 1)"
+    found = {b.constraint: b for b in plan.binding}
+    dropped = _brute_force(table, c.model_copy(update={"transition_budget_per_year": None}))
+    looser = c.model_copy(update={"transition_budget_per_year": c.transition_budget_per_year * 1.1})
+    relaxed = _brute_force(table, looser)
+    assert dropped is not None and relaxed is not None
+    if dropped - expected < 1e-6 or plan.unconstrained_value - plan.value < 1e-6:
+        assert name not in found
+        return
+    assert found[name].worth_if_dropped == pytest.approx(dropped - expected, abs=1e-6)
+    assert found[name].worth_if_relaxed == pytest.approx(relaxed - expected, abs=1e-6)
+    assert found[name].exact
+
+
 def test_an_infeasible_choice_names_the_constraints():
     result = evaluate_portfolio(portfolio_example_path())
     names = [f.name for f in result.functions]
