@@ -46,6 +46,7 @@ __all__ = [
     "FunctionId",
     "Gainshare",
     "HourlyPricing",
+    "Improvement",
     "InHouse",
     "Kpi",
     "Line",
@@ -343,6 +344,44 @@ class StrandedCost(_Model):
     )
     months_remaining: Annotated[Int, Field(ge=0, le=240)] = Field(
         description="Months left from month 1", json_schema_extra={"unit": "months"}
+    )
+
+
+class Automation(_Model):
+    """A share of volume deflected to automation at its own unit and build cost."""
+
+    share: ShareBelowOne = Field(
+        description="Share of the volume deflected to automation",
+        json_schema_extra={"unit": "share"},
+    )
+    cost_per_unit: Money = Field(
+        description="Automation cost per deflected unit",
+        json_schema_extra={"unit": "{currency} / {unit}"},
+    )
+    build_cost: Money = Field(
+        0.0,
+        description="One-off build cost",
+        json_schema_extra={"unit": "{currency}", "source": "none"},
+    )
+    start_month: Annotated[Int, Field(ge=1)] = Field(
+        1,
+        description="First month of automation",
+        json_schema_extra={"unit": "month", "source": "month 1"},
+    )
+
+
+class Improvement(_Model):
+    """The in-house operation optimised: yearly productivity gains and automation of its own
+    (docs/methodology.md#in-house-cost). Options are then compared with what in-house could
+    become, not with today's cost."""
+
+    productivity_per_year: ShareBelowOne = Field(
+        0.0,
+        description="Yearly fall of the in-house agent FTE need (handle time, methods)",
+        json_schema_extra={"unit": "decimal / year", "source": "none"},
+    )
+    automation: Automation | None = Field(
+        None, description="In-house volume deflected to automation"
     )
 
 
@@ -699,44 +738,6 @@ class ServiceCredits(_Model):
         0.0,
         description="Expected share of the at-risk pool paid out",
         json_schema_extra={"unit": "share of pool", "source": "none"},
-    )
-
-
-class Automation(_Model):
-    """A share of volume deflected to automation at its own unit and build cost."""
-
-    share: ShareBelowOne = Field(
-        description="Share of the volume deflected to automation",
-        json_schema_extra={"unit": "share"},
-    )
-    cost_per_unit: Money = Field(
-        description="Automation cost per deflected unit",
-        json_schema_extra={"unit": "{currency} / {unit}"},
-    )
-    build_cost: Money = Field(
-        0.0,
-        description="One-off build cost",
-        json_schema_extra={"unit": "{currency}", "source": "none"},
-    )
-    start_month: Annotated[Int, Field(ge=1)] = Field(
-        1,
-        description="First month of automation",
-        json_schema_extra={"unit": "month", "source": "month 1"},
-    )
-
-
-class Improvement(_Model):
-    """The in-house operation optimised: yearly productivity gains and automation of its own
-    (docs/methodology.md#in-house-cost). Options are then compared with what in-house could
-    become, not with today's cost."""
-
-    productivity_per_year: ShareBelowOne = Field(
-        0.0,
-        description="Yearly fall of the in-house agent FTE need (handle time, methods)",
-        json_schema_extra={"unit": "decimal / year", "source": "none"},
-    )
-    automation: Automation | None = Field(
-        None, description="In-house volume deflected to automation"
     )
 
 
