@@ -148,7 +148,8 @@ def memo_content(result: Result, *, draws: int = 10_000, seed: int = 1) -> MemoC
         risk = sim.summary().drop(index=INHOUSE)
     decision = summary.rename(index=display_name)
     # an IRR that says nothing is shown as its reason, as in the workbook and the CLI
-    decision["irr_note"] = [result.irr_note(i) for i in range(len(summary))]
+    notes = [result.irr_note(i) for i in range(len(summary))]
+    decision["irr_note"] = pd.Series(notes, index=decision.index, dtype=object)  # None stays None
     return MemoContent(
         title=case.name,
         currency=case.currency,

@@ -96,12 +96,10 @@ def _decision_page(plt: Any, c: MemoContent) -> Any:
                 ""
                 if inhouse
                 else ("never" if np.isnan(r["payback_month"]) else f"{r['payback_month']:.0f}"),
-                ""
-                if inhouse
-                else ("n.m." if isinstance(r["irr_note"], str) else percent(r["irr"])),
+                "" if inhouse else ("n.m." if r["irr_note"] is not None else percent(r["irr"])),
             ]
         )
-        if not inhouse and isinstance(r["irr_note"], str):  # None reads as NaN in a frame
+        if not inhouse and r["irr_note"] is not None:
             notes.append(f"{name}: {r['irr_note']}")
     fig.text(0.06, 0.82, title_case("Decision table"), fontsize=11, weight="bold")
     widths = [0.18, 0.11, 0.12, 0.12, 0.16, 0.1, 0.08, 0.1]
