@@ -62,7 +62,7 @@ def full_case() -> dict[str, Any]:
         workload={
             "function": "customer_service_voice",
             "real_time": {"service_level_target": 0.8, "answer_seconds": 20, "concurrency": 1.5},
-            "inhouse": {"wage_per_hour": 21.0, "shrinkage": 0.3, "occupancy": 0.85},
+            "inhouse": {"wage_per_hour": 21.0, "shrinkage": 0.3},
         },
         inhouse={
             "other_roles": [{"name": "Manager", "headcount": 1, "wage_per_hour": 50}],
@@ -100,6 +100,14 @@ def full_case() -> dict[str, Any]:
             {
                 **option,
                 "name": "Collar",
+                # the option's pricing covers workloads without a line: here none (still checked)
+                "lines": [
+                    {
+                        "workload": "main",
+                        "pricing": {"model": "per_transaction", "price": 2.5},
+                        "location": {"tier": "nearshore", "country": "CO"},
+                    }
+                ],
                 "pricing": {
                     "model": "per_transaction",
                     "collar": {
@@ -126,18 +134,6 @@ def full_case() -> dict[str, Any]:
                     },
                     "kpi": {"target": 0.9, "expected": 0.92, "per_point": 1.0, "cap": 0.05},
                 },
-            },
-            {
-                **option,
-                "name": "Lines",
-                "pricing": None,
-                "lines": [
-                    {
-                        "workload": "main",
-                        "pricing": {"model": "per_transaction", "price": 2.5},
-                        "location": {"tier": "nearshore", "country": "CO"},
-                    }
-                ],
             },
         ],
     )
@@ -353,8 +349,8 @@ OVERSIZE = {
     "options.0.retained.roles": lambda d: d["options"][0]["retained"].update(
         roles=d["options"][0]["retained"]["roles"] * 10_000
     ),
-    "options.4.lines": lambda d: d["options"][4].update(
-        lines=[{**d["options"][4]["lines"][0], "workload": f"w{i}"} for i in range(10_000)]
+    "options.2.lines": lambda d: d["options"][2].update(
+        lines=[{**d["options"][2]["lines"][0], "workload": f"w{i}"} for i in range(10_000)]
     ),
     "workloads": lambda d: d.update(
         workloads=[{**w, "name": f"w{i}"} for w in [d.pop("workload")] for i in range(1_000)]
