@@ -152,3 +152,62 @@ def test_the_exchange_rate_at_which_the_offshore_option_breaks_even() -> None:
     got = breakeven(data, f"options.{OPTION}.contract_currency.rate", owner=name)
     assert got.exact
     assert math.isclose(got.value, by_hand, rel_tol=1e-9)
+
+
+def _card_priced(currency: dict[str, Any] | None) -> dict[str, Any]:
+    """Claims with the hourly option billed per productive hour at the PH rate card (USD)."""
+    data = claims()
+    option = data["options"][3]
+    option["pricing"] |= {
+        "basis": "productive_hour",
+        "minimum_billed_per_month": 0,
+        "rate": {
+            "card": "billing_hourly",
+            "function": "claims_processing",
+            "location": "PH",
+            "statistic": "typical",
+        },
+    }
+    if currency is not None:
+        option["contract_currency"] = currency
+    return data
+
+
+def test_a_rate_card_in_the_case_currency_converts_to_the_contract_currency() -> None:
+    from bpo_cost.api import resolve_rates
+
+    usd, _ = resolve_rates(parse_case(_card_priced(None)))
+    php, used = resolve_rates(
+        parse_case(_card_priced({"code": "PHP", "rate": 0.018, "clause": "client"}))
+    )
+    want = usd.options[3].pricing.rate  # type: ignore[union-attr]
+    got = php.options[3].pricing.rate  # type: ignore[union-attr]
+    assert math.isclose(got, want / 0.018, rel_tol=1e-15)
+    assert "converted at 0.018 USD" in used[-1].detail
+    # and the option costs the same in dollars as before
+    np.testing.assert_allclose(
+        evaluate(php).components.by_owner[php.options[3].name]["vendor.fees"],
+        evaluate(usd).components.by_owner[usd.options[3].name]["vendor.fees"],
+        rtol=1e-12,
+    )
+
+
+def test_a_rate_card_in_the_contract_currency_is_taken_as_it_is() -> None:
+    from bpo_cost.api import resolve_rates
+
+    data = _card_priced({"code": "USD", "rate": 1.0})
+    data["currency"] = "EUR"  # a euro case, the option priced in dollars from the dollar card
+    data["options"][3]["contract_currency"]["rate"] = 0.92
+    eur, _ = resolve_rates(parse_case(data))
+    usd, _ = resolve_rates(parse_case(_card_priced(None)))
+    assert eur.options[3].pricing.rate == usd.options[3].pricing.rate  # type: ignore[union-attr]
+
+
+def test_a_rate_card_in_a_third_currency_is_refused_naming_the_field() -> None:
+    from bpo_cost.api import resolve_rates
+    from bpo_cost.errors import InputError
+
+    data = _card_priced({"code": "INR", "rate": 0.0095})
+    data["currency"] = "GBP"
+    with pytest.raises(InputError, match=r"options\.3\.pricing\.rate .*USD rate card"):
+        resolve_rates(parse_case(data))
