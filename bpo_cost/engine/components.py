@@ -11,7 +11,7 @@ sections #in-house-cost, #pricing, #clauses and #hidden-costs.
 >>> COMPONENT_BY_KEY["transition.parallel_run"].label
 'Parallel run of the in-house operation'
 >>> STAFF_COMPONENTS[0], OPTION_COMPONENTS[-1]
-('inhouse.salaries', 'retained.share_of_fees')
+('inhouse.salaries', 'fx.adjustment')
 """
 
 from __future__ import annotations
@@ -306,7 +306,7 @@ def option_keys(option: object) -> tuple[str, ...]:
 def _has_block(option: object, block: str) -> bool:
     # the option's block, or a line's (a line may carry its own contract currency)
     lines = getattr(option, "lines", ())
-    return getattr(option, block) is not None or any(
+    return getattr(option, block, None) is not None or any(
         getattr(line, block, None) is not None for line in lines
     )
 
