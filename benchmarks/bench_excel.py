@@ -29,7 +29,7 @@ from bpo_cost import udfs
 from bpo_cost.api import evaluate
 from bpo_cost.case.examples import example_path
 from bpo_cost.case.io import case_from_pairs, case_to_pairs, load_case
-from bpo_cost.core import pricing, staffing
+from bpo_cost.core import currency, pricing, staffing
 from bpo_cost.excel import functions
 from bpo_cost.excel.convert import as_pairs, to_cell
 
@@ -113,6 +113,19 @@ SCALAR: list[tuple[str, float, Callable[[], Any], Callable[[], Any], Callable[[]
             * pricing.escalation_index(
                 one(25.0), cola_per_year=one(0.03), productivity_per_year=one(0.02)
             )
+        ),
+    ),
+    (
+        "BPO_FX_FACTOR",
+        10,
+        lambda: udfs.BPO_FX_FACTOR(13.0, -0.12, "band", 0.05, 0.5),
+        lambda: 1.0 - 0.5 * max(abs(0.88 ** (12 / 12) - 1.0) - 0.05, 0.0),
+        lambda: currency.fx_factor(
+            one(13.0),
+            drift_per_year=one(-0.12),
+            clause="band",
+            band=one(0.05),
+            client_share=one(0.5),
         ),
     ),
     (

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from .case.checks import warn_suspicious
 from .case.io import load_case, parse_case
-from .case.models import Case
+from .case.models import Case, Line, Option
 from .engine.run import evaluate_arrays
 from .errors import InputError
 from .rates.cards import RateCards, RateRef, load_cards
@@ -19,6 +19,7 @@ from .result import RateUsed, Result
 __all__ = ["evaluate", "resolve_rates"]
 
 CaseSource = Case | str | Path | Mapping[str, Any]
+_PRICED = ("pricing", "lines")  # an option's or a line's fields written in its contract currency
 
 
 def resolve_rates(
@@ -31,39 +32,56 @@ def resolve_rates(
     used: list[RateUsed] = []
     cards = rate_cards if isinstance(rate_cards, RateCards) else None
 
-    def walk(node: Any, path: str) -> Any:
+    case_own = (case.currency, 1.0)
+
+    def walk(node: Any, path: str, written_in: tuple[str, float] = case_own) -> Any:
+        # written_in: the currency the prices under ``node`` are in, and its rate to the case's
         nonlocal cards
         if isinstance(node, RateRef):
             if cards is None:
                 cards = load_cards(rate_cards)  # type: ignore[arg-type]
             r = cards.resolve(node, to=case.start)
-            if r.currency != case.currency:
+            code, rate = written_in
+            if r.currency == code:
+                value = r.value
+            elif r.currency == case.currency:  # a case-currency card for a foreign price
+                value = r.value / rate
+            else:
                 raise InputError(
                     path,
                     f"{r.currency} rate card",
-                    f"a rate in the case currency {case.currency} (type the number)",
+                    f"a rate in {code}, the currency these prices are written in, or in the "
+                    f"case currency {case.currency} (or type the number)",
                 )
+            converted = "" if value == r.value else f", converted at {rate:g} {case.currency}"
             detail = (
                 f"{r.card} {r.function}/{r.location} {r.statistic}: {r.original_value:,.4g}"
-                f" per {r.unit} as of {r.as_of}, aged at {r.inflation_per_year:.1%}/yr"
+                f" per {r.unit} as of {r.as_of}, aged at {r.inflation_per_year:.1%}/yr{converted}"
             )
             used.append(
                 RateUsed(
                     path=path,
-                    value=r.value,
+                    value=value,
                     source=r.source,
                     as_of=r.as_of.isoformat(),
                     detail=detail,
                 )
             )
-            return r.value
+            return value
+        if isinstance(node, (Option, Line)):  # prices in its currency, the rest in the case's
+            cc = node.contract_currency
+            prices = written_in if cc is None else (cc.code, cc.rate)
+            return {
+                f: walk(getattr(node, f), f"{path}.{f}", prices if f in _PRICED else case_own)
+                for f in type(node).model_fields
+            }
         if isinstance(node, BaseModel):
             return {
-                f: walk(getattr(node, f), f"{path}.{f}" if path else f)
+                f: walk(getattr(node, f), f"{path}.{f}" if path else f, written_in)
                 for f in type(node).model_fields
             }
         if isinstance(node, list):
-            return [walk(v, f"{path}.{i}") for i, v in enumerate(node)]
+            return [walk(v, f"{path}.{i}", written_in) for i, v in enumerate(node)]
         return node
 
     plain = walk(case, "")

@@ -311,6 +311,9 @@ FROM_THE_MODEL = {
     ("BPO_ESCALATE", "cola_per_year"): (models.Escalator, "cola_per_year"),
     ("BPO_ESCALATE", "cap_per_year"): (models.Escalator, "cap_per_year"),
     ("BPO_ESCALATE", "productivity_per_year"): (models.Escalator, "productivity_per_year"),
+    ("BPO_FX_FACTOR", "drift_per_year"): (models.ContractCurrency, "drift_per_year"),
+    ("BPO_FX_FACTOR", "band"): (models.ContractCurrency, "band"),
+    ("BPO_FX_FACTOR", "client_share"): (models.ContractCurrency, "client_share"),
     ("BPO_RATE", "function_id"): (models.Workload, "function"),
 }
 

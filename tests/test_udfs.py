@@ -26,7 +26,7 @@ from bpo_cost.api import evaluate, resolve_rates
 from bpo_cost.case.examples import example_names, example_path
 from bpo_cost.case.io import case_to_pairs, load_case
 from bpo_cost.case.models import InHouse
-from bpo_cost.core import pricing, staffing
+from bpo_cost.core import currency, pricing, staffing
 from bpo_cost.engine.compile import compile_case
 from bpo_cost.engine.components import INHOUSE_COMPONENTS, option_keys
 from bpo_cost.engine.inhouse import agent_fte, inhouse_components, loaded_cost_per_fte_month
@@ -164,6 +164,13 @@ ENGINE_CASES: list[tuple[str, tuple[Any, ...], Callable[[], Any]]] = [
         lambda: 10 * pricing.escalation_index(37, cola_per_year=0.06, cap_per_year=0.04),
     ),
     (
+        "BPO_FX_FACTOR",
+        (25.0, -0.12, "band", None, None),
+        lambda: currency.fx_factor(
+            25, drift_per_year=-0.12, clause="band", band=0.05, client_share=0.5
+        ),
+    ),
+    (
         "BPO_RATE",
         ("customer_service_voice", "PH", None, None, None, None),
         lambda: (
@@ -227,6 +234,9 @@ def test_every_function_has_an_engine_case() -> None:
 
 # Independent hand calculations, written out.
 HAND_CASES = [
+    # a year at -12 %, 5 % band shared 50/50: 1 - 0.5 x (0.12 - 0.05); the client bears +12 %
+    ("BPO_FX_FACTOR", (13.0, -0.12, "band", 0.05, 0.5), 0.965),
+    ("BPO_FX_FACTOR", (13.0, 0.12, "Client"), 1.12),
     # all units: 15,000 x 1.50 (the band above 10,000)
     ("BPO_TIERED_FEE", (15000.0, [10000.0], [2.0, 1.5]), 15000 * 1.5),
     # incremental: 10,000 x 2.00 + 5,000 x 1.50
@@ -431,6 +441,12 @@ ERROR_CASES = [
         "expected_breach_share must be a number >= 0 and <= 1: got 2.0",
     ),
     ("BPO_ESCALATE", (10.0, 0.0, 0.03), "contract_month must be a whole number >= 1: got 0.0"),
+    (
+        "BPO_FX_FACTOR",
+        (1.0, 0.0, "shared"),
+        "clause must be one of provider, client, band: got 'shared'",
+    ),
+    ("BPO_FX_FACTOR", (1.0, 0.0, "band", -0.1), "band must be a number >= 0: got -0.1"),
     ("BPO_ESCALATE", (10.0, 1.5, 0.03), "contract_month must be a whole number >= 1: got 1.5"),
     (
         "BPO_RATE",

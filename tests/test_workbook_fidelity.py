@@ -142,6 +142,51 @@ IMPROVED_EDITS = {
 }
 
 
+# Prices in another currency (options' and a line's contract_currency): a band beyond which
+# the rupee falls, a provider clause, and an outcome line with a capped gainshare in pesos whose
+# rate the client bears; then the drift and the rate edited on the Inputs sheet.
+FX_EDITS = {
+    "options.0.contract_currency.drift_per_year": -0.15,
+    "options.0.contract_currency.rate": 0.0125,
+    "options.0.contract_currency.band": 0.02,
+}
+
+
+def _fx_claims() -> dict[str, Any]:
+    case = yaml.safe_load(example_path("claims_back_office").read_text(encoding="utf-8"))
+    offshore, hourly = case["options"][0], case["options"][3]
+    for tier in offshore["pricing"]["tiers"]:
+        tier["price"] /= 0.012
+    offshore["contract_currency"] = {
+        "code": "INR",
+        "rate": 0.012,
+        "drift_per_year": -0.08,
+        "clause": "band",
+        "band": 0.05,
+        "client_share": 0.5,
+    }
+    hourly["pricing"]["rate"] /= 0.018
+    hourly["contract_currency"] = {"code": "PHP", "rate": 0.018, "clause": "provider"}
+    return case
+
+
+def _fx_lines() -> dict[str, Any]:
+    case = MULTI["contact_centre"]()
+    line = case["options"][2]["lines"][0]  # voice, outcome with a capped gainshare
+    pricing = line["pricing"]
+    for key in ("price_per_outcome", "base_fee_per_month"):
+        pricing[key] /= 0.018
+    for key in ("baseline_cost_per_month", "cap_per_month"):
+        pricing["gainshare"][key] /= 0.018
+    line["contract_currency"] = {
+        "code": "PHP",
+        "rate": 0.018,
+        "drift_per_year": 0.06,
+        "clause": "client",
+    }
+    return case
+
+
 def _improved(case: dict[str, Any], improvement: dict[str, Any]) -> dict[str, Any]:
     return {**case, "inhouse": {**case["inhouse"], "improvement": improvement}}
 
@@ -191,6 +236,13 @@ def built(
     _edit(sources_retained, edited_retained, RETAINED_EDITS)
     paths.append(edited_retained)
     results["edited-retained"] = evaluate(edited_retained)
+    for name, source in (("fx", _fx_claims()), ("fx-lines", _fx_lines())):
+        paths.append(write_workbook(source, folder / f"{name}.xlsx"))
+        results[name] = evaluate(source)
+    edited_fx = folder / "edited-fx.xlsx"
+    _edit(folder / "fx.xlsx", edited_fx, FX_EDITS)
+    paths.append(edited_fx)
+    results["edited-fx"] = evaluate(edited_fx)
     out = recalc(paths)
     return {
         name: Built(name, results[name], p, openpyxl.load_workbook(p, data_only=True))
@@ -212,6 +264,9 @@ NAMES = [
     "start_of_month",
     "retained",
     "edited-retained",
+    "fx",
+    "fx-lines",
+    "edited-fx",
 ]
 
 
@@ -394,7 +449,7 @@ def test_every_summary_figure(built: dict[str, Built], name: str, sheet: str) ->
 
 # The Summary's bridge steps as groups of engine components (docs/methodology.md#hidden-costs)
 BRIDGE_STEPS = {
-    "Vendor vs in-house": ("vendor.",),
+    "Vendor vs in-house": ("vendor.", "fx."),
     "Automation": ("automation",),
     "Transition": ("transition.",),
     "Governance": ("governance", "retained."),

@@ -42,6 +42,7 @@ __all__ = [
     "Automation",
     "Case",
     "Collar",
+    "ContractCurrency",
     "Escalator",
     "FunctionId",
     "Gainshare",
@@ -917,6 +918,41 @@ class Location(_Model):
     )
 
 
+class ContractCurrency(_Model):
+    """Prices in another currency and who bears its movement (docs/methodology.md#clauses)."""
+
+    code: str = Field(
+        pattern="^[A-Z]{3}$",
+        description="Currency the prices are written in",
+        json_schema_extra={"unit": "ISO 4217"},
+    )
+    rate: Pos = Field(
+        description="Exchange rate at the start: case currency per unit of the contract currency",
+        json_schema_extra={"unit": "{currency} per unit"},
+    )
+    drift_per_year: Annotated[Float, Field(gt=-1, le=1)] = Field(
+        0.0,
+        description="Yearly change of the exchange rate (negative: the contract currency weakens)",
+        json_schema_extra={"unit": "decimal / year", "source": "none (a constant rate)"},
+    )
+    clause: Literal["provider", "client", "band"] = Field(
+        "band",
+        description="Who bears the movement: the provider (price fixed in the case currency), "
+        "the client, or a band with the movement beyond it shared",
+        json_schema_extra={"unit": "clause", "source": "Alsbridge 2010: band and sharing"},
+    )
+    band: Share = Field(
+        0.05,
+        description="Movement of the rate, either way, with no price adjustment",
+        json_schema_extra={"unit": "share of the base rate", "source": _DEFAULT},
+    )
+    client_share: Share = Field(
+        0.5,
+        description="The client's share of the movement beyond the band",
+        json_schema_extra={"unit": "share", "source": "Alsbridge 2010: often 50/50"},
+    )
+
+
 class Line(_Model):
     """A delivery line: a share of one workload, delivered from one place at one price,
     optionally by its own provider and under its own clauses (the option's where not given).
@@ -956,6 +992,10 @@ class Line(_Model):
     )
     quality: Quality | None = Field(
         None, description="Rework and repeat contacts of this line (none: the option's)"
+    )
+    contract_currency: ContractCurrency | None = Field(
+        None,
+        description="Currency this line's prices are written in (none: the option's)",
     )
 
 
@@ -1009,6 +1049,10 @@ class Option(_Model):
     automation: Automation | None = Field(None, description="Volume deflected to automation")
     quality: Quality | None = Field(
         None, description="Rework and repeat contacts of the vendor (none: no extra volume)"
+    )
+    contract_currency: ContractCurrency | None = Field(
+        None,
+        description="Currency the option's prices are written in (none: the case currency)",
     )
     transition: Transition = Field(
         default_factory=Transition, description="Hidden costs of moving the work"
@@ -1310,6 +1354,19 @@ class Case(_Model):
                 "share below 1)"
             )
 
+    def _check_currencies(self) -> None:
+        # Prices written in the case currency need no exchange rate: 1 and no drift, or a typo.
+        for i, o in enumerate(self.options):
+            owned = [(f"options.{i}", o.contract_currency)] + [
+                (f"options.{i}.lines.{j}", x.contract_currency) for j, x in enumerate(o.lines)
+            ]
+            for at, cc in owned:
+                if cc is not None and cc.code == self.currency and cc.rate != 1.0:
+                    raise ValueError(
+                        f"{at}.contract_currency.rate = {cc.rate:g} for {cc.code}, the case "
+                        "currency: a price in the case currency converts at 1"
+                    )
+
     def _check_workloads(self) -> None:
         names = [w.name for w in self.workloads]
         dupes = sorted({n for n in names if names.count(n) > 1})
@@ -1334,6 +1391,7 @@ class Case(_Model):
                 f"options: names must be unique ignoring case and not 'inhouse': {dupes or names}"
             )
         self._check_workloads()
+        self._check_currencies()
         for i, o in enumerate(self.options):
             t = o.transition
             for field in ("parallel_run_months", "transition_months", "ramp_months"):

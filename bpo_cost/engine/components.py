@@ -11,7 +11,7 @@ sections #in-house-cost, #pricing, #clauses and #hidden-costs.
 >>> COMPONENT_BY_KEY["transition.parallel_run"].label
 'Parallel run of the in-house operation'
 >>> STAFF_COMPONENTS[0], OPTION_COMPONENTS[-1]
-('inhouse.salaries', 'retained.share_of_fees')
+('inhouse.salaries', 'fx.adjustment')
 """
 
 from __future__ import annotations
@@ -261,6 +261,15 @@ COMPONENTS: tuple[Component, ...] = (
         _OPT,
         block="retained",
     ),
+    Component(
+        "fx.adjustment",
+        "Currency movement (contract currency)",
+        "Prices written in another currency: the invoice at the base rate x (clause factor - 1); "
+        "the factor is 1 + movement (client), 1 (provider), or 1 + client share x the movement "
+        "beyond the band (band).",
+        _OPT,
+        block="contract_currency",
+    ),
 )
 """Every component, in registry order: the order of rows, columns and lists in every face.
 Components added after release 0.1.0 come after its own, so columns keep their positions."""
@@ -290,7 +299,15 @@ def option_keys(option: object) -> tuple[str, ...]:
     return tuple(
         c.key
         for c in COMPONENTS
-        if "option" in c.owners and (c.block is None or getattr(option, c.block) is not None)
+        if "option" in c.owners and (c.block is None or _has_block(option, c.block))
+    )
+
+
+def _has_block(option: object, block: str) -> bool:
+    # the option's block, or a line's (a line may carry its own contract currency)
+    lines = getattr(option, "lines", ())
+    return getattr(option, block, None) is not None or any(
+        getattr(line, block, None) is not None for line in lines
     )
 
 

@@ -28,6 +28,7 @@ from ..rates.cards import FunctionId
 __all__ = [
     "Automation",
     "Collar",
+    "ContractCurrency",
     "Escalator",
     "Gainshare",
     "HourlyPricing",
@@ -272,6 +273,16 @@ class Location:
 
 
 @dataclass(frozen=True, slots=True)
+class ContractCurrency:
+    code: str
+    rate: FloatArray
+    drift_per_year: FloatArray
+    clause: Literal["provider", "client", "band"]
+    band: FloatArray
+    client_share: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
 class Line:
     workload: str | None  # never None: the case fills in the only workload's name
     share: FloatArray
@@ -282,6 +293,7 @@ class Line:
     service_credits: ServiceCredits | None
     automation: Automation | None
     quality: Quality | None
+    contract_currency: ContractCurrency | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,6 +314,7 @@ class Option:
     service_credits: ServiceCredits
     automation: Automation | None
     quality: Quality | None
+    contract_currency: ContractCurrency | None
     transition: Transition
     retained: Retained | None
 

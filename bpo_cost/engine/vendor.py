@@ -9,7 +9,12 @@ Components (per month, case currency):
 - ``vendor.gainshare``: outcome contracts: the vendor's share of savings against the baseline;
 - ``vendor.kpi_adjustment``: outcome contracts: KPI bonus (+) or malus (−);
 - ``vendor.service_credits``: expected credits, negative (they reduce the client's cost);
-- ``automation``: deflected units × automation unit cost (inflated) and the one-off build cost.
+- ``automation``: deflected units × automation unit cost (inflated) and the one-off build cost;
+- ``fx.adjustment``: prices written in another currency (``contract_currency``, the option's or
+  a line's): the invoice at the base rate × (the clause's factor − 1) (``core.currency``).
+
+Prices in a contract currency are converted at the base rate: every vendor component above is
+in the case currency at that rate, and the movement of the rate is ``fx.adjustment`` alone.
 """
 
 from __future__ import annotations
@@ -29,8 +34,9 @@ from ..core.pricing import (
     tiered_fee_unchecked,
 )
 from .automation import automation_cost, deflected
+from .fx import fx_adjustment
 from .inhouse import paid_fte, productive_hours, summed
-from .params import Option, Params, Pricing
+from .params import ContractCurrency, Option, Params, Pricing
 
 __all__ = ["billed_hours", "deflected_volume", "pricing_groups", "vendor_components"]
 
@@ -49,13 +55,23 @@ def pricing_groups(p: Params, option: Option) -> list[tuple[Pricing, tuple[int, 
     The option's ``pricing`` bills every workload without a line, as one contract; each line
     bills its own workload.
     """
-    lined = {line.workload: line.pricing for line in option.lines}
+    return [(pr, group) for pr, group, _ in _billing(p, option)]
+
+
+def _billing(
+    p: Params, option: Option
+) -> list[tuple[Pricing, tuple[int, ...], ContractCurrency | None]]:
+    # pricing_groups with the currency each schedule's prices are written in
+    lined = {line.workload: line for line in option.lines}
     shared = tuple(i for i, w in enumerate(p.workloads) if w.name not in lined)
-    groups: list[tuple[Pricing, tuple[int, ...]]] = []
-    if shared:
-        assert option.pricing is not None  # the case prices every workload
-        groups.append((option.pricing, shared))
-    groups += [(lined[w.name], (i,)) for i, w in enumerate(p.workloads) if w.name in lined]
+    groups: list[tuple[Pricing, tuple[int, ...], ContractCurrency | None]] = []
+    if shared and option.pricing is not None:
+        groups.append((option.pricing, shared, option.contract_currency))
+    for i, w in enumerate(p.workloads):
+        line = lined.get(w.name)
+        if line is not None:
+            own = line.contract_currency
+            groups.append((line.pricing, (i,), option.contract_currency if own is None else own))
     return groups
 
 
@@ -119,8 +135,8 @@ def vendor_components(
         if option.automation is None
         else [v - d for v, d in zip(volumes, deflected_units, strict=True)]
     )
-    fees_of, gain_of, kpi_of, credits_of = [], [], [], []
-    for pr, group in pricing_groups(p, option):
+    fees_of, gain_of, kpi_of, credits_of, fx_of = [], [], [], [], []
+    for pr, group, currency in _billing(p, option):
         fees = _base_fee(p, pr, group, handled) * index
         gain = kpi = _ZERO  # clauses not in the deal: one zero, not a month grid
         invoice = fees
@@ -140,15 +156,21 @@ def vendor_components(
         sc = option.service_credits
         # the at-risk share negated: the credit comes out negative, as the client's cost
         credits = service_credit_unchecked(invoice, -sc.at_risk_share, sc.expected_breach_share)
+        if currency is not None:  # the invoice in the case currency at the base rate
+            fees, gain, kpi, credits = (x * currency.rate for x in (fees, gain, kpi, credits))
+            fx_of.append(fx_adjustment(currency, invoice * currency.rate + credits, months))
         fees_of.append(fees)
         gain_of.append(gain)
         kpi_of.append(kpi)
         credits_of.append(credits)
     automation = automation_cost(option.automation, deflected_units, months, price_index)
-    return {
+    parts = {
         "vendor.fees": summed(fees_of),
         "vendor.gainshare": summed(gain_of),
         "vendor.kpi_adjustment": summed(kpi_of),
         "vendor.service_credits": summed(credits_of),
         "automation": automation,
     }
+    if fx_of:  # a block's component (components.py): only with a contract currency
+        parts["fx.adjustment"] = summed(fx_of)
+    return parts

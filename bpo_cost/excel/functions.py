@@ -33,6 +33,7 @@ from ..case.fields import field_doc
 from ..case.io import case_from_pairs
 from ..case.models import (
     Collar,
+    ContractCurrency,
     Escalator,
     Gainshare,
     HourlyPricing,
@@ -43,7 +44,7 @@ from ..case.models import (
     ServiceCredits,
     Workload,
 )
-from ..core import pricing, staffing
+from ..core import currency, pricing, staffing
 from ..core.arguments import POSITIVE, number
 from ..engine.components import INHOUSE
 from ..engine.inhouse import loaded_cost_per_fte_month
@@ -68,6 +69,7 @@ __all__ = [
     "BPO_ERLANG_AGENTS",
     "BPO_ESCALATE",
     "BPO_FTE",
+    "BPO_FX_FACTOR",
     "BPO_GAINSHARE",
     "BPO_HOURLY_FEE",
     "BPO_LOADED_COST",
@@ -100,6 +102,7 @@ _COLLAR = _defaults(Collar)
 _OUTCOME = _defaults(OutcomePricing)
 _GAINSHARE = _defaults(Gainshare)
 _CREDITS = _defaults(ServiceCredits)
+_CURRENCY = _defaults(ContractCurrency)
 
 
 def _doc(model: type[BaseModel], field: str, adds: str = ".", *, empty: bool = False) -> str:
@@ -406,6 +409,38 @@ def BPO_ESCALATE(
         cola_per_year=cola_per_year,
         cap_per_year=float("inf") if cap_per_year is None else cap_per_year,
         productivity_per_year=productivity_per_year,
+    )
+
+
+@func(category=CATEGORY)
+@arg("contract_month", doc="Month of the contract, 1 = first month (a whole number).")
+@arg(
+    "drift_per_year",
+    doc=_doc(ContractCurrency, "drift_per_year", ", decimal (-0.03 = 3% a year).", empty=True),
+)
+@arg("clause", doc="Who bears the movement: provider, client or band. Empty: band.")
+@arg("band", doc=_doc(ContractCurrency, "band", ", decimal (0.05 = 5%).", empty=True))
+@arg("client_share", doc=_doc(ContractCurrency, "client_share", ", in [0, 1].", empty=True))
+@_cell_function(
+    contract_month=functools.partial(as_whole, low=1),
+    clause=as_choice(*currency.FX_CLAUSES),
+)
+def BPO_FX_FACTOR(
+    contract_month: Cell,
+    drift_per_year: Cell = _CURRENCY["drift_per_year"],
+    clause: Cell = _CURRENCY["clause"],
+    band: Cell = _CURRENCY["band"],
+    client_share: Cell = _CURRENCY["client_share"],
+) -> Cell:
+    """What the client pays for a price written in another currency, relative to the base
+    rate: 1 (provider), 1 + the rate's movement (client), or 1 + client share x the movement
+    beyond the band (band); the rate moves by drift_per_year, compounded monthly."""
+    return currency.fx_factor(
+        contract_month,
+        drift_per_year=drift_per_year,
+        clause=clause,
+        band=band,
+        client_share=client_share,
     )
 
 

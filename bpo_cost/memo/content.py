@@ -28,7 +28,7 @@ HIDDEN = tuple(
 )
 # The bridge from in-house TCO to an option's TCO: groups of option components.
 BRIDGE = (
-    ("Vendor vs in-house", ("vendor.",)),
+    ("Vendor vs in-house", ("vendor.", "fx.")),
     ("Automation", ("automation",)),
     ("Transition", ("transition.",)),
     ("Governance", ("governance", "retained.")),

@@ -52,6 +52,8 @@ _STRUCTURAL = frozenset(
             for f in ("model", "basis", "tier_mode")
         ),
         "options.lines.workload",  # which workload a line bills shapes the billing rows
+        "options.contract_currency.clause",  # a currency clause is a formula of its own
+        "options.lines.contract_currency.clause",
         "workload.name",  # a line names its workload (the Summary's structure check)
         "workloads.name",
     }

@@ -32,7 +32,13 @@ from .workloads import WorkloadRef, pricing_of, workload_refs
 __all__ = ["Billing", "billing_groups", "option_sheet"]
 
 # The vendor-invoice components computed per billing group, then summed.
-_INVOICE = ("vendor.fees", "vendor.gainshare", "vendor.kpi_adjustment", "vendor.service_credits")
+_INVOICE = (
+    "vendor.fees",
+    "vendor.gainshare",
+    "vendor.kpi_adjustment",
+    "vendor.service_credits",
+    "fx.adjustment",
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,7 @@ class Billing:
     prefix: str  # of the pricing's inputs: options.i.pricing. or options.i.lines.j.pricing.
     workloads: tuple[WorkloadRef, ...]
     alone: bool  # the option's only billing group: its rows keep the plain keys
+    currency: tuple[str, str] | None = None  # prices in another currency: its inputs, clause
 
     @property
     def tag(self) -> str:
@@ -72,7 +79,21 @@ def billing_groups(case: Case, i: int) -> list[Billing]:
     if shared:
         pricing, prefix = pricing_of(case, i, shared[0])
         groups.insert(0, (pricing, prefix, tuple(shared)))
-    return [Billing(pr, prefix, ws, len(groups) == 1) for pr, prefix, ws in groups]
+    return [
+        Billing(pr, prefix, ws, len(groups) == 1, _currency(case, i, prefix))
+        for pr, prefix, ws in groups
+    ]
+
+
+def _currency(case: Case, i: int, prefix: str) -> tuple[str, str] | None:
+    """The inputs prefix and clause of the currency a schedule's prices are written in, as
+    ``engine.vendor`` takes it: the line's, else the option's."""
+    o = case.options[i]
+    own = prefix.removesuffix("pricing.")  # options.i. or options.i.lines.j.
+    cc = o.lines[int(own.split(".")[3])].contract_currency if ".lines." in own else None
+    if cc is None:
+        own, cc = f"options.{i}.", o.contract_currency
+    return None if cc is None else (own + "contract_currency.", cc.clause)
 
 
 def option_sheet(
@@ -291,18 +312,21 @@ def _invoice(g: Grid, b: Billing, p: str, at: dict[str, str]) -> dict[str, str]:
     pr = b.pricing
     fees = at["vendor.fees"]
     invoice = f"MAX({fees}+{at['vendor.gainshare']}+{at['vendor.kpi_adjustment']},0)"
+    # prices in another currency: the fees at the base rate, and its amounts too (``vendor``)
+    rate = "" if b.currency is None else f"*{n(b.currency[0] + 'rate')}"
     out = {
-        "vendor.fees": f"={g.here(b.key('base_fee'))}*{g.here('escalation_index')}",
+        "vendor.fees": f"={g.here(b.key('base_fee'))}*{g.here('escalation_index')}{rate}",
         "vendor.gainshare": "=0",
         "vendor.kpi_adjustment": "=0",
+        "fx.adjustment": "=0",
     }
     if isinstance(pr, OutcomePricing) and pr.gainshare is not None:
         q = b.prefix + "gainshare."
-        s, base = n(q + "share"), n(q + "baseline_cost_per_month")
+        s, base = n(q + "share"), n(q + "baseline_cost_per_month") + rate
         cap = pr.gainshare.cap_per_month
 
         def capped(x: str) -> str:
-            return x if cap is None else f"MIN({x},{n(q + 'cap_per_month')})"
+            return x if cap is None else f"MIN({x},{n(q + 'cap_per_month')}{rate})"
 
         out["vendor.gainshare"] = "=" + capped(f"{s}*MAX({base}-{fees},0)")
         if pr.gainshare.painshare:
@@ -318,7 +342,21 @@ def _invoice(g: Grid, b: Billing, p: str, at: dict[str, str]) -> dict[str, str]:
         f"=-({invoice}*{n(p + 'service_credits.at_risk_share')}"
         f"*{n(p + 'service_credits.expected_breach_share')})"
     )
+    if b.currency is not None:
+        out["fx.adjustment"] = (
+            f"=({invoice}+{at['vendor.service_credits']})*({_fx_factor(*b.currency)}-1)"
+        )
     return out
+
+
+def _fx_factor(c: str, clause: str) -> str:
+    """The clause's factor on the base-rate price (``core.currency.fx_factor``)."""
+    if clause == "provider":
+        return "1"
+    movement = f"((1+{n(c + 'drift_per_year')})^(({MONTH}-1)/12)-1)"
+    if clause == "client":
+        return f"(1+{movement})"
+    return f"(1+{n(c + 'client_share')}*SIGN({movement})*MAX(ABS({movement})-{n(c + 'band')},0))"
 
 
 def _automation(g: Grid, o: Option, p: str, volume: str, price_index: str) -> str:

@@ -27,6 +27,7 @@ __all__ = [
 # 7.4 (their function references), none needing a _xlfn. prefix, none spilling.
 FUNCTIONS = frozenset(
     {
+        "ABS",
         "AND",
         "COUNT",
         "EDATE",
@@ -44,6 +45,7 @@ FUNCTIONS = frozenset(
         "MONTH",
         "NA",
         "NPV",
+        "SIGN",
         "SQRT",
         "SUM",
         "SUMIFS",

@@ -29,7 +29,13 @@ __all__ = ["summary_sheet"]
 BRIDGE_GROUPS = (
     (
         "Vendor vs in-house",
-        ("vendor.fees", "vendor.gainshare", "vendor.kpi_adjustment", "vendor.service_credits"),
+        (
+            "vendor.fees",
+            "vendor.gainshare",
+            "vendor.kpi_adjustment",
+            "vendor.service_credits",
+            "fx.adjustment",
+        ),
     ),
     ("Automation", ("automation",)),
     (
@@ -227,6 +233,12 @@ def _structure_tests(case: Case) -> list[str]:
         tests += [  # which workload a line bills shapes the billing rows
             f'{n(f"options.{i}.lines.{j}.workload")}="{line.workload}"'
             for j, line in enumerate(o.lines)
+        ]
+        currencies = [(f"options.{i}.", o.contract_currency)] + [
+            (f"options.{i}.lines.{j}.", line.contract_currency) for j, line in enumerate(o.lines)
+        ]
+        tests += [
+            f'{n(p + "contract_currency.clause")}="{cc.clause}"' for p, cc in currencies if cc
         ]
         for p, pricing in schedules:
             if pricing is None:
