@@ -162,6 +162,17 @@ EXAMPLES = (
         {"invoice": 100000, "expected_breach_share": 0.25, "at_risk_share": 0.1},
     ),
     Example(
+        "BPO_FX_FACTOR",
+        "a rupee price a year on, the rupee 12% weaker, 5% band shared 50/50",
+        {
+            "contract_month": 13,
+            "drift_per_year": -0.12,
+            "clause": "band",
+            "band": 0.05,
+            "client_share": 0.5,
+        },
+    ),
+    Example(
         "BPO_ESCALATE",
         "a $10 price in month 25: 3% COLA capped at 5%, 2% productivity",
         {
