@@ -164,7 +164,7 @@ def bench_monte_carlo(n_functions: int, draws: int) -> None:
     span = 4096
     with (
         LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster,
         Client(cluster) as client,
     ):

@@ -401,7 +401,10 @@ def test_dask_and_local_runs_give_identical_results():
     local = result.simulate(5000, seed=3, workers=1)
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+            n_workers=2,
+            threads_per_worker=1,
+            processes=False,
+            dashboard_address=":0",  # any free port
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
@@ -523,7 +526,10 @@ def test_a_scenario_grid_on_dask_equals_the_local_one(monkeypatch):
     local = bpo_cost.scenario_grid(CLAIMS, values)
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+            n_workers=2,
+            threads_per_worker=1,
+            processes=False,
+            dashboard_address=":0",  # any free port
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
