@@ -26,8 +26,10 @@ from ..core.pricing import TierMode
 from ..rates.cards import FunctionId
 
 __all__ = [
+    "AssetSale",
     "Automation",
     "Collar",
+    "DatedCost",
     "Escalator",
     "Gainshare",
     "HourlyPricing",
@@ -47,6 +49,7 @@ __all__ = [
     "Role",
     "ServiceCredits",
     "StrandedCost",
+    "Taxes",
     "Tier",
     "Transition",
     "Workload",
@@ -103,6 +106,21 @@ class StrandedCost:
 
 
 @dataclass(frozen=True, slots=True)
+class DatedCost:
+    name: str
+    amount: FloatArray
+    start_month: FloatArray
+    end_month: FloatArray | None  # None: one-off in the start month
+
+
+@dataclass(frozen=True, slots=True)
+class AssetSale:
+    name: str
+    proceeds: FloatArray
+    month: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
 class InHouse:
     country: str
     wage_per_hour: FloatArray
@@ -122,6 +140,8 @@ class InHouse:
     fixed_costs_per_month: FloatArray
     stranded_costs: tuple[StrandedCost, ...]
     improvement: Improvement | None
+    dated_costs: tuple[DatedCost, ...]
+    asset_sales: tuple[AssetSale, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,6 +277,12 @@ class Retained:
 
 
 @dataclass(frozen=True, slots=True)
+class Taxes:
+    vat_rate: FloatArray
+    recoverable_share: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
 class Location:
     tier: Literal["onshore", "nearshore", "offshore"]
     country: str
@@ -281,6 +307,9 @@ class Option:
     automation: Automation | None
     transition: Transition
     retained: Retained | None
+    taxes: Taxes | None
+    dated_costs: tuple[DatedCost, ...]
+    asset_sales: tuple[AssetSale, ...]
 
 
 # --------------------------------------------------------------------------------------- case
