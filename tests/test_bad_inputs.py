@@ -50,6 +50,8 @@ SHARES = (
     "growth_per_year",
     "payroll_tax",
     ".kpi.cap",
+    "vat_rate",
+    "recoverable_share",
 )
 
 
@@ -71,6 +73,11 @@ def full_case() -> dict[str, Any]:
                 "productivity_per_year": 0.03,
                 "automation": {"share": 0.1, "cost_per_unit": 0.5, "build_cost": 100.0},
             },
+            "dated_costs": [
+                {"name": "Refresh", "amount": 900.0, "start_month": 30},
+                {"name": "Lease", "amount": 50.0, "start_month": 1, "end_month": 12},
+            ],
+            "asset_sales": [{"name": "Kit", "proceeds": 300.0, "month": 4}],
         },
         options=[
             {
@@ -87,6 +94,9 @@ def full_case() -> dict[str, Any]:
                     "roles": [{"name": "Vendor manager", "fte": 2.0, "wage_per_hour": 45.0}],
                     "share_of_fees": 0.01,
                 },
+                "taxes": {"vat_rate": 0.2, "recoverable_share": 0.1},
+                "dated_costs": [{"name": "Licence", "amount": 70.0, "start_month": 2}],
+                "asset_sales": [{"name": "Building", "proceeds": 5000.0, "month": 3}],
             },
             {
                 **option,
@@ -292,6 +302,22 @@ INCONSISTENT = {
         "options.0.location.country",
     ),
     "bad-start": (lambda d: d.update(start="2027-13"), "start"),
+    "recoverable-share-above-one": (
+        lambda d: d["options"][0]["taxes"].update(recoverable_share=1.5),
+        "options.0.taxes.recoverable_share",
+    ),
+    "dated-cost-after-term": (
+        lambda d: d["inhouse"]["dated_costs"][0].update(start_month=37),
+        "inhouse.dated_costs.0.start_month",
+    ),
+    "dated-cost-ends-before-it-starts": (
+        lambda d: d["inhouse"]["dated_costs"][1].update(start_month=5, end_month=4),
+        "inhouse.dated_costs.1.end_month",
+    ),
+    "asset-sale-after-term": (
+        lambda d: d["options"][0]["asset_sales"][0].update(month=40),
+        "options.0.asset_sales.0.month",
+    ),
     "no-options": (lambda d: d.update(options=[]), "options"),
 }
 
@@ -348,6 +374,18 @@ OVERSIZE = {
     ),
     "options.0.retained.roles": lambda d: d["options"][0]["retained"].update(
         roles=d["options"][0]["retained"]["roles"] * 10_000
+    ),
+    "inhouse.dated_costs": lambda d: d["inhouse"].update(
+        dated_costs=d["inhouse"]["dated_costs"] * 10_000
+    ),
+    "inhouse.asset_sales": lambda d: d["inhouse"].update(
+        asset_sales=d["inhouse"]["asset_sales"] * 10_000
+    ),
+    "options.0.dated_costs": lambda d: d["options"][0].update(
+        dated_costs=d["options"][0]["dated_costs"] * 10_000
+    ),
+    "options.0.asset_sales": lambda d: d["options"][0].update(
+        asset_sales=d["options"][0]["asset_sales"] * 10_000
     ),
     "options.2.lines": lambda d: d["options"][2].update(
         lines=[{**d["options"][2]["lines"][0], "workload": f"w{i}"} for i in range(10_000)]

@@ -37,6 +37,8 @@ SECTIONS = (
     "pricing",
     "clauses",
     "hidden-costs",
+    "taxes",
+    "dated-costs",
     "decision-figures",
     "rate-cards",
     "realised-savings",

@@ -211,3 +211,22 @@ def test_a_rate_card_in_a_third_currency_is_refused_naming_the_field() -> None:
     data["currency"] = "GBP"
     with pytest.raises(InputError, match=r"options\.3\.pricing\.rate .*USD rate card"):
         resolve_rates(parse_case(data))
+
+
+def test_vat_falls_on_the_currency_movement_too() -> None:
+    """The vendor invoices the moved price: irrecoverable VAT is on it (docs/methodology.md#taxes)."""
+    data = priced_in(claims(), 0.012, clause="client", drift_per_year=0.08)
+    data["options"][OPTION]["taxes"] = {"vat_rate": 0.2, "recoverable_share": 0.25}
+    got = parts(data)
+    charges = (
+        got["vendor.fees"]
+        + got["vendor.gainshare"]
+        + got["vendor.kpi_adjustment"]
+        + got["vendor.service_credits"]
+        + got["automation"]
+        + got["transition.productivity_dip"]
+        + got["quality_leakage"]
+        + got["fx.adjustment"]
+    )
+    np.testing.assert_allclose(got["tax.vat"], 0.2 * 0.75 * charges, rtol=1e-12)
+    assert got["fx.adjustment"][0, -1] > 0

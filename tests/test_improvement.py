@@ -56,8 +56,9 @@ def test_month_by_month_hand_calculation() -> None:
 
 
 def test_the_improvement_component_is_there_only_with_a_path() -> None:
-    assert tuple(evaluate(improved()).components.by_owner[INHOUSE]) == keys_of(
-        "inhouse", blocks=True
+    assert tuple(evaluate(improved()).components.by_owner[INHOUSE]) == (
+        *keys_of("inhouse"),
+        "inhouse.automation",
     )
     assert tuple(evaluate(bare_case()).components.by_owner[INHOUSE]) == keys_of("inhouse")
 

@@ -318,10 +318,14 @@ def test_summary_spills_the_engines_summary(example: tuple[list[list[Any]], Any]
     rows, result = example
     table = udfs.BPO_SUMMARY(rows)
     frame = result.summary()
-    assert table[0] == ["owner", *frame.columns]
+    assert table[0] == ["owner", *frame.columns, "irr_note"]
     assert [r[0] for r in table[1:]] == result.owners
+    # the IRR's flag: the reason it is not meaningful, empty where it is (or there is none)
+    assert [r[-1] for r in table[1:]] == [
+        result.irr_note(i) or "" for i in range(len(result.owners))
+    ]
     for row, (_, expected) in zip(table[1:], frame.iterrows(), strict=True):
-        for got, want in zip(row[1:], expected, strict=True):
+        for got, want in zip(row[1:-1], expected, strict=True):
             if isinstance(want, float) and np.isnan(want):
                 assert got in ("", "never")  # undefined IRR / no payback within the term
             else:

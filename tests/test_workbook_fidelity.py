@@ -191,6 +191,35 @@ def _improved(case: dict[str, Any], improvement: dict[str, Any]) -> dict[str, An
     return {**case, "inhouse": {**case["inhouse"], "improvement": improvement}}
 
 
+# Taxes and dated costs (#15 items 1 and 3): VAT on two options (one partly recovered, one a
+# collar), in-house dated costs (a one-off refresh, a lease over the parallel run, a licence past
+# the term) and an asset sale, an option's dated costs and sales; then VAT and a month edited.
+MONEY_EDITS = {
+    "options.0.taxes.vat_rate": 0.15,
+    "inhouse.dated_costs.0.start_month": 40,
+    "options.2.dated_costs.1.end_month": 30,
+}
+
+
+def _money_case() -> dict[str, Any]:
+    case = yaml.safe_load(example_path("claims_back_office").read_text(encoding="utf-8"))
+    case["inhouse"]["dated_costs"] = [
+        {"name": "Technology refresh", "amount": 350_000.0, "start_month": 36},
+        {"name": "Lease", "amount": 12_000.0, "start_month": 1, "end_month": 24},
+        {"name": "Licence", "amount": 2_500.0, "start_month": 60, "end_month": 120},
+    ]
+    case["inhouse"]["asset_sales"] = [{"name": "Old servers", "proceeds": 40_000.0, "month": 37}]
+    options = case["options"]
+    options[0]["taxes"] = {"vat_rate": 0.2}
+    options[1]["taxes"] = {"vat_rate": 0.2, "recoverable_share": 0.35}
+    options[2]["dated_costs"] = [
+        {"name": "Integration", "amount": 80_000.0, "start_month": 2},
+        {"name": "Hosting", "amount": 3_000.0, "start_month": 6, "end_month": 48},
+    ]
+    options[2]["asset_sales"] = [{"name": "Building", "proceeds": 600_000.0, "month": 9}]
+    return case
+
+
 @pytest.fixture(scope="module")
 def built(
     recalc: Callable[[Sequence[Path]], list[Path]], tmp_path_factory: pytest.TempPathFactory
@@ -243,6 +272,13 @@ def built(
     _edit(folder / "fx.xlsx", edited_fx, FX_EDITS)
     paths.append(edited_fx)
     results["edited-fx"] = evaluate(edited_fx)
+    money = folder / "money.xlsx"
+    paths.append(write_workbook(_money_case(), money))
+    results["money"] = evaluate(_money_case())
+    edited_money = folder / "edited-money.xlsx"
+    _edit(money, edited_money, MONEY_EDITS)
+    paths.append(edited_money)
+    results["edited-money"] = evaluate(edited_money)
     out = recalc(paths)
     return {
         name: Built(name, results[name], p, openpyxl.load_workbook(p, data_only=True))
@@ -267,6 +303,8 @@ NAMES = [
     "fx",
     "fx-lines",
     "edited-fx",
+    "money",
+    "edited-money",
 ]
 
 
@@ -455,6 +493,8 @@ BRIDGE_STEPS = {
     "Governance": ("governance", "retained."),
     "Quality leakage": ("quality_leakage",),
     "Exit": ("exit",),
+    "Dated costs and sales": ("dated_costs", "asset_sales"),
+    "VAT": ("tax.",),
 }
 
 
@@ -700,6 +740,25 @@ def test_an_edited_improvement_path_reads_back(built: dict[str, Built]) -> None:
     before = built["improved-multi"].result.summary_arrays.tco[0, 0]
     after = built["edited-improved"].result.summary_arrays.tco[0, 0]
     assert after < before - 1.0  # more deflection and productivity: a cheaper in-house
+
+
+def test_edited_taxes_and_dated_costs_read_back(built: dict[str, Built]) -> None:
+    """VAT and dated months edited on the Inputs sheet are read back, and the formulas follow
+    them (the fidelity tests above cover "edited-money")."""
+    edited = load_case(built["edited-money"].recalculated)
+    taxes = edited.options[0].taxes
+    assert taxes is not None and (taxes.vat_rate, taxes.recoverable_share) == (0.15, 0.0)
+    assert edited.inhouse.dated_costs[0].start_month == 40
+    assert edited.inhouse.dated_costs[1].end_month == 24
+    assert edited.options[2].dated_costs[1].end_month == 30
+    assert edited.options[2].asset_sales[0].proceeds == 600_000.0
+    assert edited.options[1].taxes is not None
+    assert edited.options[1].taxes.recoverable_share == 0.35
+
+    def vat(b: Built) -> float:
+        return float(b.result.monthly()[(edited.options[0].name, "tax.vat")].sum())
+
+    assert vat(built["edited-money"]) == pytest.approx(vat(built["money"]) * 0.75, rel=1e-12)
 
 
 def test_the_summary_names_each_workload_and_its_first_month(built: dict[str, Built]) -> None:

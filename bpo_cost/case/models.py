@@ -39,10 +39,12 @@ from .distributions import Distribution, check_paths
 from .paths import DEFAULT_WORKLOAD, V1_WORKLOAD, WORKLOADS
 
 __all__ = [
+    "AssetSale",
     "Automation",
     "Case",
     "Collar",
     "ContractCurrency",
+    "DatedCost",
     "Escalator",
     "FunctionId",
     "Gainshare",
@@ -62,6 +64,7 @@ __all__ = [
     "Role",
     "ServiceCredits",
     "StrandedCost",
+    "Taxes",
     "Tier",
     "Transition",
     "Wave",
@@ -157,6 +160,7 @@ def _function_id(v: Any) -> Any:
 MAX_TIERS = 30  # also keeps the workbook's tier formulas within Excel's nesting and length limits
 MAX_ROLES = 50
 MAX_STRANDED_COSTS = 50
+MAX_DATED_COSTS = 50  # each of dated_costs and asset_sales, per owner
 MAX_UNCERTAIN_INPUTS = 1000
 MAX_WORKLOADS = 20
 MAX_LINES = 40  # delivery lines of an option: two per workload
@@ -353,6 +357,51 @@ class StrandedCost(_Model):
     )
 
 
+class DatedCost(_Model):
+    """A cost at a date: one-off in its start month, or monthly from its start to its end month
+    (a technology refresh, a lease that ends). Stated in nominal money, not indexed
+    (docs/methodology.md#dated-costs)."""
+
+    name: str = Field(
+        min_length=1,
+        max_length=60,
+        description="What the dated cost is",
+        json_schema_extra={"unit": "text"},
+    )
+    amount: Money = Field(
+        description="The one-off cost, or the cost per month from start_month to end_month",
+        json_schema_extra={"unit": "{currency} (per month when recurring)"},
+    )
+    start_month: Annotated[Int, Field(ge=1, le=120)] = Field(
+        description="Month of a one-off cost, or first month of a recurring one",
+        json_schema_extra={"unit": "month"},
+    )
+    end_month: Annotated[Int, Field(ge=1, le=240)] | None = Field(
+        None,
+        description="Last month of a recurring cost (none: one-off in start_month; past the "
+        "term: runs to its end)",
+        json_schema_extra={"unit": "month"},
+    )
+
+
+class AssetSale(_Model):
+    """Proceeds of selling an asset (a building, equipment): cash in, in one month, nominal."""
+
+    name: str = Field(
+        min_length=1,
+        max_length=60,
+        description="Asset sold",
+        json_schema_extra={"unit": "text"},
+    )
+    proceeds: Money = Field(
+        description="Cash received for the asset, net of selling costs",
+        json_schema_extra={"unit": "{currency}"},
+    )
+    month: Annotated[Int, Field(ge=1, le=120)] = Field(
+        description="Month the proceeds are received", json_schema_extra={"unit": "month"}
+    )
+
+
 class Automation(_Model):
     """A share of volume deflected to automation at its own unit and build cost."""
 
@@ -509,6 +558,16 @@ class InHouse(_Model):
     )
     quality: Quality | None = Field(
         None, description="Rework and repeat contacts of the in-house team (none: no extra volume)"
+    )
+    dated_costs: list[DatedCost] = Field(
+        default_factory=list,
+        max_length=MAX_DATED_COSTS,
+        description="In-house costs at a date that outsourcing avoids (a technology refresh)",
+    )
+    asset_sales: list[AssetSale] = Field(
+        default_factory=list,
+        max_length=MAX_DATED_COSTS,
+        description="In-house asset sales: proceeds received (cash in)",
     )
 
 
@@ -898,6 +957,24 @@ class Retained(_Model):
     )
 
 
+class Taxes(_Model):
+    """VAT or GST on the vendor's invoices, less the share the client recovers
+    (docs/methodology.md#taxes)."""
+
+    vat_rate: Share = Field(
+        description="VAT or GST rate on the vendor's charges (the client's country's rate)",
+        json_schema_extra={"unit": "decimal"},
+    )
+    recoverable_share: Share = Field(
+        0.0,
+        description="Share of that VAT the client recovers as input tax",
+        json_schema_extra={
+            "unit": "share",
+            "source": "none: an exempt business (a bank, an insurer) recovers little",
+        },
+    )
+
+
 class Location(_Model):
     """Where an option's work is delivered."""
 
@@ -1059,6 +1136,19 @@ class Option(_Model):
     )
     retained: Retained | None = Field(
         None, description="Retained organisation sized as people (none: governance only)"
+    )
+    taxes: Taxes | None = Field(
+        None, description="Irrecoverable VAT on the vendor's charges (none: no tax)"
+    )
+    dated_costs: list[DatedCost] = Field(
+        default_factory=list,
+        max_length=MAX_DATED_COSTS,
+        description="Costs of the option at a date (a one-off licence, a recurring fee)",
+    )
+    asset_sales: list[AssetSale] = Field(
+        default_factory=list,
+        max_length=MAX_DATED_COSTS,
+        description="Assets sold when the work leaves: proceeds received (cash in)",
     )
 
 
@@ -1380,6 +1470,25 @@ class Case(_Model):
         for i, w in enumerate(self.workloads):
             self._check_erlang_load(i, w)
 
+    def _check_dated(self, owner: str, costs: list[DatedCost], sales: list[AssetSale]) -> None:
+        """Dated amounts start within the term; a recurring cost ends at or after its start."""
+        dated = [(f"dated_costs.{k}.start_month", c.start_month) for k, c in enumerate(costs)]
+        for field, month in dated + [
+            (f"asset_sales.{k}.month", s.month) for k, s in enumerate(sales)
+        ]:
+            if month > self.term_months:
+                raise ValueError(
+                    f"{owner}.{field} = {month} is after the term: it must be within "
+                    f"term_months = {self.term_months}"
+                )
+        for k, c in enumerate(costs):
+            if c.end_month is not None and c.end_month < c.start_month:
+                raise ValueError(
+                    f"{owner}.dated_costs.{k}.end_month = {c.end_month} is before its "
+                    f"start_month = {c.start_month}: give an end at or after the start (or none "
+                    "for a one-off cost)"
+                )
+
     @model_validator(mode="after")
     def _consistent(self) -> Case:
         # Unique ignoring case: Excel matches names case-insensitively ("Vendor" finds "VENDOR").
@@ -1405,6 +1514,8 @@ class Case(_Model):
                     f"options.{i}.automation.start_month = {o.automation.start_month} must be "
                     f"within term_months = {self.term_months}"
                 )
+            self._check_dated(f"options.{i}", o.dated_costs, o.asset_sales)
+        self._check_dated("inhouse", self.inhouse.dated_costs, self.inhouse.asset_sales)
         better = self.inhouse.improvement
         if better and better.automation and better.automation.start_month > self.term_months:
             raise ValueError(

@@ -11,7 +11,7 @@ sections #in-house-cost, #pricing, #clauses and #hidden-costs.
 >>> COMPONENT_BY_KEY["transition.parallel_run"].label
 'Parallel run of the in-house operation'
 >>> STAFF_COMPONENTS[0], OPTION_COMPONENTS[-1]
-('inhouse.salaries', 'fx.adjustment')
+('inhouse.salaries', 'tax.vat')
 """
 
 from __future__ import annotations
@@ -28,9 +28,11 @@ __all__ = [
     "INHOUSE_COMPONENTS",
     "OPTION_COMPONENTS",
     "STAFF_COMPONENTS",
+    "TAXED_COMPONENTS",
     "Component",
     "OwnerKind",
     "display_name",
+    "inhouse_keys",
     "keys_of",
     "option_keys",
 ]
@@ -64,9 +66,9 @@ class Component:
         severance and retention.
     credit : a credit to the client, zero or negative by design (costs are positive).
     block : the case block that brings it (an option's ``retained``, the in-house
-        ``improvement``), or None: always there. An owner without that block has no such
-        component, so its outputs stay as release 0.1.0 wrote them (the workbook still gives an
-        option a row of zeros).
+        ``improvement``, a list such as ``dated_costs``), or None: always there. An owner
+        without that block (or with the list empty) has no such component, so its outputs
+        stay as release 0.1.0 wrote them (the workbook still gives an option a row of zeros).
     """
 
     key: str
@@ -262,6 +264,38 @@ COMPONENTS: tuple[Component, ...] = (
         block="retained",
     ),
     Component(
+        "inhouse.dated_costs",
+        "In-house dated costs (one-off and recurring)",
+        "Each dated cost in its start month (one-off) or every month from start to end "
+        "month; nominal. In-house only: the parallel run does not carry them.",
+        _IH,
+        block="dated_costs",
+    ),
+    Component(
+        "inhouse.asset_sales",
+        "In-house asset sale proceeds (cash in)",
+        "Minus each asset's sale proceeds, in its month.",
+        _IH,
+        credit=True,
+        block="asset_sales",
+    ),
+    Component(
+        "dated_costs",
+        "Dated costs (one-off and recurring)",
+        "Each dated cost in its start month (one-off) or every month from start to end "
+        "month; nominal.",
+        _OPT,
+        block="dated_costs",
+    ),
+    Component(
+        "asset_sales",
+        "Asset sale proceeds (cash in)",
+        "Minus each asset's sale proceeds, in its month.",
+        _OPT,
+        credit=True,
+        block="asset_sales",
+    ),
+    Component(
         "fx.adjustment",
         "Currency movement (contract currency)",
         "Prices written in another currency: the invoice at the base rate x (clause factor - 1); "
@@ -269,6 +303,14 @@ COMPONENTS: tuple[Component, ...] = (
         "beyond the band (band).",
         _OPT,
         block="contract_currency",
+    ),
+    Component(
+        "tax.vat",
+        "Irrecoverable VAT on the vendor's charges",
+        "VAT rate x (1 - recoverable share) x vendor charges: fees, gainshare, KPI, credits, "
+        "automation, dip, leakage.",
+        _OPT,
+        block="taxes",
     ),
 )
 """Every component, in registry order: the order of rows, columns and lists in every face.
@@ -282,7 +324,7 @@ def keys_of(owner: OwnerKind, *, blocks: bool = False) -> tuple[str, ...]:
     ``blocks``, those a case block brings too (``Component.block``).
 
     >>> keys_of("inhouse")[-1], keys_of("inhouse", blocks=True)[-1]
-    ('inhouse.fixed', 'inhouse.automation')
+    ('inhouse.fixed', 'inhouse.asset_sales')
     """
     return tuple(c.key for c in COMPONENTS if owner in c.owners and (blocks or c.block is None))
 
@@ -292,25 +334,62 @@ def option_keys(option: object) -> tuple[str, ...]:
     those of every option, and those its blocks bring.
 
     >>> class Bare:
-    ...     retained = None
+    ...     retained = taxes = None
+    ...     dated_costs = asset_sales = ()
     >>> option_keys(Bare())[-1]
     'exit'
     """
+    return _keys_with_blocks("option", option)
+
+
+def inhouse_keys(inhouse: object) -> tuple[str, ...]:
+    """The keys of the components the in-house block ``inhouse`` (a case's or the engine's)
+    has, in registry order: those of every in-house owner, and those its blocks bring.
+
+    >>> class Bare:
+    ...     improvement = None
+    ...     dated_costs = asset_sales = ()
+    >>> inhouse_keys(Bare()) == keys_of("inhouse")
+    True
+    """
+    return _keys_with_blocks("inhouse", inhouse)
+
+
+def _keys_with_blocks(kind: OwnerKind, owner: object) -> tuple[str, ...]:
+    # a block is there when it is given: a block not None, a list not empty
     return tuple(
         c.key
         for c in COMPONENTS
-        if "option" in c.owners and (c.block is None or _has_block(option, c.block))
+        if kind in c.owners and (c.block is None or _has_block(owner, c.block))
     )
 
 
-def _has_block(option: object, block: str) -> bool:
-    # the option's block, or a line's (a line may carry its own contract currency)
-    lines = getattr(option, "lines", ())
-    return getattr(option, block, None) is not None or any(
-        getattr(line, block, None) is not None for line in lines
+def _has_block(owner: object, block: str) -> bool:
+    # the owner's block, or one of its lines' (a line may carry its own contract currency)
+    lines = getattr(owner, "lines", ())
+    return _given(getattr(owner, block, None)) or any(
+        _given(getattr(line, block, None)) for line in lines
     )
+
+
+def _given(block: object) -> bool:
+    return block is not None and (not isinstance(block, (list, tuple)) or len(block) > 0)
 
 
 INHOUSE_COMPONENTS = keys_of("inhouse")
 OPTION_COMPONENTS = keys_of("option", blocks=True)  # the rows of every option sheet
 STAFF_COMPONENTS = tuple(c.key for c in COMPONENTS if c.staff)
+
+TAXED_COMPONENTS = (
+    "vendor.fees",
+    "vendor.gainshare",
+    "vendor.kpi_adjustment",
+    "vendor.service_credits",
+    "automation",
+    "transition.productivity_dip",
+    "quality_leakage",
+    "fx.adjustment",
+)
+"""The vendor's charges VAT applies to (``tax.vat``; docs/methodology.md#taxes): what the vendor
+invoices, credit notes included. The client's own costs, salaries and the estimates of effort
+that are partly the client's own (selection, knowledge transfer, governance, exit) carry none."""

@@ -26,9 +26,11 @@ from ..core.pricing import TierMode
 from ..rates.cards import FunctionId
 
 __all__ = [
+    "AssetSale",
     "Automation",
     "Collar",
     "ContractCurrency",
+    "DatedCost",
     "Escalator",
     "Gainshare",
     "HourlyPricing",
@@ -49,6 +51,7 @@ __all__ = [
     "Role",
     "ServiceCredits",
     "StrandedCost",
+    "Taxes",
     "Tier",
     "Transition",
     "Wave",
@@ -106,6 +109,21 @@ class StrandedCost:
 
 
 @dataclass(frozen=True, slots=True)
+class DatedCost:
+    name: str
+    amount: FloatArray
+    start_month: FloatArray
+    end_month: FloatArray | None  # None: one-off in the start month
+
+
+@dataclass(frozen=True, slots=True)
+class AssetSale:
+    name: str
+    proceeds: FloatArray
+    month: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
 class InHouse:
     country: str
     wage_per_hour: FloatArray
@@ -126,6 +144,8 @@ class InHouse:
     stranded_costs: tuple[StrandedCost, ...]
     improvement: Improvement | None
     quality: Quality | None
+    dated_costs: tuple[DatedCost, ...]
+    asset_sales: tuple[AssetSale, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,6 +287,12 @@ class Retained:
 
 
 @dataclass(frozen=True, slots=True)
+class Taxes:
+    vat_rate: FloatArray
+    recoverable_share: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
 class Location:
     tier: Literal["onshore", "nearshore", "offshore"]
     country: str
@@ -317,6 +343,9 @@ class Option:
     contract_currency: ContractCurrency | None
     transition: Transition
     retained: Retained | None
+    taxes: Taxes | None
+    dated_costs: tuple[DatedCost, ...]
+    asset_sales: tuple[AssetSale, ...]
 
 
 # --------------------------------------------------------------------------------------- case

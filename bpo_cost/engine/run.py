@@ -21,6 +21,7 @@ from ..core.timeline import month_axis, volume_path, yearly_index
 from .compile import compile_case
 from .components import INHOUSE
 from .inhouse import inhouse_components, summed
+from .money import dated_parts, vat
 from .params import Option, Params
 from .transition import hidden_components, inhouse_months_read
 from .vendor import vendor_components
@@ -196,12 +197,17 @@ def _inhouse(p: Params, term_months: int) -> _InHouse:
     price_index = yearly_index(p.inflation_per_year, months)
     full = (p.n_scenarios, term_months)
     parts = inhouse_components(p, volumes, wage_index, price_index, months)
-    total = sum_parts(parts.values(), full)
-    today, today_total = parts, total
+    today = parts
     if p.inhouse.improvement is not None:
         now = replace(p, inhouse=replace(p.inhouse, improvement=None))
         today = inhouse_components(now, volumes, wage_index, price_index)
-        today_total = sum_parts(today.values(), full)
+    # dated costs are the in-house owner's alone: the options' parallel run does not carry them
+    ih = p.inhouse
+    dated = dated_parts("inhouse.", ih.dated_costs, ih.asset_sales, months)
+    if dated:
+        parts = parts | dated
+    total = sum_parts(parts.values(), full)
+    today_total = total if today is parts else sum_parts(today.values(), full)
     return _InHouse(
         shape=full,
         months=months,
@@ -226,6 +232,9 @@ def _option_parts(p: Params, option: Option, base: _InHouse) -> dict[str, FloatA
         base.today_parts,
         base.price_index,
     )
+    parts |= dated_parts("", option.dated_costs, option.asset_sales, base.months)
+    if option.taxes is not None:
+        parts["tax.vat"] = vat(option.taxes, parts)
     return parts
 
 

@@ -530,13 +530,16 @@ _INPUTS_DOC = "Two columns, input key and value: A:B of an Inputs sheet (the nam
 @_cell_function(inputs=_case)
 def BPO_SUMMARY(inputs: Cell) -> Cell:
     """Business case summary from a key/value range: a row per owner (inhouse, each option) with
-    TCO, NPV of cost, savings, payback month, IRR, cost per unit and rank. Spills."""
+    TCO, NPV of cost, savings, payback month, IRR, cost per unit, rank and why an IRR is not
+    meaningful (irr_note). Spills."""
     return Cells(inputs.output("summary", lambda: _summary(inputs.value)))
 
 
 def _summary(result: Result) -> list[list[Any]]:
     s = result.summary()
     s["payback_month"] = [_payback(m) for m in s["payback_month"]]
+    # the IRR's flag, as the JSON's irr_note: empty where the IRR means what it says (or is none)
+    s["irr_note"] = [result.irr_note(i) or "" for i in range(len(s))]
     rows = zip(s.index, s.values.tolist(), strict=True)
     return to_cell([["owner", *s.columns], *([owner, *row] for owner, row in rows)])  # type: ignore[no-any-return]
 

@@ -34,6 +34,8 @@ BRIDGE = (
     ("Governance", ("governance", "retained.")),
     ("Quality leakage", ("quality_leakage",)),
     ("Exit", ("exit",)),
+    ("Dated costs and sales", ("dated_costs", "asset_sales")),
+    ("VAT", ("tax.",)),
 )
 if sorted(c for c in OPTION_COMPONENTS if not c.startswith(tuple(p for _, g in BRIDGE for p in g))):
     raise RuntimeError("BRIDGE must cover every option component")

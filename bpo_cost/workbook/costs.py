@@ -19,10 +19,11 @@ from ..engine.components import (
     COMPONENT_BY_KEY,
     INHOUSE,
     STAFF_COMPONENTS,
-    keys_of,
+    inhouse_keys,
 )
 from . import styles as st
 from .grid import MONTH, Grid
+from .money import dated_formulas
 from .refs import input_name as n
 from .workloads import WorkloadRef, workload_refs
 
@@ -222,7 +223,7 @@ def inhouse_sheet(wb: Workbook, case: Case, tl: Grid, hours: HoursRef | None) ->
             g.add(w.key("inhouse.salaries"), w.label("Salaries of the agents"), "=" + formula)
         salaries = ["+".join(g.here(w.key("inhouse.salaries")) for w in wls)]
     g.section("Cost components")
-    keys = keys_of("inhouse", blocks=better is not None)
+    keys = inhouse_keys(ih)
     at = g.layout(keys)
     formulas = {
         "inhouse.salaries": "=" + salaries[0],
@@ -239,6 +240,7 @@ def inhouse_sheet(wb: Workbook, case: Case, tl: Grid, hours: HoursRef | None) ->
         f"+{n('inhouse.training_per_hire')})*{price_index}",
         "inhouse.fixed": f"={n('inhouse.fixed_costs_per_month')}*{price_index}",
         "inhouse.automation": _automation(g, case, wls, price_index),
+        **dated_formulas("inhouse", "inhouse.", ih.dated_costs, ih.asset_sales),
     }
     for key in keys:
         g.add(key, COMPONENT_BY_KEY[key].label, formulas[key])
@@ -249,6 +251,13 @@ def inhouse_sheet(wb: Workbook, case: Case, tl: Grid, hours: HoursRef | None) ->
         "Staff cost (salaries to fixed roles)",  # components.STAFF_COMPONENTS
         "=" + "+".join(g.here(k) for k in STAFF_COMPONENTS),
     )
+    dated = [k for k in keys if COMPONENT_BY_KEY[k].block in ("dated_costs", "asset_sales")]
+    if dated:  # the options' parallel run carries the running cost, not the dated amounts
+        g.add(
+            "running_total",
+            "Running cost (without dated costs and sales)",
+            f"=SUM({{c}}{first}:{{c}}{g.row(dated[0]) - 1})",
+        )
     g.add("total", "Total in-house cost", f"=SUM({{c}}{first}:{{c}}{last})", font=st.BOLD)
     return g
 

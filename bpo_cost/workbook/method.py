@@ -7,7 +7,14 @@ from openpyxl import Workbook
 from ..case.fields import input_doc
 from ..case.io import case_to_pairs
 from ..case.rules import generic_key
-from ..engine.components import COMPONENTS, INHOUSE, Component, display_name
+from ..engine.components import (
+    COMPONENTS,
+    INHOUSE,
+    Component,
+    display_name,
+    inhouse_keys,
+    option_keys,
+)
 from ..result import Result
 from . import styles as st
 from .refs import col
@@ -122,8 +129,11 @@ def method_sheet(wb: Workbook, result: Result) -> None:
         row += 1
     row += 1
     section("Cost components (the engine's names)", ["Component", "Applies to", "How"])
+    # those of this case: a block no owner has (taxes, dated costs) brings no row to explain
+    present = set(inhouse_keys(case.inhouse)).union(*(option_keys(o) for o in case.options))
     for c in COMPONENTS:
-        line(c.key, _applies_to(c), c.description)
+        if c.block is None or c.key in present:
+            line(c.key, _applies_to(c), c.description)
     row += 1
     section("Decision figures (Cash flows sheet)", ["Figure", "Definition", ""])
     for figure, text in _FIGURES:

@@ -26,6 +26,7 @@ from ..engine.components import COMPONENT_BY_KEY, OPTION_COMPONENTS
 from . import styles as st
 from .costs import HoursRef, volume_row
 from .grid import MONTH, Grid
+from .money import dated_formulas, vat_formula
 from .refs import input_name as n
 from .workloads import WorkloadRef, pricing_of, workload_refs
 
@@ -160,6 +161,8 @@ def option_sheet(
     formulas["automation"] = _automation(g, o, p, tl.here("volume", external=True), price_index)
     formulas |= _hidden(g, case, p, at, ih, price_index)
     formulas |= _retained(o, p, at, tl.here("wage_index", external=True))
+    formulas |= dated_formulas(p[:-1], "", o.dated_costs, o.asset_sales)
+    formulas["tax.vat"] = vat_formula(p[:-1], o.taxes, at)
     for key in OPTION_COMPONENTS:
         g.add(key, COMPONENT_BY_KEY[key].label, formulas[key])
     first, last = g.row(OPTION_COMPONENTS[0]), g.row(OPTION_COMPONENTS[-1])
@@ -392,6 +395,7 @@ def _hidden(
         for k in range(len(case.inhouse.stranded_costs))
     ]
     efficiency = f"IF({m}<={ramp},{rse}+(1-{rse})*({m}-1)/MAX({ramp},1),1)"
+    running = "running_total" if "running_total" in ih.rows else "total"  # without dated costs
     return {
         "transition.vendor_selection": f"=IF({m}=1,{n(t + 'vendor_selection_cost')}"
         f"+{n(t + 'vendor_selection_share_of_acv')}"
@@ -399,7 +403,7 @@ def _hidden(
         "transition.knowledge_transfer": f"=IF({m}<={tm},{n(t + 'transition_team_share')}"
         f"*{staff},0)+IF({m}<=MAX({tm},1),"
         f"{n(t + 'knowledge_transfer_cost')}/MAX({tm},1),0)",
-        "transition.parallel_run": f"=IF({m}<={prm},{ih.here('total', external=True)},0)",
+        "transition.parallel_run": f"=IF({m}<={prm},{ih.here(running, external=True)},0)",
         "transition.severance_retention": f"=IF({m}={handover},"
         f"{n(t + 'severance_months_of_pay')}"
         f"*INDEX({ih.span('staff_cost')},{handover}),0)"

@@ -52,6 +52,8 @@ BRIDGE_GROUPS = (
     ("Governance", ("governance", "retained.organisation", "retained.share_of_fees")),
     ("Quality leakage", ("quality_leakage",)),
     ("Exit", ("exit",)),
+    ("Dated costs and sales", ("dated_costs", "asset_sales")),
+    ("VAT", ("tax.vat",)),
 )
 _HEAD = Alignment(wrap_text=True, vertical="center", horizontal="center")
 _RIGHT = Alignment(horizontal="right")
