@@ -37,8 +37,9 @@ from .components import STAFF_COMPONENTS
 from .inhouse import agent_fte, own, summed
 from .params import Option, Params
 from .retained import retained_components
+from .scope import moved_shares, scopes, wave_path, whole_scope
 
-__all__ = ["hidden_components", "inhouse_months_read", "scope_shares", "scope_staff_share"]
+__all__ = ["hidden_components", "inhouse_months_read", "scope_staff_share"]
 
 
 def hidden_components(
@@ -67,7 +68,7 @@ def hidden_components(
     m = _first(months, kt_months, handover)  # as in `inhouse_months_read`
     staff = np.asarray(sum(inhouse[k][:, : m.shape[1]] for k in STAFF_COMPONENTS), dtype=float)
 
-    if _waved(p, option):
+    if not whole_scope(p, option):  # waves, or part of a workload stays in-house
         knowledge_transfer, severance_retention, productivity_dip, stranded = _wave_costs(
             p, option, months, fees, staff, scope_staff_share(p, option, volumes, m)
         )
@@ -156,25 +157,6 @@ def _stranded(p: Params, months: FloatArray, after: FloatArray) -> FloatArray:
 # ------------------------------------------------------------------------------------- waves
 
 
-def _waved(p: Params, option: Option) -> bool:
-    """Whether the option needs the per-wave transition costs: it moves in waves, or part of a
-    workload stays in-house (one wave over a partial scope). Else today's cut-over."""
-    return bool(option.waves) or any(np.any(s != 1.0) for s in scope_shares(p, option))
-
-
-def scope_shares(p: Params, option: Option) -> list[FloatArray]:
-    """The share of each workload's volume the option moves (its scope s_w), in case order:
-    the sum of its lines' shares, 1 for a workload billed by the option's pricing, else 0."""
-    shares = []
-    for w in p.workloads:
-        lines = [line.share for line in option.lines if line.workload == w.name]
-        if lines:
-            shares.append(np.asarray(sum(lines[1:], lines[0]), dtype=float))
-        else:
-            shares.append(np.full((1, 1), 0.0 if option.pricing is None else 1.0))
-    return shares
-
-
 def scope_staff_share(
     p: Params, option: Option, volumes: Sequence[FloatArray], months: FloatArray
 ) -> FloatArray:
@@ -184,7 +166,7 @@ def scope_staff_share(
     Salaries weigh the workloads because the staff cost follows them (supervision, on-costs and
     hiring pool over the agents); one share for every workload needs no salaries.
     """
-    shares = scope_shares(p, option)
+    shares = scopes(p, option)
     first = shares[0]
     if all(s is first or np.array_equal(s, first) for s in shares[1:]):
         return first
@@ -201,16 +183,11 @@ def scope_staff_share(
 
 
 def _wave_table(option: Option) -> list[tuple[FloatArray, FloatArray]]:
-    """Each wave's month m_k and the share of the scope it moves d_k = S_k − S_(k−1); one wave
-    (month 1, all of it) when the option names none."""
+    """Each wave's month m_k and the share of the scope it moves d_k; one wave (month 1, all
+    of it) when the option names none."""
     if not option.waves:
         return [(np.ones((1, 1)), np.ones((1, 1)))]
-    before = np.zeros((1, 1))
-    table = []
-    for wave in option.waves:
-        table.append((wave.month, wave.share - before))
-        before = wave.share
-    return table
+    return [(w.month, d) for w, d in zip(option.waves, moved_shares(option), strict=True)]
 
 
 def _last_wave_month(option: Option) -> FloatArray:
@@ -259,17 +236,15 @@ def _wave_costs(
     last = _last_wave_month(option)
     m = _first(months, last + t.ramp_months - 1.0)
     ramp = np.maximum(t.ramp_months, 1.0)
-    extra = np.zeros((1, 1))  # Σ_k d_k × (1 / e_k(m) − 1), e_k the ramp from m_k
-    moved = np.zeros((1, 1))  # S(m)
+    extra = np.zeros((1, 1))  # Σ_k d_k × [m >= m_k] × (1 / e_k(m) − 1), e_k the ramp from m_k
     for mk, d in waves:
-        started = _mask(m >= mk)
         efficiency = np.where(
             m < mk + t.ramp_months,
             t.ramp_start_efficiency + (1.0 - t.ramp_start_efficiency) * (m - mk) / ramp,
             1.0,
         )
-        extra = extra + d * started * (1.0 / efficiency - 1.0)
-        moved = moved + d * started
+        extra = extra + d * _mask(m >= mk) * (1.0 / efficiency - 1.0)
+    moved = wave_path(option, m)  # S(m)
     dip_share = np.divide(extra, moved, out=np.zeros_like(extra), where=moved > 0.0)
     productivity_dip = fees[:, : m.shape[1]] * dip_share
     stranded = _stranded(p, months, last + t.parallel_run_months - 1.0)
