@@ -225,6 +225,7 @@ def _option_parts(p: Params, option: Option, base: _InHouse) -> dict[str, FloatA
         base.today_total,
         base.today_parts,
         base.price_index,
+        base.volumes,
     )
     return parts
 
