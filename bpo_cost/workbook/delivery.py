@@ -13,9 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
-from .._types import FloatArray
 from ..case.models import Automation, Case, Line, Option, Pricing
 from .grid import MONTH
 from .refs import input_name as n
@@ -26,10 +23,8 @@ __all__ = [
     "deliveries",
     "full_scope",
     "handover_formula",
-    "handover_values",
     "scope_formula",
     "wave_formula",
-    "wave_values",
 ]
 
 
@@ -88,12 +83,9 @@ class Delivery:
 
 
 def full_scope(case: Case, o: Option) -> bool:
-    """Whether the option moves every workload whole in month 1, as a v1 option does."""
-    if o.waves:
-        return False
-    return all(
-        case.line_shares(o, w) == 1.0 and len(case.deliveries(o, w)) == 1 for w in case.workloads
-    )
+    """Whether the option moves every workload whole in month 1, as a v1 option does (the
+    engine's ``scope.whole_scope``): its in-house work and transition keep the v1 rows."""
+    return not o.waves and all(case.line_shares(o, w) == 1.0 for w in case.workloads)
 
 
 def deliveries(case: Case, i: int) -> list[Delivery]:
@@ -138,26 +130,3 @@ def handover_formula(i: int, o: Option) -> str:
         terms.append(f"({n(w + 'share')}-{before})*({MONTH}>={n(w + 'month')}+{prm})")
         before = n(w + "share")
     return "+".join(terms) if terms else f"({MONTH}>=1+{prm})*1"
-
-
-def wave_values(o: Option, months: int) -> FloatArray:
-    """S(t) as numbers (for sizing the Staffing sheet's rows)."""
-    m = np.arange(1, months + 1)
-    s = np.zeros(months) if o.waves else np.ones(months)
-    for wave in o.waves:
-        s[m >= wave.month] = wave.share
-    return s
-
-
-def handover_values(o: Option, months: int) -> FloatArray:
-    """H(t) as numbers (for sizing the Staffing sheet's rows)."""
-    m = np.arange(1, months + 1)
-    p = o.transition.parallel_run_months
-    waves = o.waves or []
-    if not waves:
-        return (m >= 1 + p).astype(float)
-    h, before = np.zeros(months), 0.0
-    for wave in waves:
-        h += (wave.share - before) * (m >= wave.month + p)
-        before = wave.share
-    return h

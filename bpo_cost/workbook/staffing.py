@@ -26,11 +26,14 @@ from .._types import FloatArray
 from ..case.models import HourlyPricing, RealTime
 from ..core.concurrency import CONCURRENCY_FACTORS, concurrency_factor_unchecked
 from ..core.staffing import WARM_START_SIGMAS, required_agents, warm_start
+from ..core.timeline import month_axis
+from ..engine.compile import compile_case
 from ..engine.components import INHOUSE
+from ..engine.scope import handover_path, wave_path
 from ..result import Result
 from . import styles as st
 from .costs import inhouse_volume_key
-from .delivery import Delivery, deliveries, full_scope, handover_values, wave_values
+from .delivery import Delivery, deliveries, full_scope
 from .grid import FIRST_ROW, Grid
 from .refs import input_name as n
 from .refs import quote
@@ -80,7 +83,9 @@ class StaffingPlan:
     def __init__(self, result: Result) -> None:
         case = result.case
         self.months = case.term_months
-        m = np.arange(1, case.term_months + 1)
+        months = month_axis(case.term_months)
+        m = months[0]
+        params = compile_case(case)  # the engine's wave and hand-over paths, to size the rows
         self.pools: list[Pool] = []
         better = case.inhouse.improvement
         ih_auto = None if better is None else better.automation
@@ -108,7 +113,7 @@ class StaffingPlan:
                 )
             )
             for i, o in enumerate(case.options):
-                s = wave_values(o, case.term_months)
+                s = wave_path(params.options[i], months)[0]
                 for d in deliveries(case, i):
                     pr = d.pricing
                     if d.workload != w or not isinstance(pr, HourlyPricing):
@@ -142,7 +147,7 @@ class StaffingPlan:
                 scope = case.line_shares(o, w.model)
                 for kind, path in (
                     (KEPT, s),
-                    (RUNNING, handover_values(o, case.term_months)),
+                    (RUNNING, handover_path(params.options[i], months)[0]),
                 ):
                     owner = f"{o.name} {kind}"
                     key = w.key(f"{kind}_handled" if ih_auto is not None else f"{kind}_volume")
