@@ -248,7 +248,8 @@ def test_every_component_matches_the_hand_calculation():
     result = evaluate(worked_case())
     expected = hand_calculation()
     monthly = result.monthly()
-    vendor = option_keys(result.case.options[0])  # a retained block; no currency, taxes, dates
+    # a retained block; no currency, taxes, dated costs or in-house work kept
+    vendor = option_keys(result.case.options[0])
     for owner, names in (("inhouse", INHOUSE_COMPONENTS), ("Vendor", vendor)):
         for name in names:
             got = monthly[(owner, name)].to_numpy()
@@ -269,7 +270,7 @@ def test_component_names_are_stable():
     result = evaluate(bare_case())
     assert list(result.monthly().columns.get_level_values("component").unique()) == [
         *INHOUSE_COMPONENTS,
-        *keys_of("option"),  # no blocks
+        *keys_of("option"),  # no blocks, no in-house work kept
     ]
 
 

@@ -214,7 +214,7 @@ def test_a_rate_card_in_a_third_currency_is_refused_naming_the_field() -> None:
 
 
 def test_vat_falls_on_the_currency_movement_too() -> None:
-    """The vendor invoices the moved price: irrecoverable VAT is on it (docs/methodology.md#taxes)."""
+    """VAT is on the moved price the vendor invoices (docs/methodology.md#taxes)."""
     data = priced_in(claims(), 0.012, clause="client", drift_per_year=0.08)
     data["options"][OPTION]["taxes"] = {"vat_rate": 0.2, "recoverable_share": 0.25}
     got = parts(data)

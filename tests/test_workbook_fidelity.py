@@ -488,6 +488,7 @@ def test_every_summary_figure(built: dict[str, Built], name: str, sheet: str) ->
 # The Summary's bridge steps as groups of engine components (docs/methodology.md#hidden-costs)
 BRIDGE_STEPS = {
     "Vendor vs in-house": ("vendor.", "fx."),
+    "Kept in-house": ("inhouse.kept",),
     "Automation": ("automation",),
     "Transition": ("transition.",),
     "Governance": ("governance", "retained."),
@@ -594,17 +595,19 @@ def test_staffing_matches_erlang_c(built: dict[str, Built], name: str) -> None:
             )
         ]
         for o in case.options:
-            pr = next((p for _, p in case.deliveries(o, w)), None)
-            if not isinstance(pr, HourlyPricing):
-                continue
-            auto = o.automation
-            vv = (
-                volume
-                if auto is None
-                else volume * (1 - auto.share * (months[0] >= auto.start_month))
-            )
-            handle = w.handle_minutes if pr.handle_minutes is None else pr.handle_minutes
-            pools.append((o.name, vv, handle, pr.occupancy))
+            ways = case.deliveries(o, w)
+            for j, pr in ways:
+                if not isinstance(pr, HourlyPricing):
+                    continue
+                line = None if j is None else o.lines[j]
+                sole = len(ways) == 1 and (line is None or line.share == 1.0)
+                auto = o.automation if line is None or line.automation is None else line.automation
+                vv = volume * (1.0 if line is None else line.share)
+                if auto is not None:
+                    vv = vv * (1 - auto.share * (months[0] >= auto.start_month))
+                handle = w.handle_minutes if pr.handle_minutes is None else pr.handle_minutes
+                label = o.name if sole else f"{o.name} line {(j or 0) + 1}"
+                pools.append((label, vv, handle, pr.occupancy))
         intervals = rt.open_hours_per_month * 60 / rt.interval_minutes
         factor = _published_factor(rt.concurrency)
         for label, vol, handle, occupancy in pools:

@@ -11,7 +11,7 @@ sections #in-house-cost, #pricing, #clauses and #hidden-costs.
 >>> COMPONENT_BY_KEY["transition.parallel_run"].label
 'Parallel run of the in-house operation'
 >>> STAFF_COMPONENTS[0], OPTION_COMPONENTS[-1]
-('inhouse.salaries', 'tax.vat')
+('inhouse.salaries', 'inhouse.kept')
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ __all__ = [
     "COMPONENT_BY_KEY",
     "INHOUSE",
     "INHOUSE_COMPONENTS",
+    "KEPT",
     "OPTION_COMPONENTS",
     "STAFF_COMPONENTS",
     "TAXED_COMPONENTS",
@@ -38,6 +39,10 @@ __all__ = [
 ]
 
 OwnerKind = Literal["inhouse", "option"]  # in-house, or each option
+
+KEPT: Final = "kept"
+"""The ``Component.block`` of an option that keeps in-house work (partial scope or waves:
+``engine.scope.whole_scope`` false): not a case block, so ``option_keys`` is told."""
 
 INHOUSE: Final = "inhouse"
 """The in-house owner's key in results (owners, frames, JSON); options go by their names."""
@@ -200,34 +205,38 @@ COMPONENTS: tuple[Component, ...] = (
         "transition.knowledge_transfer",
         "Transition team and knowledge transfer",
         "Transition team share x in-house staff cost during the transition months, plus the "
-        "fixed knowledge-transfer cost spread over them.",
+        "fixed knowledge-transfer cost spread over them; with waves, each wave on its share, "
+        "from its month.",
         _OPT,
     ),
     Component(
         "transition.parallel_run",
         "Parallel run of the in-house operation",
-        "The whole in-house cost while both teams run.",
+        "The whole in-house cost while both teams run; with partial scope or waves, the "
+        "in-house cost of the moved work until its hand-over (the in-house cost at the "
+        "running volume, less the kept work's).",
         _OPT,
     ),
     Component(
         "transition.severance_retention",
         "Severance and retention pay",
         "Severance months x in-house staff cost in the hand-over month (the last parallel "
-        "month, at least month 1), plus retention share x staff cost during the parallel run.",
+        "month, at least month 1), plus retention share x staff cost during the parallel run; "
+        "with waves, each wave on its share of the staff cost, from its month.",
         _OPT,
     ),
     Component(
         "transition.productivity_dip",
         "Productivity dip while the vendor ramps up",
         "Fees x (1 / efficiency - 1), efficiency rising linearly from the start efficiency to 1 "
-        "over the ramp months.",
+        "over the ramp months; with waves, each wave's ramp on its share of the fees.",
         _OPT,
     ),
     Component(
         "transition.stranded_costs",
         "Stranded leases and licences",
-        "Leases and licences still running after the parallel run, until their months "
-        "remaining end.",
+        "Leases and licences still running after the (last wave's) parallel run, until their "
+        "months remaining end.",
         _OPT,
     ),
     Component(
@@ -312,6 +321,15 @@ COMPONENTS: tuple[Component, ...] = (
         _OPT,
         block="taxes",
     ),
+    Component(
+        "inhouse.kept",
+        "In-house work kept: out of scope or not yet moved",
+        "The in-house cost of the work the option does not take (yet): the volume-driven "
+        "in-house components at volume x (1 - scope x moved share), plus the fixed roles, their "
+        "seats and fixed costs whole while any work stays in-house.",
+        _OPT,
+        block=KEPT,
+    ),
 )
 """Every component, in registry order: the order of rows, columns and lists in every face.
 Components added after release 0.1.0 come after its own, so columns keep their positions."""
@@ -329,17 +347,18 @@ def keys_of(owner: OwnerKind, *, blocks: bool = False) -> tuple[str, ...]:
     return tuple(c.key for c in COMPONENTS if owner in c.owners and (blocks or c.block is None))
 
 
-def option_keys(option: object) -> tuple[str, ...]:
+def option_keys(option: object, *, keeps_work: bool = False) -> tuple[str, ...]:
     """The keys of the components ``option`` (a case's or the engine's) has, in registry order:
-    those of every option, and those its blocks bring.
+    those of every option, and those its blocks bring; ``keeps_work``: whether it keeps
+    in-house work (``engine.scope.whole_scope`` false), which brings ``inhouse.kept``.
 
     >>> class Bare:
     ...     retained = taxes = None
     ...     dated_costs = asset_sales = ()
-    >>> option_keys(Bare())[-1]
-    'exit'
+    >>> option_keys(Bare())[-1], option_keys(Bare(), keeps_work=True)[-1]
+    ('exit', 'inhouse.kept')
     """
-    return _keys_with_blocks("option", option)
+    return _keys_with_blocks("option", option, keeps_work=keeps_work)
 
 
 def inhouse_keys(inhouse: object) -> tuple[str, ...]:
@@ -355,12 +374,15 @@ def inhouse_keys(inhouse: object) -> tuple[str, ...]:
     return _keys_with_blocks("inhouse", inhouse)
 
 
-def _keys_with_blocks(kind: OwnerKind, owner: object) -> tuple[str, ...]:
+def _keys_with_blocks(
+    kind: OwnerKind, owner: object, *, keeps_work: bool = False
+) -> tuple[str, ...]:
     # a block is there when it is given: a block not None, a list not empty
     return tuple(
         c.key
         for c in COMPONENTS
-        if kind in c.owners and (c.block is None or _has_block(owner, c.block))
+        if kind in c.owners
+        and (c.block is None or (keeps_work if c.block == KEPT else _has_block(owner, c.block)))
     )
 
 

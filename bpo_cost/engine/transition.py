@@ -8,7 +8,8 @@ Components (per month, case currency):
   the annual contract value (ACV = mean annual vendor fees);
 - ``transition.knowledge_transfer``: a transition team (share of the in-house staff cost) during
   the transition months, plus any fixed knowledge-transfer cost spread over them;
-- ``transition.parallel_run``: the whole in-house cost stack while both run;
+- ``transition.parallel_run``: the whole in-house cost stack while both run (an option with
+  partial scope or waves: the moved work's in-house cost until its hand-over, ``kept.py``);
 - ``transition.severance_retention``: severance (months of staff pay) when the in-house team
   leaves, and retention pay during the parallel run;
 - ``transition.productivity_dip``: extra effort paid for while the vendor ramps up: fees ×
@@ -18,21 +19,28 @@ Components (per month, case currency):
 - ``retained.*``: the retained organisation sized as people (``retained``);
 - ``quality_leakage``: rework and repeat contacts handled and paid for again;
 - ``exit``: switching cost at term end (a share of the last year's spend), when the case asks.
+
+An option moved in migration waves (``Option.waves``), or one that leaves part of a workload
+in-house, takes the transition charges wave by wave: each on its share of the scope, from its
+month (docs/methodology.md#migration-waves). Any other takes the v1 cut-over path.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
 
 from .._types import FloatArray
 from .components import STAFF_COMPONENTS
+from .inhouse import agent_fte, own, summed
 from .params import Option, Params
 from .retained import retained_components
+from .scope import moved_shares, scopes, wave_path, whole_scope
 
-__all__ = ["hidden_components", "inhouse_months_read"]
+__all__ = ["hidden_components", "inhouse_months_read", "scope_staff_share"]
 
 
 def hidden_components(
@@ -43,11 +51,17 @@ def hidden_components(
     inhouse_total: FloatArray,
     inhouse: Mapping[str, FloatArray],
     price_index: FloatArray,
+    volumes: Sequence[FloatArray] = (),
+    *,
+    parallel_run: FloatArray | None = None,
 ) -> dict[str, FloatArray]:
-    """Monthly hidden-cost components of one option, by name.
+    """Monthly hidden-cost components of one option, by name; ``parallel_run``: the parallel
+    run of an option that keeps in-house work (``kept.kept_components``), else the v1 formula.
 
     The transition components stop after a few months, so they are computed over the first
     months any scenario needs and returned that narrow (zero after; see ``engine.Components``).
+    ``volumes`` (per workload, in-house) weigh the staff cost of a partial scope over several
+    workloads (``scope_staff_share``); not needed otherwise.
     """
     # Factors that depend only on the month (and on month counts) are built first: small
     # (1, months) rows unless a batch varies them, so each component is one pass over fees.
@@ -58,36 +72,36 @@ def hidden_components(
     m = _first(months, kt_months, handover)  # as in `inhouse_months_read`
     staff = np.asarray(sum(inhouse[k][:, : m.shape[1]] for k in STAFF_COMPONENTS), dtype=float)
 
-    m = _first(months, kt_months)
-    knowledge_transfer = staff[:, : m.shape[1]] * (
-        t.transition_team_share * _mask(m <= t.transition_months)
-    ) + (t.knowledge_transfer_cost / kt_months) * _mask(m <= kt_months)
+    if not whole_scope(p, option):  # waves, or part of a workload stays in-house
+        knowledge_transfer, severance_retention, productivity_dip, stranded = _wave_costs(
+            p, option, months, fees, staff, scope_staff_share(p, option, volumes, m)
+        )
+        if parallel_run is None:  # the in-house operation while both run (v1 formula)
+            m = _first(months, handover)
+            parallel_run = inhouse_total[:, : m.shape[1]] * _mask(m <= t.parallel_run_months)
+    else:
+        m = _first(months, kt_months)
+        knowledge_transfer = staff[:, : m.shape[1]] * (
+            t.transition_team_share * _mask(m <= t.transition_months)
+        ) + (t.knowledge_transfer_cost / kt_months) * _mask(m <= kt_months)
 
-    m = _first(months, handover)
-    in_parallel = _mask(m <= t.parallel_run_months)
-    parallel_run = inhouse_total[:, : m.shape[1]] * in_parallel
-    severance_retention = (t.severance_months_of_pay * _column(staff, handover)) * _mask(
-        m == handover
-    ) + staff[:, : m.shape[1]] * (t.retention_share * in_parallel)
+        m = _first(months, handover)
+        in_parallel = _mask(m <= t.parallel_run_months)
+        if parallel_run is None:  # the whole operation runs until the hand-over (v1)
+            parallel_run = inhouse_total[:, : m.shape[1]] * in_parallel
+        severance_retention = (t.severance_months_of_pay * _column(staff, handover)) * _mask(
+            m == handover
+        ) + staff[:, : m.shape[1]] * (t.retention_share * in_parallel)
 
-    m = _first(months, t.ramp_months)
-    efficiency = np.where(
-        m <= t.ramp_months,
-        t.ramp_start_efficiency
-        + (1.0 - t.ramp_start_efficiency) * (m - 1.0) / np.maximum(t.ramp_months, 1.0),
-        1.0,
-    )
-    productivity_dip = fees[:, : m.shape[1]] * (1.0 / efficiency - 1.0)
-
-    leases = p.inhouse.stranded_costs
-    m = _first(months, *(s.months_remaining for s in leases))
-    stranded = sum(
-        (
-            s.cost_per_month * _mask((m > t.parallel_run_months) & (m <= s.months_remaining))
-            for s in leases
-        ),
-        np.zeros((1, 1)),
-    )
+        m = _first(months, t.ramp_months)
+        efficiency = np.where(
+            m <= t.ramp_months,
+            t.ramp_start_efficiency
+            + (1.0 - t.ramp_start_efficiency) * (m - 1.0) / np.maximum(t.ramp_months, 1.0),
+            1.0,
+        )
+        productivity_dip = fees[:, : m.shape[1]] * (1.0 / efficiency - 1.0)
+        stranded = _stranded(p, months, t.parallel_run_months)
 
     governance = t.governance_share_of_fees * fees
     retained = t.governance_fte * t.governance_cost_per_fte_month
@@ -125,9 +139,121 @@ def inhouse_months_read(option: Option, months: FloatArray) -> int:
 
 
 def _transition_ends(option: Option) -> tuple[FloatArray, FloatArray]:
-    """The last month of knowledge transfer and the month the in-house team leaves."""
+    """The last month of knowledge transfer and the month the in-house team leaves: of the
+    last wave, when the option moves in waves."""
     t = option.transition
-    return np.maximum(t.transition_months, 1.0), np.maximum(t.parallel_run_months, 1.0)
+    last = _last_wave_month(option) - 1.0
+    return last + np.maximum(t.transition_months, 1.0), last + np.maximum(
+        t.parallel_run_months, 1.0
+    )
+
+
+def _stranded(p: Params, months: FloatArray, after: FloatArray) -> FloatArray:
+    """Leases and licences that keep costing after month ``after`` (the last work's hand-over
+    month less one), until each ends."""
+    leases = p.inhouse.stranded_costs
+    m = _first(months, *(s.months_remaining for s in leases))
+    return sum(
+        (s.cost_per_month * _mask((m > after) & (m <= s.months_remaining)) for s in leases),
+        np.zeros((1, 1)),
+    )
+
+
+# ------------------------------------------------------------------------------------- waves
+
+
+def scope_staff_share(
+    p: Params, option: Option, volumes: Sequence[FloatArray], months: FloatArray
+) -> FloatArray:
+    """The option's scope as a share of today's staff cost, g(m) = Σ_w s_w × salaries_w(m) /
+    Σ_w salaries_w(m), over the first ``months``: 1 for the whole scope.
+
+    Salaries weigh the workloads because the staff cost follows them (supervision, on-costs and
+    hiring pool over the agents); one share for every workload needs no salaries.
+    """
+    shares = scopes(p, option)
+    first = shares[0]
+    if all(s is first or np.array_equal(s, first) for s in shares[1:]):
+        return first
+    if len(volumes) != len(shares):
+        raise ValueError("hidden_components: a partial scope over workloads needs their volumes")
+    k = months.shape[1]
+    pay = [
+        agent_fte(w, p.inhouse, v[:, :k]) * own(w, p.inhouse, "wage_per_hour")
+        for w, v in zip(p.workloads, volumes, strict=True)
+    ]
+    moved = sum((s * x for s, x in zip(shares, pay, strict=True)), np.zeros((1, 1)))
+    total = summed(pay)
+    return np.asarray(np.divide(moved, total, out=np.zeros_like(moved), where=total > 0.0))
+
+
+def _wave_table(option: Option) -> list[tuple[FloatArray, FloatArray]]:
+    """Each wave's month m_k and the share of the scope it moves d_k; one wave (month 1, all
+    of it) when the option names none."""
+    if not option.waves:
+        return [(np.ones((1, 1)), np.ones((1, 1)))]
+    return [(w.month, d) for w, d in zip(option.waves, moved_shares(option), strict=True)]
+
+
+def _last_wave_month(option: Option) -> FloatArray:
+    """The month of the last wave (1 without waves), per scenario: the latest, should a batch
+    move one wave past another."""
+    if not option.waves:
+        return np.ones((1, 1))
+    return np.asarray(functools.reduce(np.maximum, (w.month for w in option.waves)), dtype=float)
+
+
+def _wave_costs(
+    p: Params,
+    option: Option,
+    months: FloatArray,
+    fees: FloatArray,
+    staff: FloatArray,
+    scope: FloatArray,
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Knowledge transfer, severance and retention, productivity dip and stranded costs of an
+    option moved in waves (docs/methodology.md#migration-waves).
+
+    Each wave k (month m_k, moved share d_k) carries the v1 charges on its share, from m_k
+    instead of month 1: those on the staff cost on d_k × g × staff (``scope``: g, from
+    `scope_staff_share`), the dip on its share of the fees, fees × d_k / S(m).
+    """
+    t = option.transition
+    waves = _wave_table(option)
+    kt_months = np.maximum(t.transition_months, 1.0)
+    handover = np.maximum(t.parallel_run_months, 1.0) - 1.0  # months after the wave's start
+
+    def windows(m: FloatArray, length: FloatArray) -> FloatArray:
+        # Σ_k d_k × [m_k <= m < m_k + length]: the share of the scope in that window of its wave
+        return sum((d * _mask((m >= mk) & (m < mk + length)) for mk, d in waves), np.zeros((1, 1)))
+
+    m = months[:, : staff.shape[1]]  # the first months: up to the last wave's transition ends
+    moved_staff = staff * scope[:, : m.shape[1]]  # g is (1, 1) or per month
+    knowledge_transfer = moved_staff * (
+        t.transition_team_share * windows(m, t.transition_months)
+    ) + (t.knowledge_transfer_cost / kt_months) * windows(m, kt_months)
+    severance = sum((d * _mask(m == mk + handover) for mk, d in waves), np.zeros((1, 1)))
+    severance_retention = moved_staff * (
+        t.severance_months_of_pay * severance
+        + t.retention_share * windows(m, t.parallel_run_months)
+    )
+
+    last = _last_wave_month(option)
+    m = _first(months, last + t.ramp_months - 1.0)
+    ramp = np.maximum(t.ramp_months, 1.0)
+    extra = np.zeros((1, 1))  # Σ_k d_k × [m >= m_k] × (1 / e_k(m) − 1), e_k the ramp from m_k
+    for mk, d in waves:
+        efficiency = np.where(
+            m < mk + t.ramp_months,
+            t.ramp_start_efficiency + (1.0 - t.ramp_start_efficiency) * (m - mk) / ramp,
+            1.0,
+        )
+        extra = extra + d * _mask(m >= mk) * (1.0 / efficiency - 1.0)
+    moved = wave_path(option, m)  # S(m)
+    dip_share = np.divide(extra, moved, out=np.zeros_like(extra), where=moved > 0.0)
+    productivity_dip = fees[:, : m.shape[1]] * dip_share
+    stranded = _stranded(p, months, last + t.parallel_run_months - 1.0)
+    return knowledge_transfer, severance_retention, productivity_dip, stranded
 
 
 def _first(months: FloatArray, *last: FloatArray) -> FloatArray:

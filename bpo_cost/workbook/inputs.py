@@ -143,7 +143,7 @@ def _label(tree: Any, key: str) -> str:
         if isinstance(step, Name) and words:
             words[-1] = step.name  # "Offshore PH" rather than "options, Offshore PH"
         elif isinstance(step, int) and words[-1:] == ["lines"] and _workload_of(node, step):
-            words[-1] = f"{_workload_of(node, step)} line"  # "Offshore PH > chat line > ..."
+            words[-1] = _line_label(node, step)  # "Offshore PH > chat line > ..."
         elif isinstance(step, int) and words:
             words[-1] += f" #{step + 1}"
         elif step == INHOUSE and not words:
@@ -202,6 +202,14 @@ def _workload_of(lines: Any, j: int) -> str:
     """The workload a line prices ("" if the node is not a list of lines)."""
     line = _child(lines, j)
     return str(line.get("workload", "")) if isinstance(line, dict) else ""
+
+
+def _line_label(lines: Any, j: int) -> str:
+    """A line as people read it: "chat line", numbered as on the option's sheet ("chat line 2")
+    when the option has several lines of that workload (a blend or a split award)."""
+    workload = _workload_of(lines, j)
+    same = [k for k in range(len(lines)) if _workload_of(lines, k) == workload]
+    return f"{workload} line" + (f" {j + 1}" if len(same) > 1 else "")
 
 
 def _value(ws: Worksheet, row: int, value: Any, unit: str, currency: str) -> None:

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 
 from ..case.models import (
     Case,
+    Escalator,
     HourlyPricing,
     Option,
     OutcomePricing,
@@ -25,10 +26,13 @@ from ..case.models import (
 from ..engine.components import COMPONENT_BY_KEY, OPTION_COMPONENTS
 from . import styles as st
 from .costs import HoursRef, volume_row
+from .delivery import Delivery, deliveries, full_scope, wave_formula
 from .grid import MONTH, Grid
 from .money import dated_formulas, vat_formula
 from .refs import input_name as n
-from .workloads import WorkloadRef, pricing_of, workload_refs
+from .scope import scope_components, scope_rows
+from .staffing import pool_owner
+from .workloads import WorkloadRef, workload_refs
 
 __all__ = ["Billing", "billing_groups", "option_sheet"]
 
@@ -44,17 +48,21 @@ _INVOICE = (
 
 @dataclass(frozen=True)
 class Billing:
-    """One price schedule of an option and the workloads it bills together."""
+    """One price schedule of an option and the deliveries it bills together."""
 
     pricing: Pricing
     prefix: str  # of the pricing's inputs: options.i.pricing. or options.i.lines.j.pricing.
-    workloads: tuple[WorkloadRef, ...]
+    deliveries: tuple[Delivery, ...]
     alone: bool  # the option's only billing group: its rows keep the plain keys
     currency: tuple[str, str] | None = None  # prices in another currency: its inputs, clause
 
     @property
+    def workloads(self) -> tuple[WorkloadRef, ...]:
+        return tuple(d.workload for d in self.deliveries)
+
+    @property
     def tag(self) -> str:
-        return "+".join(w.name for w in self.workloads)
+        return "+".join(d.tag for d in self.deliveries)
 
     def key(self, key: str) -> str:
         return key if self.alone else f"{key}[{self.tag}]"
@@ -62,27 +70,26 @@ class Billing:
     def label(self, text: str) -> str:
         return text if self.alone else f"{self.tag}: {text}"
 
+    @property
+    def line(self) -> Delivery | None:
+        """The line this group bills (None: the option's pricing)."""
+        d = self.deliveries[0]
+        return d if d.line is not None else None
+
 
 def billing_groups(case: Case, i: int) -> list[Billing]:
     """The billing groups of option ``i``, as ``engine.vendor.pricing_groups`` makes them: the
-    workloads without a line of their own together, then each line's workload."""
-    shared: list[WorkloadRef] = []
-    lined: list[tuple[Pricing, str, WorkloadRef]] = []
-    for w in workload_refs(case):
-        pricing, prefix = pricing_of(case, i, w)
-        if ".lines." in prefix:
-            lined.append((pricing, prefix, w))
-        else:
-            shared.append(w)
-    groups: list[tuple[Pricing, str, tuple[WorkloadRef, ...]]] = [
-        (pr, prefix, (w,)) for pr, prefix, w in lined
+    workloads without a line of their own together, then each line on its own."""
+    ds = deliveries(case, i)
+    shared = tuple(d for d in ds if d.line is None)
+    groups: list[tuple[Pricing, str, tuple[Delivery, ...]]] = [
+        (d.pricing, d.pricing_prefix, (d,)) for d in ds if d.line is not None
     ]
     if shared:
-        pricing, prefix = pricing_of(case, i, shared[0])
-        groups.insert(0, (pricing, prefix, tuple(shared)))
+        groups.insert(0, (shared[0].pricing, shared[0].pricing_prefix, shared))
     return [
-        Billing(pr, prefix, ws, len(groups) == 1, _currency(case, i, prefix))
-        for pr, prefix, ws in groups
+        Billing(pr, prefix, dd, len(groups) == 1, _currency(case, i, prefix))
+        for pr, prefix, dd in groups
     ]
 
 
@@ -95,6 +102,15 @@ def _currency(case: Case, i: int, prefix: str) -> tuple[str, str] | None:
     if cc is None:
         own, cc = f"options.{i}.", o.contract_currency
     return None if cc is None else (own + "contract_currency.", cc.clause)
+
+
+def _where(case: Case, d: Delivery) -> str:
+    """A line's provider and location, for its labels (the option's where the line sets none)."""
+    o = case.options[d.option]
+    line = d.model
+    provider = (line.provider if line is not None else None) or o.provider
+    loc = (line.location if line is not None else None) or o.location
+    return ", ".join(x for x in (provider, f"{loc.tier} {loc.country}") if x)
 
 
 def option_sheet(
@@ -115,27 +131,47 @@ def option_sheet(
     year = tl.here("contract_year", external=True)
     wls = workload_refs(case)
     several = len(wls) > 1
+    ds = deliveries(case, i)
+    v1 = full_scope(case, o)
     g.section("Drivers")
+    if o.waves:
+        g.add(
+            "wave_share",
+            "Share of the scope moved by the waves so far, S(t)",
+            f"={wave_formula(i, o)}",
+            fmt=st.FACTOR,
+            total=False,
+        )
     if several:  # one escalator for the option, before the workloads' rows
-        _escalation(g, o, p, year)
+        _escalation(g, o.escalator, p, year, "escalation_index", "Price escalation index")
     for w in wls:
-        volume, vendor = volume_row(g, tl, w), w.key("vendor_volume")
-        if o.automation is None:
-            g.add(vendor, w.label("Volume the vendor handles"), f"={g.here(volume)}", fmt=st.NUMBER)
-        else:
+        volume = volume_row(g, tl, w)
+        mine = [d for d in ds if d.workload == w]
+        for d in mine:
+            _vendor_volume(g, case, d, volume)
+        if len(mine) != 1 or not mine[0].sole:
             g.add(
-                vendor,
-                w.label("Volume the vendor handles (after automation)"),
-                f"={g.here(volume)}*(1-IF({MONTH}>={n(p + 'automation.start_month')},"
-                f"{n(p + 'automation.share')},0))",
+                w.key("vendor_volume"),
+                w.label("Volume the vendors handle, all lines"),
+                "=" + ("+".join(g.here(d.key("vendor_volume")) for d in mine) or "0"),
                 fmt=st.NUMBER,
             )
         if not several:
-            _escalation(g, o, p, year)
-        pricing, pp = pricing_of(case, i, w)
-        if isinstance(pricing, HourlyPricing):
-            staffed = partial(hours, o.name, w) if hours and w.real_time else None
-            _hours(g, w, pricing, pp, staffed)
+            _escalation(g, o.escalator, p, year, "escalation_index", "Price escalation index")
+        for d in mine:
+            if isinstance(d.pricing, HourlyPricing):
+                owner = pool_owner(o.name, d)
+                staffed = partial(hours, owner, w) if hours and w.real_time else None
+                _hours(g, d, d.pricing, d.pricing_prefix, staffed)
+            if d.has_own("escalator") and d.model is not None:
+                _escalation(
+                    g,
+                    d.model.escalator or o.escalator,
+                    d.prefix,
+                    year,
+                    d.key("escalation_index"),
+                    d.label("Price escalation index of the line"),
+                )
     if several:
         for key, label in (
             ("volume", "Volume, all workloads"),
@@ -145,24 +181,34 @@ def option_sheet(
     groups = billing_groups(case, i)
     for b in groups:
         if not b.alone:
-            g.section(f"Billing: {b.tag} ({b.pricing.model})")
+            line = b.line
+            shown = line is not None and (
+                not line.sole or line.has_own("provider") or line.has_own("location")
+            )
+            where = f"; {_where(case, line)}" if line is not None and shown else ""
+            g.section(f"Billing: {b.tag} ({b.pricing.model}{where})")
         _base_fee(g, b)
         if not b.alone:
             at = g.layout([b.key(k) for k in _INVOICE])
-            invoice = _invoice(g, b, p, {k: at[b.key(k)] for k in _INVOICE})
+            invoice = _invoice(g, b, p, {k: at[b.key(k)] for k in _INVOICE}, bool(o.waves))
             for k in _INVOICE:
                 g.add(b.key(k), b.label(COMPONENT_BY_KEY[k].label), invoice[k])
+    if not v1:
+        scope_rows(g, case, i, tl, ih, hours)
     g.section("Cost components")
     at = g.layout(OPTION_COMPONENTS)
     if len(groups) == 1:
-        formulas = _invoice(g, groups[0], p, at)
+        formulas = _invoice(g, groups[0], p, at, bool(o.waves))
     else:
         formulas = {k: "=" + "+".join(g.here(b.key(k)) for b in groups) for k in _INVOICE}
-    formulas["automation"] = _automation(g, o, p, tl.here("volume", external=True), price_index)
+    formulas["automation"] = _automation(g, case, i, tl, price_index, v1)
     formulas |= _hidden(g, case, p, at, ih, price_index)
     formulas |= _retained(o, p, at, tl.here("wage_index", external=True))
     formulas |= dated_formulas(p[:-1], "", o.dated_costs, o.asset_sales)
     formulas["tax.vat"] = vat_formula(p[:-1], o.taxes, at)
+    formulas["inhouse.kept"] = "=0"
+    if not v1:
+        formulas |= scope_components(g, case, i, at)
     for key in OPTION_COMPONENTS:
         g.add(key, COMPONENT_BY_KEY[key].label, formulas[key])
     first, last = g.row(OPTION_COMPONENTS[0]), g.row(OPTION_COMPONENTS[-1])
@@ -171,13 +217,36 @@ def option_sheet(
     return g
 
 
-def _escalation(g: Grid, o: Option, p: str, year: str) -> None:
+def _vendor_volume(g: Grid, case: Case, d: Delivery, volume: str) -> None:
+    """The volume a delivery's vendor handles: the workload's volume x the line's share x the
+    waves' S(t), after automation (the line's, else the option's)."""
+    o = case.options[d.option]
+    formula, said = g.here(volume), []
+    if not d.sole:
+        formula += f"*{n(d.prefix + 'share')}"
+        said.append("share")
+    if o.waves:
+        formula += f"*{g.here('wave_share')}"
+        said.append("S(t)")
+    label = "Volume the vendor handles"
+    if d.automation(case) is not None:
+        a = d.clause("automation")
+        formula += f"*(1-IF({MONTH}>={n(a + 'start_month')},{n(a + 'share')},0))"
+        label += " (after automation)"
+    if said:
+        label = f"{label}: volume x {' x '.join(said)}"
+    if not d.sole:
+        label += f" ({_where(case, d)})"
+    g.add(d.key("vendor_volume"), d.label(label), "=" + formula, fmt=st.NUMBER)
+
+
+def _escalation(g: Grid, e: Escalator, p: str, year: str, key: str, label: str) -> None:
     cola = n(p + "escalator.cola_per_year")
-    if o.escalator.cap_per_year is not None:
+    if e.cap_per_year is not None:
         cola = f"MIN({cola},{n(p + 'escalator.cap_per_year')})"
     g.add(
-        "escalation_index",
-        "Price escalation index (COLA, cap, productivity)",
+        key,
+        f"{label} (COLA, cap, productivity)",
         f"=(1+{cola})^{year}*(1-{n(p + 'escalator.productivity_per_year')})^{year}",
         fmt=st.FACTOR,
         total=False,
@@ -185,14 +254,16 @@ def _escalation(g: Grid, o: Option, p: str, year: str) -> None:
 
 
 def _hours(
-    g: Grid, w: WorkloadRef, pr: HourlyPricing, pp: str, staffed: Callable[[], str] | None
+    g: Grid, d: Delivery, pr: HourlyPricing, pp: str, staffed: Callable[[], str] | None
 ) -> None:
-    """The hours an hourly vendor staffs for a workload (``vendor.billed_hours``)."""
-    key, vv = w.key("productive_hours"), g.here(w.key("vendor_volume"))
+    """The hours an hourly vendor staffs for a delivery (``vendor.billed_hours``); a line of a
+    live workload is staffed by Erlang C on its own share of the traffic (no pooling)."""
+    w = d.workload
+    key, vv = d.key("productive_hours"), g.here(d.key("vendor_volume"))
     if staffed is not None:
         g.add(
             key,
-            w.label("Staffed hours (Erlang C agents x open hours)"),
+            d.label("Staffed hours (Erlang C agents x open hours)"),
             f"={staffed()}",
             fmt=st.NUMBER,
         )
@@ -202,21 +273,21 @@ def _hours(
     )
     g.add(
         key,
-        w.label("Productive hours (volume x handle time / occupancy)"),
+        d.label("Productive hours (volume x handle time / occupancy)"),
         f"={vv}*{handle}/60/{n(pp + 'occupancy')}",
         fmt=st.NUMBER,
     )
 
 
 def _summed(g: Grid, b: Billing, key: str, label: str) -> str:
-    """The group's sum of a workload row (the row itself for a group of one workload)."""
-    if len(b.workloads) == 1:
-        return g.here(b.workloads[0].key(key))
+    """The group's sum of a delivery row (the row itself for a group of one delivery)."""
+    if len(b.deliveries) == 1:
+        return g.here(b.deliveries[0].key(key))
     if b.key(key) not in g.rows:
         g.add(
             b.key(key),
             b.label(label),
-            "=" + "+".join(g.here(w.key(key)) for w in b.workloads),
+            "=" + "+".join(g.here(d.key(key)) for d in b.deliveries),
             fmt=st.NUMBER,
         )
     return g.here(b.key(key))
@@ -309,16 +380,26 @@ def _base_fee(g: Grid, b: Billing) -> None:
         )
 
 
-def _invoice(g: Grid, b: Billing, p: str, at: dict[str, str]) -> dict[str, str]:
+def _invoice(g: Grid, b: Billing, p: str, at: dict[str, str], waves: bool) -> dict[str, str]:
     """Formulas of a group's invoice components (``vendor.vendor_components``), written at the
-    template references ``at``; ``p`` prefixes the option's inputs."""
+    template references ``at``; ``p`` prefixes the option's inputs. A line's own escalator and
+    service credits replace the option's; under waves there are no fees (nor minimum) before
+    the first wave."""
     pr = b.pricing
     fees = at["vendor.fees"]
     invoice = f"MAX({fees}+{at['vendor.gainshare']}+{at['vendor.kpi_adjustment']},0)"
+    line = b.line
+    escalation = "escalation_index"
+    if line is not None and line.has_own("escalator"):
+        escalation = line.key("escalation_index")
+    charge = f"{g.here(b.key('base_fee'))}*{g.here(escalation)}"
+    if waves:
+        charge = f"IF({g.here('wave_share')}>0,{charge},0)"
+    credits = p + "service_credits." if line is None else line.clause("service_credits")
     # prices in another currency: the fees at the base rate, and its amounts too (``vendor``)
     rate = "" if b.currency is None else f"*{n(b.currency[0] + 'rate')}"
     out = {
-        "vendor.fees": f"={g.here(b.key('base_fee'))}*{g.here('escalation_index')}{rate}",
+        "vendor.fees": f"={charge}{rate}",
         "vendor.gainshare": "=0",
         "vendor.kpi_adjustment": "=0",
         "fx.adjustment": "=0",
@@ -342,8 +423,7 @@ def _invoice(g: Grid, b: Billing, p: str, at: dict[str, str]) -> dict[str, str]:
             f"-{n(q + 'target')})*{n(q + 'per_point')}))"
         )
     out["vendor.service_credits"] = (
-        f"=-({invoice}*{n(p + 'service_credits.at_risk_share')}"
-        f"*{n(p + 'service_credits.expected_breach_share')})"
+        f"=-({invoice}*{n(credits + 'at_risk_share')}*{n(credits + 'expected_breach_share')})"
     )
     if b.currency is not None:
         out["fx.adjustment"] = (
@@ -362,16 +442,36 @@ def _fx_factor(c: str, clause: str) -> str:
     return f"(1+{n(c + 'client_share')}*SIGN({movement})*MAX(ABS({movement})-{n(c + 'band')},0))"
 
 
-def _automation(g: Grid, o: Option, p: str, volume: str, price_index: str) -> str:
-    """Deflected units at the automation's unit cost, and its build cost (``vendor``)."""
-    if o.automation is None:
+def _automation(g: Grid, case: Case, i: int, tl: Grid, price_index: str, v1: bool) -> str:
+    """Deflected units at the automation's unit cost, and its build cost (``vendor``); each
+    delivery deflects by its line's automation, else the option's (one build cost each)."""
+    o = case.options[i]
+    ds = [d for d in deliveries(case, i) if d.automation(case) is not None]
+    if not ds:
         return "=0"
-    a = p + "automation."
-    return (
-        f"=({volume}-{g.here('vendor_volume')})*{n(a + 'cost_per_unit')}"
-        f"*{price_index}+IF({MONTH}={n(a + 'start_month')},"
-        f"{n(a + 'build_cost')},0)"
-    )
+    if v1 and not any(d.has_own("automation") for d in ds):
+        a = f"options.{i}.automation."
+        volume = tl.here("volume", external=True)
+        return (
+            f"=({volume}-{g.here('vendor_volume')})*{n(a + 'cost_per_unit')}"
+            f"*{price_index}+IF({MONTH}={n(a + 'start_month')},"
+            f"{n(a + 'build_cost')},0)"
+        )
+    deflected, builds = [], []
+    for d in ds:
+        a = d.clause("automation")
+        before = g.here(d.workload.key("volume"))
+        if not d.sole:
+            before += f"*{n(d.prefix + 'share')}"
+        if o.waves:
+            before += f"*{g.here('wave_share')}"
+        deflected.append(
+            f"({before}-{g.here(d.key('vendor_volume'))})*{n(a + 'cost_per_unit')}*{price_index}"
+        )
+        build = f"IF({MONTH}={n(a + 'start_month')},{n(a + 'build_cost')},0)"
+        if build not in builds:
+            builds.append(build)
+    return "=" + "+".join(deflected + builds)
 
 
 def _hidden(

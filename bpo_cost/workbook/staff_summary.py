@@ -16,11 +16,12 @@ from ..case.models import POOLED, Case, HourlyPricing
 from . import styles as st
 from .cashflows import Owner
 from .costs import inhouse_volume_key
+from .delivery import deliveries
 from .grid import Grid
 from .options import billing_groups
 from .refs import input_name as n
-from .staffing import INHOUSE_POOL, StaffingPlan
-from .workloads import WorkloadRef, pricing_of, workload_refs
+from .staffing import INHOUSE_POOL, StaffingPlan, pool_owner
+from .workloads import WorkloadRef, workload_refs
 
 __all__ = ["STAFFING_SUMMARY", "staffing_summary_sheet"]
 
@@ -85,18 +86,19 @@ def staffing_summary_sheet(
             add(o, w, "volume", handled)
             if option.automation is not None:
                 add(o, w, "deflected", f"{ref(o, w.key('volume'))}-{handled}")
-            pr, pp = pricing_of(case, i, w)
-            if not isinstance(pr, HourlyPricing):
-                continue
-            if plan is not None and plan.has(o.key, w):
-                add(o, w, "agents", plan.agents(o.key, w))
-            hours, paid = ref(o, w.key("productive_hours")), n(pp + "paid_hours_per_month")
-            add(o, w, "productive_fte", f"{hours}/{paid}")
-            add(o, w, "paid_fte", f"{hours}/({paid}*(1-{n(pp + 'shrinkage')}))")
-            if pr.basis == "productive_hour":
-                add(o, w, "billed_hours", hours)
-            else:
-                add(o, w, "billed_fte", g.here(w.key("paid_fte"), o.key))
+            for d in deliveries(case, i):
+                pr, pp = d.pricing, d.pricing_prefix
+                if d.workload != w or not isinstance(pr, HourlyPricing):
+                    continue
+                if plan is not None and plan.has(pool_owner(o.key, d), w):
+                    add(o, w, "agents", plan.agents(pool_owner(o.key, d), w))
+                hours, paid = ref(o, d.key("productive_hours")), n(pp + "paid_hours_per_month")
+                add(o, w, "productive_fte", f"{hours}/{paid}")
+                add(o, w, "paid_fte", f"{hours}/({paid}*(1-{n(pp + 'shrinkage')}))")
+                if pr.basis == "productive_hour":
+                    add(o, w, "billed_hours", hours)
+                else:
+                    add(o, w, "billed_fte", g.here(w.key("paid_fte"), o.key))
         billed: dict[str, list[str]] = {}  # after each schedule's minimum (Billed units row)
         for b in billing_groups(case, i):
             pr = b.pricing

@@ -26,15 +26,27 @@ from .._types import FloatArray
 from ..case.models import HourlyPricing, RealTime
 from ..core.concurrency import CONCURRENCY_FACTORS, concurrency_factor_unchecked
 from ..core.staffing import WARM_START_SIGMAS, required_agents, warm_start
+from ..core.timeline import month_axis
+from ..engine.compile import compile_case
 from ..engine.components import INHOUSE
+from ..engine.scope import handover_path, wave_path
 from ..result import Result
 from . import styles as st
+from .costs import inhouse_volume_key
+from .delivery import Delivery, deliveries, full_scope
 from .grid import FIRST_ROW, Grid
 from .refs import input_name as n
 from .refs import quote
-from .workloads import WorkloadRef, pricing_of, workload_refs, workload_volume
+from .scope import KEPT, RUNNING
+from .workloads import WorkloadRef, workload_refs, workload_volume
 
-__all__ = ["INHOUSE_POOL", "StaffingPlan"]
+__all__ = ["INHOUSE_POOL", "StaffingPlan", "pool_owner"]
+
+
+def pool_owner(option: str, d: Delivery) -> str:
+    """The Staffing pool owner of an hourly delivery: the option, or the option's line."""
+    return option if d.sole else f"{option} line {(d.line or 0) + 1}"
+
 
 INHOUSE_POOL = INHOUSE  # the in-house staffing pool is keyed like its owner
 STAFFING = "Staffing"
@@ -52,14 +64,16 @@ _NOT_OK = "1E+9"
 
 @dataclass
 class Pool:
-    """One Erlang C staffing pool: a live workload of the in-house team or of an hourly vendor."""
+    """One Erlang C staffing pool: a live workload of the in-house team, of an hourly vendor's
+    line, or the in-house work an option keeps or still runs."""
 
-    key: str  # the owner key (INHOUSE_POOL or the option name), [workload] among several
+    key: str  # the owner key (INHOUSE_POOL, the option name, ...), [workload] among several
     label: str
     workload: WorkloadRef
     handle: str  # the defined name of its handle minutes
     occupancy: str  # the defined name of its occupancy cap
     k: int  # rows of the recursion above the warm start
+    source: tuple[str, str] = ("", "")  # (owner, row key) of its volume on a cost sheet
     first: int = 0  # row of its first driver
 
 
@@ -69,13 +83,24 @@ class StaffingPlan:
     def __init__(self, result: Result) -> None:
         case = result.case
         self.months = case.term_months
-        m = np.arange(1, case.term_months + 1)
+        months = month_axis(case.term_months)
+        m = months[0]
+        params = compile_case(case)  # the engine's wave and hand-over paths, to size the rows
         self.pools: list[Pool] = []
+        better = case.inhouse.improvement
+        ih_auto = None if better is None else better.automation
         for w in workload_refs(case):
             rt = w.real_time
             if rt is None:
                 continue
             volume = workload_volume(case, w)
+            handled = volume
+            if ih_auto is not None:
+                handled = volume * (1.0 - ih_auto.share * (m >= ih_auto.start_month))
+            ih_handle, ih_occ = (
+                w.inhouse_value("handle_minutes", case),
+                w.inhouse_value("occupancy", case),
+            )
             self.pools.append(
                 Pool(
                     w.key(INHOUSE_POOL),
@@ -83,37 +108,60 @@ class StaffingPlan:
                     w,
                     w.inhouse("handle_minutes"),
                     w.inhouse("occupancy"),
-                    _rows(
-                        volume,
-                        w.inhouse_value("handle_minutes", case),
-                        w.inhouse_value("occupancy", case),
-                        rt,
-                    ),
+                    _rows(handled, ih_handle, ih_occ, rt),
+                    (INHOUSE_POOL, inhouse_volume_key(case, w)),
                 )
             )
             for i, o in enumerate(case.options):
-                pr, pp = pricing_of(case, i, w)
-                if not isinstance(pr, HourlyPricing):
-                    continue
-                vv = volume
-                if o.automation is not None:
-                    vv = volume * (1.0 - o.automation.share * (m >= o.automation.start_month))
-                handle = w.model.handle_minutes if pr.handle_minutes is None else pr.handle_minutes
-                name = (
-                    n(pp + "handle_minutes")
-                    if pr.handle_minutes is not None
-                    else w.input("handle_minutes")
-                )
-                self.pools.append(
-                    Pool(
-                        w.key(o.name),
-                        w.label(o.name),
-                        w,
-                        name,
-                        n(pp + "occupancy"),
-                        _rows(vv, handle, pr.occupancy, rt),
+                s = wave_path(params.options[i], months)[0]
+                for d in deliveries(case, i):
+                    pr = d.pricing
+                    if d.workload != w or not isinstance(pr, HourlyPricing):
+                        continue
+                    vv = volume * s * (1.0 if d.sole or d.model is None else d.model.share)
+                    auto = d.automation(case)
+                    if auto is not None:
+                        vv = vv * (1.0 - auto.share * (m >= auto.start_month))
+                    handle = (
+                        w.model.handle_minutes if pr.handle_minutes is None else pr.handle_minutes
                     )
-                )
+                    name = (
+                        n(d.pricing_prefix + "handle_minutes")
+                        if pr.handle_minutes is not None
+                        else w.input("handle_minutes")
+                    )
+                    owner = pool_owner(o.name, d)
+                    self.pools.append(
+                        Pool(
+                            w.key(owner),
+                            w.label(owner),
+                            w,
+                            name,
+                            n(d.pricing_prefix + "occupancy"),
+                            _rows(vv, handle, pr.occupancy, rt),
+                            (o.name, d.key("vendor_volume")),
+                        )
+                    )
+                if full_scope(case, o):
+                    continue
+                scope = case.line_shares(o, w.model)
+                for kind, path in (
+                    (KEPT, s),
+                    (RUNNING, handover_path(params.options[i], months)[0]),
+                ):
+                    owner = f"{o.name} {kind}"
+                    key = w.key(f"{kind}_handled" if ih_auto is not None else f"{kind}_volume")
+                    self.pools.append(
+                        Pool(
+                            w.key(owner),
+                            w.label(f"{o.name}: in-house work {kind}"),
+                            w,
+                            w.inhouse("handle_minutes"),
+                            w.inhouse("occupancy"),
+                            _rows(handled * (1.0 - scope * path), ih_handle, ih_occ, rt),
+                            (o.name, key),
+                        )
+                    )
         if not self.pools:
             raise ValueError("the case has no real-time workload")
         row = FIRST_ROW
@@ -137,9 +185,8 @@ class StaffingPlan:
         pool = next(p for p in self.pools if p.key == w.key(owner))
         return f"{quote(STAFFING)}!{{c}}{pool.first + _DRIVERS.index(driver)}"
 
-    def write(self, wb: Workbook, volumes: dict[str, str]) -> Grid:
-        """Write the sheet; ``volumes`` maps each pool's key to a template reference to its
-        volume."""
+    def write(self, wb: Workbook, grids: dict[str, Grid]) -> Grid:
+        """Write the sheet; ``grids`` maps each owner to its cost sheet (its pools' volumes)."""
         g = Grid(
             wb,
             STAFFING,
@@ -151,6 +198,7 @@ class StaffingPlan:
         for pool in self.pools:
             rt = pool.workload.prefix + "real_time."
             oh, im = n(rt + "open_hours_per_month"), n(rt + "interval_minutes")
+            volume = grids[pool.source[0]].here(pool.source[1], external=True)
             g.section(f"Pool: {pool.label}")
             if g.next != pool.first:
                 raise RuntimeError(f"staffing pool {pool.key} planned at {pool.first}")
@@ -160,7 +208,7 @@ class StaffingPlan:
             ok_first = b_first + pool.k + 1 + 2
             ok = f"{{c}}{ok_first}:{{c}}{ok_first + pool.k - 1}"
             rows = [
-                ("Volume per interval", f"={volumes[pool.key]}/({oh}*60/{im})", st.NUMBER),
+                ("Volume per interval", f"={volume}/({oh}*60/{im})", st.NUMBER),
                 (
                     "Handle time (seconds; chat: / the concurrency factor)",
                     f"={pool.handle}*60/{concurrency_factor(n(rt + 'concurrency'))}",

@@ -37,6 +37,7 @@ BRIDGE_GROUPS = (
             "fx.adjustment",
         ),
     ),
+    ("Kept in-house", ("inhouse.kept",)),
     ("Automation", ("automation",)),
     (
         "Transition",

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._types import FloatArray
-from ..case.models import Case, Pricing, RealTime, Workload
+from ..case.models import Case, RealTime, Workload
 from ..core.timeline import month_axis, volume_path
 from .refs import input_name
 
-__all__ = ["WorkloadRef", "pricing_of", "workload_refs", "workload_volume"]
+__all__ = ["WorkloadRef", "workload_refs", "workload_volume"]
 
 
 @dataclass(frozen=True)
@@ -79,18 +79,6 @@ def workload_refs(case: Case) -> list[WorkloadRef]:
         WorkloadRef(i, w.name, f"workloads.{i}." if several else "workload.", w, several)
         for i, w in enumerate(case.workloads)
     ]
-
-
-def pricing_of(case: Case, i: int, w: WorkloadRef) -> tuple[Pricing, str]:
-    """The pricing option ``i`` applies to a workload (its line's, else the option's:
-    ``Case.pricing_of``), and the input prefix of its fields."""
-    o = case.options[i]
-    for j, line in enumerate(o.lines):
-        if line.workload == w.name:
-            return line.pricing, f"options.{i}.lines.{j}.pricing."
-    if o.pricing is None:
-        raise ValueError(f"option {o.name!r} prices no workload {w.name!r}")  # validated away
-    return o.pricing, f"options.{i}.pricing."
 
 
 def workload_volume(case: Case, w: WorkloadRef) -> FloatArray:

@@ -18,7 +18,7 @@ from ..files import atomic_write_bytes, reproducible_zip
 from ..rates.cards import RateCards
 from ..result import Result
 from .cashflows import Owner, cashflows_sheet
-from .costs import inhouse_sheet, inhouse_volume_key, timeline_sheet
+from .costs import inhouse_sheet, timeline_sheet
 from .inputs import LISTS, inputs_sheet
 from .method import method_sheet
 from .options import option_sheet
@@ -82,9 +82,12 @@ def write_workbook(
     -----
     Sheets: Summary (decision table, recommendation, charts), Inputs (every assumption with its
     unit and source; defined names ``in_<key>``), Timeline, In-house and one sheet per option
-    (one row per engine component, one column per month; one block of rows per workload),
-    Staffing summary (volumes, agents, FTE, billed units, supervisors and seats per owner and
-    workload), Staffing (Erlang C, for live channels), Cash flows (savings, NPV, IRR,
+    (one row per engine component, one column per month; one block of rows per workload, one
+    billing block per delivery line; under partial scope or waves the wave path, the in-house
+    work kept and still running, and the transition wave by wave), Staffing summary (volumes,
+    agents, FTE, billed units, supervisors and seats per owner and workload), Staffing (Erlang
+    C, for live channels: in-house, each hourly line, each option's kept and running in-house
+    work), Cash flows (savings, NPV, IRR,
     payback), Method & sources. Every formula computes what the engine computes;
     ``load_case(path)`` reads the Inputs sheet back.
 
@@ -156,14 +159,7 @@ def build_workbook(result: Result) -> Workbook:
         grids.append(owners[-1].grid)
     grids.append(staffing_summary_sheet(wb, case, owners, plan))
     if plan is not None:
-        volumes = {
-            w.key(INHOUSE_POOL): ih.here(inhouse_volume_key(case, w), external=True) for w in wls
-        } | {
-            w.key(o.key): o.grid.here(w.key("vendor_volume"), external=True)
-            for o in owners[1:]
-            for w in wls
-        }
-        grids.append(plan.write(wb, volumes))
+        grids.append(plan.write(wb, {o.key: o.grid for o in owners}))
     cf = cashflows_sheet(wb, case, tl, owners)
     for g in [*grids, cf.grid]:
         g.print_first_year()
