@@ -183,11 +183,14 @@ def vendor_components(
     volumes: Sequence[FloatArray],
     months: FloatArray,
     price_index: FloatArray,
+    by_billing: list[FloatArray] | None = None,
 ) -> dict[str, FloatArray]:
     """Monthly vendor-invoice components of one option, by name (``volumes``: per workload).
 
     Each billing (``billings``) is billed on its own volume, V_w × share × S(t); with waves no
-    fee is due before the first wave (no minimum before the vendor starts).
+    fee is due before the first wave (no minimum before the vendor starts). ``by_billing``, if
+    given, receives each billing's invoice (fees, gainshare, KPI and credits), in billing
+    order: what each line's provider is paid.
     """
     moved = None if not option.waves else wave_path(option, months)
     started = None if moved is None else (moved > 0.0).astype(float)
@@ -206,6 +209,8 @@ def vendor_components(
         if started is not None:
             fees = fees * started
         gain, kpi, credits = _clauses(b, fees, started)
+        if by_billing is not None:
+            by_billing.append(np.asarray(fees + gain + kpi + credits, dtype=float))
         fees_of.append(fees)
         gain_of.append(gain)
         kpi_of.append(kpi)
