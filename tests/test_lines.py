@@ -475,3 +475,39 @@ def test_portfolio_spend_by_provider_pays_each_line_provider(tmp_path: Any) -> N
     spend = result.spend_by("provider", {"f": "Blend PH-US"})["vendor_spend"]
     assert spend.to_dict() == pytest.approx(alone)  # by hand in the split-award test above
     assert list(spend.index) == ["Acme PH", "Acme US"]  # the larger first
+
+
+def test_a_live_queue_split_in_two_loses_pooling() -> None:
+    from .strategies import contact_centre
+
+    one = contact_centre()
+    split = copy.deepcopy(one)
+    voice = split["options"][0]["lines"][0]  # hourly, on the live voice channel
+    split["options"][0]["lines"].append(copy.deepcopy(voice) | {"share": 0.5})
+    voice["share"] = 0.5
+    want = evaluate(one).components.by_owner
+    got = evaluate(split).components.by_owner
+    name = one["options"][0]["name"]
+    # Erlang C: two queues of half the traffic need more agents than one queue of all of it
+    assert got[name]["vendor.fees"].sum() > want[name]["vendor.fees"].sum()
+
+
+def test_the_cli_refuses_a_workload_over_its_whole_in_one_line(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import yaml
+
+    from bpo_cost.cli import main
+
+    case = _blend(
+        {"pricing": {"model": "per_transaction", "price": 30.0}},
+        {"pricing": {"model": "per_transaction", "price": 10.0}},
+    )
+    case["options"][0]["lines"][0]["share"] = 0.3  # 0.3 + 0.8
+    path = tmp_path / "over.yaml"
+    path.write_text(yaml.safe_dump(case), encoding="utf-8")
+    assert main(["evaluate", str(path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert (
+        len(err) == 1 and "options.0.lines: the shares of workload 'main' add up to 1.1" in err[0]
+    )
