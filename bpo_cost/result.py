@@ -11,9 +11,11 @@ import numpy as np
 
 from ._types import FloatArray
 from .case.models import Case
+from .core.timeline import yearly_index
 from .engine.compile import compile_case
 from .engine.components import INHOUSE
-from .engine.run import Components, Summary, irr_caveat
+from .engine.run import Components, Summary, irr_caveat, workload_volumes
+from .engine.vendor import billings, vendor_components
 from .engine.workforce import staffing_figures
 
 if TYPE_CHECKING:  # pandas loads on first use: it is half the import time of bpo_cost
@@ -90,6 +92,33 @@ class Result:
                         "pricing_model": pricing.model,
                     }
                 )
+        return out
+
+    def vendor_spend_by_provider(self, owner: str) -> dict[str, float]:
+        """An option's vendor invoices over the term (fees, gainshare, KPI adjustment and
+        service credits: the ``vendor.*`` components) by provider, a line's provider else the
+        option's (else its name): a split award pays each provider its lines. Empty for
+        in-house."""
+        if owner == INHOUSE:
+            return {}
+        p = compile_case(self.case)
+        j = [o.name for o in p.options].index(owner)
+        option, o = p.options[j], self.case.options[j]
+        months = self.months[None, :]
+        invoices: list[FloatArray] = []
+        vendor_components(
+            p,
+            option,
+            workload_volumes(p, months),
+            months,
+            yearly_index(p.inflation_per_year, months),
+            invoices,
+        )
+        out: dict[str, float] = {}
+        for b, invoice in zip(billings(p, option), invoices, strict=True):
+            line = None if b.line is None else o.lines[b.line]
+            who = (line.provider if line is not None else None) or o.provider or o.name
+            out[who] = out.get(who, 0.0) + float(invoice[0].sum())
         return out
 
     def delivery(self, owner: str) -> str | None:

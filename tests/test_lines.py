@@ -443,3 +443,71 @@ def test_the_monte_carlo_path_gives_the_figures_of_the_full_run() -> None:
     want_tco, want_npv = cost_figures(run(p, 12), p.discount_rate_annual)
     assert np.array_equal(tco, want_tco) and np.array_equal(npv, want_npv)
     assert tco[0, 1] < tco[1, 1] < tco[2, 1]  # onshore is dearer than the in-house work
+
+
+def test_a_split_award_pays_each_provider_its_lines() -> None:
+    with pytest.warns(Warning):
+        result = evaluate(_face_case())
+    spend = result.vendor_spend_by_provider("Blend PH-US")
+    # by hand: nothing in months 1-2, half the scope in months 3-5, all of it in 6-12:
+    # 1,000 forms x (3 x 0.5 + 7) = 8,500 forms of the workload; Acme US 15% at $30, Acme PH
+    # 80% at $10; no credits (none expected to be breached)
+    assert spend == pytest.approx({"Acme US": 8500 * 0.15 * 30.0, "Acme PH": 8500 * 0.8 * 10.0})
+    vendor = result.components.by_owner["Blend PH-US"]
+    total = sum(v.sum() for k, v in vendor.items() if k.startswith("vendor."))
+    assert sum(spend.values()) == pytest.approx(total, rel=1e-12)
+    assert result.vendor_spend_by_provider("inhouse") == {}
+
+
+def test_portfolio_spend_by_provider_pays_each_line_provider(tmp_path: Any) -> None:
+    import warnings
+
+    import yaml
+
+    import bpo_cost
+
+    path = tmp_path / "blend.yaml"
+    path.write_text(yaml.safe_dump(_face_case()), encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # 60 minutes a form: outside the data-entry benchmark
+        result = bpo_cost.portfolio({"name": "P", "functions": [{"name": "f", "case": str(path)}]})
+        alone = evaluate(str(path)).vendor_spend_by_provider("Blend PH-US")
+    spend = result.spend_by("provider", {"f": "Blend PH-US"})["vendor_spend"]
+    assert spend.to_dict() == pytest.approx(alone)  # by hand in the split-award test above
+    assert list(spend.index) == ["Acme PH", "Acme US"]  # the larger first
+
+
+def test_a_live_queue_split_in_two_loses_pooling() -> None:
+    from .strategies import contact_centre
+
+    one = contact_centre()
+    split = copy.deepcopy(one)
+    voice = split["options"][0]["lines"][0]  # hourly, on the live voice channel
+    split["options"][0]["lines"].append(copy.deepcopy(voice) | {"share": 0.5})
+    voice["share"] = 0.5
+    want = evaluate(one).components.by_owner
+    got = evaluate(split).components.by_owner
+    name = one["options"][0]["name"]
+    # Erlang C: two queues of half the traffic need more agents than one queue of all of it
+    assert got[name]["vendor.fees"].sum() > want[name]["vendor.fees"].sum()
+
+
+def test_the_cli_refuses_a_workload_over_its_whole_in_one_line(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import yaml
+
+    from bpo_cost.cli import main
+
+    case = _blend(
+        {"pricing": {"model": "per_transaction", "price": 30.0}},
+        {"pricing": {"model": "per_transaction", "price": 10.0}},
+    )
+    case["options"][0]["lines"][0]["share"] = 0.3  # 0.3 + 0.8
+    path = tmp_path / "over.yaml"
+    path.write_text(yaml.safe_dump(case), encoding="utf-8")
+    assert main(["evaluate", str(path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert (
+        len(err) == 1 and "options.0.lines: the shares of workload 'main' add up to 1.1" in err[0]
+    )

@@ -202,11 +202,14 @@ def vendor_components(
     volumes: Sequence[FloatArray],
     months: FloatArray,
     price_index: FloatArray,
+    by_billing: list[FloatArray] | None = None,
 ) -> dict[str, FloatArray]:
     """Monthly vendor-invoice components of one option, by name (``volumes``: per workload).
 
     Each billing (``billings``) is billed on its own volume, V_w × share × S(t); with waves no
-    fee is due before the first wave (no minimum before the vendor starts).
+    fee is due before the first wave (no minimum before the vendor starts). ``by_billing``, if
+    given, receives each billing's invoice (fees, gainshare, KPI, credits and currency movement),
+    in billing order: what each line's provider is paid.
     """
     moved = None if not option.waves else wave_path(option, months)
     started = None if moved is None else (moved > 0.0).astype(float)
@@ -225,10 +228,14 @@ def vendor_components(
         if started is not None:
             fees = fees * started
         gain, kpi, credits = _clauses(b, fees, started)
+        fx = _ZERO
         if b.currency is not None:  # the invoice in the case currency at the base rate
             fees, gain, kpi, credits = (x * b.currency.rate for x in (fees, gain, kpi, credits))
             invoice = np.maximum(fees + gain + kpi, 0.0)  # as _clauses floors it
-            fx_of.append(fx_adjustment(b.currency, invoice + credits, months))
+            fx = fx_adjustment(b.currency, invoice + credits, months)
+            fx_of.append(fx)
+        if by_billing is not None:  # what this billing's provider is paid
+            by_billing.append(np.asarray(fees + gain + kpi + credits + fx, dtype=float))
         fees_of.append(fees)
         gain_of.append(gain)
         kpi_of.append(kpi)
