@@ -23,7 +23,7 @@ from .components import INHOUSE
 from .inhouse import inhouse_components, summed
 from .params import Option, Params
 from .transition import hidden_components, inhouse_months_read
-from .vendor import vendor_components
+from .vendor import vendor_invoice
 
 # When an IRR says nothing (docs/methodology.md#decision-figures): above this annual rate, or
 # for a stream without a real investment phase: its up-front investment under this share of the
@@ -216,7 +216,7 @@ def _inhouse(p: Params, term_months: int) -> _InHouse:
 
 
 def _option_parts(p: Params, option: Option, base: _InHouse) -> dict[str, FloatArray]:
-    parts = vendor_components(p, option, base.volumes, base.months, base.price_index)
+    parts, dip_fees = vendor_invoice(p, option, base.volumes, base.months, base.price_index)
     parts |= hidden_components(
         p,
         option,
@@ -225,6 +225,7 @@ def _option_parts(p: Params, option: Option, base: _InHouse) -> dict[str, FloatA
         base.today_total,
         base.today_parts,
         base.price_index,
+        dip_fees,
     )
     return parts
 

@@ -12,7 +12,8 @@ Components (per month, case currency):
 - ``transition.severance_retention``: severance (months of staff pay) when the in-house team
   leaves, and retention pay during the parallel run;
 - ``transition.productivity_dip``: extra effort paid for while the vendor ramps up: fees ×
-  (1/efficiency − 1), efficiency rising linearly to 1 over the ramp months;
+  (1/efficiency − 1), efficiency rising linearly to 1 over the ramp months, on the fees of the
+  schedules whose dip the client pays (``quality.client_pays_dip``);
 - ``transition.stranded_costs``: leases and licences that outlive the in-house operation;
 - ``governance``: retained organisation: a share of fees plus governance FTE;
 - ``retained.*``: the retained organisation sized as people (``retained``);
@@ -43,8 +44,10 @@ def hidden_components(
     inhouse_total: FloatArray,
     inhouse: Mapping[str, FloatArray],
     price_index: FloatArray,
+    dip_fees: FloatArray | None = None,
 ) -> dict[str, FloatArray]:
-    """Monthly hidden-cost components of one option, by name.
+    """Monthly hidden-cost components of one option, by name; ``dip_fees``: the fees on which
+    the client pays the productivity dip (``vendor.vendor_invoice``; None: all the fees).
 
     The transition components stop after a few months, so they are computed over the first
     months any scenario needs and returned that narrow (zero after; see ``engine.Components``).
@@ -77,7 +80,8 @@ def hidden_components(
         + (1.0 - t.ramp_start_efficiency) * (m - 1.0) / np.maximum(t.ramp_months, 1.0),
         1.0,
     )
-    productivity_dip = fees[:, : m.shape[1]] * (1.0 / efficiency - 1.0)
+    dip_fees = fees if dip_fees is None else dip_fees
+    productivity_dip = dip_fees[:, : m.shape[1]] * (1.0 / efficiency - 1.0)
 
     leases = p.inhouse.stranded_costs
     m = _first(months, *(s.months_remaining for s in leases))

@@ -10,6 +10,8 @@ Components (per month, case currency):
 - ``vendor.kpi_adjustment``: outcome contracts: KPI bonus (+) or malus (−);
 - ``vendor.service_credits``: expected credits, negative (they reduce the client's cost);
 - ``automation``: deflected units × automation unit cost (inflated) and the one-off build cost.
+
+A schedule handles its volume after automation × (1 + its rework rate) (``quality``).
 """
 
 from __future__ import annotations
@@ -31,8 +33,15 @@ from ..core.pricing import (
 from .automation import automation_cost, deflected
 from .inhouse import paid_fte, productive_hours, summed
 from .params import Option, Params, Pricing
+from .quality import client_pays_dip, group_quality, reworked
 
-__all__ = ["billed_hours", "deflected_volume", "pricing_groups", "vendor_components"]
+__all__ = [
+    "billed_hours",
+    "deflected_volume",
+    "pricing_groups",
+    "vendor_components",
+    "vendor_invoice",
+]
 
 _ZERO = np.zeros((1, 1))
 _ZERO.flags.writeable = False
@@ -106,6 +115,18 @@ def vendor_components(
     price_index: FloatArray,
 ) -> dict[str, FloatArray]:
     """Monthly vendor-invoice components of one option, by name (``volumes``: per workload)."""
+    return vendor_invoice(p, option, volumes, months, price_index)[0]
+
+
+def vendor_invoice(
+    p: Params,
+    option: Option,
+    volumes: Sequence[FloatArray],
+    months: FloatArray,
+    price_index: FloatArray,
+) -> tuple[dict[str, FloatArray], FloatArray]:
+    """``vendor_components``, and the fees on which the client pays the productivity dip (the
+    fees of the schedules ``quality.client_pays_dip`` names: all of them by default)."""
     esc = option.escalator
     index: FloatArray = escalation_index(  # a float for scalars: here always an array
         months,
@@ -119,9 +140,12 @@ def vendor_components(
         if option.automation is None
         else [v - d for v, d in zip(volumes, deflected_units, strict=True)]
     )
-    fees_of, gain_of, kpi_of, credits_of = [], [], [], []
+    fees_of, gain_of, kpi_of, credits_of, dip_of = [], [], [], [], []
     for pr, group in pricing_groups(p, option):
-        fees = _base_fee(p, pr, group, handled) * index
+        worked = reworked(handled, group_quality(p, option, group))
+        fees = _base_fee(p, pr, group, worked) * index
+        if client_pays_dip(option.transition, pr):
+            dip_of.append(fees)
         gain = kpi = _ZERO  # clauses not in the deal: one zero, not a month grid
         invoice = fees
         # only a collar (a refund below the band) or a gainshare/KPI adjustment can go negative
@@ -145,10 +169,14 @@ def vendor_components(
         kpi_of.append(kpi)
         credits_of.append(credits)
     automation = automation_cost(option.automation, deflected_units, months, price_index)
-    return {
-        "vendor.fees": summed(fees_of),
+    fees = summed(fees_of)
+    parts = {
+        "vendor.fees": fees,
         "vendor.gainshare": summed(gain_of),
         "vendor.kpi_adjustment": summed(kpi_of),
         "vendor.service_credits": summed(credits_of),
         "automation": automation,
     }
+    if len(dip_of) == len(fees_of):  # the client pays on every schedule (v1): the same array
+        return parts, fees
+    return parts, summed(dip_of) if dip_of else _ZERO

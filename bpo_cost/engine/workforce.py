@@ -4,7 +4,7 @@ The same producers as the cost components (``inhouse``, ``vendor``), read for th
 instead of their money, so a figure here is the one the engine priced. Measures:
 
 - ``volume``: units the owner's people handle (after automation: an option's, or the in-house
-  improvement path's);
+  improvement path's; with rework, ``quality``);
 - ``deflected``: units automation takes off the option (options with automation);
 - ``agents``: agents needed per interval by Erlang C (live channels; hourly vendors);
 - ``productive_fte``: staffed hours ÷ paid hours of an FTE (before shrinkage; in-house, after
@@ -31,6 +31,7 @@ from ..core.timeline import month_axis
 from .components import INHOUSE
 from .inhouse import improved, live_agents, own, paid_fte, productive_hours, summed
 from .params import Params
+from .quality import group_quality, reworked
 from .run import workload_volumes
 from .vendor import billed_hours, deflected_volume, pricing_groups
 
@@ -78,7 +79,7 @@ def staffing_figures(p: Params, term_months: int) -> Figures:
     handled, scale = volumes, None
     if ih.improvement is not None:  # Erlang C agents on the handled volume, before productivity
         handled, _, scale = improved(ih, volumes, months)
-    for w, v in zip(p.workloads, handled, strict=True):
+    for w, v in zip(p.workloads, reworked(handled, ih.quality), strict=True):
         occupancy = own(w, ih, "occupancy")
         hours = productive_hours(w, v, w.handle_minutes, occupancy)
         put(INHOUSE, w.name, "volume", v)
@@ -97,8 +98,13 @@ def staffing_figures(p: Params, term_months: int) -> Figures:
     for option in p.options:
         deflected = [deflected_volume(option, v, months) for v in volumes]
         handled = [v - d for v, d in zip(volumes, deflected, strict=True)]
+        worked = list(handled)  # each schedule's volume with its rework
+        for _, group in pricing_groups(p, option):
+            with_rework = reworked(handled, group_quality(p, option, group))
+            for i in group:
+                worked[i] = with_rework[i]
         for i, w in enumerate(p.workloads):
-            put(option.name, w.name, "volume", handled[i])
+            put(option.name, w.name, "volume", worked[i])
             if option.automation is not None:
                 put(option.name, w.name, "deflected", deflected[i])
         billed: dict[str, list[FloatArray]] = {}
@@ -110,11 +116,11 @@ def staffing_figures(p: Params, term_months: int) -> Figures:
             units = []
             for i in group:
                 w = p.workloads[i]
-                hours = billed_hours(p, pr, i, handled[i])
+                hours = billed_hours(p, pr, i, worked[i])
                 fte_paid = paid_fte(hours, pr.paid_hours_per_month, pr.shrinkage)
                 if w.real_time is not None:
                     handle = w.handle_minutes if pr.handle_minutes is None else pr.handle_minutes
-                    agents = live_agents(w.real_time, handled[i], handle, pr.occupancy)
+                    agents = live_agents(w.real_time, worked[i], handle, pr.occupancy)
                     put(option.name, w.name, "agents", agents)
                 put(option.name, w.name, "productive_fte", hours / pr.paid_hours_per_month)
                 put(option.name, w.name, "paid_fte", fte_paid)
