@@ -15,13 +15,14 @@ import numpy as np
 import pytest
 import yaml
 
-from bpo_cost import evaluate, load_case
+from bpo_cost import evaluate, load_case, sensitivity, simulate
 from bpo_cost.case.checks import suspicious_values
 from bpo_cost.case.examples import example_names, example_path
 from bpo_cost.case.io import parse_case
 from bpo_cost.case.models import Case
 from bpo_cost.cli import main
 from bpo_cost.cli.core import STARTERS
+from bpo_cost.engine.compile import numeric_inputs
 from bpo_cost.engine.components import INHOUSE
 from bpo_cost.rates.cards import load_cards
 from tests.multi_workload import contact_centre
@@ -298,3 +299,21 @@ def test_a_lines_rework_beside_a_repeat_rate_warns_naming_the_line() -> None:
 
 def load_case_dict(case: dict[str, Any]) -> Case:
     return parse_case(case)
+
+
+def test_the_rework_rates_vary_in_sensitivity_and_monte_carlo() -> None:
+    """A batch varies a rework rate per scenario (an (n, 1) array): each scenario's cost is the
+    case evaluated at its rate."""
+    case = bare_case()
+    case["inhouse"]["quality"] = {"rework_rate": 0.1}
+    case["options"][0] |= {"pricing": HOURLY, "quality": {"rework_rate": 0.1}}
+    paths = ["inhouse.quality.rework_rate", "options.0.quality.rework_rate"]
+    assert set(paths) <= set(numeric_inputs(load_case(case)))
+    tornado = sensitivity(case, inputs=paths, metric="tco").set_index(["owner", "path"])
+    assert tornado.loc[(INHOUSE, paths[0]), "swing"] > 0
+    assert tornado.loc[("Vendor", paths[1]), "swing"] > 0
+    case["uncertainty"] = {paths[1]: {"kind": "uniform", "low": 0.0, "high": 0.3}}
+    sim = simulate(case, n=50, seed=3)
+    for rate, tco in zip(sim.draws[:, 0], sim.tco[:, 1], strict=True):
+        # 1,000 x (1 + rate) forms x 60 min / 0.8 occupancy at $10 an hour, 12 months
+        assert tco == pytest.approx(12 * 12_500.0 * (1 + rate), rel=1e-12)

@@ -98,14 +98,20 @@ def option_sheet(
         _escalation(g, o, p, year)
     for w in wls:
         volume, vendor = volume_row(g, tl, w), w.key("vendor_volume")
+        rework, rework_label = _rework(case, i, w)
         if o.automation is None:
-            g.add(vendor, w.label("Volume the vendor handles"), f"={g.here(volume)}", fmt=st.NUMBER)
+            g.add(
+                vendor,
+                w.label(f"Volume the vendor handles{rework_label}"),
+                f"={g.here(volume)}{rework}",
+                fmt=st.NUMBER,
+            )
         else:
             g.add(
                 vendor,
-                w.label("Volume the vendor handles (after automation)"),
+                w.label(f"Volume the vendor handles (after automation){rework_label}"),
                 f"={g.here(volume)}*(1-IF({MONTH}>={n(p + 'automation.start_month')},"
-                f"{n(p + 'automation.share')},0))",
+                f"{n(p + 'automation.share')},0)){rework}",
                 fmt=st.NUMBER,
             )
         if not several:
@@ -137,7 +143,7 @@ def option_sheet(
     else:
         formulas = {k: "=" + "+".join(g.here(b.key(k)) for b in groups) for k in _INVOICE}
     formulas["automation"] = _automation(g, o, p, tl.here("volume", external=True), price_index)
-    formulas |= _hidden(g, case, p, at, ih, price_index)
+    formulas |= _hidden(g, case, p, at, ih, price_index, _dip_fees(g, groups, p, at))
     formulas |= _retained(o, p, at, tl.here("wage_index", external=True))
     for key in OPTION_COMPONENTS:
         g.add(key, COMPONENT_BY_KEY[key].label, formulas[key])
@@ -145,6 +151,36 @@ def option_sheet(
     g.section("Totals")
     g.add("total", f"Total cost: {o.name}", f"=SUM({{c}}{first}:{{c}}{last})", font=st.BOLD)
     return g
+
+
+def _rework(case: Case, i: int, w: WorkloadRef) -> tuple[str, str]:
+    """The factor (1 + rework rate) on the volume a schedule of option ``i`` handles for a
+    workload (its line's quality, else the option's: ``engine.quality.group_quality``), and
+    its label; empty without a quality block."""
+    o = case.options[i]
+    for j, line in enumerate(o.lines):
+        if line.workload == w.name and line.quality is not None:
+            return f"*(1+{n(f'options.{i}.lines.{j}.quality.rework_rate')})", _REWORKED
+    if o.quality is None:
+        return "", ""
+    return f"*(1+{n(f'options.{i}.quality.rework_rate')})", _REWORKED
+
+
+_REWORKED = " x (1 + rework rate)"
+
+
+def _dip_fees(g: Grid, groups: list[Billing], p: str, at: dict[str, str]) -> str:
+    """The fees on which the client pays the productivity dip (``engine.quality``): each
+    schedule's fees x 1 when its payer is the client (``dip_paid_by`` client; pricing, on an
+    hourly schedule), 0 when the vendor absorbs it."""
+    payer = n(p + "transition.dip_paid_by")
+    terms = []
+    for b in groups:
+        fees = at["vendor.fees"] if len(groups) == 1 else g.here(b.key("vendor.fees"))
+        hourly = isinstance(b.pricing, HourlyPricing)
+        pays = f'IF({payer}="vendor",0,1)' if hourly else f'IF({payer}="client",1,0)'
+        terms.append(f"{fees}*{pays}")
+    return "(" + "+".join(terms) + ")"
 
 
 def _escalation(g: Grid, o: Option, p: str, year: str) -> None:
@@ -326,17 +362,19 @@ def _automation(g: Grid, o: Option, p: str, volume: str, price_index: str) -> st
     if o.automation is None:
         return "=0"
     a = p + "automation."
+    deflects = f"IF({MONTH}>={n(a + 'start_month')},{n(a + 'share')},0)"  # before rework
     return (
-        f"=({volume}-{g.here('vendor_volume')})*{n(a + 'cost_per_unit')}"
+        f"={volume}*{deflects}*{n(a + 'cost_per_unit')}"
         f"*{price_index}+IF({MONTH}={n(a + 'start_month')},"
         f"{n(a + 'build_cost')},0)"
     )
 
 
 def _hidden(
-    g: Grid, case: Case, p: str, at: dict[str, str], ih: Grid, price_index: str
+    g: Grid, case: Case, p: str, at: dict[str, str], ih: Grid, price_index: str, dip_fees: str
 ) -> dict[str, str]:
-    """Formulas of the hidden-cost components (``transition.hidden_components``)."""
+    """Formulas of the hidden-cost components (``transition.hidden_components``); ``dip_fees``:
+    the fees on which the client pays the productivity dip (``_dip_fees``)."""
     t = p + "transition."
     term = case.term_months
     m = MONTH
@@ -367,7 +405,7 @@ def _hidden(
         f"*INDEX({ih.span('staff_cost')},{handover}),0)"
         f"+IF({m}<={prm},{n(t + 'retention_share')}"
         f"*{staff},0)",
-        "transition.productivity_dip": f"={fees}*(1/{efficiency}-1)",
+        "transition.productivity_dip": f"={dip_fees}*(1/{efficiency}-1)",
         "transition.stranded_costs": "=" + ("+".join(stranded) or "0"),
         "governance": f"={n(t + 'governance_share_of_fees')}*{fees}"
         f"+{n(t + 'governance_fte')}*{n(t + 'governance_cost_per_fte_month')}"
