@@ -317,3 +317,29 @@ def test_the_rework_rates_vary_in_sensitivity_and_monte_carlo() -> None:
     for rate, tco in zip(sim.draws[:, 0], sim.tco[:, 1], strict=True):
         # 1,000 x (1 + rate) forms x 60 min / 0.8 occupancy at $10 an hour, 12 months
         assert tco == pytest.approx(12 * 12_500.0 * (1 + rate), rel=1e-12)
+
+
+def test_split_lines_of_one_workload_rework_each_with_its_own_rate() -> None:
+    # two lines of 50 % each: 500 x 1.1 x 15 (the line's rate) + 500 x 1.2 x 15 (the option's)
+    case = bare_case()
+    o = case["options"][0]
+    pricing = o.pop("pricing")
+    o["quality"] = {"rework_rate": 0.2}
+    o["lines"] = [
+        {"share": 0.5, "pricing": pricing, "quality": {"rework_rate": 0.1}},
+        {"share": 0.5, "pricing": pricing},
+    ]
+    np.testing.assert_allclose(_fees(case), 8_250.0 + 9_000.0, rtol=1e-12)
+
+
+def test_the_work_kept_in_house_is_reworked_at_the_in_house_rate() -> None:
+    # a line of 40 %: 600 forms stay in-house, x 1.1 = 660 h at $20 = 13,200 a month kept;
+    # the vendor's 400 forms x 1.05 at $15 = 6,300
+    case = bare_case()
+    o = case["options"][0]
+    o["lines"] = [{"share": 0.4, "pricing": o.pop("pricing")}]
+    o["quality"] = {"rework_rate": 0.05}
+    case["inhouse"]["quality"] = {"rework_rate": 0.1}
+    parts = evaluate(case).components.by_owner["Vendor"]
+    np.testing.assert_allclose(parts["inhouse.kept"][0], 13_200.0, rtol=1e-12)
+    np.testing.assert_allclose(parts["vendor.fees"][0], 6_300.0, rtol=1e-12)

@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .._types import FloatArray
-from .params import Option, Params, Pricing, Quality, Transition
+from .params import Option, Pricing, Quality, Transition
 
-__all__ = ["client_pays_dip", "group_quality", "reworked"]
+__all__ = ["client_pays_dip", "line_quality", "reworked"]
 
 
 def reworked(volumes: Sequence[FloatArray], quality: Quality | None) -> list[FloatArray]:
@@ -28,14 +28,11 @@ def reworked(volumes: Sequence[FloatArray], quality: Quality | None) -> list[Flo
     return [v * factor for v in volumes]
 
 
-def group_quality(p: Params, option: Option, group: tuple[int, ...]) -> Quality | None:
-    """The quality of a schedule of ``option`` billing the workloads ``group``: its line's,
-    else the option's (``vendor.pricing_groups``)."""
-    names = {p.workloads[i].name for i in group}
-    for line in option.lines:
-        if line.workload in names and line.quality is not None:
-            return line.quality
-    return option.quality
+def line_quality(option: Option, line: int | None) -> Quality | None:
+    """The quality of a schedule of ``option``: line ``line``'s, else the option's (``line``
+    None: the option's pricing; ``vendor.billings``)."""
+    own = None if line is None else option.lines[line].quality
+    return option.quality if own is None else own
 
 
 def client_pays_dip(transition: Transition, pricing: Pricing) -> bool:

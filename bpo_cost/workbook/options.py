@@ -33,6 +33,7 @@ __all__ = ["Billing", "billing_groups", "option_sheet"]
 
 # The vendor-invoice components computed per billing group, then summed.
 _INVOICE = ("vendor.fees", "vendor.gainshare", "vendor.kpi_adjustment", "vendor.service_credits")
+_REWORKED = " x (1 + rework rate)"  # the label of a volume with rework (``_rework``)
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,7 @@ def option_sheet(
     formulas["automation"] = _automation(g, o, p, tl.here("volume", external=True), price_index)
     formulas |= _hidden(g, case, p, at, ih, price_index, _dip_fees(g, groups, p, at))
     formulas |= _retained(o, p, at, tl.here("wage_index", external=True))
+    formulas.setdefault("inhouse.kept", "=0")  # kept in-house work: the workbook face of #14
     for key in OPTION_COMPONENTS:
         g.add(key, COMPONENT_BY_KEY[key].label, formulas[key])
     first, last = g.row(OPTION_COMPONENTS[0]), g.row(OPTION_COMPONENTS[-1])
@@ -164,9 +166,6 @@ def _rework(case: Case, i: int, w: WorkloadRef) -> tuple[str, str]:
     if o.quality is None:
         return "", ""
     return f"*(1+{n(f'options.{i}.quality.rework_rate')})", _REWORKED
-
-
-_REWORKED = " x (1 + rework rate)"
 
 
 def _dip_fees(g: Grid, groups: list[Billing], p: str, at: dict[str, str]) -> str:
