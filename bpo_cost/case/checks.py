@@ -73,6 +73,19 @@ def suspicious_values(case: Case, cards: RateCards) -> list[str]:
                 f" beside options.{j}.retained roles: the retained organisation is counted twice"
                 " (set it to 0, see docs/methodology.md#hidden-costs)"
             )
+        reworked = [
+            (f"options.{j}.quality", o.quality),
+            *((f"options.{j}.lines.{k}.quality", line.quality) for k, line in enumerate(o.lines)),
+        ]
+        for path, quality in reworked:
+            if quality is not None and quality.rework_rate > 0 and t.repeat_rate > 0:
+                found.append(
+                    f"{path}.rework_rate = {quality.rework_rate:g} beside options.{j}.transition"
+                    f".repeat_rate = {t.repeat_rate:g}: rework is counted twice, as volume and as"
+                    " a share of fees (set repeat_rate to 0, see"
+                    " docs/methodology.md#hidden-costs)"
+                )
+                break  # one finding per option
     found = list(dict.fromkeys(found))  # one workload's finding is said once
     return found
 

@@ -15,7 +15,8 @@ Components (per month, case currency):
   and build cost; only with an improvement path.
 
 With an improvement path (``InHouse.improvement``) each workload is staffed for the volume left
-after in-house automation, its staffed hours × (1 − productivity)^contract year.
+after in-house automation, its staffed hours × (1 − productivity)^contract year. With a quality
+block (``InHouse.quality``) the agents handle their volume × (1 + rework rate) (``quality``).
 
 Non-wage costs step with general inflation. Sources of defaults: docs/methodology.md#in-house-cost.
 """
@@ -35,6 +36,7 @@ from ..core.staffing import required_agents
 from ..core.timeline import yearly_index
 from .automation import automation_cost, deflected
 from .params import InHouse, Params, RealTime, Workload
+from .quality import reworked
 
 __all__ = [
     "agent_fte",
@@ -141,12 +143,14 @@ def inhouse_components(
     ih = p.inhouse
     better = ih.improvement
     if better is None:
-        ftes = [agent_fte(w, ih, v) for w, v in zip(p.workloads, volumes, strict=True)]
+        worked = reworked(volumes, ih.quality)
+        ftes = [agent_fte(w, ih, v) for w, v in zip(p.workloads, worked, strict=True)]
     else:
         if months is None:
             raise ValueError("inhouse_components: an improvement path needs the month axis")
         handled, deflected_units, factor = improved(ih, volumes, months)
-        ftes = [agent_fte(w, ih, v, factor) for w, v in zip(p.workloads, handled, strict=True)]
+        worked = reworked(handled, ih.quality)
+        ftes = [agent_fte(w, ih, v, factor) for w, v in zip(p.workloads, worked, strict=True)]
         automation = automation_cost(better.automation, deflected_units, months, price_index)
     fte = summed(ftes)  # supervision, seats and hiring pool over the workloads
     month_hours = ih.paid_hours_per_year / 12.0

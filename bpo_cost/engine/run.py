@@ -26,7 +26,7 @@ from .money import dated_parts, vat
 from .params import Option, Params
 from .scope import whole_scope
 from .transition import hidden_components, inhouse_months_read
-from .vendor import vendor_components
+from .vendor import vendor_invoice
 
 # When an IRR says nothing (docs/methodology.md#decision-figures): above this annual rate, or
 # for a stream without a real investment phase: its up-front investment under this share of the
@@ -224,7 +224,7 @@ def _inhouse(p: Params, term_months: int) -> _InHouse:
 
 
 def _option_parts(p: Params, option: Option, base: _InHouse) -> dict[str, FloatArray]:
-    parts = vendor_components(p, option, base.volumes, base.months, base.price_index)
+    parts, dip_fees = vendor_invoice(p, option, base.volumes, base.months, base.price_index)
     fx = parts.pop("fx.adjustment", None)
     kept = parallel_run = None
     if not whole_scope(p, option):  # partial scope or waves: in-house work stays a while
@@ -238,6 +238,7 @@ def _option_parts(p: Params, option: Option, base: _InHouse) -> dict[str, FloatA
         base.today_parts,
         base.price_index,
         base.volumes,
+        dip_fees=dip_fees,
         parallel_run=parallel_run,
     )
     parts |= dated_parts("", option.dated_costs, option.asset_sales, base.months)

@@ -13,7 +13,8 @@ Components (per month, case currency):
 - ``transition.severance_retention``: severance (months of staff pay) when the in-house team
   leaves, and retention pay during the parallel run;
 - ``transition.productivity_dip``: extra effort paid for while the vendor ramps up: fees ×
-  (1/efficiency − 1), efficiency rising linearly to 1 over the ramp months;
+  (1/efficiency − 1), efficiency rising linearly to 1 over the ramp months, on the fees of the
+  schedules whose dip the client pays (``quality.client_pays_dip``);
 - ``transition.stranded_costs``: leases and licences that outlive the in-house operation;
 - ``governance``: retained organisation: a share of fees plus governance FTE;
 - ``retained.*``: the retained organisation sized as people (``retained``);
@@ -53,10 +54,13 @@ def hidden_components(
     price_index: FloatArray,
     volumes: Sequence[FloatArray] = (),
     *,
+    dip_fees: FloatArray | None = None,
     parallel_run: FloatArray | None = None,
 ) -> dict[str, FloatArray]:
-    """Monthly hidden-cost components of one option, by name; ``parallel_run``: the parallel
-    run of an option that keeps in-house work (``kept.kept_components``), else the v1 formula.
+    """Monthly hidden-cost components of one option, by name; ``dip_fees``: the fees on which
+    the client pays the productivity dip (``vendor.vendor_invoice``; None: all the fees);
+    ``parallel_run``: the parallel run of an option that keeps in-house work
+    (``kept.kept_components``), else the v1 formula.
 
     The transition components stop after a few months, so they are computed over the first
     months any scenario needs and returned that narrow (zero after; see ``engine.Components``).
@@ -72,9 +76,10 @@ def hidden_components(
     m = _first(months, kt_months, handover)  # as in `inhouse_months_read`
     staff = np.asarray(sum(inhouse[k][:, : m.shape[1]] for k in STAFF_COMPONENTS), dtype=float)
 
+    dip_fees = fees if dip_fees is None else dip_fees  # the client pays the dip on these
     if not whole_scope(p, option):  # waves, or part of a workload stays in-house
         knowledge_transfer, severance_retention, productivity_dip, stranded = _wave_costs(
-            p, option, months, fees, staff, scope_staff_share(p, option, volumes, m)
+            p, option, months, dip_fees, staff, scope_staff_share(p, option, volumes, m)
         )
         if parallel_run is None:  # the in-house operation while both run (v1 formula)
             m = _first(months, handover)
@@ -100,7 +105,7 @@ def hidden_components(
             + (1.0 - t.ramp_start_efficiency) * (m - 1.0) / np.maximum(t.ramp_months, 1.0),
             1.0,
         )
-        productivity_dip = fees[:, : m.shape[1]] * (1.0 / efficiency - 1.0)
+        productivity_dip = dip_fees[:, : m.shape[1]] * (1.0 / efficiency - 1.0)
         stranded = _stranded(p, months, t.parallel_run_months)
 
     governance = t.governance_share_of_fees * fees
@@ -216,7 +221,8 @@ def _wave_costs(
 
     Each wave k (month m_k, moved share d_k) carries the v1 charges on its share, from m_k
     instead of month 1: those on the staff cost on d_k × g × staff (``scope``: g, from
-    `scope_staff_share`), the dip on its share of the fees, fees × d_k / S(m).
+    `scope_staff_share`), the dip on its share of the fees, fees × d_k / S(m) (``fees``: those
+    the client pays the dip on).
     """
     t = option.transition
     waves = _wave_table(option)

@@ -48,6 +48,7 @@ from .params import (
     Pricing,
     ServiceCredits,
 )
+from .quality import client_pays_dip, line_quality, reworked
 from .scope import wave_path
 
 __all__ = [
@@ -58,6 +59,7 @@ __all__ = [
     "handled_volumes",
     "pricing_groups",
     "vendor_components",
+    "vendor_invoice",
 ]
 
 _ZERO = np.zeros((1, 1))
@@ -205,17 +207,31 @@ def vendor_components(
     by_billing: list[FloatArray] | None = None,
 ) -> dict[str, FloatArray]:
     """Monthly vendor-invoice components of one option, by name (``volumes``: per workload).
+    A billing handles its volume after automation × (1 + its rework rate) (``quality``).
 
     Each billing (``billings``) is billed on its own volume, V_w × share × S(t); with waves no
     fee is due before the first wave (no minimum before the vendor starts). ``by_billing``, if
     given, receives each billing's invoice (fees, gainshare, KPI, credits and currency movement),
     in billing order: what each line's provider is paid.
     """
+    return vendor_invoice(p, option, volumes, months, price_index, by_billing)[0]
+
+
+def vendor_invoice(
+    p: Params,
+    option: Option,
+    volumes: Sequence[FloatArray],
+    months: FloatArray,
+    price_index: FloatArray,
+    by_billing: list[FloatArray] | None = None,
+) -> tuple[dict[str, FloatArray], FloatArray]:
+    """``vendor_components``, and the fees on which the client pays the productivity dip (the
+    fees of the billings ``quality.client_pays_dip`` names: all of them by default)."""
     moved = None if not option.waves else wave_path(option, months)
     started = None if moved is None else (moved > 0.0).astype(float)
     indices: dict[int, FloatArray] = {}  # one escalation index per escalator
     automated: dict[int, tuple[Automation, list[tuple[int, FloatArray]]]] = {}
-    fees_of, gain_of, kpi_of, credits_of, fx_of = [], [], [], [], []
+    fees_of, gain_of, kpi_of, credits_of, fx_of, dip_of = [], [], [], [], [], []
     for b in billings(p, option):
         handled, deflected_units = handled_volumes(b, billed_volumes(b, volumes, moved), months)
         if b.automation is not None:  # the same automation counts its build cost once
@@ -224,6 +240,7 @@ def vendor_components(
         index = indices.get(id(b.escalator))
         if index is None:
             index = indices[id(b.escalator)] = _escalation(b.escalator, months)
+        handled = reworked(handled, line_quality(option, b.line))
         fees = _base_fee(p, b.pricing, b.workloads, handled) * index
         if started is not None:
             fees = fees * started
@@ -236,6 +253,8 @@ def vendor_components(
             fx_of.append(fx)
         if by_billing is not None:  # what this billing's provider is paid
             by_billing.append(np.asarray(fees + gain + kpi + credits + fx, dtype=float))
+        if client_pays_dip(option.transition, b.pricing):
+            dip_of.append(fees)
         fees_of.append(fees)
         gain_of.append(gain)
         kpi_of.append(kpi)
@@ -246,8 +265,9 @@ def vendor_components(
         )
         for auto, units in automated.values()
     ]
+    fees = summed(fees_of)
     parts = {
-        "vendor.fees": summed(fees_of),
+        "vendor.fees": fees,
         "vendor.gainshare": summed(gain_of),
         "vendor.kpi_adjustment": summed(kpi_of),
         "vendor.service_credits": summed(credits_of),
@@ -255,7 +275,9 @@ def vendor_components(
     }
     if fx_of:  # a block's component (components.py): only with a contract currency
         parts["fx.adjustment"] = summed(fx_of)
-    return parts
+    if len(dip_of) == len(fees_of):  # the client pays on every billing (v1): the same array
+        return parts, fees
+    return parts, summed(dip_of) if dip_of else _ZERO
 
 
 def _escalation(esc: Escalator, months: FloatArray) -> FloatArray:

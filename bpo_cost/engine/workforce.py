@@ -4,7 +4,7 @@ The same producers as the cost components (``inhouse``, ``vendor``), read for th
 instead of their money, so a figure here is the one the engine priced. Measures:
 
 - ``volume``: units the owner's people handle (after automation: an option's, or the in-house
-  improvement path's);
+  improvement path's; with rework, ``quality``);
 - ``deflected``: units automation takes off the option (options with automation);
 - ``agents``: agents needed per interval by Erlang C (live channels; hourly vendors);
 - ``productive_fte``: staffed hours ÷ paid hours of an FTE (before shrinkage; in-house, after
@@ -31,6 +31,7 @@ from ..core.timeline import month_axis
 from .components import INHOUSE
 from .inhouse import improved, live_agents, own, paid_fte, productive_hours, summed
 from .params import Params
+from .quality import line_quality, reworked
 from .run import workload_volumes
 from .scope import wave_path
 from .vendor import billed_hours, billed_volumes, billings, handled_volumes
@@ -79,7 +80,7 @@ def staffing_figures(p: Params, term_months: int) -> Figures:
     handled, scale = volumes, None
     if ih.improvement is not None:  # Erlang C agents on the handled volume, before productivity
         handled, _, scale = improved(ih, volumes, months)
-    for w, v in zip(p.workloads, handled, strict=True):
+    for w, v in zip(p.workloads, reworked(handled, ih.quality), strict=True):
         occupancy = own(w, ih, "occupancy")
         hours = productive_hours(w, v, w.handle_minutes, occupancy)
         put(INHOUSE, w.name, "volume", v)
@@ -101,6 +102,7 @@ def staffing_figures(p: Params, term_months: int) -> Figures:
         billed: dict[str, list[FloatArray]] = {}
         for b in billings(p, option):
             vols, deflected = handled_volumes(b, billed_volumes(b, volumes, moved), months)
+            vols = reworked(vols, line_quality(option, b.line))
             for i, v, d in zip(b.workloads, vols, deflected, strict=True):
                 name = p.workloads[i].name
                 got.setdefault(name, {}).setdefault("volume", []).append(v)

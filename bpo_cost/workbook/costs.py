@@ -117,10 +117,11 @@ def volume_row(g: Grid, tl: Grid, w: WorkloadRef) -> str:
 
 def inhouse_volume_key(case: Case, w: WorkloadRef) -> str:
     """The In-house sheet's row of the volume a workload's agents handle: after the improvement
-    path's automation when it has one."""
+    path's automation when it has one, with rework when the in-house side has a quality block."""
     better = case.inhouse.improvement
     automated = better is not None and better.automation is not None
-    return w.key("inhouse_volume") if automated else w.key("volume")
+    reworked = case.inhouse.quality is not None
+    return w.key("inhouse_volume") if automated or reworked else w.key("volume")
 
 
 def inhouse_sheet(wb: Workbook, case: Case, tl: Grid, hours: HoursRef | None) -> Grid:
@@ -150,12 +151,19 @@ def inhouse_sheet(wb: Workbook, case: Case, tl: Grid, hours: HoursRef | None) ->
     for w in wls:
         volume, fte = volume_row(g, tl, w), w.key("agent_fte")
         handled = inhouse_volume_key(case, w)
-        if handled != volume:
+        if handled != volume:  # engine.inhouse: automation first, then rework (quality)
             a = _BETTER + "automation."
+            steps, factors = [], ""
+            if better is not None and better.automation is not None:
+                steps.append("after in-house automation")
+                factors += f"*(1-IF({MONTH}>={n(a + 'start_month')},{n(a + 'share')},0))"
+            if ih.quality is not None:
+                steps.append("x (1 + rework rate)")
+                factors += f"*(1+{n('inhouse.quality.rework_rate')})"
             g.add(
                 handled,
-                w.label("Volume the agents handle (after in-house automation)"),
-                f"={g.here(volume)}*(1-IF({MONTH}>={n(a + 'start_month')},{n(a + 'share')},0))",
+                w.label(f"Volume the agents handle ({', '.join(steps)})"),
+                f"={g.here(volume)}{factors}",
                 fmt=st.NUMBER,
             )
         staffed = w.key("staffed_hours")
@@ -269,10 +277,9 @@ def _automation(g: Grid, case: Case, wls: list[WorkloadRef], price_index: str) -
     if better is None or better.automation is None:
         return "=0"
     a = _BETTER + "automation."
-    units = "+".join(
-        f"{g.here(w.key('volume'))}-{g.here(inhouse_volume_key(case, w))}" for w in wls
-    )
+    units = "+".join(g.here(w.key("volume")) for w in wls)  # deflected before any rework
     return (
-        f"=({units})*{n(a + 'cost_per_unit')}*{price_index}"
+        f"=({units})*IF({MONTH}>={n(a + 'start_month')},{n(a + 'share')},0)"
+        f"*{n(a + 'cost_per_unit')}*{price_index}"
         f"+IF({MONTH}={n(a + 'start_month')},{n(a + 'build_cost')},0)"
     )

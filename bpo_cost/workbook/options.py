@@ -202,13 +202,14 @@ def option_sheet(
     else:
         formulas = {k: "=" + "+".join(g.here(b.key(k)) for b in groups) for k in _INVOICE}
     formulas["automation"] = _automation(g, case, i, tl, price_index, v1)
-    formulas |= _hidden(g, case, p, at, ih, price_index)
+    dip_fees = _dip_fees(g, groups, p, at)
+    formulas |= _hidden(g, case, p, at, ih, price_index, dip_fees)
     formulas |= _retained(o, p, at, tl.here("wage_index", external=True))
     formulas |= dated_formulas(p[:-1], "", o.dated_costs, o.asset_sales)
     formulas["tax.vat"] = vat_formula(p[:-1], o.taxes, at)
     formulas["inhouse.kept"] = "=0"
     if not v1:
-        formulas |= scope_components(g, case, i, at)
+        formulas |= scope_components(g, case, i, at, dip_fees)
     for key in OPTION_COMPONENTS:
         g.add(key, COMPONENT_BY_KEY[key].label, formulas[key])
     first, last = g.row(OPTION_COMPONENTS[0]), g.row(OPTION_COMPONENTS[-1])
@@ -233,6 +234,9 @@ def _vendor_volume(g: Grid, case: Case, d: Delivery, volume: str) -> None:
         a = d.clause("automation")
         formula += f"*(1-IF({MONTH}>={n(a + 'start_month')},{n(a + 'share')},0))"
         label += " (after automation)"
+    if d.has_own("quality") or o.quality is not None:  # rework handled and billed again
+        formula += f"*(1+{n(d.clause('quality') + 'rework_rate')})"
+        said.append("(1 + rework rate)")
     if said:
         label = f"{label}: volume x {' x '.join(said)}"
     if not d.sole:
@@ -453,8 +457,8 @@ def _automation(g: Grid, case: Case, i: int, tl: Grid, price_index: str, v1: boo
         a = f"options.{i}.automation."
         volume = tl.here("volume", external=True)
         return (
-            f"=({volume}-{g.here('vendor_volume')})*{n(a + 'cost_per_unit')}"
-            f"*{price_index}+IF({MONTH}={n(a + 'start_month')},"
+            f"={volume}*IF({MONTH}>={n(a + 'start_month')},{n(a + 'share')},0)"
+            f"*{n(a + 'cost_per_unit')}*{price_index}+IF({MONTH}={n(a + 'start_month')},"
             f"{n(a + 'build_cost')},0)"
         )
     deflected, builds = [], []
@@ -465,8 +469,9 @@ def _automation(g: Grid, case: Case, i: int, tl: Grid, price_index: str, v1: boo
             before += f"*{n(d.prefix + 'share')}"
         if o.waves:
             before += f"*{g.here('wave_share')}"
-        deflected.append(
-            f"({before}-{g.here(d.key('vendor_volume'))})*{n(a + 'cost_per_unit')}*{price_index}"
+        deflected.append(  # before rework: automation deflects units, not their repeats
+            f"{before}*IF({MONTH}>={n(a + 'start_month')},{n(a + 'share')},0)"
+            f"*{n(a + 'cost_per_unit')}*{price_index}"
         )
         build = f"IF({MONTH}={n(a + 'start_month')},{n(a + 'build_cost')},0)"
         if build not in builds:
@@ -474,10 +479,25 @@ def _automation(g: Grid, case: Case, i: int, tl: Grid, price_index: str, v1: boo
     return "=" + "+".join(deflected + builds)
 
 
+def _dip_fees(g: Grid, groups: list[Billing], p: str, at: dict[str, str]) -> str:
+    """The fees on which the client pays the productivity dip (``engine.quality``): each
+    schedule's fees x 1 when its payer is the client (``dip_paid_by`` client; pricing, on an
+    hourly schedule), 0 when the vendor absorbs it."""
+    payer = n(p + "transition.dip_paid_by")
+    terms = []
+    for b in groups:
+        fees = at["vendor.fees"] if len(groups) == 1 else g.here(b.key("vendor.fees"))
+        hourly = isinstance(b.pricing, HourlyPricing)
+        pays = f'IF({payer}="vendor",0,1)' if hourly else f'IF({payer}="client",1,0)'
+        terms.append(f"{fees}*{pays}")
+    return "(" + "+".join(terms) + ")"
+
+
 def _hidden(
-    g: Grid, case: Case, p: str, at: dict[str, str], ih: Grid, price_index: str
+    g: Grid, case: Case, p: str, at: dict[str, str], ih: Grid, price_index: str, dip_fees: str
 ) -> dict[str, str]:
-    """Formulas of the hidden-cost components (``transition.hidden_components``)."""
+    """Formulas of the hidden-cost components (``transition.hidden_components``); ``dip_fees``:
+    the fees on which the client pays the productivity dip (``_dip_fees``)."""
     t = p + "transition."
     term = case.term_months
     m = MONTH
@@ -509,7 +529,7 @@ def _hidden(
         f"*INDEX({ih.span('staff_cost')},{handover}),0)"
         f"+IF({m}<={prm},{n(t + 'retention_share')}"
         f"*{staff},0)",
-        "transition.productivity_dip": f"={fees}*(1/{efficiency}-1)",
+        "transition.productivity_dip": f"={dip_fees}*(1/{efficiency}-1)",
         "transition.stranded_costs": "=" + ("+".join(stranded) or "0"),
         "governance": f"={n(t + 'governance_share_of_fees')}*{fees}"
         f"+{n(t + 'governance_fte')}*{n(t + 'governance_cost_per_fte_month')}"

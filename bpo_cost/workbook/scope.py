@@ -176,8 +176,11 @@ def _volume_cost(
     )
 
 
-def scope_components(g: Grid, case: Case, i: int, at: dict[str, str]) -> dict[str, str]:
-    """The option's components that follow its scope and waves (replacing the v1 formulas)."""
+def scope_components(
+    g: Grid, case: Case, i: int, at: dict[str, str], dip_fees: str
+) -> dict[str, str]:
+    """The option's components that follow its scope and waves (replacing the v1 formulas);
+    ``dip_fees``: the fees on which the client pays the productivity dip."""
     o = case.options[i]
     wls = workload_refs(case)
     t = f"options.{i}.transition."
@@ -222,6 +225,6 @@ def scope_components(g: Grid, case: Case, i: int, at: dict[str, str]) -> dict[st
         f"+IF({some_running},{fixed},0)-({kept})",
         "transition.knowledge_transfer": "=" + "+".join(kt),
         "transition.severance_retention": "=" + "+".join(sev),
-        "transition.productivity_dip": f"={at['vendor.fees']}*(" + "+".join(dip) + ")",
+        "transition.productivity_dip": f"={dip_fees}*(" + "+".join(dip) + ")",
         "transition.stranded_costs": "=" + ("+".join(stranded) or "0"),
     }
