@@ -40,8 +40,13 @@ def scopes(p: Params, option: Option) -> list[FloatArray]:
 
 def whole_scope(p: Params, option: Option) -> bool:
     """Whether ``option`` moves every workload whole at month 1 in every scenario (the v1 cut-over:
-    no waves, every scope 1), so the engine may take its v1 path."""
-    return not option.waves and all(bool(np.all(s == 1.0)) for s in scopes(p, option))
+    no waves, or one wave of share 1 at month 1, and every scope 1), so the engine may take its
+    v1 path."""
+    waves = option.waves
+    at_once = not waves or (
+        len(waves) == 1 and bool(np.all(waves[0].month == 1.0) and np.all(waves[0].share == 1.0))
+    )
+    return at_once and all(bool(np.all(s == 1.0)) for s in scopes(p, option))
 
 
 def moved_shares(option: Option) -> list[FloatArray]:
