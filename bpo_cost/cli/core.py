@@ -91,10 +91,6 @@ def _show(result: Result, *, wide: bool = False) -> None:
         else "[bold]Keep in-house[/]: no option costs less in NPV"
     )
     out.print(verdict)
-    for option in case.options:  # the table shows totals: say which options move in steps
-        if option.waves:
-            steps = ", ".join(f"{w.share:.0%} by month {w.month}" for w in option.waves)
-            out.print(inert(f"  {option.name} moves in waves: {steps}"))
     for used in result.rates_used:
         out.print(
             inert(
