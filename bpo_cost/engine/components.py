@@ -205,8 +205,7 @@ COMPONENTS: tuple[Component, ...] = (
         "transition.knowledge_transfer",
         "Transition team and knowledge transfer",
         "Transition team share x in-house staff cost during the transition months, plus the "
-        "fixed knowledge-transfer cost spread over them; with waves, each wave on its share, "
-        "from its month.",
+        "fixed knowledge-transfer cost spread over them.",
         _OPT,
     ),
     Component(
@@ -221,22 +220,21 @@ COMPONENTS: tuple[Component, ...] = (
         "transition.severance_retention",
         "Severance and retention pay",
         "Severance months x in-house staff cost in the hand-over month (the last parallel "
-        "month, at least month 1), plus retention share x staff cost during the parallel run; "
-        "with waves, each wave on its share of the staff cost, from its month.",
+        "month, at least month 1), plus retention share x staff cost during the parallel run.",
         _OPT,
     ),
     Component(
         "transition.productivity_dip",
         "Productivity dip while the vendor ramps up",
         "Fees x (1 / efficiency - 1), efficiency rising linearly from the start efficiency to 1 "
-        "over the ramp months; with waves, each wave's ramp on its share of the fees.",
+        "over the ramp months.",
         _OPT,
     ),
     Component(
         "transition.stranded_costs",
         "Stranded leases and licences",
-        "Leases and licences still running after the (last wave's) parallel run, until their "
-        "months remaining end.",
+        "Leases and licences still running after the last parallel run, until their months "
+        "remaining end.",
         _OPT,
     ),
     Component(

@@ -237,9 +237,9 @@ def _option_parts(p: Params, option: Option, base: _InHouse) -> dict[str, FloatA
         base.today_total,
         base.today_parts,
         base.price_index,
-        base.volumes,
         dip_fees=dip_fees,
         parallel_run=parallel_run,
+        volumes=base.volumes,
     )
     parts |= dated_parts("", option.dated_costs, option.asset_sales, base.months)
     if fx is not None:  # in registry order, after the dated costs

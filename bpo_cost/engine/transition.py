@@ -52,10 +52,10 @@ def hidden_components(
     inhouse_total: FloatArray,
     inhouse: Mapping[str, FloatArray],
     price_index: FloatArray,
-    volumes: Sequence[FloatArray] = (),
     *,
     dip_fees: FloatArray | None = None,
     parallel_run: FloatArray | None = None,
+    volumes: Sequence[FloatArray] = (),
 ) -> dict[str, FloatArray]:
     """Monthly hidden-cost components of one option, by name; ``dip_fees``: the fees on which
     the client pays the productivity dip (``vendor.vendor_invoice``; None: all the fees);
@@ -81,9 +81,8 @@ def hidden_components(
         knowledge_transfer, severance_retention, productivity_dip, stranded = _wave_costs(
             p, option, months, dip_fees, staff, scope_staff_share(p, option, volumes, m)
         )
-        if parallel_run is None:  # the in-house operation while both run (v1 formula)
-            m = _first(months, handover)
-            parallel_run = inhouse_total[:, : m.shape[1]] * _mask(m <= t.parallel_run_months)
+        # the moved work's in-house cost until its hand-over comes from kept.kept_components
+        assert parallel_run is not None, "an option that keeps in-house work: its parallel run"
     else:
         m = _first(months, kt_months)
         knowledge_transfer = staff[:, : m.shape[1]] * (
