@@ -3,8 +3,10 @@ the command and the workbook."""
 
 from __future__ import annotations
 
+import ctypes
 import itertools
 import json
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,7 @@ from hypothesis import strategies as st
 
 import bpo_cost
 from bpo_cost import evaluate, example_path
+from bpo_cost.analysis import choice as choice_module
 from bpo_cost.analysis.choice import ChoiceTable, choose
 from bpo_cost.analysis.portfolio import evaluate_portfolio
 from bpo_cost.case.examples import portfolio_example_path
@@ -528,6 +531,25 @@ def test_the_portfolio_command(capsys, tmp_path):
     assert 0 <= data["simulation"]["p_at_least"]["probability"] <= 1
     code, out, _ = run(capsys, "portfolio", str(portfolio_example_path()), "--csv", str(tmp_path))
     assert code == 0 and (tmp_path / "monthly.csv").is_file()
+
+
+@pytest.mark.skipif(not hasattr(ctypes, "CDLL") or sys.platform == "win32", reason="C library")
+def test_what_the_solver_prints_stays_out_of_the_commands_output(capfd, monkeypatch):
+    libc = ctypes.CDLL(None)
+    real = choice_module.milp
+
+    def chatty(*args: Any, **kwargs: Any) -> Any:
+        # what HiGHS does now and then: a debug line through C's puts, to file descriptor 1
+        libc.puts(b"HighsMipSolverData::transformNewIntegerFeasibleSolution tmpSolver.run();")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(choice_module, "milp", chatty)
+    code = main(["portfolio", str(portfolio_example_path()), "--optimise", "--json"])
+    libc.fflush(None)  # anything still in the C buffer comes out now, not at exit
+    out, err = capfd.readouterr()
+    assert code == 0
+    assert "HighsMipSolverData" not in out + err
+    assert "optimised" in json.loads(out)
 
 
 def test_a_bad_portfolio_file_is_one_line_per_problem(capsys, tmp_path):
