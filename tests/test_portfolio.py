@@ -3,8 +3,10 @@ the command and the workbook."""
 
 from __future__ import annotations
 
+import ctypes
 import itertools
 import json
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,7 @@ from hypothesis import strategies as st
 
 import bpo_cost
 from bpo_cost import evaluate, example_path
+from bpo_cost.analysis import choice as choice_module
 from bpo_cost.analysis.choice import ChoiceTable, choose
 from bpo_cost.analysis.portfolio import evaluate_portfolio
 from bpo_cost.case.examples import portfolio_example_path
@@ -392,11 +395,91 @@ def test_the_programme_risk_is_summarised():
         assert j == 0 or p_save[name][j] >= 0.99
 
 
+def _correlated(rho: float | None, *, by_case: bool = False, spread: bool = True) -> dict:
+    """Claims and payroll under a shared wage inflation, rank-correlated with claims' volume
+    (stated on the driver, or on the claims case's own volume distribution)."""
+    low, mode, high = (0.02, 0.035, 0.06) if spread else (0.035, 0.035, 0.035)
+    driver: dict[str, Any] = {"kind": "triangular", "low": low, "mode": mode, "high": high}
+    claims: Any = str(CLAIMS)
+    if rho is not None and by_case:
+        claims = yaml.safe_load(CLAIMS.read_text(encoding="utf-8"))
+        volume = claims["uncertainty"]["workload.volume_per_month"]
+        volume["rank_correlation"] = {"wage_inflation_per_year": rho}
+    elif rho is not None:
+        driver["rank_correlation"] = {"workload.volume_per_month": rho}
+    data = _portfolio(
+        ("claims", CLAIMS),
+        ("payroll", PAYROLL),
+        start="2027-01",
+        uncertainty={"wage_inflation_per_year": driver},
+    )
+    data["functions"][0]["case"] = claims  # a path, or the case inline
+    return data
+
+
+@pytest.mark.parametrize(
+    ("rho", "by_case"),
+    [(0.6, False), (-0.4, False), (0.6, True)],
+    ids=["driver-states-0.6", "driver-states-minus-0.4", "case-states-0.6"],
+)
+def test_a_driver_has_the_stated_rank_correlation_with_a_functions_own_input(rho, by_case):
+    result = evaluate_portfolio(_correlated(rho, by_case=by_case))
+    sim = result.simulate(20_000, seed=11, workers=1)
+    x = sim.sampled("claims")
+    assert (x["wage_inflation_per_year"] == sim.driver_draws[:, 0]).all()  # the shared draw
+    # Spearman's rho of 20,000 draws has a standard error of about (1 - rho^2) / sqrt(n), at
+    # most 0.007 here; the copula (2 sin(pi rho / 6) between normal scores) is exact for
+    # continuous marginals, so 0.02 (about 3 standard errors or more) is sampling noise only
+    realised = x["wage_inflation_per_year"].rank().corr(x["workload.volume_per_month"].rank())
+    assert realised == pytest.approx(rho, abs=0.02)
+    # the correlation touches the volume's pairing with the driver, not its distribution
+    alone = evaluate_portfolio(_correlated(None)).simulate(20_000, seed=11, workers=1)
+    y = alone.sampled("claims")["workload.volume_per_month"]
+    assert abs(y.rank().corr(x["wage_inflation_per_year"].rank())) < 0.02
+    assert np.percentile(x["workload.volume_per_month"], [10, 50, 90]) == pytest.approx(
+        np.percentile(y, [10, 50, 90]), rel=0.01
+    )
+    # bit-identical whatever the chunks and threads
+    again = result.simulate(20_000, seed=11, workers=2, chunk_size=1)
+    assert all((a == b).all() for a, b in zip(sim.npv_savings, again.npv_savings, strict=True))
+
+
+def test_a_positive_correlation_with_the_drivers_widens_the_programme_spread():
+    # higher wage inflation raises in-house cost, and so does a higher volume: both raise the
+    # savings, so leaning together widens the programme's spread and leaning apart narrows it
+    spread = {
+        rho: evaluate_portfolio(_correlated(rho)).simulate(5000, seed=3, workers=1)
+        for rho in (0.8, 0.0, -0.8)
+    }
+    plan = evaluate_portfolio(_correlated(None)).optimise(explain=False).choice
+    std = {rho: sim.programme(plan).std() for rho, sim in spread.items()}
+    assert std[0.8] > 1.03 * std[0.0] and std[-0.8] < 0.97 * std[0.0]
+    # a driver without spread keeps the functions it moves alone deterministic
+    flat = evaluate_portfolio(_correlated(0.8, spread=False))
+    sim = flat.simulate(300, seed=4, workers=1)
+    payroll = flat.functions[1]
+    assert (sim.npv_savings[1] == payroll.npv_savings[None, :]).all()
+
+
+def test_a_correlation_with_an_input_no_function_draws_is_an_error():
+    data = _correlated(None)
+    data["uncertainty"]["wage_inflation_per_year"]["rank_correlation"] = {
+        "inhouse.benefits_load": 0.5
+    }
+    with pytest.raises(
+        InputError, match=r"rank_correlation.*one function draws.*inhouse.benefits_load"
+    ):
+        evaluate_portfolio(data).simulate(10, seed=1, workers=1)
+
+
 def test_dask_and_local_runs_give_identical_results():
     distributed = pytest.importorskip("distributed")
     data = _portfolio(
         ("payroll", PAYROLL), ("claims", CLAIMS), start="2027-01", uncertainty=_shared(True)
     )
+    data["uncertainty"]["wage_inflation_per_year"]["rank_correlation"] = {
+        "workload.volume_per_month": 0.5  # claims' own input, in one copula with the drivers
+    }
     result = evaluate_portfolio(data)
     local = result.simulate(5000, seed=3, workers=1)
     with (
@@ -451,6 +534,25 @@ def test_the_portfolio_command(capsys, tmp_path):
     assert 0 <= data["simulation"]["p_at_least"]["probability"] <= 1
     code, out, _ = run(capsys, "portfolio", str(portfolio_example_path()), "--csv", str(tmp_path))
     assert code == 0 and (tmp_path / "monthly.csv").is_file()
+
+
+@pytest.mark.skipif(not hasattr(ctypes, "CDLL") or sys.platform == "win32", reason="C library")
+def test_what_the_solver_prints_stays_out_of_the_commands_output(capfd, monkeypatch):
+    libc = ctypes.CDLL(None)
+    real = choice_module.milp
+
+    def chatty(*args: Any, **kwargs: Any) -> Any:
+        # what HiGHS does now and then: a debug line through C's puts, to file descriptor 1
+        libc.puts(b"HighsMipSolverData::transformNewIntegerFeasibleSolution tmpSolver.run();")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(choice_module, "milp", chatty)
+    code = main(["portfolio", str(portfolio_example_path()), "--optimise", "--json"])
+    libc.fflush(None)  # anything still in the C buffer comes out now, not at exit
+    out, err = capfd.readouterr()
+    assert code == 0
+    assert "HighsMipSolverData" not in out + err
+    assert "optimised" in json.loads(out)
 
 
 def test_a_bad_portfolio_file_is_one_line_per_problem(capsys, tmp_path):

@@ -8,6 +8,14 @@ fixed blocks seeded by ``SeedSequence(seed, spawn_key=(crc32(stream), block))``
 (``case.distributions.sample``), so the numbers are the same whatever the chunking, the number
 of threads or the Dask workers that run them. A shared driver replaces the functions' own
 distribution of the same input; a ``relative`` shared driver scales each function's own value.
+
+A shared driver's ``rank_correlation`` may name other drivers and the functions' own uncertain
+inputs by their key (``workload.volume_per_month``, ``options[Offshore PH].pricing.rate``); a
+function's own distribution may name a driver (``wage_inflation_per_year``). Such a function's
+draws come from one Gaussian copula over the drivers and its own inputs: the drivers' scores are
+the first columns of its Cholesky factor, drawn from the same ``portfolio:<driver>`` streams, so
+they are the drivers every function shares, and its own inputs lean on them by the stated rank
+correlation. A function with no such entry draws its own inputs apart, as before.
 """
 
 from __future__ import annotations
@@ -50,12 +58,15 @@ class _Function:
     own_dists: dict[str, Distribution]
     own_rho: FloatArray | None
     fx: int  # column of its exchange-rate driver among the shared draws, -1: none
+    # correlated with the shared drivers: the drivers then its own inputs, in one copula
+    joint: dict[str, Distribution] | None = None
+    joint_rho: FloatArray | None = None
 
 
 @dataclass
 class _Job:
     seed: int
-    shared: dict[str, Distribution]  # by driver key, rates first
+    shared: dict[str, Distribution]  # by driver key, rates first; correlated among themselves
     shared_rho: FloatArray | None
     rate_columns: list[int]  # the shared columns that are case inputs (SHARED_RATES)
     functions: list[_Function]
@@ -71,6 +82,23 @@ class _Job:
         state = dict(self.__dict__)
         state["_compilers"] = None  # each worker compiles its own
         return state
+
+
+def _own_draws(job: _Job, f: _Function, start: int, n: int) -> FloatArray:
+    """A function's own uncertain inputs, draws ``start..start + n``, as the engine takes them."""
+    streams = [f"functions[{f.name}]:{p}" for p in f.own_dists]
+    if f.joint is None:
+        own = sample(
+            f.own_dists, n, seed=job.seed, start=start, streams=streams, rank_correlation=f.own_rho
+        )
+    else:
+        streams = [f"portfolio:{k}" for k in job.shared] + streams
+        both = sample(
+            f.joint, n, seed=job.seed, start=start, streams=streams, rank_correlation=f.joint_rho
+        )
+        own = both[:, len(job.shared) :]
+    input_values(own, f.own_specs, list(f.own_dists.values()))
+    return own
 
 
 def _chunk(job: _Job, start: int, stop: int) -> tuple[FloatArray, list[FloatArray]]:
@@ -96,15 +124,7 @@ def _chunk(job: _Job, start: int, stop: int) -> tuple[FloatArray, list[FloatArra
         paths = [s.path for s in f.shared_specs]
         columns = [rate_x[:, j] for j in range(rate_x.shape[1])]
         if f.own_dists:
-            own = sample(
-                f.own_dists,
-                n,
-                seed=job.seed,
-                start=start,
-                streams=[f"functions[{f.name}]:{p}" for p in f.own_dists],
-                rank_correlation=f.own_rho,
-            )
-            input_values(own, f.own_specs, list(f.own_dists.values()))
+            own = _own_draws(job, f, start, n)
             paths += [s.path for s in f.own_specs]
             columns += [own[:, j] for j in range(own.shape[1])]
         fx = np.full(n, f.rate)
@@ -137,6 +157,7 @@ class PortfolioSimulation:
     driver_draws: FloatArray
     npv_savings: list[FloatArray]
     chunk_times: ChunkTimes
+    job: _Job | None = field(default=None, repr=False, compare=False)
 
     def _columns(self, plan: Mapping[str, str] | Plan | None) -> FloatArray:
         chosen = self.result.choice_of(plan)
@@ -181,6 +202,21 @@ class PortfolioSimulation:
         )
         return frame.sort_values("share_of_variance", ascending=False)
 
+    def sampled(self, function: str) -> pd.DataFrame:
+        """The draws of the shared drivers (as drawn: ``relative`` ones as fractions) and of one
+        function's own uncertain inputs (as its case took them), one row per draw: drawn again
+        from the seed, the same numbers the simulation used."""
+        names = [f.name for f in self.result.functions]
+        if self.job is None or function not in names:
+            raise InputError("function", function, f"a function of the portfolio ({names})")
+        f = self.job.functions[names.index(function)]
+        own = _own_draws(self.job, f, 0, self.n) if f.own_dists else np.empty((self.n, 0))
+        return pd.DataFrame(
+            np.hstack([self.driver_draws, own]),
+            index=pd.RangeIndex(self.n, name="draw"),
+            columns=pd.Index([*self.drivers, *(s.label for s in f.own_specs)], name="input"),
+        )
+
     def probability_of_saving(self) -> dict[str, FloatArray]:
         """Per function, the chance each owner's NPV of savings is positive (in-house: 1)."""
         out = {}
@@ -214,15 +250,18 @@ def _job(result: PortfolioResult, seed: int, engine_chunk: int) -> _Job:
     keys += sorted(k for k in portfolio.uncertainty if k.startswith(FX_PREFIX))
     shared = {k: portfolio.uncertainty[k] for k in keys}
     names = set(keys)
-    for k, d in shared.items():
-        for other in d.rank_correlation:
-            if other not in names:
-                raise InputError(
-                    f"uncertainty[{k!r}].rank_correlation", other, f"another shared driver {keys}"
-                )
-    rho = correlation_matrix(shared) if shared else None
+    # among the drivers, only their correlations with each other; with a function's own inputs
+    # in that function's copula (_joint)
+    drivers_only = {
+        k: d.model_copy(
+            update={"rank_correlation": {o: r for o, r in d.rank_correlation.items() if o in names}}
+        )
+        for k, d in shared.items()
+    }
+    rho = correlation_matrix(drivers_only) if shared else None
     rate_columns = [j for j, k in enumerate(keys) if k in SHARED_RATES]
     functions = []
+    matched: set[tuple[str, str]] = set()  # (driver, key) pairs some function's input takes
     for name, res in result.results.items():
         case = res.case
         where = f"functions[{name}]"
@@ -242,7 +281,8 @@ def _job(result: PortfolioResult, seed: int, engine_chunk: int) -> _Job:
             own_uncertainty = {k: v for k, v in case.uncertainty.items() if k not in names}
             bare = case.model_copy(update={"uncertainty": own_uncertainty})
             specs, dists, aliases = uncertain_inputs(bare)
-            own_rho = correlation_matrix(dists, aliases) if dists else None
+            joint, joint_rho = _joint(shared, drivers_only, case, dists, aliases, matched)
+            own_rho = correlation_matrix(dists, aliases) if dists and joint is None else None
         except InputError as exc:
             raise InputError(f"{where}.{exc.field}", exc.value, exc.allowed) from None
         fx_key = f"{FX_PREFIX}{case.currency}"
@@ -256,9 +296,68 @@ def _job(result: PortfolioResult, seed: int, engine_chunk: int) -> _Job:
                 own_dists=dists,
                 own_rho=own_rho,
                 fx=keys.index(fx_key) if fx_key in shared else -1,
+                joint=joint,
+                joint_rho=joint_rho,
             )
         )
-    return _Job(seed, shared, rho, rate_columns, functions, engine_chunk)
+    for k, d in shared.items():
+        for other in d.rank_correlation:
+            if other not in names and (k, other) not in matched:
+                raise InputError(
+                    f"uncertainty[{k!r}].rank_correlation",
+                    other,
+                    f"another shared driver ({', '.join(keys)}) or an input that at least one "
+                    "function draws (a key of its case's uncertainty block, like "
+                    "workload.volume_per_month)",
+                )
+    return _Job(seed, drivers_only, rho, rate_columns, functions, engine_chunk)
+
+
+def _joint(
+    shared: Mapping[str, Distribution],
+    drivers_only: Mapping[str, Distribution],
+    case: Case,
+    dists: Mapping[str, Distribution],
+    aliases: Mapping[str, str],
+    matched: set[tuple[str, str]],
+) -> tuple[dict[str, Distribution] | None, FloatArray | None]:
+    """The drivers and a function's own inputs in one copula, when a correlation links them.
+
+    The drivers keep their correlations with each other and with this function's own uncertain
+    inputs (``matched`` records the pairs found); an input the function has without a
+    distribution takes no correlation (it does not vary).
+    """
+    if not shared or not dists:
+        return None, None
+    ins = Inputs(case)
+    own_keys = dict(aliases)
+    joint: dict[str, Distribution] = {}
+    for k, d in shared.items():
+        entries = dict(drivers_only[k].rank_correlation)
+        for other, r in d.rank_correlation.items():
+            if other in shared:
+                continue
+            try:
+                canonical = ins.canonical(other, where=f"uncertainty[{k!r}].rank_correlation")
+            except InputError:
+                continue  # not a number of this function's case: another function's
+            if canonical in dists:
+                entries[other] = r
+                own_keys[other] = canonical
+                matched.add((k, other))
+        joint[k] = d.model_copy(update={"rank_correlation": entries})
+    linked = any(
+        len(joint[k].rank_correlation) > len(drivers_only[k].rank_correlation) for k in joint
+    )
+    linked = linked or any(
+        own_keys.get(o, o) in shared for d in dists.values() for o in d.rank_correlation
+    )
+    if not linked:
+        return None, None
+    joint |= dists  # no key in both: a function's own uncertainty leaves out the drivers
+    rho = correlation_matrix(joint, own_keys)
+    sample(joint, 1, seed=0, rank_correlation=rho)  # correlations that can hold together
+    return joint, rho
 
 
 def simulate_portfolio(
@@ -314,4 +413,6 @@ def simulate_portfolio(
     )
     draws = np.concatenate([p[0] for p in parts])
     npv = [np.concatenate([p[1][i] for p in parts]) for i in range(len(job.functions))]
-    return PortfolioSimulation(result, int(n), int(seed), list(job.shared), draws, npv, times)
+    return PortfolioSimulation(
+        result, int(n), int(seed), list(job.shared), draws, npv, times, job=job
+    )

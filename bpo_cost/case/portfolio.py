@@ -5,7 +5,8 @@ inline case. Shared assumptions (``start``, ``discount_rate_annual``, ``inflatio
 ``wage_inflation_per_year``) replace the cases' own; ``currency`` is the reporting currency, and
 a function in another currency needs its rate in ``exchange_rates`` (units of the portfolio
 currency per unit of the function's). ``uncertainty`` holds the shared drivers: distributions of
-the shared assumptions and exchange rates, drawn once per draw and applied to every function.
+the shared assumptions and exchange rates, drawn once per draw and applied to every function,
+rank-correlated with each other and with the functions' own uncertain inputs as stated.
 Errors name the function and the field: ``functions[claims].case.term_months must be ...``.
 """
 
@@ -161,7 +162,9 @@ class Portfolio(_Model):
         default_factory=dict,
         max_length=len(SHARED_RATES) + 200,
         description="Shared drivers: distributions of the shared rates and exchange rates "
-        "(exchange_rates.XXX), drawn once per draw for every function",
+        "(exchange_rates.XXX), drawn once per draw for every function; their rank_correlation "
+        "may name other drivers and the functions' own uncertain inputs by key "
+        "(workload.volume_per_month)",
     )
 
     @model_validator(mode="before")

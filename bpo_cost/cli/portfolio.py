@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+import ctypes
+import os
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -25,6 +28,42 @@ if TYPE_CHECKING:
     from ..analysis.portfolio_mc import PortfolioSimulation
 
 PortfolioArg = Annotated[Path, typer.Argument(help="Portfolio file: .yaml or .json.")]
+
+
+def _flush_c_stdio() -> None:
+    """Write out what compiled code left in the C library's stdout buffer (where it can)."""
+    for lib in ("ucrtbase", None) if sys.platform == "win32" else (None,):
+        with contextlib.suppress(OSError, AttributeError, TypeError):
+            ctypes.CDLL(lib).fflush(None)
+            return
+
+
+@contextlib.contextmanager
+def _quiet_solver() -> Iterator[None]:
+    """Send what compiled code writes to the process's stdout (file descriptor 1) nowhere.
+
+    HiGHS (inside scipy) sometimes ``puts`` a debug line
+    (``HighsMipSolverData::transformNewIntegerFeasibleSolution tmpSolver.run();``) that would
+    land in the table or break ``--json``. The command owns its process, so it can point the
+    descriptor at the null device while the solver runs; the library leaves it alone.
+    """
+    sys.stdout.flush()
+    _flush_c_stdio()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no stdout at all (a detached process): nothing to silence
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 1)
+        try:
+            yield
+        finally:
+            _flush_c_stdio()  # the C buffer empties into the null device, not after
+            os.dup2(saved, 1)
+    finally:
+        os.close(saved)
 
 
 def _csv(frame: pd.DataFrame) -> Callable[[Path], None]:
@@ -122,7 +161,10 @@ def portfolio_cmd(
                 scheduler=scheduler,
                 progress=lambda done, _: bar.update(task, completed=done),
             )
-    plan = result.optimise(simulation=sim) if optimise else None
+    plan = None
+    if optimise:
+        with _quiet_solver():
+            plan = result.optimise(simulation=sim)
     if csv is not None:
         _write_csv(result, plan, csv)
     if workbook is not None:
