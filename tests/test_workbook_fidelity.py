@@ -502,7 +502,7 @@ def test_staffing_matches_erlang_c(built: dict[str, Built], name: str) -> None:
             )
         ]
         for o in case.options:
-            pr = case.pricing_of(o, w)
+            pr = next((p for _, p in case.deliveries(o, w)), None)
             if not isinstance(pr, HourlyPricing):
                 continue
             auto = o.automation

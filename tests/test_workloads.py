@@ -245,13 +245,25 @@ def test_a_line_for_a_workload_the_case_lacks_is_refused() -> None:
     assert "options.0.lines.2.workload = 'fax' is not a workload of the case" in said
 
 
-def test_two_lines_for_one_workload_and_an_unpriced_workload_are_refused() -> None:
+def test_lines_of_one_workload_above_a_share_of_1_are_refused() -> None:
     case = contact_centre()
-    case["options"][0]["lines"][2]["workload"] = "chat"
-    assert "workload 'chat' has two lines" in str(_refused(case))
+    case["options"][0]["lines"][2]["workload"] = "chat"  # two lines of share 1
+    said = str(_refused(case))
+    assert said.startswith("options.0.lines: the shares of workload 'chat' add up to 2;")
+    case["options"][0]["lines"][2]["share"] = 0.5
+    case["options"][0]["lines"][1]["share"] = 0.5
+    parse_case(case)  # a 50/50 split is a workload's whole scope
+
+
+def test_a_workload_without_a_line_or_pricing_stays_in_house() -> None:
     case = contact_centre()
-    case["options"][0]["lines"].pop()
-    assert "options.0.pricing is required" in str(_refused(case))
+    gone = case["options"][0]["lines"].pop()["workload"]
+    parsed = parse_case(case)
+    option, workload = parsed.options[0], parsed.workloads[parsed.workload_index(gone)]
+    assert parsed.deliveries(option, workload) == []
+    assert parsed.line_shares(option, workload) == 0.0
+    case["options"][0]["lines"] = []
+    assert str(_refused(case)).startswith("options.0.pricing is required: option")
 
 
 def test_concurrency_below_one_is_refused() -> None:
@@ -383,7 +395,9 @@ def test_the_schema_takes_both_forms_and_the_new_fields(capsys: Any) -> None:
     concurrency = defs["RealTime"]["properties"]["concurrency"]
     assert (concurrency["minimum"], concurrency["maximum"]) == (1, 5)
     assert set(defs["WorkloadInHouse"]["properties"]) == {"wage_per_hour", "shrinkage", "occupancy"}
-    assert set(defs["Line"]["properties"]) == {"workload", "pricing", "location"}
+    assert {"workload", "share", "pricing", "location", "provider"} <= set(
+        defs["Line"]["properties"]
+    )
 
 
 def test_breakeven_command_takes_the_workload_whose_volume_varies(capsys: Any) -> None:

@@ -51,9 +51,9 @@ def suspicious_values(case: Case, cards: RateCards) -> list[str]:
             case.currency,
         )
         for j, o in enumerate(case.options):
-            pricing = case.pricing_of(o, w)
-            if pricing.model == "hourly" and pricing.basis == "productive_hour":
-                k = next((k for k, x in enumerate(o.lines) if x.workload == w.name), None)
+            for k, pricing in case.deliveries(o, w):
+                if pricing.model != "hourly" or pricing.basis != "productive_hour":
+                    continue
                 line = None if k is None else o.lines[k]
                 _below_card(
                     found,

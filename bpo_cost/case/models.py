@@ -54,6 +54,7 @@ __all__ = [
     "Option",
     "OutcomePricing",
     "PerTransactionPricing",
+    "Quality",
     "RealTime",
     "Retained",
     "RetainedRole",
@@ -62,6 +63,7 @@ __all__ = [
     "StrandedCost",
     "Tier",
     "Transition",
+    "Wave",
     "Workload",
     "WorkloadInHouse",
 ]
@@ -156,6 +158,9 @@ MAX_ROLES = 50
 MAX_STRANDED_COSTS = 50
 MAX_UNCERTAIN_INPUTS = 1000
 MAX_WORKLOADS = 20
+MAX_LINES = 40  # delivery lines of an option: two per workload
+MAX_WAVES = 12
+SHARE_TOLERANCE = 1e-9  # line shares of a workload add up to at most 1 within round-off
 POOLED = "all"  # the workload name of figures over all workloads (staffing): not a workload's
 
 Float = Annotated[float, BeforeValidator(_not_bool)]
@@ -370,6 +375,17 @@ class Automation(_Model):
     )
 
 
+class Quality(_Model):
+    """Work done again: rework and repeat contacts add volume that is staffed and paid for
+    under every pricing model (docs/methodology.md#hidden-costs)."""
+
+    rework_rate: Annotated[Float, Field(ge=0, le=1)] = Field(
+        0.0,
+        description="Units handled again (rework, repeat contacts) as a share of the volume",
+        json_schema_extra={"unit": "share of volume", "source": "none"},
+    )
+
+
 class Improvement(_Model):
     """The in-house operation optimised: yearly productivity gains and automation of its own
     (docs/methodology.md#in-house-cost). Options are then compared with what in-house could
@@ -489,6 +505,9 @@ class InHouse(_Model):
         None,
         description="What in-house could become: a productivity path and automation "
         "(the baseline options are compared with)",
+    )
+    quality: Quality | None = Field(
+        None, description="Rework and repeat contacts of the in-house team (none: no extra volume)"
     )
 
 
@@ -804,6 +823,13 @@ class Transition(_Model):
         description="Vendor efficiency in month 1",
         json_schema_extra={"unit": "share", "source": "Meta Group via CIO 2003: ~20 % dip"},
     )
+    dip_paid_by: Literal["client", "pricing", "vendor"] = Field(
+        "client",
+        description="Who pays the productivity dip: the client always (v1), by pricing (the "
+        "client under hourly/FTE pricing, the vendor under per-transaction and outcome "
+        "pricing) or the vendor",
+        json_schema_extra={"unit": "payer", "source": "client (as release 0.1.0)"},
+    )
     governance_share_of_fees: Annotated[Float, Field(ge=0, le=0.5)] = Field(
         0.04,
         description="Retained organisation (governance)",
@@ -892,17 +918,56 @@ class Location(_Model):
 
 
 class Line(_Model):
-    """How an option prices one workload, where it differs from the option's pricing."""
+    """A delivery line: a share of one workload, delivered from one place at one price,
+    optionally by its own provider and under its own clauses (the option's where not given).
 
-    workload: str = Field(
+    A workload's lines add up to at most 1; the rest stays in-house (partial scope)."""
+
+    workload: str | None = Field(
+        None,
         min_length=1,
         max_length=24,
-        description="Name of the workload this line prices",
+        description="Name of the workload this line delivers (none: the case's only workload)",
         json_schema_extra={"unit": "id"},
     )
-    pricing: Pricing = Field(description="How the vendor charges for this workload")
+    share: Annotated[Float, Field(gt=0, le=1)] = Field(
+        1.0,
+        description="Share of the workload's volume this line delivers",
+        json_schema_extra={"unit": "share of volume", "source": "the whole workload"},
+    )
+    pricing: Pricing = Field(description="How the vendor charges for this line")
     location: Location | None = Field(
-        None, description="Where this workload is delivered (none: the option's location)"
+        None, description="Where this line is delivered (none: the option's location)"
+    )
+    provider: str | None = Field(
+        None,
+        max_length=60,
+        description="Provider of this line (none: the option's provider)",
+        json_schema_extra={"unit": "text"},
+    )
+    escalator: Escalator | None = Field(
+        None, description="Price escalation of this line (none: the option's)"
+    )
+    service_credits: ServiceCredits | None = Field(
+        None, description="Expected service credits of this line (none: the option's)"
+    )
+    automation: Automation | None = Field(
+        None, description="Volume of this line deflected to automation (none: the option's)"
+    )
+    quality: Quality | None = Field(
+        None, description="Rework and repeat contacts of this line (none: the option's)"
+    )
+
+
+class Wave(_Model):
+    """A migration wave: by ``month``, ``share`` of the option's scope has moved (cumulative)."""
+
+    month: Annotated[Int, Field(ge=1, le=120)] = Field(
+        description="Month the wave moves", json_schema_extra={"unit": "month"}
+    )
+    share: Annotated[Float, Field(gt=0, le=1)] = Field(
+        description="Share of the option's scope moved by this wave and the ones before",
+        json_schema_extra={"unit": "cumulative share of scope"},
     )
 
 
@@ -920,12 +985,20 @@ class Option(_Model):
     location: Location = Field(description="Where the work is delivered")
     pricing: Pricing | None = Field(
         None,
-        description="How the vendor charges for the workloads without a line of their own",
+        description="How the vendor charges for the workloads without a line of their own "
+        "(none: those workloads stay in-house)",
     )
     lines: list[Line] = Field(
         default_factory=list,
-        max_length=MAX_WORKLOADS,
-        description="Per-workload prices: a workload with a line is priced by it",
+        max_length=MAX_LINES,
+        description="Delivery lines: shares of workloads, each with its own place and price "
+        "(a workload with lines is delivered by them only)",
+    )
+    waves: list[Wave] = Field(
+        default_factory=list,
+        max_length=MAX_WAVES,
+        description="Migration waves: cumulative share of the scope moved by month "
+        "(none: all of it in month 1)",
     )
     escalator: Escalator = Field(
         default_factory=Escalator, description="Price escalation each contract year"
@@ -934,6 +1007,9 @@ class Option(_Model):
         default_factory=ServiceCredits, description="Expected service credits"
     )
     automation: Automation | None = Field(None, description="Volume deflected to automation")
+    quality: Quality | None = Field(
+        None, description="Rework and repeat contacts of the vendor (none: no extra volume)"
+    )
     transition: Transition = Field(
         default_factory=Transition, description="Hidden costs of moving the work"
     )
@@ -1049,7 +1125,35 @@ class Case(_Model):
             if isinstance(one, dict) and "name" not in one:
                 one = {"name": DEFAULT_WORKLOAD, **one}
             v[WORKLOADS] = [one]
-        return v
+        return cls._line_workloads(v)
+
+    @classmethod
+    def _line_workloads(cls, v: Any) -> Any:
+        # A line of a one-workload case may leave out its workload: it is the only one.
+        if not isinstance(v, dict) or not isinstance(v.get(WORKLOADS), list):
+            return v
+        if len(v[WORKLOADS]) != 1 or not isinstance(v.get("options"), list):
+            return v
+        one = v[WORKLOADS][0]
+        name = one.get("name") if isinstance(one, dict) else getattr(one, "name", None)
+        if not isinstance(name, str):
+            return v
+
+        def named(line: Any) -> Any:
+            if isinstance(line, dict) and line.get("workload") is None:
+                return {**line, "workload": name}
+            if isinstance(line, Line) and line.workload is None:
+                return line.model_copy(update={"workload": name})
+            return line
+
+        def option(o: Any) -> Any:
+            if isinstance(o, dict) and isinstance(o.get("lines"), list):
+                return {**o, "lines": [named(x) for x in o["lines"]]}
+            if isinstance(o, Option) and any(x.workload is None for x in o.lines):
+                return o.model_copy(update={"lines": [named(x) for x in o.lines]})
+            return o
+
+        return {**v, "options": [option(o) for o in v["options"]]}
 
     @model_serializer(mode="wrap")
     def _v1_form(self, handler: SerializerFunctionWrapHandler) -> Any:
@@ -1073,8 +1177,10 @@ class Case(_Model):
         return units.pop() if len(units) == 1 else "unit"
 
     def pricing_model(self, option: Option) -> str:
-        """The pricing model of an option: the one its workloads share, else ``mixed``."""
-        models = {self.pricing_of(option, w).model for w in self.workloads}
+        """The pricing model of an option: the one its lines and pricing share, else ``mixed``."""
+        models = {
+            pricing.model for w in self.workloads for _, pricing in self.deliveries(option, w)
+        }
         return models.pop() if len(models) == 1 else "mixed"
 
     def workload_index(self, workload: str | None) -> int:
@@ -1092,22 +1198,31 @@ class Case(_Model):
             return V1_WORKLOAD
         return f"{WORKLOADS}[{self.workloads[i].name}]"
 
-    def pricing_of(self, option: Option, workload: Workload) -> Pricing:
-        """How ``option`` prices ``workload``: its line's pricing, else the option's."""
-        for line in option.lines:
-            if line.workload == workload.name:
-                return line.pricing
-        assert option.pricing is not None  # validated: every workload is priced
-        return option.pricing
+    def deliveries(self, option: Option, workload: Workload) -> list[tuple[int | None, Pricing]]:
+        """How ``option`` delivers ``workload``: (line index, pricing) of each of its lines; else
+        ``[(None, option.pricing)]`` for the whole workload; ``[]`` if it stays in-house."""
+        lines = [(j, x.pricing) for j, x in enumerate(option.lines) if x.workload == workload.name]
+        if lines:
+            return list(lines)
+        return [] if option.pricing is None else [(None, option.pricing)]
+
+    def line_shares(self, option: Option, workload: Workload) -> float:
+        """The share of ``workload``'s volume ``option`` moves (its scope): the sum of its
+        lines' shares, 1 for a workload billed by the option's pricing, 0 if none."""
+        lines = [x.share for x in option.lines if x.workload == workload.name]
+        if lines:
+            return float(sum(lines))
+        return 0.0 if option.pricing is None else 1.0
 
     def _check_erlang_load(self, i: int, w: Workload) -> None:
         rt = w.real_time
         if rt is None:
             return
         hourly = [
-            (j, p)
+            (f"options.{j}.pricing" if k is None else f"options.{j}.lines.{k}.pricing", p)
             for j, o in enumerate(self.options)
-            if isinstance(p := self.pricing_of(o, w), HourlyPricing)
+            for k, p in self.deliveries(o, w)
+            if isinstance(p, HourlyPricing)
         ]
         handles = [w.handle_minutes] + [
             p.handle_minutes for _, p in hourly if p.handle_minutes is not None
@@ -1137,7 +1252,7 @@ class Case(_Model):
             (f"workloads.{i}.inhouse.occupancy", own)
             if own is not None
             else ("inhouse.occupancy", self.inhouse.occupancy)
-        ] + [(f"options.{j}.pricing.occupancy", p.occupancy) for j, p in hourly]
+        ] + [(f"{at}.occupancy", p.occupancy) for at, p in hourly]
         for field, occupancy in caps:
             if load / occupancy > MAX_AGENTS:
                 raise ValueError(
@@ -1145,6 +1260,55 @@ class Case(_Model):
                     f"{load:,.6g} Erlangs: load / occupancy must stay within {MAX_AGENTS:,.0f} "
                     "agents per interval"
                 )
+
+    def _check_lines(self, i: int, o: Option, names: list[str]) -> None:
+        for j, line in enumerate(o.lines):
+            if line.workload is None:  # filled in from the only workload (_line_workloads)
+                raise ValueError(
+                    f"options.{i}.lines.{j}.workload is required: the case has several "
+                    f"workloads, one of {names}"
+                )
+            if line.workload not in names:
+                raise ValueError(
+                    f"options.{i}.lines.{j}.workload = {line.workload!r} is not a workload of "
+                    f"the case: one of {names}"
+                )
+        for w in self.workloads:
+            total = self.line_shares(o, w)
+            if total > 1.0 + SHARE_TOLERANCE:
+                raise ValueError(
+                    f"options.{i}.lines: the shares of workload {w.name!r} add up to "
+                    f"{total:g}; they may add up to at most 1 (the rest stays in-house)"
+                )
+        if not any(self.line_shares(o, w) > 0 for w in self.workloads):
+            raise ValueError(
+                f"options.{i}.pricing is required: option {o.name!r} moves no work (give it a "
+                "pricing or lines)"
+            )
+
+    def _check_waves(self, i: int, o: Option) -> None:
+        for k, (before, wave) in enumerate(zip([None, *o.waves], o.waves, strict=False)):
+            if wave.month > self.term_months:
+                raise ValueError(
+                    f"options.{i}.waves.{k}.month = {wave.month} must be within term_months = "
+                    f"{self.term_months}"
+                )
+            if before is not None and wave.month <= before.month:
+                raise ValueError(
+                    f"options.{i}.waves.{k}.month = {wave.month} must come after the wave "
+                    f"before it (month {before.month})"
+                )
+            if before is not None and wave.share <= before.share:
+                raise ValueError(
+                    f"options.{i}.waves.{k}.share = {wave.share:g} must be above the wave "
+                    f"before it ({before.share:g}): shares are cumulative"
+                )
+        if o.waves and o.waves[-1].share != 1.0:
+            raise ValueError(
+                f"options.{i}.waves.{len(o.waves) - 1}.share = {o.waves[-1].share:g}: the last "
+                "wave moves the whole scope, share 1 (a scope that stays in-house is a line "
+                "share below 1)"
+            )
 
     def _check_workloads(self) -> None:
         names = [w.name for w in self.workloads]
@@ -1154,25 +1318,8 @@ class Case(_Model):
         if POOLED in names:
             raise ValueError(f"workloads: {POOLED!r} names the pooled figures; choose another name")
         for i, o in enumerate(self.options):
-            lined = [line.workload for line in o.lines]
-            for j, name in enumerate(lined):
-                if name not in names:
-                    raise ValueError(
-                        f"options.{i}.lines.{j}.workload = {name!r} is not a workload of the "
-                        f"case: one of {names}"
-                    )
-                if lined.count(name) > 1:
-                    raise ValueError(
-                        f"options.{i}.lines: workload {name!r} has two lines; give it one"
-                    )
-            if o.pricing is None:
-                missing = [n for n in names if n not in lined]
-                if missing:
-                    raise ValueError(
-                        f"options.{i}.pricing is required but missing: option {o.name!r} has no "
-                        f"line for workload {missing[0]!r} (give the option a pricing or the "
-                        "workload a line)"
-                    )
+            self._check_lines(i, o, names)
+            self._check_waves(i, o)
         for i, w in enumerate(self.workloads):
             self._check_erlang_load(i, w)
 

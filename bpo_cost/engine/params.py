@@ -41,6 +41,7 @@ __all__ = [
     "Params",
     "PerTransactionPricing",
     "Pricing",
+    "Quality",
     "RealTime",
     "Retained",
     "RetainedRole",
@@ -49,6 +50,7 @@ __all__ = [
     "StrandedCost",
     "Tier",
     "Transition",
+    "Wave",
     "Workload",
     "WorkloadInHouse",
 ]
@@ -122,6 +124,7 @@ class InHouse:
     fixed_costs_per_month: FloatArray
     stranded_costs: tuple[StrandedCost, ...]
     improvement: Improvement | None
+    quality: Quality | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +228,11 @@ class Automation:
 
 
 @dataclass(frozen=True, slots=True)
+class Quality:
+    rework_rate: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
 class Transition:
     vendor_selection_cost: FloatArray
     vendor_selection_share_of_acv: FloatArray
@@ -236,6 +244,7 @@ class Transition:
     retention_share: FloatArray
     ramp_months: FloatArray
     ramp_start_efficiency: FloatArray
+    dip_paid_by: Literal["client", "pricing", "vendor"]
     governance_share_of_fees: FloatArray
     governance_fte: FloatArray
     governance_cost_per_fte_month: FloatArray
@@ -264,9 +273,21 @@ class Location:
 
 @dataclass(frozen=True, slots=True)
 class Line:
-    workload: str
+    workload: str | None  # never None: the case fills in the only workload's name
+    share: FloatArray
     pricing: Pricing
     location: Location | None
+    provider: str | None  # None: the option's, as for the clauses below
+    escalator: Escalator | None
+    service_credits: ServiceCredits | None
+    automation: Automation | None
+    quality: Quality | None
+
+
+@dataclass(frozen=True, slots=True)
+class Wave:
+    month: FloatArray
+    share: FloatArray
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,9 +297,11 @@ class Option:
     location: Location
     pricing: Pricing | None  # None: every workload has a line
     lines: tuple[Line, ...]
+    waves: tuple[Wave, ...]  # empty: the whole scope in month 1
     escalator: Escalator
     service_credits: ServiceCredits
     automation: Automation | None
+    quality: Quality | None
     transition: Transition
     retained: Retained | None
 
