@@ -11,9 +11,11 @@ import numpy as np
 
 from ._types import FloatArray
 from .case.models import Case
+from .core.timeline import yearly_index
 from .engine.compile import compile_case
 from .engine.components import INHOUSE
-from .engine.run import Components, Summary, irr_caveat
+from .engine.run import Components, Summary, irr_caveat, workload_volumes
+from .engine.vendor import billings, vendor_components
 from .engine.workforce import staffing_figures
 
 if TYPE_CHECKING:  # pandas loads on first use: it is half the import time of bpo_cost
@@ -66,6 +68,89 @@ class Result:
         if owner == INHOUSE:
             return "inhouse"
         return next(self.case.pricing_model(o) for o in self.case.options if o.name == owner)
+
+    def lines(self, owner: str) -> list[dict[str, Any]]:
+        """How an option delivers the work, one record per delivery: ``workload``, ``share`` of
+        its volume, ``provider`` and ``location`` (the line's, else the option's) and
+        ``pricing_model``; a workload billed by the option's pricing is one record of share 1,
+        and a workload's share not delivered stays in-house. Empty for in-house."""
+        options = {o.name: o for o in self.case.options}
+        if owner == INHOUSE:
+            return []
+        o = options[owner]
+        out = []
+        for w in self.case.workloads:
+            for k, pricing in self.case.deliveries(o, w):
+                line = None if k is None else o.lines[k]
+                where = o.location if line is None or line.location is None else line.location
+                out.append(
+                    {
+                        "workload": w.name,
+                        "share": 1.0 if line is None else line.share,
+                        "provider": (o.provider if line is None else line.provider) or o.provider,
+                        "location": {"tier": where.tier, "country": where.country},
+                        "pricing_model": pricing.model,
+                    }
+                )
+        return out
+
+    def vendor_spend_by_provider(self, owner: str) -> dict[str, float]:
+        """An option's vendor invoices over the term (fees, gainshare, KPI adjustment and
+        service credits: the ``vendor.*`` components) by provider, a line's provider else the
+        option's (else its name): a split award pays each provider its lines. Empty for
+        in-house."""
+        if owner == INHOUSE:
+            return {}
+        p = compile_case(self.case)
+        j = [o.name for o in p.options].index(owner)
+        option, o = p.options[j], self.case.options[j]
+        months = self.months[None, :]
+        invoices: list[FloatArray] = []
+        vendor_components(
+            p,
+            option,
+            workload_volumes(p, months),
+            months,
+            yearly_index(p.inflation_per_year, months),
+            invoices,
+        )
+        out: dict[str, float] = {}
+        for b, invoice in zip(billings(p, option), invoices, strict=True):
+            line = None if b.line is None else o.lines[b.line]
+            who = (line.provider if line is not None else None) or o.provider or o.name
+            out[who] = out.get(who, 0.0) + float(invoice[0].sum())
+        return out
+
+    def delivery(self, owner: str) -> str | None:
+        """An option's delivery in a few words, or None for one place, one provider, the whole
+        scope: ``80% PH offshore, 20% US onshore`` (``voice: …; chat: …`` with several
+        workloads), a provider named where the lines' providers differ, and what stays
+        in-house (``10% in-house``)."""
+        records = self.lines(owner)
+        if not records:
+            return None
+        o = next(x for x in self.case.options if x.name == owner)
+        places = {(r["provider"], r["location"]["country"], r["location"]["tier"]) for r in records}
+        kept = any(self.case.line_shares(o, w) < 1.0 for w in self.case.workloads)
+        if len(places) == 1 and not kept and not o.waves:
+            return None
+        several = len(self.case.workloads) > 1
+        named = len({r["provider"] for r in records}) > 1
+        parts = []
+        for w in self.case.workloads:
+            mine = [r for r in records if r["workload"] == w.name]
+            text = [
+                f"{r['share']:.0%} {r['location']['country']} {r['location']['tier']}"
+                + (f" ({r['provider']})" if named and r["provider"] else "")
+                for r in mine
+            ]
+            rest = 1.0 - sum(r["share"] for r in mine)
+            if rest > 1e-9:
+                text.append(f"{rest:.0%} in-house")
+            parts.append((f"{w.name}: " if several else "") + ", ".join(text))
+        if o.waves:
+            parts.append("waves " + ", ".join(f"{x.share:.0%} by month {x.month}" for x in o.waves))
+        return "; ".join(parts)
 
     def summary(self) -> pd.DataFrame:
         """One row per owner: TCO, NPV of cost, savings, payback, IRR, cost per unit, rank."""
@@ -195,6 +280,12 @@ class Result:
                 row[key] = None if row[key] is None else int(row[key])
             note = self.irr_note(i)
             row |= {"irr_meaningful": row["irr"] is not None and note is None, "irr_note": note}
+            lines = self.lines(name)  # delivery lines: only for an option that has them
+            row |= (
+                {"lines": lines}
+                if next(o for o in self.case.options if o.name == name).lines
+                else {}
+            )
             options.append({"name": name, "pricing_model": self.pricing_model(name), **row})
         inhouse = figures(0, "tco", "npv_cost", "cost_per_unit", "rank")
         inhouse["rank"] = int(inhouse["rank"])

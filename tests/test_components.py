@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from bpo_cost import evaluate, load_case
 from bpo_cost.case.examples import example_names, example_path
 from bpo_cost.cli import main
+from bpo_cost.engine.compile import compile_case
 from bpo_cost.engine.components import (
     COMPONENT_BY_KEY,
     COMPONENTS,
@@ -29,6 +30,7 @@ from bpo_cost.engine.components import (
     keys_of,
     option_keys,
 )
+from bpo_cost.engine.scope import whole_scope
 from bpo_cost.workbook import write_workbook
 from bpo_cost.workbook.writer import option_titles
 from tests.strategies import cases
@@ -92,8 +94,14 @@ def assert_engine_keys(result: Any) -> None:
     comps = result.components
     assert comps.owners[0] == INHOUSE
     options = {o.name: o for o in result.case.options}
+    p = compile_case(result.case)
+    keeps = {o.name: not whole_scope(p, o) for o in p.options}  # partial scope or waves
     for owner in comps.owners:
-        want = keys_of("inhouse") if owner == INHOUSE else option_keys(options[owner])
+        want = (
+            keys_of("inhouse")
+            if owner == INHOUSE
+            else option_keys(options[owner], keeps_work=keeps[owner])
+        )
         # list equality: the producers give every key once, nothing else, in registry order
         assert list(comps.parts[owner]) == list(want), owner
         assert list(comps.by_owner[owner]) == list(want), owner

@@ -248,13 +248,14 @@ def test_every_component_matches_the_hand_calculation():
     result = evaluate(worked_case())
     expected = hand_calculation()
     monthly = result.monthly()
-    for owner, names in (("inhouse", INHOUSE_COMPONENTS), ("Vendor", OPTION_COMPONENTS)):
+    moves_all = [k for k in OPTION_COMPONENTS if k != "inhouse.kept"]  # no in-house work kept
+    for owner, names in (("inhouse", INHOUSE_COMPONENTS), ("Vendor", moves_all)):
         for name in names:
             got = monthly[(owner, name)].to_numpy()
             np.testing.assert_allclose(got, expected[name], rtol=1e-12, atol=1e-9, err_msg=name)
     # summary figures from the same monthly totals
     ih = np.sum([expected[k] for k in INHOUSE_COMPONENTS], axis=0)
-    opt = np.sum([expected[k] for k in OPTION_COMPONENTS], axis=0)
+    opt = np.sum([expected[k] for k in moves_all], axis=0)
     r = 1.10 ** (1 / 12) - 1
     disc = (1 + r) ** -np.arange(1, 25)
     row = result.summary().loc["Vendor"]
@@ -268,7 +269,8 @@ def test_component_names_are_stable():
     result = evaluate(bare_case())
     assert list(result.monthly().columns.get_level_values("component").unique()) == [
         *INHOUSE_COMPONENTS,
-        *(k for k in OPTION_COMPONENTS if not k.startswith("retained.")),  # no retained block
+        # no retained block, no in-house work kept
+        *(k for k in OPTION_COMPONENTS if not k.startswith(("retained.", "inhouse."))),
     ]
 
 

@@ -30,6 +30,7 @@ from bpo_cost.core import pricing, staffing
 from bpo_cost.engine.compile import compile_case
 from bpo_cost.engine.components import INHOUSE_COMPONENTS, option_keys
 from bpo_cost.engine.inhouse import agent_fte, inhouse_components, loaded_cost_per_fte_month
+from bpo_cost.engine.scope import whole_scope
 from bpo_cost.errors import InputError
 from bpo_cost.excel import functions as excel_functions
 from bpo_cost.excel.convert import as_date, as_number, as_pairs, error_text
@@ -323,7 +324,13 @@ def test_tco_spills_the_engines_monthly_components(example: tuple[list[list[Any]
     for owner in result.owners:
         table = udfs.BPO_TCO(rows, owner.upper())  # option names match in any letter case
         options = {o.name: o for o in result.case.options}
-        names = INHOUSE_COMPONENTS if owner == "inhouse" else option_keys(options[owner])
+        p = compile_case(result.case)
+        keeps = {o.name: not whole_scope(p, o) for o in p.options}  # partial scope or waves
+        names = (
+            INHOUSE_COMPONENTS
+            if owner == "inhouse"
+            else option_keys(options[owner], keeps_work=keeps[owner])
+        )
         assert table[0] == ["month", *names, "total"]
         values = np.array(table[1:], dtype=float)
         assert values[:, 0].tolist() == list(range(1, result.case.term_months + 1))

@@ -398,6 +398,7 @@ def test_every_summary_figure(built: dict[str, Built], name: str, sheet: str) ->
 # The Summary's bridge steps as groups of engine components (docs/methodology.md#hidden-costs)
 BRIDGE_STEPS = {
     "Vendor vs in-house": ("vendor.",),
+    "Kept in-house": ("inhouse.kept",),
     "Automation": ("automation",),
     "Transition": ("transition.",),
     "Governance": ("governance", "retained."),

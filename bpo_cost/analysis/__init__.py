@@ -12,6 +12,7 @@ from .breakeven import (
     breakeven,
     breakeven_month,
     breakeven_price,
+    breakeven_share,
     breakeven_volume,
 )
 from .grid import scenario_grid
@@ -27,6 +28,7 @@ __all__ = [
     "breakeven",
     "breakeven_month",
     "breakeven_price",
+    "breakeven_share",
     "breakeven_volume",
     "evaluate_portfolio",
     "scenario_grid",

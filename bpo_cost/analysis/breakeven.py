@@ -43,6 +43,7 @@ __all__ = [
     "breakeven",
     "breakeven_month",
     "breakeven_price",
+    "breakeven_share",
     "breakeven_volume",
     "price_paths",
 ]
@@ -243,6 +244,91 @@ def breakeven_price(
     )
 
 
+def breakeven_share(
+    case: CaseSource,
+    owner: str,
+    line: int,
+    *,
+    against: str = INHOUSE,
+    low: float | None = None,
+    high: float | None = None,
+    basis: Basis = "tco",
+    rate_cards: RateCardSource = None,
+) -> BreakEven:
+    """The share of a delivery line at which its option costs the same as in-house (or another
+    owner): the onshore share at which a blend breaks even.
+
+    The other lines of the same workload share the rest of the workload's scope in their own
+    proportions (a 20/80 blend at 30 % onshore is 30/70), so the scope stays what the case
+    says; a line alone on its workload varies its scope (the rest stays in-house).
+
+    Parameters
+    ----------
+    case : a Case, a mapping, or the path of a case file.
+    owner : the option whose line varies.
+    line : the line's index in the option's ``lines`` (0-based).
+    against, low, high, basis, rate_cards : as in ``breakeven``; the range defaults to the
+        shares the line can take (above 0, up to the workload's scope).
+
+    Examples
+    --------
+    >>> blend = {
+    ...     "name": "blend", "start": "2027-01", "term_months": 12,
+    ...     "workload": {"function": "data_entry", "unit": "form", "volume_per_month": 1000,
+    ...                  "handle_minutes": 10},
+    ...     "inhouse": {"wage_per_hour": 20},
+    ...     "options": [{"name": "Blend", "location": {"tier": "offshore", "country": "PH"},
+    ...                  "lines": [{"share": 0.2, "pricing": {"model": "per_transaction",
+    ...                                                       "price": 9.0}},
+    ...                            {"share": 0.8, "pricing": {"model": "per_transaction",
+    ...                                                       "price": 2.0}}]}]}
+    >>> round(breakeven_share(blend, "Blend", 0).value, 2) > 0.2
+    True
+    """
+    resolved = prepare(case, rate_cards)
+    owners = option_names(resolved)
+    i = owner_index(owners, owner, where="owner")
+    if owner == INHOUSE:
+        raise InputError("owner", owner, "an option (in-house has no delivery lines)")
+    o = resolved.options[i - 1]
+    if not 0 <= line < len(o.lines):
+        raise InputError(
+            "line", line, f"the index of one of option {owner!r}'s {len(o.lines)} lines"
+        )
+    ins = Inputs(resolved)
+    lead = ins.get(f"options.{i - 1}.lines.{line}.share")
+    mine = o.lines[line]
+    others = [
+        (ins.get(f"options.{i - 1}.lines.{k}.share"), x.share)
+        for k, x in enumerate(o.lines)
+        if k != line and x.workload == mine.workload
+    ]
+    scope = mine.share + sum(share for _, share in others)
+    # the others keep a sliver of a share (shares are above 0): at most the scope less that
+    top = scope * (1.0 - 1e-9) if others else lead.high
+    low = lead.low if low is None else low
+    high = top if high is None else high
+
+    def columns(x: FloatArray) -> dict[str, FloatArray]:
+        out = {lead.path: x}
+        rest = scope - mine.share
+        for spec, share in others:
+            out[spec.path] = (scope - x) * (share / rest)
+        return out
+
+    return _search(
+        resolved,
+        [lead],
+        lead,
+        owner=owner,
+        against=against,
+        low=low,
+        high=high,
+        basis=basis,
+        columns=columns if others else None,
+    )
+
+
 def breakeven_month(
     case: CaseSource, owner: str, *, against: str = INHOUSE, rate_cards: RateCardSource = None
 ) -> int:
@@ -289,6 +375,7 @@ def _search(
     low: float | None,
     high: float | None,
     basis: Basis,
+    columns: Callable[[FloatArray], dict[str, FloatArray]] | None = None,
 ) -> BreakEven:
     if basis not in ("tco", "npv_cost"):
         raise InputError("basis", basis, "'tco' or 'npv_cost'")
@@ -321,11 +408,13 @@ def _search(
     if len(specs) > 1 and lead.value == 0:
         raise InputError(lead.label, 0.0, "a non-zero price to scale the others with")
 
-    def columns(x: FloatArray) -> dict[str, FloatArray]:
+    def scaled(x: FloatArray) -> dict[str, FloatArray]:
         if len(specs) == 1:
             return {lead.path: x}
         factor = x / lead.value
         return {s.path: s.check(s.label, s.value * factor) for s in specs}
+
+    columns = scaled if columns is None else columns
 
     compiler = Compiler(case)
 

@@ -55,6 +55,14 @@ class FunctionArrays:
     transition_spend: FloatArray  # (owners, months): the transition.* components
     headcount_moved: FloatArray  # (owners,): in-house FTE leaving, 0 for in-house
     handover_month: FloatArray  # (owners,): the month they leave (0 for in-house)
+    # per owner, the shares of its vendor spend by provider where its delivery lines name
+    # several (a split award); an empty mapping: all of it to ``providers``
+    provider_split: tuple[dict[str, float], ...] = ()
+
+    def split_of(self, j: int) -> dict[str, float]:
+        """Owner ``j``'s vendor spend by provider, as shares adding up to 1."""
+        split = self.provider_split[j] if j < len(self.provider_split) else {}
+        return split or {self.providers[j]: 1.0}
 
     def best(self) -> str:
         """The owner with the largest NPV of savings (in-house when no option saves)."""
@@ -130,7 +138,20 @@ def function_arrays(name: str, result: Result, rate: float, months: int) -> Func
         * rate,
         headcount_moved=heads,
         handover_month=handover,
+        provider_split=tuple(_provider_split(result, o) for o in owners),
     )
+
+
+def _provider_split(result: Result, owner: str) -> dict[str, float]:
+    """Shares of an option's vendor spend by provider when its lines name several, else {}."""
+    option = next((o for o in result.case.options if o.name == owner), None)
+    if option is None or not any(line.provider for line in option.lines):
+        return {}
+    spend = result.vendor_spend_by_provider(owner)
+    total = sum(spend.values())
+    if len(spend) < 2 or total == 0.0:
+        return {}
+    return {who: value / total for who, value in spend.items()}
 
 
 @dataclass(frozen=True)
@@ -255,7 +276,18 @@ class PortfolioResult:
             raise InputError("key", key, "'provider' or 'location'")
         rows = self.plan_figures(plan)
         rows = rows[rows["owner"] != INHOUSE]
-        spend = rows.groupby(key)["vendor_spend"].sum().sort_values(ascending=False)
+        if key == "provider":  # a split award pays each provider its lines' share
+            by_name = {f.name: f for f in self.functions}
+            parts: dict[str, float] = {}
+            for function, row in rows.iterrows():
+                f = by_name[str(function)]
+                for who, share in f.split_of(f.owners.index(row["owner"])).items():
+                    parts[who] = parts.get(who, 0.0) + row["vendor_spend"] * share
+            spend = pd.Series(parts, name="vendor_spend", dtype=float)
+            spend.index.name = key
+            spend = spend.sort_index().sort_values(ascending=False)  # as groupby's order
+        else:
+            spend = rows.groupby(key)["vendor_spend"].sum().sort_values(ascending=False)
         total = spend.sum()
         return pd.DataFrame(
             {"vendor_spend": spend, "share": spend / total if total else spend * 0.0}

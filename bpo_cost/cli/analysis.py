@@ -228,6 +228,15 @@ def breakeven_cmd(
         typer.Option("--workload", help="The workload whose volume varies (several workloads)."),
     ] = None,
     price: Annotated[bool, typer.Option("--price", help="Only the break-even price.")] = False,
+    share: Annotated[
+        int | None,
+        typer.Option(
+            "--share",
+            help="Solve for the share of this delivery line (its index in the option's lines, "
+            "from 0); the workload's other lines take the rest.",
+            min=0,
+        ),
+    ] = None,
     low: Annotated[float | None, typer.Option("--low", help="Search from this value.")] = None,
     high: Annotated[float | None, typer.Option("--high", help="Search up to this value.")] = None,
     basis: Annotated[str, typer.Option("--basis", help="tco (undiscounted) or npv_cost.")] = "tco",
@@ -245,6 +254,7 @@ def breakeven_cmd(
         breakeven,
         breakeven_month,
         breakeven_price,
+        breakeven_share,
         breakeven_volume,
     )
     from ..analysis.inputs import prepare
@@ -266,19 +276,28 @@ def breakeven_cmd(
             )
     what = [
         w
-        for w, on in (("input", input_path is not None), ("volume", volume), ("price", price))
+        for w, on in (
+            ("input", input_path is not None),
+            ("volume", volume),
+            ("price", price),
+            ("share", share is not None),
+        )
         if on
     ]
     if len(what) > 1:
-        raise InputError("--input/--volume/--price", what, "one of them at a time")
+        raise InputError("--input/--volume/--price/--share", what, "one of them at a time")
     if (low is not None or high is not None) and not what:
-        raise InputError("--low/--high", (low, high), "used with --volume, --price or --input")
+        raise InputError(
+            "--low/--high", (low, high), "used with --volume, --price, --share or --input"
+        )
     kw: dict[str, Any] = {"against": against, "low": low, "high": high, "basis": basis}
     rows: list[dict[str, Any]] = []
     for name in chosen:
         row: dict[str, Any] = {"option": name, "against": against}
         if input_path is not None:
             row["input"] = _attempt(breakeven, resolved, input_path, owner=name, **kw)
+        if share is not None:  # shown as an input: the line's share
+            row["input"] = _attempt(breakeven_share, resolved, name, share, **kw)
         if not what or price:
             row["price"] = _attempt(breakeven_price, resolved, name, **kw)
         if (not what and by_volume) or volume:

@@ -78,6 +78,10 @@ def _show(result: Result, *, wide: bool = False) -> None:
         [[row[i] for i in order] for row in rows],
         wide=wide,
     )
+    for owner in s.owners[1:]:  # blends, splits, partial scope and waves, in a few words
+        said = result.delivery(owner)
+        if said is not None:
+            out.print(f"  {who(owner)}: {inert(said)}")
     best = min(range(1, len(s.owners)), key=lambda i: float(s.npv_cost[0, i]))
     npv_savings = float(s.npv_savings[0, best])
     verdict = (

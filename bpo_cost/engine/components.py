@@ -11,7 +11,7 @@ sections #in-house-cost, #pricing, #clauses and #hidden-costs.
 >>> COMPONENT_BY_KEY["transition.parallel_run"].label
 'Parallel run of the in-house operation'
 >>> STAFF_COMPONENTS[0], OPTION_COMPONENTS[-1]
-('inhouse.salaries', 'retained.share_of_fees')
+('inhouse.salaries', 'inhouse.kept')
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ __all__ = [
     "COMPONENT_BY_KEY",
     "INHOUSE",
     "INHOUSE_COMPONENTS",
+    "KEPT",
     "OPTION_COMPONENTS",
     "STAFF_COMPONENTS",
     "Component",
@@ -36,6 +37,10 @@ __all__ = [
 ]
 
 OwnerKind = Literal["inhouse", "option"]  # in-house, or each option
+
+KEPT: Final = "kept"
+"""The ``Component.block`` of an option that keeps in-house work (partial scope or waves:
+``engine.scope.whole_scope`` false): not a case block, so ``option_keys`` is told."""
 
 INHOUSE: Final = "inhouse"
 """The in-house owner's key in results (owners, frames, JSON); options go by their names."""
@@ -204,7 +209,9 @@ COMPONENTS: tuple[Component, ...] = (
     Component(
         "transition.parallel_run",
         "Parallel run of the in-house operation",
-        "The whole in-house cost while both teams run.",
+        "The whole in-house cost while both teams run; with partial scope or waves, the "
+        "in-house cost of the moved work until its hand-over (the in-house cost at the "
+        "running volume, less the kept work's).",
         _OPT,
     ),
     Component(
@@ -261,6 +268,15 @@ COMPONENTS: tuple[Component, ...] = (
         _OPT,
         block="retained",
     ),
+    Component(
+        "inhouse.kept",
+        "In-house work kept: out of scope or not yet moved",
+        "The in-house cost of the work the option does not take (yet): the volume-driven "
+        "in-house components at volume x (1 - scope x moved share), plus the fixed roles, their "
+        "seats and fixed costs whole while any work stays in-house.",
+        _OPT,
+        block=KEPT,
+    ),
 )
 """Every component, in registry order: the order of rows, columns and lists in every face.
 Components added after release 0.1.0 come after its own, so columns keep their positions."""
@@ -278,19 +294,24 @@ def keys_of(owner: OwnerKind, *, blocks: bool = False) -> tuple[str, ...]:
     return tuple(c.key for c in COMPONENTS if owner in c.owners and (blocks or c.block is None))
 
 
-def option_keys(option: object) -> tuple[str, ...]:
+def option_keys(option: object, *, keeps_work: bool = False) -> tuple[str, ...]:
     """The keys of the components ``option`` (a case's or the engine's) has, in registry order:
-    those of every option, and those its blocks bring.
+    those of every option, and those its blocks bring; ``keeps_work``: whether it keeps
+    in-house work (``engine.scope.whole_scope`` false), which brings ``inhouse.kept``.
 
     >>> class Bare:
     ...     retained = None
-    >>> option_keys(Bare())[-1]
-    'exit'
+    >>> option_keys(Bare())[-1], option_keys(Bare(), keeps_work=True)[-1]
+    ('exit', 'inhouse.kept')
     """
     return tuple(
         c.key
         for c in COMPONENTS
-        if "option" in c.owners and (c.block is None or getattr(option, c.block) is not None)
+        if "option" in c.owners
+        and (
+            c.block is None
+            or (keeps_work if c.block == KEPT else getattr(option, c.block) is not None)
+        )
     )
 
 

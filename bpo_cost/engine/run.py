@@ -21,7 +21,9 @@ from ..core.timeline import month_axis, volume_path, yearly_index
 from .compile import compile_case
 from .components import INHOUSE
 from .inhouse import inhouse_components, summed
+from .kept import kept_components
 from .params import Option, Params
+from .scope import whole_scope
 from .transition import hidden_components, inhouse_months_read
 from .vendor import vendor_components
 
@@ -217,6 +219,9 @@ def _inhouse(p: Params, term_months: int) -> _InHouse:
 
 def _option_parts(p: Params, option: Option, base: _InHouse) -> dict[str, FloatArray]:
     parts = vendor_components(p, option, base.volumes, base.months, base.price_index)
+    kept = parallel_run = None
+    if not whole_scope(p, option):  # partial scope or waves: in-house work stays a while
+        kept, parallel_run = kept_components(p, option, base.volumes, base.months, base.price_index)
     parts |= hidden_components(
         p,
         option,
@@ -225,7 +230,10 @@ def _option_parts(p: Params, option: Option, base: _InHouse) -> dict[str, FloatA
         base.today_total,
         base.today_parts,
         base.price_index,
+        parallel_run=parallel_run,
     )
+    if kept is not None:
+        parts["inhouse.kept"] = kept
     return parts
 
 

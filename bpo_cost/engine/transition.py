@@ -8,7 +8,8 @@ Components (per month, case currency):
   the annual contract value (ACV = mean annual vendor fees);
 - ``transition.knowledge_transfer``: a transition team (share of the in-house staff cost) during
   the transition months, plus any fixed knowledge-transfer cost spread over them;
-- ``transition.parallel_run``: the whole in-house cost stack while both run;
+- ``transition.parallel_run``: the whole in-house cost stack while both run (an option with
+  partial scope or waves: the moved work's in-house cost until its hand-over, ``kept.py``);
 - ``transition.severance_retention``: severance (months of staff pay) when the in-house team
   leaves, and retention pay during the parallel run;
 - ``transition.productivity_dip``: extra effort paid for while the vendor ramps up: fees ×
@@ -43,8 +44,11 @@ def hidden_components(
     inhouse_total: FloatArray,
     inhouse: Mapping[str, FloatArray],
     price_index: FloatArray,
+    *,
+    parallel_run: FloatArray | None = None,
 ) -> dict[str, FloatArray]:
-    """Monthly hidden-cost components of one option, by name.
+    """Monthly hidden-cost components of one option, by name; ``parallel_run``: the parallel
+    run of an option that keeps in-house work (``kept.kept_components``), else the v1 formula.
 
     The transition components stop after a few months, so they are computed over the first
     months any scenario needs and returned that narrow (zero after; see ``engine.Components``).
@@ -65,7 +69,8 @@ def hidden_components(
 
     m = _first(months, handover)
     in_parallel = _mask(m <= t.parallel_run_months)
-    parallel_run = inhouse_total[:, : m.shape[1]] * in_parallel
+    if parallel_run is None:  # the whole operation runs until the hand-over (v1)
+        parallel_run = inhouse_total[:, : m.shape[1]] * in_parallel
     severance_retention = (t.severance_months_of_pay * _column(staff, handover)) * _mask(
         m == handover
     ) + staff[:, : m.shape[1]] * (t.retention_share * in_parallel)

@@ -5,7 +5,9 @@ Components (per month, case currency):
 - ``vendor.fees``: the contracted charge (hours/FTE × rate, transactions × price with tiers,
   minimum and collar, or outcomes × price plus base fee), × the escalator index. The workloads
   priced by the option's ``pricing`` are billed together (their hours or units summed before
-  the minimum, tiers and base fee); a workload with a line of its own is billed by that line;
+  the minimum, tiers and base fee); each delivery line bills its share of its workload alone,
+  under its own clauses where it has them (``billings``). With migration waves every billing
+  receives V × share × S(t) (``scope.wave_path``) and nothing is billed before the first wave;
 - ``vendor.gainshare``: outcome contracts: the vendor's share of savings against the baseline;
 - ``vendor.kpi_adjustment``: outcome contracts: KPI bonus (+) or malus (−);
 - ``vendor.service_credits``: expected credits, negative (they reduce the client's cost);
@@ -15,6 +17,7 @@ Components (per month, case currency):
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -30,33 +33,108 @@ from ..core.pricing import (
 )
 from .automation import automation_cost, deflected
 from .inhouse import paid_fte, productive_hours, summed
-from .params import Option, Params, Pricing
+from .params import Automation, Escalator, Option, Params, Pricing, ServiceCredits
+from .scope import wave_path
 
-__all__ = ["billed_hours", "deflected_volume", "pricing_groups", "vendor_components"]
+__all__ = [
+    "Billing",
+    "billed_hours",
+    "billed_volumes",
+    "billings",
+    "handled_volumes",
+    "pricing_groups",
+    "vendor_components",
+]
 
 _ZERO = np.zeros((1, 1))
 _ZERO.flags.writeable = False
 
 
-def deflected_volume(option: Option, volume: FloatArray, months: FloatArray) -> FloatArray:
-    """Units automation takes off the vendor, from its start month (a zero without automation)."""
-    return deflected(option.automation, volume, months)
+class Billing(NamedTuple):
+    """One price schedule of an option and what it bills: the option's ``pricing`` (``line``
+    None) over the workloads without lines, billed together, or one line over its share of one
+    workload. The clauses are the line's where it has them, else the option's."""
+
+    pricing: Pricing
+    workloads: tuple[int, ...]  # indices into the case's workloads
+    line: int | None  # the line's index in the option's lines; None: the option's pricing
+    share: FloatArray | None  # the line's share of its workload; None: the whole workloads
+    escalator: Escalator
+    service_credits: ServiceCredits
+    automation: Automation | None
+
+
+def billings(p: Params, option: Option) -> list[Billing]:
+    """Each price schedule of an option with what it bills, in billing order.
+
+    The option's ``pricing`` bills every workload without a line, as one contract (first);
+    then each line bills its share of its workload alone, lines in workload order (and in
+    their own order within a workload).
+    """
+    index = {w.name: i for i, w in enumerate(p.workloads)}
+    lined = {line.workload for line in option.lines}
+    shared = tuple(i for i, w in enumerate(p.workloads) if w.name not in lined)
+    out: list[Billing] = []
+    if shared and option.pricing is not None:  # else those workloads stay in-house
+        out.append(
+            Billing(
+                option.pricing,
+                shared,
+                None,
+                None,
+                option.escalator,
+                option.service_credits,
+                option.automation,
+            )
+        )
+    order = sorted(range(len(option.lines)), key=lambda j: index[str(option.lines[j].workload)])
+    for j in order:
+        line = option.lines[j]
+        out.append(
+            Billing(
+                line.pricing,
+                (index[str(line.workload)],),
+                j,
+                line.share,
+                option.escalator if line.escalator is None else line.escalator,
+                option.service_credits if line.service_credits is None else line.service_credits,
+                option.automation if line.automation is None else line.automation,
+            )
+        )
+    return out
 
 
 def pricing_groups(p: Params, option: Option) -> list[tuple[Pricing, tuple[int, ...]]]:
-    """Each price schedule of an option with the workloads (indices) it bills together.
+    """Each price schedule of an option with the workloads (indices) it bills (``billings``
+    without the shares and clauses)."""
+    return [(b.pricing, b.workloads) for b in billings(p, option)]
 
-    The option's ``pricing`` bills every workload without a line, as one contract; each line
-    bills its own workload.
-    """
-    lined = {line.workload: line.pricing for line in option.lines}
-    shared = tuple(i for i, w in enumerate(p.workloads) if w.name not in lined)
-    groups: list[tuple[Pricing, tuple[int, ...]]] = []
-    if shared:
-        assert option.pricing is not None  # the case prices every workload
-        groups.append((option.pricing, shared))
-    groups += [(lined[w.name], (i,)) for i, w in enumerate(p.workloads) if w.name in lined]
-    return groups
+
+def billed_volumes(
+    b: Billing, volumes: Sequence[FloatArray], moved: FloatArray | None
+) -> list[FloatArray]:
+    """The volume of each workload of ``b`` the vendor receives: V_w × the line's share × S(t)
+    (``moved``: the wave path S, None for a whole cut-over at month 1)."""
+    out = []
+    for i in b.workloads:
+        v = volumes[i]
+        if b.share is not None and np.any(b.share != 1.0):
+            v = v * b.share
+        if moved is not None:
+            v = v * moved
+        out.append(v)
+    return out
+
+
+def handled_volumes(
+    b: Billing, billed: Sequence[FloatArray], months: FloatArray
+) -> tuple[list[FloatArray], list[FloatArray]]:
+    """What the vendor's people handle of ``billed`` (per workload of ``b``) after the billing's
+    automation, and what automation deflects (a zero each without automation)."""
+    deflected_units = [deflected(b.automation, v, months) for v in billed]
+    if b.automation is None:
+        return list(billed), deflected_units
+    return [v - d for v, d in zip(billed, deflected_units, strict=True)], deflected_units
 
 
 def billed_hours(p: Params, pr: Pricing, i: int, volume: FloatArray) -> FloatArray:
@@ -70,15 +148,16 @@ def billed_hours(p: Params, pr: Pricing, i: int, volume: FloatArray) -> FloatArr
 def _base_fee(
     p: Params, pr: Pricing, group: tuple[int, ...], volumes: Sequence[FloatArray]
 ) -> FloatArray:
+    """The charge of one billing before escalation (``volumes``: one per workload of ``group``)."""
     if pr.model == "hourly":
-        hours = summed([billed_hours(p, pr, i, volumes[i]) for i in group])
+        hours = summed([billed_hours(p, pr, i, v) for i, v in zip(group, volumes, strict=True)])
         units = (
             hours
             if pr.basis == "productive_hour"
             else paid_fte(hours, pr.paid_hours_per_month, pr.shrinkage)
         )
         return np.asarray(pr.rate * np.maximum(units, pr.minimum_billed_per_month), dtype=float)
-    volume = summed([volumes[i] for i in group])
+    volume = summed(volumes)
     if pr.model == "per_transaction":
         if pr.collar is not None:
             c = pr.collar
@@ -104,51 +183,86 @@ def vendor_components(
     volumes: Sequence[FloatArray],
     months: FloatArray,
     price_index: FloatArray,
+    by_billing: list[FloatArray] | None = None,
 ) -> dict[str, FloatArray]:
-    """Monthly vendor-invoice components of one option, by name (``volumes``: per workload)."""
-    esc = option.escalator
+    """Monthly vendor-invoice components of one option, by name (``volumes``: per workload).
+
+    Each billing (``billings``) is billed on its own volume, V_w × share × S(t); with waves no
+    fee is due before the first wave (no minimum before the vendor starts). ``by_billing``, if
+    given, receives each billing's invoice (fees, gainshare, KPI and credits), in billing
+    order: what each line's provider is paid.
+    """
+    moved = None if not option.waves else wave_path(option, months)
+    started = None if moved is None else (moved > 0.0).astype(float)
+    indices: dict[int, FloatArray] = {}  # one escalation index per escalator
+    automated: dict[int, tuple[Automation, list[tuple[int, FloatArray]]]] = {}
+    fees_of, gain_of, kpi_of, credits_of = [], [], [], []
+    for b in billings(p, option):
+        handled, deflected_units = handled_volumes(b, billed_volumes(b, volumes, moved), months)
+        if b.automation is not None:  # the same automation counts its build cost once
+            _, units = automated.setdefault(id(b.automation), (b.automation, []))
+            units += zip(b.workloads, deflected_units, strict=True)
+        index = indices.get(id(b.escalator))
+        if index is None:
+            index = indices[id(b.escalator)] = _escalation(b.escalator, months)
+        fees = _base_fee(p, b.pricing, b.workloads, handled) * index
+        if started is not None:
+            fees = fees * started
+        gain, kpi, credits = _clauses(b, fees, started)
+        if by_billing is not None:
+            by_billing.append(np.asarray(fees + gain + kpi + credits, dtype=float))
+        fees_of.append(fees)
+        gain_of.append(gain)
+        kpi_of.append(kpi)
+        credits_of.append(credits)
+    automation = [
+        automation_cost(
+            auto, [d for _, d in sorted(units, key=lambda x: x[0])], months, price_index
+        )
+        for auto, units in automated.values()
+    ]
+    return {
+        "vendor.fees": summed(fees_of),
+        "vendor.gainshare": summed(gain_of),
+        "vendor.kpi_adjustment": summed(kpi_of),
+        "vendor.service_credits": summed(credits_of),
+        "automation": summed(automation) if automation else _ZERO,
+    }
+
+
+def _escalation(esc: Escalator, months: FloatArray) -> FloatArray:
     index: FloatArray = escalation_index(  # a float for scalars: here always an array
         months,
         cola_per_year=esc.cola_per_year,
         cap_per_year=np.inf if esc.cap_per_year is None else esc.cap_per_year,
         productivity_per_year=esc.productivity_per_year,
     )
-    deflected_units = [deflected_volume(option, v, months) for v in volumes]
-    handled = (  # what the vendor handles
-        volumes
-        if option.automation is None
-        else [v - d for v, d in zip(volumes, deflected_units, strict=True)]
-    )
-    fees_of, gain_of, kpi_of, credits_of = [], [], [], []
-    for pr, group in pricing_groups(p, option):
-        fees = _base_fee(p, pr, group, handled) * index
-        gain = kpi = _ZERO  # clauses not in the deal: one zero, not a month grid
-        invoice = fees
-        # only a collar (a refund below the band) or a gainshare/KPI adjustment can go negative
-        may_go_negative = pr.model == "per_transaction" and pr.collar is not None
-        if pr.model == "outcome" and pr.gainshare is not None:
-            g = pr.gainshare
-            cap = np.full((1, 1), np.inf) if g.cap_per_month is None else g.cap_per_month
-            gain = gainshare_unchecked(g.baseline_cost_per_month, fees, g.share, cap, g.painshare)
-            invoice, may_go_negative = invoice + gain, True
-        if pr.model == "outcome" and pr.kpi is not None:
-            k = pr.kpi
-            kpi = kpi_adjustment_unchecked(fees, k.expected, k.target, k.per_point, k.cap)
-            invoice, may_go_negative = invoice + kpi, True
-        if may_go_negative:
-            invoice = np.maximum(invoice, 0.0)  # no service credit on a refund
-        sc = option.service_credits
-        # the at-risk share negated: the credit comes out negative, as the client's cost
-        credits = service_credit_unchecked(invoice, -sc.at_risk_share, sc.expected_breach_share)
-        fees_of.append(fees)
-        gain_of.append(gain)
-        kpi_of.append(kpi)
-        credits_of.append(credits)
-    automation = automation_cost(option.automation, deflected_units, months, price_index)
-    return {
-        "vendor.fees": summed(fees_of),
-        "vendor.gainshare": summed(gain_of),
-        "vendor.kpi_adjustment": summed(kpi_of),
-        "vendor.service_credits": summed(credits_of),
-        "automation": automation,
-    }
+    return index
+
+
+def _clauses(
+    b: Billing, fees: FloatArray, started: FloatArray | None
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Gainshare, KPI adjustment and service credits of one billing's escalated fees."""
+    pr = b.pricing
+    gain = kpi = _ZERO  # clauses not in the deal: one zero, not a month grid
+    invoice = fees
+    # only a collar (a refund below the band) or a gainshare/KPI adjustment can go negative
+    may_go_negative = pr.model == "per_transaction" and pr.collar is not None
+    if pr.model == "outcome" and pr.gainshare is not None:
+        g = pr.gainshare
+        cap = np.full((1, 1), np.inf) if g.cap_per_month is None else g.cap_per_month
+        gain = gainshare_unchecked(g.baseline_cost_per_month, fees, g.share, cap, g.painshare)
+        if started is not None:  # no savings to share before the vendor starts
+            gain = gain * started
+        invoice, may_go_negative = invoice + gain, True
+    if pr.model == "outcome" and pr.kpi is not None:
+        k = pr.kpi
+        kpi = kpi_adjustment_unchecked(fees, k.expected, k.target, k.per_point, k.cap)
+        invoice, may_go_negative = invoice + kpi, True
+    if may_go_negative:
+        invoice = np.maximum(invoice, 0.0)  # no service credit on a refund
+    sc = b.service_credits
+    # the at-risk share negated: the credit comes out negative, as the client's cost
+    credits = service_credit_unchecked(invoice, -sc.at_risk_share, sc.expected_breach_share)
+    return gain, kpi, credits

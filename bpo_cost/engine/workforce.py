@@ -32,7 +32,8 @@ from .components import INHOUSE
 from .inhouse import improved, live_agents, own, paid_fte, productive_hours, summed
 from .params import Params
 from .run import workload_volumes
-from .vendor import billed_hours, deflected_volume, pricing_groups
+from .scope import wave_path
+from .vendor import billed_hours, billed_volumes, billings, handled_volumes
 
 __all__ = ["MEASURES", "POOLED", "Figures", "staffing_figures"]
 
@@ -95,36 +96,43 @@ def staffing_figures(p: Params, term_months: int) -> Figures:
     put(INHOUSE, POOLED, "seats", fte * (1.0 + 1.0 / ih.supervision_span) + other_heads)
 
     for option in p.options:
-        deflected = [deflected_volume(option, v, months) for v in volumes]
-        handled = [v - d for v, d in zip(volumes, deflected, strict=True)]
-        for i, w in enumerate(p.workloads):
-            put(option.name, w.name, "volume", handled[i])
-            if option.automation is not None:
-                put(option.name, w.name, "deflected", deflected[i])
+        moved = None if not option.waves else wave_path(option, months)
+        got: dict[str, dict[str, list[FloatArray]]] = {}  # workload -> measure -> per billing
         billed: dict[str, list[FloatArray]] = {}
-        for pr, group in pricing_groups(p, option):
+        for b in billings(p, option):
+            vols, deflected = handled_volumes(b, billed_volumes(b, volumes, moved), months)
+            for i, v, d in zip(b.workloads, vols, deflected, strict=True):
+                name = p.workloads[i].name
+                got.setdefault(name, {}).setdefault("volume", []).append(v)
+                if b.automation is not None:
+                    got[name].setdefault("deflected", []).append(d)
+            pr = b.pricing
             if pr.model != "hourly":
                 continue
             hourly = pr.basis == "productive_hour"
             measure = "billed_hours" if hourly else "billed_fte"
             units = []
-            for i in group:
+            for i, v in zip(b.workloads, vols, strict=True):
                 w = p.workloads[i]
-                hours = billed_hours(p, pr, i, handled[i])
+                by = got[w.name]
+                hours = billed_hours(p, pr, i, v)
                 fte_paid = paid_fte(hours, pr.paid_hours_per_month, pr.shrinkage)
-                if w.real_time is not None:
+                if w.real_time is not None:  # each line staffs its own share of the traffic
                     handle = w.handle_minutes if pr.handle_minutes is None else pr.handle_minutes
-                    agents = live_agents(w.real_time, handled[i], handle, pr.occupancy)
-                    put(option.name, w.name, "agents", agents)
-                put(option.name, w.name, "productive_fte", hours / pr.paid_hours_per_month)
-                put(option.name, w.name, "paid_fte", fte_paid)
+                    agents = live_agents(w.real_time, v, handle, pr.occupancy)
+                    by.setdefault("agents", []).append(agents)
+                by.setdefault("productive_fte", []).append(hours / pr.paid_hours_per_month)
+                by.setdefault("paid_fte", []).append(fte_paid)
                 unit = hours if hourly else fte_paid
-                put(option.name, w.name, measure, unit)
+                by.setdefault(measure, []).append(unit)
                 units.append(unit)
             # the contract's minimum applies to what the schedule bills together
             billed.setdefault(measure, []).append(
                 np.maximum(summed(units), pr.minimum_billed_per_month)
             )
+        for w in p.workloads:  # a workload that stays in-house has no vendor figures
+            for measure, parts in got.get(w.name, {}).items():
+                put(option.name, w.name, measure, summed(parts))
         _totals(out, option.name, [w.name for w in p.workloads], put, skip=set(billed))
         for measure, parts in billed.items():
             put(option.name, POOLED, measure, summed(parts))

@@ -29,6 +29,7 @@ HIDDEN = tuple(
 # The bridge from in-house TCO to an option's TCO: groups of option components.
 BRIDGE = (
     ("Vendor vs in-house", ("vendor.",)),
+    ("Kept in-house", ("inhouse.kept",)),
     ("Automation", ("automation",)),
     ("Transition", ("transition.",)),
     ("Governance", ("governance", "retained.")),

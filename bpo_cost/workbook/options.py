@@ -139,6 +139,7 @@ def option_sheet(
     formulas["automation"] = _automation(g, o, p, tl.here("volume", external=True), price_index)
     formulas |= _hidden(g, case, p, at, ih, price_index)
     formulas |= _retained(o, p, at, tl.here("wage_index", external=True))
+    formulas.setdefault("inhouse.kept", "=0")  # kept in-house work: the workbook face of #14
     for key in OPTION_COMPONENTS:
         g.add(key, COMPONENT_BY_KEY[key].label, formulas[key])
     first, last = g.row(OPTION_COMPONENTS[0]), g.row(OPTION_COMPONENTS[-1])

@@ -31,6 +31,7 @@ BRIDGE_GROUPS = (
         "Vendor vs in-house",
         ("vendor.fees", "vendor.gainshare", "vendor.kpi_adjustment", "vendor.service_credits"),
     ),
+    ("Kept in-house", ("inhouse.kept",)),
     ("Automation", ("automation",)),
     (
         "Transition",
