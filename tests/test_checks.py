@@ -57,6 +57,18 @@ def test_vendor_rate_below_card_low_warns():
         evaluate(bare_case(**RESEARCH, options=[option]))
 
 
+def test_a_card_in_another_currency_is_not_compared():
+    """A GBP wage of 13 is not below the GB card's USD 14.62: no warning without an exchange rate;
+    the same number in a USD case is."""
+    case = bare_case(workload={"function": "customer_service_voice", "handle_minutes": 6.0})
+    case["inhouse"] |= {"wage_per_hour": 13.0, "country": "GB"}
+    with pytest.warns(BpoCostWarning, match=r"inhouse\.wage_per_hour = 13 is below .* in GB"):
+        evaluate(case)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", BpoCostWarning)
+        evaluate({**case, "currency": "GBP"})
+
+
 def test_cli_prints_warning_lines_and_still_answers(capsys, tmp_path):
     import yaml
 

@@ -2,9 +2,10 @@
 
 The baselines in ``tests/baselines/`` were saved from release 0.1.0 (see its README) before the
 package was restructured. They are a regression baseline, not golden values: correctness is
-proven elsewhere (hand calculations, LibreOffice, pyxirr). Here, every number of every example
-must come out as it did then, to float round-off (1e-12 relative), and every key, component,
-month and owner must be the same.
+proven elsewhere (hand calculations, LibreOffice, pyxirr). Here, every number of every baseline
+case must come out as it did then, to float round-off (1e-12 relative), and every key, component,
+month and owner must be the same. Each baseline folder holds the case file its outputs were
+computed from (``case.yaml``), so the bundled examples may change without moving the promise.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from bpo_cost import example_names, example_path
 from bpo_cost.cli import main
 
 BASELINES = Path(__file__).parent / "baselines"
+# one folder per baseline case: its case file and the outputs release 0.1.0 gave for it
+CASES = sorted(p.name for p in BASELINES.iterdir() if p.is_dir())
+OUTPUTS = ("case.yaml", "evaluate.json", "components.csv.gz", "summary.csv.gz", "totals.csv.gz")
 REL = 1e-12  # round-off only: a change of method or of an input would be far larger
 # Keys `evaluate --json` gained after release 0.1.0, and the issue that added each: allowed
 # beside the release's keys (which keep their order and values); nothing else may appear.
@@ -50,21 +53,30 @@ def same(got: Any, want: Any, where: str) -> None:
         assert got == want, f"{where}: {got!r} != {want!r}"
 
 
-def test_baselines_cover_every_example() -> None:
-    assert sorted(p.name for p in BASELINES.iterdir() if p.is_dir()) == example_names()
+def test_every_baseline_holds_its_case_and_outputs() -> None:
+    # the four examples of release 0.1.0 and the multi-channel one saved with issue #13
+    assert CASES == [
+        "claims_back_office",
+        "contact_centre_multichannel",
+        "it_help_desk",
+        "payroll",
+        "voice_customer_service",
+    ]
+    for name in CASES:
+        assert sorted(p.name for p in (BASELINES / name).iterdir()) == sorted(OUTPUTS), name
 
 
-@pytest.mark.parametrize("name", example_names())
+@pytest.mark.parametrize("name", CASES)
 def test_evaluate_json_matches_release_0_1_0(name: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["evaluate", str(example_path(name)), "--json"]) == 0
+    assert main(["evaluate", str(BASELINES / name / "case.yaml"), "--json"]) == 0
     got = json.loads(capsys.readouterr().out)
     want = json.loads((BASELINES / name / "evaluate.json").read_text(encoding="utf-8"))
     same(got, want, name)
 
 
-@pytest.mark.parametrize("name", example_names())
+@pytest.mark.parametrize("name", CASES)
 def test_evaluate_csv_matches_release_0_1_0(name: str, tmp_path: Path) -> None:
-    assert main(["evaluate", str(example_path(name)), "--csv", str(tmp_path)]) == 0
+    assert main(["evaluate", str(BASELINES / name / "case.yaml"), "--csv", str(tmp_path)]) == 0
     for table in ("components", "summary", "totals"):
         want = pd.read_csv(BASELINES / name / f"{table}.csv.gz")
         got = pd.read_csv(tmp_path / f"{table}.csv")

@@ -18,7 +18,7 @@ import yaml
 from bpo_cost import evaluate, sensitivity, simulate
 from bpo_cost.case.checks import suspicious_values
 from bpo_cost.case.distributions import Uniform
-from bpo_cost.case.examples import example_path
+from bpo_cost.case.examples import example_names, example_path
 from bpo_cost.case.io import case_to_pairs, parse_case
 from bpo_cost.cli import main
 from bpo_cost.engine.compile import numeric_inputs
@@ -118,9 +118,25 @@ def test_case_functions_and_cli_show_the_components(
     assert "retained.organisation" in rows and "retained.share_of_fees" in rows
 
 
-def test_the_examples_keep_their_numbers_and_gain_no_component() -> None:
-    """#14 item 7 revisits the examples: until then they carry no retained block."""
-    data = yaml.safe_load(example_path("voice_customer_service").read_text(encoding="utf-8"))
+@pytest.mark.parametrize("name", example_names())
+def test_every_example_option_has_a_retained_organisation_and_no_second_governance(
+    name: str,
+) -> None:
+    """#14 item 7: people on every option, and no governance share or FTE counted beside them."""
+    result = evaluate(example_path(name))
+    monthly = result.monthly()
+    for option in result.case.options:
+        assert option.retained is not None and option.retained.roles, option.name
+        assert option.transition.governance_share_of_fees == 0.0, option.name
+        assert option.transition.governance_fte == 0.0, option.name
+        assert monthly[(option.name, "retained.organisation")].min() > 0, option.name
+        assert monthly[(option.name, "governance")].max() == 0.0, option.name
+
+
+def test_a_v1_case_keeps_its_numbers_and_a_retained_block_adds_only_to_its_option() -> None:
+    """The voice example as release 0.1.0 had it (tests/baselines) carries no retained block."""
+    v1 = Path(__file__).parent / "baselines" / "voice_customer_service" / "case.yaml"
+    data = yaml.safe_load(v1.read_text(encoding="utf-8"))
     assert all("retained" not in o for o in data["options"])
     changed = copy.deepcopy(data)
     changed["options"][2]["retained"] = {"roles": [MANAGER]}

@@ -166,7 +166,7 @@ def breakeven_volume(
     --------
     >>> from bpo_cost import example_path
     >>> b = breakeven_volume(example_path("claims_back_office"), "Offshore IN tiers",
-    ...                      against="Offshore PH hourly", low=1000, high=60000)
+    ...                      against="Nearshore MX collar", low=1000, high=60000)
     >>> b.input, len(b.crossings) >= 1
     ('workload.volume_per_month', True)
     """

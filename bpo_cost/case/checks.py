@@ -48,6 +48,7 @@ def suspicious_values(case: Case, cards: RateCards) -> list[str]:
             "wage",
             w.function,
             case.inhouse.country,
+            case.currency,
         )
         for j, o in enumerate(case.options):
             for k, pricing in case.deliveries(o, w):
@@ -64,6 +65,7 @@ def suspicious_values(case: Case, cards: RateCards) -> list[str]:
                     "billing_hourly",
                     w.function,
                     (line.location if line and line.location else o.location).country,
+                    case.currency,
                 )
     for j, o in enumerate(case.options):
         t = o.transition
@@ -98,6 +100,7 @@ def _below_card(
     card: str,
     function: str,
     location: str,
+    currency: str,
 ) -> None:
     if not isinstance(value, float):
         return
@@ -105,6 +108,8 @@ def _below_card(
         low = cards.lookup(card=card, function=function, location=location, statistic="low")
     except BpoCostError:
         return  # no benchmark for that function and place: nothing to compare with
+    if low.currency != currency:
+        return  # pounds against a dollar card say nothing: no exchange rate is assumed here
     if value < low.value:
         found.append(
             f"{path} = {value:g} is below the rate card's low "
