@@ -33,7 +33,7 @@ from .scope import scope_components, scope_rows
 from .staffing import pool_owner
 from .workloads import WorkloadRef, workload_refs
 
-__all__ = ["Billing", "billing_groups", "option_sheet"]
+__all__ = ["Billing", "billing_groups", "deflected_volume", "option_sheet"]
 
 # The vendor-invoice components computed per billing group, then summed.
 _INVOICE = ("vendor.fees", "vendor.gainshare", "vendor.kpi_adjustment", "vendor.service_credits")
@@ -191,6 +191,18 @@ def option_sheet(
     g.section("Totals")
     g.add("total", f"Total cost: {o.name}", f"=SUM({{c}}{first}:{{c}}{last})", font=st.BOLD)
     return g
+
+
+def deflected_volume(here: Callable[[str], str], d: Delivery, o: Option) -> str:
+    """The units a delivery's automation deflects: the line's volume before automation
+    (volume x share x S(t)) less what its vendor handles; ``here`` refers to the option
+    sheet's rows."""
+    before = here(d.workload.key("volume"))
+    if not d.sole:
+        before += f"*{n(d.prefix + 'share')}"
+    if o.waves:
+        before += f"*{here('wave_share')}"
+    return f"{before}-{here(d.key('vendor_volume'))}"
 
 
 def _vendor_volume(g: Grid, case: Case, d: Delivery, volume: str) -> None:
@@ -419,13 +431,8 @@ def _automation(g: Grid, case: Case, i: int, tl: Grid, price_index: str, v1: boo
     deflected, builds = [], []
     for d in ds:
         a = d.clause("automation")
-        before = g.here(d.workload.key("volume"))
-        if not d.sole:
-            before += f"*{n(d.prefix + 'share')}"
-        if o.waves:
-            before += f"*{g.here('wave_share')}"
         deflected.append(
-            f"({before}-{g.here(d.key('vendor_volume'))})*{n(a + 'cost_per_unit')}*{price_index}"
+            f"({deflected_volume(g.here, d, o)})*{n(a + 'cost_per_unit')}*{price_index}"
         )
         build = f"IF({MONTH}={n(a + 'start_month')},{n(a + 'build_cost')},0)"
         if build not in builds:
