@@ -27,6 +27,7 @@ from bpo_cost.core.timeline import volume_path
 from bpo_cost.result import Result
 from bpo_cost.workbook import write_workbook
 from bpo_cost.workbook.writer import option_titles
+from tests.delivery_cases import DELIVERY
 from tests.multi_workload import NAMED as MULTI
 from tests.multi_workload import many_lines, multi_cases
 from tests.strategies import cases
@@ -228,6 +229,7 @@ def built(
     sources: dict[str, Any] = {name: example_path(name) for name in example_names()}
     sources |= {name: make() for name, make in MULTI.items()} | {"many_lines": many_lines()}
     sources |= {f"random-{i}": case for i, case in enumerate(_hypothesis_cases())}
+    sources |= {name: make() for name, make in DELIVERY.items()}  # lines, scope, waves (#14)
     sources["improved-multi"] = _improved(MULTI["contact_centre"](), IMPROVEMENT)
     payroll = load_case(example_path("payroll")).model_dump(mode="json", exclude_none=True)
     sources["improved-payroll"] = _improved(payroll, {"productivity_per_year": 0.05})
@@ -294,6 +296,7 @@ NAMES = [
     *MULTI,
     "many_lines",
     *[f"random-{i}" for i in range(12)],
+    *DELIVERY,
     "improved-multi",
     "improved-payroll",
     "edited",
@@ -605,7 +608,10 @@ def test_staffing_matches_erlang_c(built: dict[str, Built], name: str) -> None:
                 line = None if j is None else o.lines[j]
                 sole = len(ways) == 1 and (line is None or line.share == 1.0)
                 auto = o.automation if line is None or line.automation is None else line.automation
-                vv = volume * (1.0 if line is None else line.share)
+                moved = np.ones_like(volume) if not o.waves else np.zeros_like(volume)
+                for wave in o.waves:  # S(t): the share of the last wave by month t
+                    moved = np.maximum(moved, wave.share * (months[0] >= wave.month))
+                vv = volume * (1.0 if line is None else line.share) * moved
                 if auto is not None:
                     vv = vv * (1 - auto.share * (months[0] >= auto.start_month))
                 handle = w.handle_minutes if pr.handle_minutes is None else pr.handle_minutes

@@ -34,7 +34,7 @@ from .scope import scope_components, scope_rows
 from .staffing import pool_owner
 from .workloads import WorkloadRef, workload_refs
 
-__all__ = ["Billing", "billing_groups", "option_sheet"]
+__all__ = ["Billing", "billing_groups", "deflected_volume", "option_sheet"]
 
 # The vendor-invoice components computed per billing group, then summed.
 _INVOICE = (
@@ -216,6 +216,19 @@ def option_sheet(
     g.section("Totals")
     g.add("total", f"Total cost: {o.name}", f"=SUM({{c}}{first}:{{c}}{last})", font=st.BOLD)
     return g
+
+
+def deflected_volume(here: Callable[[str], str], d: Delivery, o: Option) -> str:
+    """The units a delivery's automation deflects: the line's volume before automation and
+    rework (volume x share x S(t)) x the automation's share from its start month (the line's
+    automation, else the option's); ``here`` refers to the option sheet's rows."""
+    before = here(d.workload.key("volume"))
+    if not d.sole:
+        before += f"*{n(d.prefix + 'share')}"
+    if o.waves:
+        before += f"*{here('wave_share')}"
+    a = d.clause("automation")
+    return f"{before}*IF({MONTH}>={n(a + 'start_month')},{n(a + 'share')},0)"
 
 
 def _vendor_volume(g: Grid, case: Case, d: Delivery, volume: str) -> None:
@@ -464,14 +477,8 @@ def _automation(g: Grid, case: Case, i: int, tl: Grid, price_index: str, v1: boo
     deflected, builds = [], []
     for d in ds:
         a = d.clause("automation")
-        before = g.here(d.workload.key("volume"))
-        if not d.sole:
-            before += f"*{n(d.prefix + 'share')}"
-        if o.waves:
-            before += f"*{g.here('wave_share')}"
-        deflected.append(  # before rework: automation deflects units, not their repeats
-            f"{before}*IF({MONTH}>={n(a + 'start_month')},{n(a + 'share')},0)"
-            f"*{n(a + 'cost_per_unit')}*{price_index}"
+        deflected.append(
+            f"({deflected_volume(g.here, d, o)})*{n(a + 'cost_per_unit')}*{price_index}"
         )
         build = f"IF({MONTH}={n(a + 'start_month')},{n(a + 'build_cost')},0)"
         if build not in builds:

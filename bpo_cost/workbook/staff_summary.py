@@ -10,6 +10,8 @@ workloads. Every cell points at the working on the cost sheets and the Staffing 
 
 from __future__ import annotations
 
+from functools import partial
+
 from openpyxl import Workbook
 
 from ..case.models import POOLED, Case, HourlyPricing
@@ -18,7 +20,7 @@ from .cashflows import Owner
 from .costs import inhouse_volume_key
 from .delivery import deliveries
 from .grid import Grid
-from .options import billing_groups
+from .options import billing_groups, deflected_volume
 from .refs import input_name as n
 from .staffing import INHOUSE_POOL, StaffingPlan, pool_owner
 from .workloads import WorkloadRef, workload_refs
@@ -81,24 +83,41 @@ def staffing_summary_sheet(
     add(ih, None, "seats", ref(ih, "seats"))
     for i, (o, option) in enumerate(zip(owners[1:], case.options, strict=True)):
         g.section(o.name)
-        for w in wls:
-            handled = ref(o, w.key("vendor_volume"))
-            add(o, w, "volume", handled)
-            if option.automation is not None:
-                add(o, w, "deflected", f"{ref(o, w.key('volume'))}-{handled}")
-            for d in deliveries(case, i):
+        for w in wls:  # a workload the option leaves in-house has no vendor figures
+            mine = [d for d in deliveries(case, i) if d.workload == w]
+            if not mine:
+                continue
+            add(o, w, "volume", ref(o, w.key("vendor_volume")))
+            automated = [d for d in mine if d.automation(case) is not None]
+            if automated:
+                here = partial(ref, o)
+                add(
+                    o,
+                    w,
+                    "deflected",
+                    "+".join(deflected_volume(here, d, option) for d in automated),
+                )
+            hourly = [d for d in mine if isinstance(d.pricing, HourlyPricing)]
+            sums: dict[str, list[str]] = {}  # measure -> one term per hourly line
+            for d in hourly:
                 pr, pp = d.pricing, d.pricing_prefix
-                if d.workload != w or not isinstance(pr, HourlyPricing):
-                    continue
-                if plan is not None and plan.has(pool_owner(o.key, d), w):
-                    add(o, w, "agents", plan.agents(pool_owner(o.key, d), w))
+                assert isinstance(pr, HourlyPricing)
+                owner = pool_owner(o.key, d)
+                if plan is not None and plan.has(owner, w):
+                    sums.setdefault("agents", []).append(plan.agents(owner, w))
                 hours, paid = ref(o, d.key("productive_hours")), n(pp + "paid_hours_per_month")
-                add(o, w, "productive_fte", f"{hours}/{paid}")
-                add(o, w, "paid_fte", f"{hours}/({paid}*(1-{n(pp + 'shrinkage')}))")
+                fte = f"{hours}/({paid}*(1-{n(pp + 'shrinkage')}))"
+                sums.setdefault("productive_fte", []).append(f"{hours}/{paid}")
+                sums.setdefault("paid_fte", []).append(fte)
                 if pr.basis == "productive_hour":
-                    add(o, w, "billed_hours", hours)
+                    sums.setdefault("billed_hours", []).append(hours)
                 else:
-                    add(o, w, "billed_fte", g.here(w.key("paid_fte"), o.key))
+                    sums.setdefault("billed_fte", []).append(fte)
+            for measure in _LABELS:  # in the engine's order
+                if measure == "billed_fte" and len(hourly) == 1 and measure in sums:
+                    sums[measure] = [g.here(w.key("paid_fte"), o.key)]  # one line: its row
+                if measure in sums:
+                    add(o, w, measure, "+".join(sums[measure]))
         billed: dict[str, list[str]] = {}  # after each schedule's minimum (Billed units row)
         for b in billing_groups(case, i):
             pr = b.pricing
