@@ -230,3 +230,18 @@ def test_vat_falls_on_the_currency_movement_too() -> None:
     )
     np.testing.assert_allclose(got["tax.vat"], 0.2 * 0.75 * charges, rtol=1e-12)
     assert got["fx.adjustment"][0, -1] > 0
+
+
+def test_monte_carlo_on_the_drift_shows_currency_risk() -> None:
+    """A distribution on the drift spreads the option's cost; a zero-width one does not."""
+    from bpo_cost.analysis.montecarlo import simulate
+
+    data = priced_in(claims(), 0.012, clause="client")
+    key = f"options.{OPTION}.contract_currency.drift_per_year"
+    name = data["options"][OPTION]["name"]
+    data["uncertainty"] = {key: {"kind": "uniform", "low": -0.15, "high": 0.15}}
+    tco = simulate(data, n=400, seed=7).frame()[name]
+    assert tco.std() > 0.01 * tco.mean()
+    data["uncertainty"] = {key: {"kind": "triangular", "low": 0.0, "mode": 0.0, "high": 0.0}}
+    deterministic = float(evaluate(parse_case(data)).summary().loc[name, "tco"])
+    assert (simulate(data, n=50, seed=7).frame()[name] == deterministic).all()
