@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from bpo_cost import evaluate, example_names, example_path
+from bpo_cost.case.examples import DEFAULT_EXAMPLE
 from bpo_cost.cli import main
 
 OPTION_KEYS = {
@@ -73,7 +74,9 @@ def test_csv_writes_monthly_components(capsys, tmp_path):
 def test_init_writes_a_case_that_evaluates_and_will_not_overwrite(capsys, tmp_path):
     target = tmp_path / "case.yaml"
     assert run(capsys, "init", str(target))[0] == 0
-    assert evaluate(target).summary().shape[0] == 4
+    written = evaluate(target)
+    assert written.summary().shape[0] == 1 + len(written.case.options)  # in-house and each
+    assert written.case.options == evaluate(example_path(DEFAULT_EXAMPLE)).case.options
     code, _, err = run(capsys, "init", str(target))
     assert code == 2 and "exists" in err
 
