@@ -33,6 +33,7 @@ from bpo_cost.engine.components import (
 )
 from bpo_cost.engine.scope import whole_scope
 from bpo_cost.workbook import write_workbook
+from bpo_cost.workbook.delivery import full_scope
 from bpo_cost.workbook.writer import option_titles
 from tests.strategies import cases
 
@@ -169,13 +170,16 @@ def test_method_sheet_describes_every_component_of_the_case(book: Any) -> None:
     case, wb = book
     rows = component_rows(wb["Method & sources"], "Component", 3)
     applies = {"inhouse": "In-house", "option": "Each option"}
-    present = set(inhouse_keys(case.inhouse)).union(*(option_keys(o) for o in case.options))
+    present = set(inhouse_keys(case.inhouse)).union(
+        *(option_keys(o, keeps_work=not full_scope(case, o)) for o in case.options)
+    )
     assert rows == [
         (c.key, ", ".join(applies[k] for k in c.owners), c.description)
         for c in COMPONENTS
         if c.block is None or c.key in present
     ]
-    assert "tax.vat" not in [r[0] for r in rows]  # no example has taxes
+    taxed = any(o.taxes is not None for o in case.options)
+    assert ("tax.vat" in [r[0] for r in rows]) == taxed  # a block no owner has brings none
 
 
 # ----------------------------------------------------------------------------------- the CLI

@@ -126,12 +126,14 @@ def test_live_work_is_staffed_by_erlang_c_on_the_reworked_volume() -> None:
     """Rework on a live channel costs what the queue needs for the extra calls: the same as
     the case with 10 % more calls (Erlang C, not a straight 10 %)."""
     reworked = _example("voice_customer_service")
+    reworked["options"] = [o for o in reworked["options"] if o.get("pricing")]  # not the blend
     reworked["inhouse"]["quality"] = {"rework_rate": 0.1}
     hourly = [i for i, o in enumerate(reworked["options"]) if o["pricing"]["model"] == "hourly"]
     assert hourly  # an hourly option staffs its own Erlang C pool
     for i in hourly:
         reworked["options"][i]["quality"] = {"rework_rate": 0.1}
     more = _example("voice_customer_service")
+    more["options"] = [o for o in more["options"] if o.get("pricing")]
     more["workload"]["volume_per_month"] *= 1.1
     got, want = evaluate(reworked), evaluate(more)
     for owner in [INHOUSE, *(reworked["options"][i]["name"] for i in hourly)]:

@@ -40,11 +40,13 @@ IRR_REASONS = (
     f"up-front cost under {MIN_INVESTMENT_SHARE:.0%} of savings",
     f"IRR above {IRR_CEILING:.0%} a year",
 )
+NOT_MEANINGFUL = "n.m."  # what a table shows for such an IRR, with the reasons below it
 
 __all__ = [
     "IRR_CEILING",
     "IRR_REASONS",
     "MIN_INVESTMENT_SHARE",
+    "NOT_MEANINGFUL",
     "QUICK_PAYBACK_MONTH",
     "Components",
     "Summary",

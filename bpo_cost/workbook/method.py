@@ -17,6 +17,7 @@ from ..engine.components import (
 )
 from ..result import Result
 from . import styles as st
+from .delivery import full_scope
 from .refs import col
 
 __all__ = ["method_sheet"]
@@ -130,7 +131,9 @@ def method_sheet(wb: Workbook, result: Result) -> None:
     row += 1
     section("Cost components (the engine's names)", ["Component", "Applies to", "How"])
     # those of this case: a block no owner has (taxes, dated costs) brings no row to explain
-    present = set(inhouse_keys(case.inhouse)).union(*(option_keys(o) for o in case.options))
+    present = set(inhouse_keys(case.inhouse)).union(  # an option keeping work: inhouse.kept
+        *(option_keys(o, keeps_work=not full_scope(case, o)) for o in case.options)
+    )
     for c in COMPONENTS:
         if c.block is None or c.key in present:
             line(c.key, _applies_to(c), c.description)

@@ -6,7 +6,7 @@ from typing import Any
 
 from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor
 from openpyxl.drawing.xdr import XDRPositiveSize2D
-from openpyxl.styles import Alignment
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils.units import cm_to_EMU
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
@@ -14,6 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..case.models import OVERRIDABLE, Case
 from ..case.paths import DEFAULT_WORKLOAD
 from ..engine.components import OPTION_COMPONENTS
+from ..engine.run import NOT_MEANINGFUL
 from . import styles as st
 from .cashflows import DECISION_COLUMNS, CashFlows
 from .charts import annual_chart, bridge_chart, column_cm, cumulative_chart, place, row_cm
@@ -112,6 +113,8 @@ def summary_sheet(ws: Worksheet, case: Case, cf: CashFlows, tl: Grid) -> None:
     r = header + len(cf.owners) + 2
     ok = f"${col(_HELPER_COL)}${r + 1}"
     _decision(ws, header, cf, ok)
+    st.put(ws, r - 1, 1, _irr_notes(cf))
+    ws.cell(row=r - 1, column=1).font = Font(name=st.FONT, size=9, italic=True)
     st.text(ws, r, 1, "Recommendation", font=st.BOLD)
     st.put(ws, r, 2, _recommendation(cf, ok), font=st.BOLD)
     st.text(ws, r + 1, 1, "Structure check", font=st.BOLD)
@@ -191,13 +194,26 @@ def _decision(ws: Worksheet, header: int, cf: CashFlows, ok: str) -> None:
             if j == 0 and key in ("savings", "savings_pct", "npv_savings", "payback_month", "irr"):
                 continue  # savings of in-house against itself: left blank, as in the CLI
             figure = cf.figure(j, key)
-            if key == "irr":  # the reason instead of a figure that says nothing
-                figure = f'IF({cf.irr_note(j)}="",{figure},{cf.irr_note(j)})'
+            if key == "irr":  # "n.m." instead of a figure that says nothing: why, below
+                figure = f'IF({cf.irr_note(j)}="",{figure},"{NOT_MEANINGFUL}")'
             if key not in ("owner", "pricing_model"):
                 figure = f"IF({ok},{figure},{_STALE})"
             st.put(ws, header + 1 + j, 1 + i, f"={figure}", fmt)
             if fmt is not None:  # "never", "n/a", "regenerate" line up with the figures
                 ws.cell(row=header + 1 + j, column=1 + i).alignment = _RIGHT
+
+
+def _irr_notes(cf: CashFlows) -> str:
+    """Why an option's IRR reads "n.m.", one clause per such option ("" when none)."""
+    notes = "&".join(
+        f'IF({cf.irr_note(j)}="","","; "&"{cf.owners[j].name}: "&{cf.irr_note(j)})'
+        for j in range(1, len(cf.owners))
+    )
+    if not notes:
+        return ""
+    return check_functions(
+        f'=IF({notes}="","","IRR {NOT_MEANINGFUL} (not meaningful): "&MID({notes},3,999))'
+    )
 
 
 def _recommendation(cf: CashFlows, ok: str) -> str:
