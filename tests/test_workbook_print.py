@@ -26,7 +26,9 @@ from tests.multi_workload import NAMED as MULTI
 from .strategies import workbook_examples
 
 EMU_PER_CM = 360_000
-PAGES = {"claims_back_office": 25, "voice_full": 40}  # issue 18: printed-page targets
+# issue 18: printed-page targets (25 unless named); the voice case has five owners since the
+# 20/80 blend joined it (#14), the blend's two lines a two-page option sheet
+PAGES = {"claims_back_office": 25, "voice_customer_service": 28, "voice_full": 40}
 
 
 @pytest.fixture(scope="module")

@@ -36,7 +36,7 @@ def _voice() -> dict[str, Any]:
         example_path("voice_customer_service").read_text(encoding="utf-8")
     )
     case["inhouse"]["quality"] = {"rework_rate": 0.06}
-    _, nearshore, offshore = case["options"]
+    _, nearshore, offshore, *_ = case["options"]  # the 20/80 blend too, unchanged
     nearshore["quality"] = {"rework_rate": 0.12}
     nearshore["transition"]["dip_paid_by"] = "pricing"
     offshore["quality"] = {"rework_rate": 0.2}  # with automation: deflected before rework
@@ -54,7 +54,7 @@ def _multi() -> dict[str, Any]:
     case = contact_centre()
     case["inhouse"]["quality"] = {"rework_rate": 0.05}
     case["inhouse"]["improvement"] = {"productivity_per_year": 0.03, "automation": AUTOMATION}
-    _, nearshore, offshore = case["options"]
+    _, nearshore, offshore, *_ = case["options"]  # the 20/80 blend too, unchanged
     nearshore["quality"] = {"rework_rate": 0.1}
     nearshore["lines"][1]["quality"] = {"rework_rate": 0.03}
     nearshore["transition"] = {"dip_paid_by": "pricing", "repeat_rate": 0.0}

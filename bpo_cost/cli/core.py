@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.padding import Padding
 
 from ..api import evaluate
 from ..case.examples import DEFAULT_EXAMPLE, example_names, example_path
@@ -80,8 +81,8 @@ def _show(result: Result, *, wide: bool = False) -> None:
     )
     for owner in s.owners[1:]:  # blends, splits, partial scope and waves, in a few words
         said = result.delivery(owner)
-        if said is not None:
-            out.print(f"  {who(owner)}: {inert(said)}")
+        if said is not None:  # indented as a block: a long one wraps under itself
+            out.print(Padding(f"{who(owner)}: {inert(said)}", (0, 0, 0, 2)))
     best = min(range(1, len(s.owners)), key=lambda i: float(s.npv_cost[0, i]))
     npv_savings = float(s.npv_savings[0, best])
     verdict = (
