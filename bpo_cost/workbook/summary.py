@@ -206,7 +206,7 @@ def _decision(ws: Worksheet, header: int, cf: CashFlows, ok: str) -> None:
 def _irr_notes(cf: CashFlows) -> str:
     """Why an option's IRR reads "n.m.", one clause per such option ("" when none)."""
     notes = "&".join(
-        f'IF({cf.irr_note(j)}="","","; "&"{cf.owners[j].name}: "&{cf.irr_note(j)})'
+        f'IF({cf.irr_note(j)}="","",". "&"{cf.owners[j].name}: "&{cf.irr_note(j)})'
         for j in range(1, len(cf.owners))
     )
     if not notes:
