@@ -25,6 +25,7 @@ NEGATIVE_OK = (
     ".kpi.target",
     ".kpi.expected",
     "discount_rate_annual",
+    "drift_per_year",
 )
 # Shares and rates bounded by 1: typing 27 for 27 % must be refused.
 SHARES = (
@@ -52,6 +53,9 @@ SHARES = (
     ".kpi.cap",
     "vat_rate",
     "recoverable_share",
+    "rework_rate",
+    ".band",
+    "client_share",
 )
 
 
@@ -78,6 +82,7 @@ def full_case() -> dict[str, Any]:
                 {"name": "Lease", "amount": 50.0, "start_month": 1, "end_month": 12},
             ],
             "asset_sales": [{"name": "Kit", "proceeds": 300.0, "month": 4}],
+            "quality": {"rework_rate": 0.05},
         },
         options=[
             {
@@ -106,6 +111,9 @@ def full_case() -> dict[str, Any]:
                     "minimum_volume_per_month": 100.0,
                     "tiers": [{"up_to": 500.0, "price": 3.0}, {"price": 2.0}],
                 },
+                "waves": [{"month": 1, "share": 0.4}, {"month": 7, "share": 1.0}],
+                "quality": {"rework_rate": 0.08},
+                "transition": {**option.get("transition", {}), "dip_paid_by": "pricing"},
             },
             {
                 **option,
@@ -114,8 +122,19 @@ def full_case() -> dict[str, Any]:
                 "lines": [
                     {
                         "workload": "main",
+                        "share": 0.6,
                         "pricing": {"model": "per_transaction", "price": 2.5},
                         "location": {"tier": "nearshore", "country": "CO"},
+                        "provider": "Vendor B",
+                        "quality": {"rework_rate": 0.03},
+                        "contract_currency": {
+                            "code": "MXN",
+                            "rate": 0.05,
+                            "drift_per_year": -0.04,
+                            "clause": "band",
+                            "band": 0.05,
+                            "client_share": 0.5,
+                        },
                     }
                 ],
                 "pricing": {
@@ -386,6 +405,9 @@ OVERSIZE = {
     ),
     "options.0.asset_sales": lambda d: d["options"][0].update(
         asset_sales=d["options"][0]["asset_sales"] * 10_000
+    ),
+    "options.1.waves": lambda d: d["options"][1].update(
+        waves=[{"month": 1, "share": (i + 1) / 10_000} for i in range(10_000)]
     ),
     "options.2.lines": lambda d: d["options"][2].update(
         lines=[{**d["options"][2]["lines"][0], "workload": f"w{i}"} for i in range(10_000)]

@@ -41,12 +41,14 @@ IRR_REASONS = (
     f"IRR above {IRR_CEILING:.0%} a year",
 )
 NOT_MEANINGFUL = "n.m."  # what a table shows for such an IRR, with the reasons below it
+NOT_MEANINGFUL_LEAD = f"IRR {NOT_MEANINGFUL} (not meaningful): "  # the line of reasons
 
 __all__ = [
     "IRR_CEILING",
     "IRR_REASONS",
     "MIN_INVESTMENT_SHARE",
     "NOT_MEANINGFUL",
+    "NOT_MEANINGFUL_LEAD",
     "QUICK_PAYBACK_MONTH",
     "Components",
     "Summary",

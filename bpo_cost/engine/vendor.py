@@ -57,7 +57,6 @@ __all__ = [
     "billed_volumes",
     "billings",
     "handled_volumes",
-    "pricing_groups",
     "vendor_components",
     "vendor_invoice",
 ]
@@ -123,12 +122,6 @@ def billings(p: Params, option: Option) -> list[Billing]:
             )
         )
     return out
-
-
-def pricing_groups(p: Params, option: Option) -> list[tuple[Pricing, tuple[int, ...]]]:
-    """Each price schedule of an option with the workloads (indices) it bills (``billings``
-    without the shares and clauses)."""
-    return [(b.pricing, b.workloads) for b in billings(p, option)]
 
 
 def billed_volumes(

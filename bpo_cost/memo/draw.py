@@ -15,7 +15,7 @@ from typing import IO, Any
 import numpy as np
 
 from ..core.text import title_case
-from ..engine.run import NOT_MEANINGFUL
+from ..engine.run import NOT_MEANINGFUL, NOT_MEANINGFUL_LEAD
 from .content import MemoContent, money, percent
 
 __all__ = ["draw_memo"]
@@ -109,7 +109,7 @@ def _decision_page(plt: Any, c: MemoContent) -> Any:
     _table(fig, [0.06, 0.56, 0.88, 0.25], header, rows, widths, left=frozenset({0, 1}))
     if notes:
         below = 0.80 - 0.02 * (len(rows) + 1) - 0.012
-        note = f"IRR {NOT_MEANINGFUL} (not meaningful): " + "; ".join(notes)
+        note = NOT_MEANINGFUL_LEAD + "; ".join(notes)
         _wrapped(fig, 0.06, below, note, 120, fontsize=7.5, color=_GREY)
     # the cost bridge right below the table (a row is about 0.02 of the page): in-house TCO,
     # each step, the recommended option's TCO

@@ -3,7 +3,7 @@
 Each formula replicates the engine's arithmetic in the same order (``vendor.py``, ``pricing.py``,
 ``transition.py``). An option bills the workloads its ``pricing`` covers together (their hours or
 units summed before the minimum, tiers and base fee) and each workload with a line of its own
-by that line (``vendor.pricing_groups``): one billing block per group, then the components.
+by that line (``vendor.billings``): one billing block per group, then the components.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ class Billing:
 
 
 def billing_groups(case: Case, i: int) -> list[Billing]:
-    """The billing groups of option ``i``, as ``engine.vendor.pricing_groups`` makes them: the
+    """The billing groups of option ``i``, as ``engine.vendor.billings`` makes them: the
     workloads without a line of their own together, then each line on its own."""
     ds = deliveries(case, i)
     shared = tuple(d for d in ds if d.line is None)

@@ -14,7 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..case.models import OVERRIDABLE, Case
 from ..case.paths import DEFAULT_WORKLOAD
 from ..engine.components import OPTION_COMPONENTS
-from ..engine.run import NOT_MEANINGFUL
+from ..engine.run import NOT_MEANINGFUL, NOT_MEANINGFUL_LEAD
 from . import styles as st
 from .cashflows import DECISION_COLUMNS, CashFlows
 from .charts import annual_chart, bridge_chart, column_cm, cumulative_chart, place, row_cm
@@ -211,9 +211,7 @@ def _irr_notes(cf: CashFlows) -> str:
     )
     if not notes:
         return ""
-    return check_functions(
-        f'=IF({notes}="","","IRR {NOT_MEANINGFUL} (not meaningful): "&MID({notes},3,999))'
-    )
+    return check_functions(f'=IF({notes}="","","{NOT_MEANINGFUL_LEAD}"&MID({notes},3,999))')
 
 
 def _recommendation(cf: CashFlows, ok: str) -> str:
