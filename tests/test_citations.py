@@ -39,6 +39,7 @@ SECTIONS = (
     "hidden-costs",
     "taxes",
     "dated-costs",
+    "termination",
     "decision-figures",
     "rate-cards",
     "realised-savings",

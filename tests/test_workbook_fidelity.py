@@ -501,7 +501,7 @@ BRIDGE_STEPS = {
     "Transition": ("transition.",),
     "Governance": ("governance", "retained."),
     "Quality leakage": ("quality_leakage",),
-    "Exit": ("exit",),
+    "Exit": ("exit", "termination."),
     "Dated costs and sales": ("dated_costs", "asset_sales"),
     "VAT": ("tax.",),
 }

@@ -65,6 +65,8 @@ __all__ = [
     "ServiceCredits",
     "StrandedCost",
     "Taxes",
+    "Termination",
+    "TerminationFee",
     "Tier",
     "Transition",
     "Wave",
@@ -165,6 +167,7 @@ MAX_UNCERTAIN_INPUTS = 1000
 MAX_WORKLOADS = 20
 MAX_LINES = 40  # delivery lines of an option: two per workload
 MAX_WAVES = 12
+MAX_TERMINATION_FEES = 24  # a fee step per half-year of a ten-year term, and some
 SHARE_TOLERANCE = 1e-9  # line shares of a workload add up to at most 1 within round-off
 POOLED = "all"  # the workload name of figures over all workloads (staffing): not a workload's
 
@@ -1088,6 +1091,54 @@ class Wave(_Model):
     )
 
 
+class TerminationFee(_Model):
+    """One step of a termination fee schedule: the fee for ending the contract in a month up to
+    ``up_to_month`` (and after the step before)."""
+
+    up_to_month: Annotated[Int, Field(ge=1, le=120)] = Field(
+        description="Last termination month this fee applies to",
+        json_schema_extra={"unit": "month"},
+    )
+    amount: Money = Field(
+        description="Fee due when the contract ends in this step's months",
+        json_schema_extra={"unit": "{currency}"},
+    )
+
+
+class Termination(_Model):
+    """Ending the contract early (termination for convenience): the vendor's charges stop after
+    ``month``, the termination fee and the exit costs fall in that month, and the work returns
+    in-house from the next month, with rehiring, training and a ramp
+    (docs/methodology.md#termination)."""
+
+    month: Annotated[Int, Field(ge=1, le=120)] = Field(
+        description="Last month of the vendor's service (the work returns in-house after it)",
+        json_schema_extra={"unit": "month"},
+    )
+    fees: list[TerminationFee] = Field(
+        default_factory=list,
+        max_length=MAX_TERMINATION_FEES,
+        description="Termination fee schedule: the fee of the first step whose up_to_month is "
+        "at or after the termination month (none after the last step)",
+    )
+    ramp_months: Annotated[Int, Field(ge=0, le=36)] = Field(
+        6,
+        description="Months until the rebuilt in-house team works at full efficiency",
+        json_schema_extra={
+            "unit": "months",
+            "source": "as the vendor's ramp: Tenacity / CRMXchange 2016, full after ~6 months",
+        },
+    )
+    ramp_start_efficiency: Annotated[Float, Field(gt=0, le=1)] = Field(
+        0.8,
+        description="Efficiency of the rebuilt in-house team in its first month",
+        json_schema_extra={
+            "unit": "share",
+            "source": "as the vendor's ramp: Meta Group via CIO 2003, ~20 % dip",
+        },
+    )
+
+
 class Option(_Model):
     """One outsourcing offer: a provider, a location, one pricing model and its clauses."""
 
@@ -1149,6 +1200,9 @@ class Option(_Model):
         default_factory=list,
         max_length=MAX_DATED_COSTS,
         description="Assets sold when the work leaves: proceeds received (cash in)",
+    )
+    termination: Termination | None = Field(
+        None, description="Ending the contract early (none: it runs the whole term)"
     )
 
 
@@ -1489,6 +1543,29 @@ class Case(_Model):
                     "for a one-off cost)"
                 )
 
+    def _check_termination(self, i: int, o: Option, end: Termination) -> None:
+        """The contract ends within the term, after its transition; fee steps rise."""
+        at = f"options.{i}.termination"
+        if end.month > self.term_months:
+            raise ValueError(
+                f"{at}.month = {end.month} must be within term_months = {self.term_months}"
+            )
+        t = o.transition
+        last_wave = o.waves[-1].month if o.waves else 1
+        ends = last_wave - 1 + max(t.transition_months, t.parallel_run_months, 1)
+        if end.month < ends:
+            raise ValueError(
+                f"{at}.month = {end.month} is before the transition ends (month {ends}: the "
+                "last wave's knowledge transfer and parallel run): end the contract in month "
+                f"{ends} or later"
+            )
+        for k, (before, step) in enumerate(zip([None, *end.fees], end.fees, strict=False)):
+            if before is not None and step.up_to_month <= before.up_to_month:
+                raise ValueError(
+                    f"{at}.fees.{k}.up_to_month = {step.up_to_month} must come after the step "
+                    f"before it (month {before.up_to_month})"
+                )
+
     @model_validator(mode="after")
     def _consistent(self) -> Case:
         # Unique ignoring case: Excel matches names case-insensitively ("Vendor" finds "VENDOR").
@@ -1515,6 +1592,8 @@ class Case(_Model):
                     f"within term_months = {self.term_months}"
                 )
             self._check_dated(f"options.{i}", o.dated_costs, o.asset_sales)
+            if o.termination is not None:
+                self._check_termination(i, o, o.termination)
         self._check_dated("inhouse", self.inhouse.dated_costs, self.inhouse.asset_sales)
         better = self.inhouse.improvement
         if better and better.automation and better.automation.start_month > self.term_months:

@@ -252,7 +252,9 @@ COMPONENTS: tuple[Component, ...] = (
     Component(
         "exit",
         "Exit / switching cost at term end",
-        "When exit costs are included: exit share x the last 12 months of fees, in the last month.",
+        "When exit costs are included: exit share x the last 12 months of fees, in the last month. "
+        "An option terminated early always pays it, on the 12 months up to the termination "
+        "month (annualised when fewer), in that month.",
         _OPT,
     ),
     Component(
@@ -312,10 +314,34 @@ COMPONENTS: tuple[Component, ...] = (
         block="contract_currency",
     ),
     Component(
+        "termination.fee",
+        "Termination fee",
+        "The fee schedule's amount for the termination month (the first step whose last month "
+        "is at or after it; none after the last step), in that month.",
+        _OPT,
+        block="termination",
+    ),
+    Component(
+        "termination.rehiring",
+        "Rehiring the returned work",
+        "Agent FTE the returned work needs in the month after termination x (cost per hire + "
+        "training per hire) x price index, in that month.",
+        _OPT,
+        block="termination",
+    ),
+    Component(
+        "termination.ramp",
+        "Productivity ramp of the rebuilt in-house team",
+        "The returned work's share of the in-house staff cost x (1 / efficiency - 1), efficiency "
+        "rising linearly to 1 over the ramp months after termination.",
+        _OPT,
+        block="termination",
+    ),
+    Component(
         "tax.vat",
         "Irrecoverable VAT on the vendor's charges",
         "VAT rate x (1 - recoverable share) x vendor charges: fees, gainshare, KPI, credits, "
-        "automation, dip, leakage.",
+        "automation, dip, leakage, currency movement, termination fee.",
         _OPT,
         block="taxes",
     ),
@@ -409,6 +435,7 @@ TAXED_COMPONENTS = (
     "transition.productivity_dip",
     "quality_leakage",
     "fx.adjustment",
+    "termination.fee",
 )
 """The vendor's charges VAT applies to (``tax.vat``; docs/methodology.md#taxes): what the vendor
 invoices, credit notes included. The client's own costs, salaries and the estimates of effort

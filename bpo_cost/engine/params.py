@@ -52,6 +52,8 @@ __all__ = [
     "ServiceCredits",
     "StrandedCost",
     "Taxes",
+    "Termination",
+    "TerminationFee",
     "Tier",
     "Transition",
     "Wave",
@@ -329,6 +331,20 @@ class Wave:
 
 
 @dataclass(frozen=True, slots=True)
+class TerminationFee:
+    up_to_month: FloatArray
+    amount: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
+class Termination:
+    month: FloatArray
+    fees: tuple[TerminationFee, ...]
+    ramp_months: FloatArray
+    ramp_start_efficiency: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
 class Option:
     name: str
     provider: str
@@ -346,6 +362,7 @@ class Option:
     taxes: Taxes | None
     dated_costs: tuple[DatedCost, ...]
     asset_sales: tuple[AssetSale, ...]
+    termination: Termination | None  # None: the contract runs the whole term
 
 
 # --------------------------------------------------------------------------------------- case

@@ -34,7 +34,7 @@ BRIDGE = (
     ("Transition", ("transition.",)),
     ("Governance", ("governance", "retained.")),
     ("Quality leakage", ("quality_leakage",)),
-    ("Exit", ("exit",)),
+    ("Exit", ("exit", "termination.")),
     ("Dated costs and sales", ("dated_costs", "asset_sales")),
     ("VAT", ("tax.",)),
 )

@@ -208,6 +208,8 @@ def option_sheet(
     formulas |= dated_formulas(p[:-1], "", o.dated_costs, o.asset_sales)
     formulas["tax.vat"] = vat_formula(p[:-1], o.taxes, at)
     formulas["inhouse.kept"] = "=0"
+    for key in ("termination.fee", "termination.rehiring", "termination.ramp"):
+        formulas[key] = "=0"  # the termination contract; its formulas come with its workbook face
     if not v1:
         formulas |= scope_components(g, case, i, at, dip_fees)
     for key in OPTION_COMPONENTS:

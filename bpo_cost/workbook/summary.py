@@ -53,7 +53,7 @@ BRIDGE_GROUPS = (
     ),
     ("Governance", ("governance", "retained.organisation", "retained.share_of_fees")),
     ("Quality leakage", ("quality_leakage",)),
-    ("Exit", ("exit",)),
+    ("Exit", ("exit", "termination.fee", "termination.rehiring", "termination.ramp")),
     ("Dated costs and sales", ("dated_costs", "asset_sales")),
     ("VAT", ("tax.vat",)),
 )
