@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from bpo_cost import InvalidCaseError, evaluate, udfs
-from bpo_cost.analysis import sensitivity, simulate
+from bpo_cost.analysis import breakeven, sensitivity, simulate
 from bpo_cost.case.examples import example_names, example_path
 from bpo_cost.case.io import case_to_pairs, load_case, parse_case
 from bpo_cost.cli import main
@@ -169,6 +169,39 @@ def test_a_batch_moves_a_dated_cost_per_scenario() -> None:
     licence = 40.0 * (np.arange(1, 13) >= 10)
     np.testing.assert_array_equal(grid[0], lease + licence + 1.0 * (np.arange(1, 13) == 2))
     np.testing.assert_array_equal(grid[1], lease + licence + 2.0 * (np.arange(1, 13) == 11))
+
+
+@pytest.mark.parametrize(
+    ("dated", "path", "expected"),
+    [
+        # bare case: in-house 20,000 a month, the vendor 15,000, nothing else, so the option
+        # saves 5,000 x 12 = 60,000 over the term; a one-off cost of 60,000 spends it all
+        ({"amount": 1.0, "start_month": 7}, "amount", 60_000.0),
+        # ... or 60,000 / 9 a month from month 4 to month 12
+        ({"amount": 1.0, "start_month": 4, "end_month": 12}, "amount", 60_000.0 / 9.0),
+    ],
+)
+def test_break_even_on_a_dated_cost_against_a_hand_calculation(
+    dated: dict[str, Any], path: str, expected: float
+) -> None:
+    case = bare_case(options=[vendor(dated_costs=[{"name": "Platform", **dated}])])
+    b = breakeven(case, f"options.0.dated_costs.0.{path}", owner="Vendor", high=100_000.0)
+    assert b.value == pytest.approx(expected, rel=1e-9)
+
+
+def test_break_even_on_an_in_house_refresh_on_the_npv_basis() -> None:
+    # The vendor costs 25,000 a month against in-house 20,000: 5,000 a month more. A refresh
+    # in-house in month 7 of X evens the NPV when X v^7 = 5,000 sum_{m=1..12} v^m, with v the
+    # monthly discount factor at 10 % a year: v = 1.1 ** (-1 / 12) (Excel's NPV, end of month).
+    case = bare_case(discount_rate_annual=0.10)
+    case["options"][0]["pricing"]["price"] = 25.0
+    case["inhouse"]["dated_costs"] = [{"name": "Refresh", "amount": 1.0, "start_month": 7}]
+    v = 1.1 ** (-1 / 12)
+    expected = 5000.0 * sum(v**m for m in range(1, 13)) / v**7
+    b = breakeven(
+        case, "inhouse.dated_costs.0.amount", owner="Vendor", high=200_000.0, basis="npv_cost"
+    )
+    assert b.value == pytest.approx(expected, rel=1e-9)
 
 
 # ------------------------------------------------------------------------------ analysis faces
