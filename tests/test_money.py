@@ -94,6 +94,25 @@ def test_vat_against_a_hand_calculation() -> None:
     assert tco == pytest.approx(2 * 2182.5 + 10 * 1994.25 + 150.0, rel=1e-12)
 
 
+def test_withholding_gross_up_against_a_hand_calculation() -> None:
+    """A 10 % withholding the client bears, beside 20 % VAT (docs/methodology.md#taxes).
+
+    By hand: the vendor bills 1,000 x 15 = 15,000 a month, repeat contacts 0.02 x 15,000 = 300:
+    charges of 15,300, grossed up to 15,300 / 0.9 = 17,000, so the tax is 1,700 a month; the VAT
+    is still 0.2 x 15,300 = 3,060 (its base is the charges as invoiced).
+    """
+    option = vendor(
+        taxes={"vat_rate": 0.2, "withholding_rate": 0.1},
+        transition={**VENDOR["transition"], "repeat_rate": 0.02},
+    )
+    result = evaluate(bare_case(options=[option]))
+    np.testing.assert_allclose(monthly(result, "Vendor", "tax.withholding"), 1700.0, rtol=1e-12)
+    np.testing.assert_allclose(monthly(result, "Vendor", "tax.vat"), 3060.0, rtol=1e-12)
+    untaxed = evaluate(bare_case(options=[{**option, "taxes": None}]))
+    tco = result.summary_arrays.tco[0, 1] - untaxed.summary_arrays.tco[0, 1]
+    assert tco == pytest.approx(12 * (1700.0 + 3060.0), rel=1e-12)
+
+
 def test_a_refund_below_the_collar_lowers_the_vat() -> None:
     """A collar's refund is a negative charge: the VAT base falls with it (a credit note)."""
     collar = {"base_fee_per_month": 10_000.0, "baseline_volume": 2000.0, "dead_band": 0.1}

@@ -197,6 +197,7 @@ def _improved(case: dict[str, Any], improvement: dict[str, Any]) -> dict[str, An
 # the term) and an asset sale, an option's dated costs and sales; then VAT and a month edited.
 MONEY_EDITS = {
     "options.0.taxes.vat_rate": 0.15,
+    "options.0.taxes.withholding_rate": 0.05,
     "inhouse.dated_costs.0.start_month": 40,
     "options.2.dated_costs.1.end_month": 30,
 }
@@ -211,7 +212,7 @@ def _money_case() -> dict[str, Any]:
     ]
     case["inhouse"]["asset_sales"] = [{"name": "Old servers", "proceeds": 40_000.0, "month": 37}]
     options = case["options"]
-    options[0]["taxes"] = {"vat_rate": 0.2}
+    options[0]["taxes"] = {"vat_rate": 0.2, "withholding_rate": 0.1}
     options[1]["taxes"] = {"vat_rate": 0.2, "recoverable_share": 0.35}
     options[2]["dated_costs"] = [
         {"name": "Integration", "amount": 80_000.0, "start_month": 2},
@@ -503,7 +504,7 @@ BRIDGE_STEPS = {
     "Quality leakage": ("quality_leakage",),
     "Exit": ("exit", "termination."),
     "Dated costs and sales": ("dated_costs", "asset_sales"),
-    "VAT": ("tax.",),
+    "Taxes": ("tax.",),
 }
 
 
@@ -762,6 +763,7 @@ def test_edited_taxes_and_dated_costs_read_back(built: dict[str, Built]) -> None
     edited = load_case(built["edited-money"].recalculated)
     taxes = edited.options[0].taxes
     assert taxes is not None and (taxes.vat_rate, taxes.recoverable_share) == (0.15, 0.0)
+    assert taxes.withholding_rate == 0.05
     assert edited.inhouse.dated_costs[0].start_month == 40
     assert edited.inhouse.dated_costs[1].end_month == 24
     assert edited.options[2].dated_costs[1].end_month == 30

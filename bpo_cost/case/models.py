@@ -976,6 +976,15 @@ class Taxes(_Model):
             "source": "none: an exempt business (a bank, an insurer) recovers little",
         },
     )
+    withholding_rate: Annotated[Float, Field(ge=0, le=0.5)] = Field(
+        0.0,
+        description="Withholding tax on payments to the vendor that the client bears: the "
+        "contract's charges are net of it, so the client pays rate / (1 - rate) on top",
+        json_schema_extra={
+            "unit": "decimal",
+            "source": "none: the treaty between the two countries and the contract decide",
+        },
+    )
 
 
 class Location(_Model):

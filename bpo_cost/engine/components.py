@@ -346,6 +346,14 @@ COMPONENTS: tuple[Component, ...] = (
         block="taxes",
     ),
     Component(
+        "tax.withholding",
+        "Withholding tax borne (gross-up)",
+        "Withholding rate / (1 - withholding rate) x the same vendor charges as VAT: the tax the "
+        "client pays on top when the contract's charges are net of it.",
+        _OPT,
+        block="taxes",
+    ),
+    Component(
         "inhouse.kept",
         "In-house work kept: out of scope or not yet moved",
         "The in-house cost of the work the option does not take (yet): the volume-driven "

@@ -4,6 +4,8 @@ Components (per month, case currency; docs/methodology.md#taxes and #dated-costs
 
 - ``tax.vat``: VAT rate × (1 − recoverable share) × the vendor's charges
   (``components.TAXED_COMPONENTS``), of an option with ``taxes``;
+- ``tax.withholding``: the withholding tax the client bears on the same charges, w / (1 − w) ×
+  the charges (the contract's charges are net of it);
 - ``dated_costs`` / ``inhouse.dated_costs``: one-off amounts in their month and recurring ones
   from their start to their end month, nominal (not indexed);
 - ``asset_sales`` / ``inhouse.asset_sales``: minus the proceeds, in their month (cash in).
@@ -21,11 +23,12 @@ from .._types import FloatArray
 from .components import TAXED_COMPONENTS
 from .params import AssetSale, DatedCost, Taxes
 
-__all__ = ["asset_sale_proceeds", "dated_cost", "dated_parts", "vat"]
+__all__ = ["asset_sale_proceeds", "dated_cost", "dated_parts", "tax_parts"]
 
 
-def vat(taxes: Taxes, parts: Mapping[str, FloatArray]) -> FloatArray:
-    """Irrecoverable VAT on an option's vendor charges, ``(n or 1, months)``.
+def tax_parts(taxes: Taxes, parts: Mapping[str, FloatArray]) -> dict[str, FloatArray]:
+    """``tax.vat`` (irrecoverable VAT) and ``tax.withholding`` (the gross-up) on an option's
+    vendor charges, ``(n or 1, months)`` each.
 
     ``parts`` holds the option's components as the engine makes them (some narrower than the
     term, some a single zero); the charges are summed in ``TAXED_COMPONENTS`` order, as the
@@ -37,7 +40,11 @@ def vat(taxes: Taxes, parts: Mapping[str, FloatArray]) -> FloatArray:
     base = np.zeros((rows, width))
     for c in charges:
         base[:, : c.shape[1]] += c
-    return np.asarray(taxes.vat_rate * (1.0 - taxes.recoverable_share) * base, dtype=float)
+    w = taxes.withholding_rate
+    return {
+        "tax.vat": np.asarray(taxes.vat_rate * (1.0 - taxes.recoverable_share) * base, dtype=float),
+        "tax.withholding": np.asarray(w / (1.0 - w) * base, dtype=float),
+    }
 
 
 def dated_cost(costs: Sequence[DatedCost], months: FloatArray) -> FloatArray:

@@ -292,6 +292,7 @@ class Retained:
 class Taxes:
     vat_rate: FloatArray
     recoverable_share: FloatArray
+    withholding_rate: FloatArray
 
 
 @dataclass(frozen=True, slots=True)

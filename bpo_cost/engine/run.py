@@ -22,7 +22,7 @@ from .compile import compile_case
 from .components import INHOUSE
 from .inhouse import inhouse_components, summed
 from .kept import kept_components
-from .money import dated_parts, vat
+from .money import dated_parts, tax_parts
 from .params import Option, Params
 from .scope import whole_scope
 from .transition import hidden_components, inhouse_months_read
@@ -249,7 +249,7 @@ def _option_parts(p: Params, option: Option, base: _InHouse) -> dict[str, FloatA
     if fx is not None:  # in registry order, after the dated costs
         parts["fx.adjustment"] = fx
     if option.taxes is not None:
-        parts["tax.vat"] = vat(option.taxes, parts)
+        parts |= tax_parts(option.taxes, parts)
     if kept is not None:
         parts["inhouse.kept"] = kept
     return parts

@@ -36,7 +36,7 @@ BRIDGE = (
     ("Quality leakage", ("quality_leakage",)),
     ("Exit", ("exit", "termination.")),
     ("Dated costs and sales", ("dated_costs", "asset_sales")),
-    ("VAT", ("tax.",)),
+    ("Taxes", ("tax.",)),
 )
 if sorted(c for c in OPTION_COMPONENTS if not c.startswith(tuple(p for _, g in BRIDGE for p in g))):
     raise RuntimeError("BRIDGE must cover every option component")

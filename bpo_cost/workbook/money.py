@@ -10,7 +10,7 @@ from ..engine.components import TAXED_COMPONENTS
 from .grid import MONTH
 from .refs import input_name as n
 
-__all__ = ["dated_formulas", "vat_formula"]
+__all__ = ["dated_formulas", "tax_formulas"]
 
 
 def dated_formulas(
@@ -38,11 +38,16 @@ def dated_formulas(
     }
 
 
-def vat_formula(owner: str, taxes: Taxes | None, at: Mapping[str, str]) -> str:
-    """``tax.vat`` of the option whose inputs are under ``owner``, over the component cells
-    ``at`` (``engine.money.vat``: the charges summed in ``TAXED_COMPONENTS`` order)."""
+def tax_formulas(owner: str, taxes: Taxes | None, at: Mapping[str, str]) -> dict[str, str]:
+    """``tax.vat`` and ``tax.withholding`` of the option whose inputs are under ``owner``, over
+    the component cells ``at`` (``engine.money.tax_parts``: the charges summed in
+    ``TAXED_COMPONENTS`` order)."""
     if taxes is None:
-        return "=0"
+        return {"tax.vat": "=0", "tax.withholding": "=0"}
     t = owner + ".taxes."
     charges = "+".join(at[k] for k in TAXED_COMPONENTS)
-    return f"={n(t + 'vat_rate')}*(1-{n(t + 'recoverable_share')})*({charges})"
+    w = n(t + "withholding_rate")
+    return {
+        "tax.vat": f"={n(t + 'vat_rate')}*(1-{n(t + 'recoverable_share')})*({charges})",
+        "tax.withholding": f"={w}/(1-{w})*({charges})",
+    }

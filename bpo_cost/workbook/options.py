@@ -28,7 +28,7 @@ from . import styles as st
 from .costs import HoursRef, volume_row
 from .delivery import Delivery, deliveries, full_scope, wave_formula
 from .grid import MONTH, Grid
-from .money import dated_formulas, vat_formula
+from .money import dated_formulas, tax_formulas
 from .refs import input_name as n
 from .scope import scope_components, scope_rows
 from .staffing import pool_owner
@@ -206,7 +206,7 @@ def option_sheet(
     formulas |= _hidden(g, case, p, at, ih, price_index, dip_fees)
     formulas |= _retained(o, p, at, tl.here("wage_index", external=True))
     formulas |= dated_formulas(p[:-1], "", o.dated_costs, o.asset_sales)
-    formulas["tax.vat"] = vat_formula(p[:-1], o.taxes, at)
+    formulas |= tax_formulas(p[:-1], o.taxes, at)
     formulas["inhouse.kept"] = "=0"
     for key in ("termination.fee", "termination.rehiring", "termination.ramp"):
         formulas[key] = "=0"  # the termination contract; its formulas come with its workbook face

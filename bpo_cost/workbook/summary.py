@@ -55,7 +55,7 @@ BRIDGE_GROUPS = (
     ("Quality leakage", ("quality_leakage",)),
     ("Exit", ("exit", "termination.fee", "termination.rehiring", "termination.ramp")),
     ("Dated costs and sales", ("dated_costs", "asset_sales")),
-    ("VAT", ("tax.vat",)),
+    ("Taxes", ("tax.vat", "tax.withholding")),
 )
 _HEAD = Alignment(wrap_text=True, vertical="center", horizontal="center")
 _RIGHT = Alignment(horizontal="right")
