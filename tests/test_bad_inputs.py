@@ -102,6 +102,15 @@ def full_case() -> dict[str, Any]:
                 "taxes": {"vat_rate": 0.2, "recoverable_share": 0.1},
                 "dated_costs": [{"name": "Licence", "amount": 70.0, "start_month": 2}],
                 "asset_sales": [{"name": "Building", "proceeds": 5000.0, "month": 3}],
+                "termination": {
+                    "month": 20,
+                    "fees": [
+                        {"up_to_month": 12, "amount": 5000.0},
+                        {"up_to_month": 24, "amount": 2500.0},
+                    ],
+                    "ramp_months": 4,
+                    "ramp_start_efficiency": 0.7,
+                },
             },
             {
                 **option,
@@ -405,6 +414,9 @@ OVERSIZE = {
     ),
     "options.0.asset_sales": lambda d: d["options"][0].update(
         asset_sales=d["options"][0]["asset_sales"] * 10_000
+    ),
+    "options.0.termination.fees": lambda d: d["options"][0]["termination"].update(
+        fees=[{"up_to_month": 1 + i % 36, "amount": 1.0} for i in range(10_000)]
     ),
     "options.1.waves": lambda d: d["options"][1].update(
         waves=[{"month": 1, "share": (i + 1) / 10_000} for i in range(10_000)]

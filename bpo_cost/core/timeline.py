@@ -15,12 +15,20 @@ import numpy as np
 from .._types import FloatArray
 from .pricing import contract_year
 
-__all__ = ["calendar_month", "month_axis", "volume_path", "yearly_index"]
+__all__ = ["calendar_month", "in_month", "month_axis", "volume_path", "yearly_index"]
 
 
 def month_axis(term_months: int) -> FloatArray:
     """Months 1..term as a ``(1, term)`` float row."""
     return np.arange(1.0, term_months + 1.0)[None, :]
+
+
+def in_month(values: FloatArray, month: FloatArray) -> FloatArray:
+    """``values`` (a month grid) in the given month (1-based; one month per scenario or one for
+    all), ``(n, 1)``."""
+    rows = max(values.shape[0], month.shape[0])  # either may be the same in every scenario
+    index = np.broadcast_to(month.astype(int) - 1, (rows, 1))
+    return np.take_along_axis(np.broadcast_to(values, (rows, values.shape[1])), index, axis=1)
 
 
 def calendar_month(start: dt.date, months: FloatArray) -> FloatArray:

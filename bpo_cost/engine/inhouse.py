@@ -40,6 +40,7 @@ from .quality import reworked
 
 __all__ = [
     "agent_fte",
+    "baseline_agents",
     "improved",
     "inhouse_components",
     "live_agents",
@@ -142,15 +143,9 @@ def inhouse_components(
     the month axis, needed when the case has an in-house improvement path)."""
     ih = p.inhouse
     better = ih.improvement
-    if better is None:
-        worked = reworked(volumes, ih.quality)
-        ftes = [agent_fte(w, ih, v) for w, v in zip(p.workloads, worked, strict=True)]
-    else:
-        if months is None:
-            raise ValueError("inhouse_components: an improvement path needs the month axis")
-        handled, deflected_units, factor = improved(ih, volumes, months)
-        worked = reworked(handled, ih.quality)
-        ftes = [agent_fte(w, ih, v, factor) for w, v in zip(p.workloads, worked, strict=True)]
+    ftes, deflected_units = _staffed(p, volumes, months)
+    if better is not None:
+        assert months is not None  # `_staffed` asked for it
         automation = automation_cost(better.automation, deflected_units, months, price_index)
     fte = summed(ftes)  # supervision, seats and hiring pool over the workloads
     month_hours = ih.paid_hours_per_year / 12.0
@@ -181,6 +176,33 @@ def inhouse_components(
     if better is not None:  # a block's component (components.py): only with the path
         parts["inhouse.automation"] = automation
     return parts
+
+
+def baseline_agents(
+    p: Params, volumes: Sequence[FloatArray], months: FloatArray | None = None
+) -> list[FloatArray]:
+    """Paid agent FTE the in-house operation staffs for each workload at ``volumes`` (one per
+    workload, the months ``months``), as `inhouse_components` staffs them: rework, and the
+    improvement path's automation and productivity when the case has one (then ``months`` is
+    needed)."""
+    return _staffed(p, volumes, months)[0]
+
+
+def _staffed(
+    p: Params, volumes: Sequence[FloatArray], months: FloatArray | None
+) -> tuple[list[FloatArray], list[FloatArray]]:
+    """Agent FTE per workload and the units the improvement path's automation deflects (none
+    without the path)."""
+    ih = p.inhouse
+    if ih.improvement is None:
+        worked = reworked(volumes, ih.quality)
+        return [agent_fte(w, ih, v) for w, v in zip(p.workloads, worked, strict=True)], []
+    if months is None:
+        raise ValueError("inhouse_components: an improvement path needs the month axis")
+    handled, deflected_units, factor = improved(ih, volumes, months)
+    worked = reworked(handled, ih.quality)
+    ftes = [agent_fte(w, ih, v, factor) for w, v in zip(p.workloads, worked, strict=True)]
+    return ftes, deflected_units
 
 
 def loaded_pay(ih: InHouse, pay_per_hour: FloatArray, wage_index: FloatArray) -> FloatArray:

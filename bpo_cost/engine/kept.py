@@ -1,9 +1,11 @@
-"""The in-house work an option keeps: out of its scope, or not yet moved by its waves.
+"""The in-house work an option keeps: out of its scope, not yet moved by its waves, or returned
+after a termination.
 
 Components (per month, case currency; only for an option that keeps work, ``scope.whole_scope``
 false):
 
-- ``inhouse.kept``: the in-house cost of the kept volume K_w(t) = V_w(t) × (1 − s_w × S(t)),
+- ``inhouse.kept``: the in-house cost of the kept volume K_w(t) = V_w(t) × (1 − s_w × S(t) ×
+  A(t)) (A: the service path, 0 after a termination: ``scope.service_path``),
   Vc(K) + F × [some work is kept]: the volume-driven components at the kept volumes (Erlang C
   for live workloads, pooled as the baseline) and the fixed cost F (other roles, their seats,
   fixed costs) whole while any work stays, as the baseline runs it (its improvement path too);
@@ -27,7 +29,7 @@ from .._types import FloatArray
 from ..core.timeline import yearly_index
 from .inhouse import inhouse_components
 from .params import Option, Params
-from .scope import handover_path, scopes, wave_path
+from .scope import handover_path, scopes, service_path, wave_path
 
 __all__ = ["ROUND_OFF", "kept_components"]
 
@@ -45,7 +47,9 @@ def kept_components(
     last month any moved work still runs in-house) of an option that keeps in-house work."""
     shape = (p.n_scenarios, months.shape[1])
     scope = scopes(p, option)
-    moved, handed = wave_path(option, months), handover_path(option, months)
+    # S(t) x A(t): after a termination the option moves nothing, so all its work is kept
+    moved = wave_path(option, months) * service_path(option, months)
+    handed = handover_path(option, months)
     kept_share = [_share(1.0 - s * moved) for s in scope]
     running_share = [_share(1.0 - s * handed) for s in scope]
     some_kept = functools.reduce(np.logical_or, [k > 0.0 for k in kept_share]).astype(float)

@@ -25,6 +25,7 @@ from .kept import kept_components
 from .money import dated_parts, vat
 from .params import Option, Params
 from .scope import whole_scope
+from .termination import terminated
 from .transition import hidden_components, inhouse_months_read
 from .vendor import vendor_invoice
 
@@ -231,7 +232,7 @@ def _option_parts(p: Params, option: Option, base: _InHouse) -> dict[str, FloatA
     parts, dip_fees = vendor_invoice(p, option, base.volumes, base.months, base.price_index)
     fx = parts.pop("fx.adjustment", None)
     kept = parallel_run = None
-    if not whole_scope(p, option):  # partial scope or waves: in-house work stays a while
+    if not whole_scope(p, option):  # partial scope, waves or a termination: in-house work
         kept, parallel_run = kept_components(p, option, base.volumes, base.months, base.price_index)
     parts |= hidden_components(
         p,
@@ -248,6 +249,10 @@ def _option_parts(p: Params, option: Option, base: _InHouse) -> dict[str, FloatA
     parts |= dated_parts("", option.dated_costs, option.asset_sales, base.months)
     if fx is not None:  # in registry order, after the dated costs
         parts["fx.adjustment"] = fx
+    if option.termination is not None:  # the vendor's charges stop; its own components follow
+        parts |= terminated(
+            p, option, parts, base.months, base.volumes, base.price_index, base.parts
+        )
     if option.taxes is not None:
         parts["tax.vat"] = vat(option.taxes, parts)
     if kept is not None:

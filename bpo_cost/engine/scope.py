@@ -7,7 +7,9 @@ Notation of docs/methodology.md#pricing (delivery lines) (option o, workload w, 
 - the wave path S(t): the cumulative share of the scope moved by month t, the share of the
   last wave whose month is at most t (0 before the first wave; 1 in every month without waves);
 - the hand-over path H(t) = Σ_k d_k × [t ≥ m_k + P]: the share whose in-house team has left,
-  each wave k (month m_k, moved share d_k = S_k − S_{k−1}) after its parallel run of P months.
+  each wave k (month m_k, moved share d_k = S_k − S_{k−1}) after its parallel run of P months;
+- the service path A(t) = [t ≤ T]: whether the vendor still serves, T the termination month
+  (1 in every month without a termination; docs/methodology.md#termination).
 
 Shares and wave months are numbers a batch may vary, so each path is ``(1 or n, months)``.
 """
@@ -19,7 +21,14 @@ import numpy as np
 from .._types import FloatArray
 from .params import Option, Params
 
-__all__ = ["handover_path", "moved_shares", "scopes", "wave_path", "whole_scope"]
+__all__ = [
+    "handover_path",
+    "moved_shares",
+    "scopes",
+    "service_path",
+    "wave_path",
+    "whole_scope",
+]
 
 
 def scopes(p: Params, option: Option) -> list[FloatArray]:
@@ -39,9 +48,12 @@ def scopes(p: Params, option: Option) -> list[FloatArray]:
 
 
 def whole_scope(p: Params, option: Option) -> bool:
-    """Whether ``option`` moves every workload whole at month 1 in every scenario (the v1 cut-over:
-    no waves, or one wave of share 1 at month 1, and every scope 1), so the engine may take its
-    v1 path."""
+    """Whether ``option`` moves every workload whole at month 1 in every scenario and keeps it
+    to the end of the term (the v1 cut-over: no waves, or one wave of share 1 at month 1, every
+    scope 1, no termination), so the engine may take its v1 path. Otherwise the option keeps
+    in-house work at some point (``inhouse.kept``): out of scope, not yet moved, or returned."""
+    if option.termination is not None:  # the work comes back after the termination month
+        return False
     waves = option.waves
     at_once = not waves or (
         len(waves) == 1 and bool(np.all(waves[0].month == 1.0) and np.all(waves[0].share == 1.0))
@@ -84,3 +96,12 @@ def handover_path(option: Option, months: FloatArray) -> FloatArray:
     for wave, moved in zip(option.waves, moved_shares(option), strict=True):
         path = path + moved * (months >= wave.month + parallel)
     return path
+
+
+def service_path(option: Option, months: FloatArray) -> FloatArray:
+    """A(t) = [t ≤ T]: 1 while the vendor serves, 0 after the termination month T, ``(1 or n,
+    months)``; ones without a termination."""
+    end = option.termination
+    if end is None:
+        return np.ones_like(months)
+    return np.asarray(months <= end.month, dtype=float)

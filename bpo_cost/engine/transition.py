@@ -35,6 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .._types import FloatArray
+from ..core.timeline import in_month
 from .components import STAFF_COMPONENTS
 from .inhouse import agent_fte, own, summed
 from .params import Option, Params
@@ -93,7 +94,7 @@ def hidden_components(
         in_parallel = _mask(m <= t.parallel_run_months)
         if parallel_run is None:  # the whole operation runs until the hand-over (v1)
             parallel_run = inhouse_total[:, : m.shape[1]] * in_parallel
-        severance_retention = (t.severance_months_of_pay * _column(staff, handover)) * _mask(
+        severance_retention = (t.severance_months_of_pay * in_month(staff, handover)) * _mask(
             m == handover
         ) + staff[:, : m.shape[1]] * (t.retention_share * in_parallel)
 
@@ -137,9 +138,14 @@ def inhouse_months_read(option: Option, months: FloatArray) -> int:
     """How many first months of the in-house components and total `hidden_components` reads.
 
     Its knowledge transfer, parallel run and severance take in-house costs up to the later of
-    the transition's end and the hand-over, in the scenario where that comes last.
+    the transition's end and the hand-over, in the scenario where that comes last; the ramp
+    after a termination (``termination.py``) up to its last month.
     """
-    return int(_first(months, *_transition_ends(option)).shape[1])
+    ends: tuple[FloatArray, ...] = _transition_ends(option)
+    end = option.termination
+    if end is not None:
+        ends = (*ends, end.month + end.ramp_months)
+    return int(_first(months, *ends).shape[1])
 
 
 def _transition_ends(option: Option) -> tuple[FloatArray, FloatArray]:
@@ -270,10 +276,3 @@ def _first(months: FloatArray, *last: FloatArray) -> FloatArray:
 def _mask(condition: npt.NDArray[np.bool_]) -> FloatArray:
     # float masks: multiplying by a bool array converts it to float on every use
     return condition.astype(float)
-
-
-def _column(values: FloatArray, month: FloatArray) -> FloatArray:
-    """``values`` in the given month (1-based; one month per scenario or one for all), (n, 1)."""
-    rows = max(values.shape[0], month.shape[0])  # either may be the same in every scenario
-    index = np.broadcast_to(month.astype(int) - 1, (rows, 1))
-    return np.take_along_axis(np.broadcast_to(values, (rows, values.shape[1])), index, axis=1)

@@ -83,12 +83,12 @@ class Delivery:
 
 
 def full_scope(case: Case, o: Option) -> bool:
-    """Whether the option moves every workload whole in month 1 for the whole term, as a v1
-    option does (the engine's ``scope.whole_scope``): its in-house work and transition keep the
-    v1 rows. A terminated option keeps work: it comes back after the termination month."""
+    """Whether the option moves every workload whole in month 1 and keeps it to the end of the
+    term, as a v1 option does (the engine's ``scope.whole_scope``; a terminated option keeps
+    the returned work): its in-house work and transition keep the v1 rows."""
     return (
-        not o.waves
-        and o.termination is None
+        o.termination is None
+        and not o.waves
         and all(case.line_shares(o, w) == 1.0 for w in case.workloads)
     )
 
