@@ -32,6 +32,7 @@ from .money import dated_formulas, tax_formulas
 from .refs import input_name as n
 from .scope import scope_components, scope_rows
 from .staffing import pool_owner
+from .termination import in_service_row, termination_formulas, termination_rows
 from .workloads import WorkloadRef, workload_refs
 
 __all__ = ["Billing", "billing_groups", "deflected_volume", "option_sheet"]
@@ -142,6 +143,8 @@ def option_sheet(
             fmt=st.FACTOR,
             total=False,
         )
+    if o.termination is not None:
+        in_service_row(g, i)
     if several:  # one escalator for the option, before the workloads' rows
         _escalation(g, o.escalator, p, year, "escalation_index", "Price escalation index")
     for w in wls:
@@ -195,6 +198,8 @@ def option_sheet(
                 g.add(b.key(k), b.label(COMPONENT_BY_KEY[k].label), invoice[k])
     if not v1:
         scope_rows(g, case, i, tl, ih, hours)
+    if o.termination is not None:
+        termination_rows(g, case, i)
     g.section("Cost components")
     at = g.layout(OPTION_COMPONENTS)
     if len(groups) == 1:
@@ -209,9 +214,11 @@ def option_sheet(
     formulas |= tax_formulas(p[:-1], o.taxes, at)
     formulas["inhouse.kept"] = "=0"
     for key in ("termination.fee", "termination.rehiring", "termination.ramp"):
-        formulas[key] = "=0"  # the termination contract; its formulas come with its workbook face
+        formulas[key] = "=0"
     if not v1:
         formulas |= scope_components(g, case, i, at, dip_fees)
+    if o.termination is not None:
+        formulas |= termination_formulas(g, case, i, formulas, ih, tl)
     for key in OPTION_COMPONENTS:
         g.add(key, COMPONENT_BY_KEY[key].label, formulas[key])
     first, last = g.row(OPTION_COMPONENTS[0]), g.row(OPTION_COMPONENTS[-1])

@@ -20,6 +20,7 @@ from .costs import HoursRef, inhouse_volume_key
 from .delivery import handover_formula, scope_formula
 from .grid import MONTH, Grid
 from .refs import input_name as n
+from .termination import served_path
 from .workloads import workload_refs
 
 __all__ = ["KEPT", "RUNNING", "scope_components", "scope_rows"]
@@ -46,7 +47,8 @@ def scope_rows(g: Grid, case: Case, i: int, tl: Grid, ih: Grid, hours: HoursRef 
     """The option's scope, hand-over path, kept and running volumes and their in-house cost."""
     o = case.options[i]
     wls = workload_refs(case)
-    g.section("In-house work under this option (partial scope, waves)")
+    returned = ", termination" if o.termination is not None else ""  # the work comes back
+    g.section(f"In-house work under this option (partial scope, waves{returned})")
     for w in wls:
         g.add(
             w.key("scope"),
@@ -55,7 +57,7 @@ def scope_rows(g: Grid, case: Case, i: int, tl: Grid, ih: Grid, hours: HoursRef 
             fmt=st.FACTOR,
             total=False,
         )
-    moved = g.here("wave_share") if o.waves else "1"
+    moved = served_path(g, o)  # S(t), x A(t) under a termination: the work comes back
     g.add(
         "handover_share",
         "Share of the scope handed over (parallel run ended), H(t)",
@@ -187,7 +189,8 @@ def scope_components(
     m = MONTH
     moved = g.here("wave_share") if o.waves else "1"
     fixed = g.here("inhouse_fixed")
-    some_kept = "MIN(" + ",".join(f"{g.here(w.key('scope'))}*{moved}" for w in wls) + ")<1"
+    served = served_path(g, o)
+    some_kept = "MIN(" + ",".join(f"{g.here(w.key('scope'))}*{served}" for w in wls) + ")<1"
     some_running = (
         "MIN("
         + ",".join(f"{g.here(w.key('scope'))}*{g.here('handover_share')}" for w in wls)

@@ -145,8 +145,9 @@ class StaffingPlan:
                 if full_scope(case, o):
                     continue
                 scope = case.line_shares(o, w.model)
+                served = s if o.termination is None else s * (m <= o.termination.month)
                 for kind, path in (
-                    (KEPT, s),
+                    (KEPT, served),
                     (RUNNING, handover_path(params.options[i], months)[0]),
                 ):
                     owner = f"{o.name} {kind}"
