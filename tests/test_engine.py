@@ -515,6 +515,41 @@ def test_run_figures_are_cost_figures_of_run_bit_for_bit(name):
         _run_figures_equal_run(case, {p: sim.draws[:, j] for j, p in enumerate(sim.inputs)}, 64)
 
 
+def test_run_figures_with_kept_buffers_bit_for_bit():
+    """One `Buffers` kept over batches of several sizes (a shorter last chunk, then a longer
+    batch again): each batch's figures are those of a batch run alone."""
+    from bpo_cost.analysis import simulate
+    from bpo_cost.analysis.inputs import prepare
+    from bpo_cost.case.examples import example_path
+    from bpo_cost.engine.compile import Compiler
+    from bpo_cost.engine.run import Buffers, cost_figures, run, run_figures
+
+    case = prepare(example_path("claims_back_office"))
+    sim = simulate(case, n=160, seed=9, workers=1)
+    compiler = Compiler(case)
+    buffers = Buffers()
+    for lo, hi in [(0, 64), (64, 94), (94, 160), (0, 1)]:
+        p = compiler({q: sim.draws[lo:hi, j] for j, q in enumerate(sim.inputs)}, n=hi - lo)
+        _, tco, npv_cost = run_figures(p, case.term_months, buffers)
+        want_tco, want_npv = cost_figures(run(p, case.term_months), p.discount_rate_annual)
+        assert np.array_equal(tco, want_tco) and np.array_equal(npv_cost, want_npv)
+        assert np.array_equal(tco, sim.tco[lo:hi]) and np.array_equal(npv_cost, sim.npv_cost[lo:hi])
+
+
+def test_buffers_reuse_a_grid_while_it_is_large_enough():
+    from bpo_cost.engine.run import Buffers
+
+    b = Buffers()
+    first = b.grid(1, (8, 12))
+    assert first.shape == (8, 12) and first.flags.c_contiguous
+    shorter = b.grid(1, (5, 12))  # a shorter batch: the first rows of the same grid
+    assert shorter.shape == (5, 12) and np.shares_memory(shorter, first)
+    assert not np.shares_memory(b.grid(2, (8, 12)), first)  # another owner: its own grid
+    longer = b.grid(1, (9, 12))  # more rows, or another term: a new grid
+    assert longer.shape == (9, 12) and not np.shares_memory(longer, first)
+    assert not np.shares_memory(b.grid(1, (9, 24)), longer)
+
+
 def test_run_figures_with_month_counts_varying_per_scenario():
     """Transition lengths that differ by scenario (zero included): the in-house months the
     options read are those of the longest."""
