@@ -1,6 +1,7 @@
 """Monte Carlo, the first run of a process: kept buffers and term-sized batches, old paths.
 
-Run: ``python benchmarks/bench_mc_path.py [--draws 100000] [--big 1000000] [--rounds 3]``.
+Run: ``python benchmarks/bench_mc_path.py [--draws 100000] [--big 1000000] [--rounds 3]
+[--loaded]`` (``--loaded`` keeps one more core busy while the children run).
 Each measurement is a fresh process (the first simulation of a session is the one an analyst
 waits for: the allocator has not grown yet), default workers, allocator untuned unless said.
 Paths, all run in this session, alternately, and their medians compared:
@@ -25,7 +26,7 @@ import statistics
 import subprocess
 import sys
 
-from _timing import load_line
+from _timing import busy_core, load_line
 
 _CHILD = """
 import resource, sys, time
@@ -102,12 +103,15 @@ def main() -> None:
     parser.add_argument("--draws", type=int, default=100_000)
     parser.add_argument("--big", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--loaded", action="store_true")
     args = parser.parse_args()
     print(load_line())
-    print(f"claims_back_office, fresh process each, medians of {args.rounds}:")
-    compare(args.draws, args.rounds, ["old", "before", "new", "tuned"])
-    if args.big:
-        compare(args.big, max(1, args.rounds // 2), ["before", "new"])
+    loaded = ", one core kept busy" if args.loaded else ""
+    print(f"claims_back_office, fresh process each, medians of {args.rounds}{loaded}:")
+    with busy_core(args.loaded):
+        compare(args.draws, args.rounds, ["old", "before", "new", "tuned"])
+        if args.big:
+            compare(args.big, max(1, args.rounds // 2), ["before", "new"])
     print(load_line())
 
 

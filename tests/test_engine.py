@@ -550,6 +550,35 @@ def test_buffers_reuse_a_grid_while_it_is_large_enough():
     assert not np.shares_memory(b.grid(1, (9, 24)), longer)
 
 
+def test_a_share_of_fees_of_zero_is_one_zero_and_the_totals_do_not_move():
+    """Governance and the retained organisation's share of fees at zero in every scenario: each
+    is a single zero (no month grid made and added), and each total is, bit for bit, the sum
+    with the month grid of zeros added back; a share that varies still makes the grid."""
+    from bpo_cost.engine.compile import compile_case
+    from bpo_cost.engine.run import run, sum_parts
+
+    data = worked_case()
+    t = data["options"][0]["transition"]
+    t["governance_share_of_fees"], t["governance_fte"] = 0.0, 0.0
+    data["options"][0]["retained"]["share_of_fees"] = 0.0
+    case = parse_case(data)
+    volumes = {"workload.volume_per_month": [900.0, 1000.0, 1300.0]}
+    comps = run(compile_case(case, volumes), case.term_months)
+    parts = comps.parts["Vendor"]
+    fees = parts["vendor.fees"]
+    for key in ("governance", "retained.share_of_fees"):
+        assert parts[key].shape == (1, 1) and not parts[key].any()
+    grids = {
+        k: 0.0 * fees if k in ("governance", "retained.share_of_fees") else v
+        for k, v in parts.items()
+    }
+    shape = comps.volume.shape
+    assert np.array_equal(comps.total("Vendor"), sum_parts(grids.values(), shape))
+    varied = {"options.0.transition.governance_share_of_fees": [0.0, 0.0, 0.04]}
+    governance = run(compile_case(case, varied), case.term_months).parts["Vendor"]["governance"]
+    assert governance.shape == (3, case.term_months) and governance[2].all()
+
+
 def test_run_figures_with_month_counts_varying_per_scenario():
     """Transition lengths that differ by scenario (zero included): the in-house months the
     options read are those of the longest."""

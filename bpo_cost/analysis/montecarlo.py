@@ -49,15 +49,17 @@ __all__ = [
 ]
 
 PERCENTILES = (5.0, 10.0, 50.0, 90.0, 95.0)
-# Cells (draws x months) of an engine batch's month grids: 1,024 draws over 84 months, 688 KB a
-# grid, a third of a core's 2 MB L2 cache. Python's work per batch (about 0.7 ms, whatever its
-# size) wants few batches; the memory a batch frees wants small ones, or the C allocator hands
-# it back to the system and page-faults it in again (measured, first simulation of a process:
-# 0.9 s of system time for 100,000 draws in batches of 1,024, half the run). Each worker keeps
-# its owners' totals from batch to batch (`engine.run.Buffers`), which keeps that memory in the
-# heap without touching allocator settings: then batches of 1,024 draws take 0.6 s of CPU for
-# 100,000 claims draws against 0.85 s for 256 (``benchmarks/bench_mc_path.py``).
-CHUNK_CELLS = 1024 * 84
+# Cells (draws x months) of an engine batch's month grids: 512 draws over 84 months, 344 KB a
+# grid. Python's work per batch (about 0.7 ms, whatever its size) and the threads' handing over
+# of the interpreter between numpy calls want few, large batches; the memory a batch frees
+# wants small ones, or glibc's malloc gives it back to the system and page-faults it in again
+# (it keeps about two grids' worth free at the top of its heap). Each worker keeps its owners'
+# totals from batch to batch (`engine.run.Buffers`), which keeps the memory under them mapped
+# without any allocator setting: measured on 2 cores, first simulation of a process, claims,
+# batches of 512 run page-fault free with 2 workers and take 0.72 s of CPU for 100,000 draws
+# against 0.87 s for 256; at 1,024 the faults come back, by heap layout (a tenth of a second
+# to a second per 100,000 draws) (``benchmarks/bench_mc_path.py``).
+CHUNK_CELLS = 512 * 84
 
 
 def default_chunk(term_months: int) -> int:
@@ -66,7 +68,7 @@ def default_chunk(term_months: int) -> int:
     Examples
     --------
     >>> default_chunk(84), default_chunk(120), default_chunk(12)
-    (1024, 716, 7168)
+    (512, 358, 3584)
     """
     return max(1, CHUNK_CELLS // term_months)
 
