@@ -515,6 +515,70 @@ def test_run_figures_are_cost_figures_of_run_bit_for_bit(name):
         _run_figures_equal_run(case, {p: sim.draws[:, j] for j, p in enumerate(sim.inputs)}, 64)
 
 
+def test_run_figures_with_kept_buffers_bit_for_bit():
+    """One `Buffers` kept over batches of several sizes (a shorter last chunk, then a longer
+    batch again): each batch's figures are those of a batch run alone."""
+    from bpo_cost.analysis import simulate
+    from bpo_cost.analysis.inputs import prepare
+    from bpo_cost.case.examples import example_path
+    from bpo_cost.engine.compile import Compiler
+    from bpo_cost.engine.run import Buffers, cost_figures, run, run_figures
+
+    case = prepare(example_path("claims_back_office"))
+    sim = simulate(case, n=160, seed=9, workers=1)
+    compiler = Compiler(case)
+    buffers = Buffers()
+    for lo, hi in [(0, 64), (64, 94), (94, 160), (0, 1)]:
+        p = compiler({q: sim.draws[lo:hi, j] for j, q in enumerate(sim.inputs)}, n=hi - lo)
+        _, tco, npv_cost = run_figures(p, case.term_months, buffers)
+        want_tco, want_npv = cost_figures(run(p, case.term_months), p.discount_rate_annual)
+        assert np.array_equal(tco, want_tco) and np.array_equal(npv_cost, want_npv)
+        assert np.array_equal(tco, sim.tco[lo:hi]) and np.array_equal(npv_cost, sim.npv_cost[lo:hi])
+
+
+def test_buffers_reuse_a_grid_while_it_is_large_enough():
+    from bpo_cost.engine.run import Buffers
+
+    b = Buffers()
+    first = b.grid(1, (8, 12))
+    assert first.shape == (8, 12) and first.flags.c_contiguous
+    shorter = b.grid(1, (5, 12))  # a shorter batch: the first rows of the same grid
+    assert shorter.shape == (5, 12) and np.shares_memory(shorter, first)
+    assert not np.shares_memory(b.grid(2, (8, 12)), first)  # another owner: its own grid
+    longer = b.grid(1, (9, 12))  # more rows, or another term: a new grid
+    assert longer.shape == (9, 12) and not np.shares_memory(longer, first)
+    assert not np.shares_memory(b.grid(1, (9, 24)), longer)
+
+
+def test_a_share_of_fees_of_zero_is_one_zero_and_the_totals_do_not_move():
+    """Governance and the retained organisation's share of fees at zero in every scenario: each
+    is a single zero (no month grid made and added), and each total is, bit for bit, the sum
+    with the month grid of zeros added back; a share that varies still makes the grid."""
+    from bpo_cost.engine.compile import compile_case
+    from bpo_cost.engine.run import run, sum_parts
+
+    data = worked_case()
+    t = data["options"][0]["transition"]
+    t["governance_share_of_fees"], t["governance_fte"] = 0.0, 0.0
+    data["options"][0]["retained"]["share_of_fees"] = 0.0
+    case = parse_case(data)
+    volumes = {"workload.volume_per_month": [900.0, 1000.0, 1300.0]}
+    comps = run(compile_case(case, volumes), case.term_months)
+    parts = comps.parts["Vendor"]
+    fees = parts["vendor.fees"]
+    for key in ("governance", "retained.share_of_fees"):
+        assert parts[key].shape == (1, 1) and not parts[key].any()
+    grids = {
+        k: 0.0 * fees if k in ("governance", "retained.share_of_fees") else v
+        for k, v in parts.items()
+    }
+    shape = comps.volume.shape
+    assert np.array_equal(comps.total("Vendor"), sum_parts(grids.values(), shape))
+    varied = {"options.0.transition.governance_share_of_fees": [0.0, 0.0, 0.04]}
+    governance = run(compile_case(case, varied), case.term_months).parts["Vendor"]["governance"]
+    assert governance.shape == (3, case.term_months) and governance[2].all()
+
+
 def test_run_figures_with_month_counts_varying_per_scenario():
     """Transition lengths that differ by scenario (zero included): the in-house months the
     options read are those of the longest."""

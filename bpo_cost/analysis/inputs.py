@@ -27,7 +27,7 @@ from ..case.rules import Rule, rule
 from ..core import arguments
 from ..engine.compile import Compiler, numeric_inputs
 from ..engine.components import INHOUSE
-from ..engine.run import run_figures
+from ..engine.run import Buffers, run_figures
 from ..errors import InputError
 from ..rates.cards import RateCards
 
@@ -179,16 +179,19 @@ def figures(
     overrides: Mapping[str, ArrayLike] | None = None,
     *,
     n: int | None = None,
+    buffers: Buffers | None = None,
 ) -> Figures:
     """Evaluate one batch: TCO and NPV of cost per scenario and owner.
 
     The arithmetic is ``engine.cost_figures`` (``engine.run_figures``), as in
     ``engine.summarize``, so the figures match it bit for bit; what the analyses do not need
     (payback, IRR, rank) is not computed. Pass a ``Compiler`` to evaluate many batches of one
-    case without compiling it each time.
+    case without compiling it each time, and the same ``Buffers`` (one per thread) to reuse
+    the batches' month grids.
     """
     compiler = case if isinstance(case, Compiler) else Compiler(case)
-    owners, tco, npv_cost = run_figures(compiler(overrides, n=n), compiler.case.term_months)
+    params = compiler(overrides, n=n)
+    owners, tco, npv_cost = run_figures(params, compiler.case.term_months, buffers)
     return Figures(owners, tco, npv_cost)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import os
 import sys
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,7 @@ from ..case.distributions import BLOCK, Distribution, correlation_matrix, sample
 from ..case.models import Case
 from ..engine.compile import Compiler
 from ..engine.components import INHOUSE
+from ..engine.run import Buffers
 from ..errors import InputError
 from .distributed import default_workers
 from .inputs import (
@@ -47,14 +49,17 @@ __all__ = [
 ]
 
 PERCENTILES = (5.0, 10.0, 50.0, 90.0, 95.0)
-# Cells (draws x months) of an engine batch's month grids: 256 draws over 84 months, 168 KB a
-# grid. The engine keeps one owner's grids at a time (`engine.run.run_figures`, about ten), so
-# a batch stays inside what glibc's malloc keeps in its heap between allocations: twice that
-# (512 draws over 84 months, or 256 over 120) was handed back to the system and page-faulted
-# in again several times a batch, in the first simulation of a process (measured: 0.4 to 0.6 s
-# of system time for 100,000 draws, half the run), which only `tune_allocator` (process-wide)
-# avoided. The cost of smaller batches is Python's per-batch work (about 0.2 ms a batch).
-CHUNK_CELLS = 256 * 84
+# Cells (draws x months) of an engine batch's month grids: 512 draws over 84 months, 344 KB a
+# grid. Python's work per batch (about 0.7 ms, whatever its size) and the threads' handing over
+# of the interpreter between numpy calls want few, large batches; the memory a batch frees
+# wants small ones, or glibc's malloc gives it back to the system and page-faults it in again
+# (it keeps about two grids' worth free at the top of its heap). Each worker keeps its owners'
+# totals from batch to batch (`engine.run.Buffers`), which keeps the memory under them mapped
+# without any allocator setting: measured on 2 cores, first simulation of a process, claims,
+# batches of 512 run page-fault free with 2 workers and take 0.72 s of CPU for 100,000 draws
+# against 0.87 s for 256; at 1,024 the faults come back, by heap layout (a tenth of a second
+# to a second per 100,000 draws) (``benchmarks/bench_mc_path.py``).
+CHUNK_CELLS = 512 * 84
 
 
 def default_chunk(term_months: int) -> int:
@@ -63,7 +68,7 @@ def default_chunk(term_months: int) -> int:
     Examples
     --------
     >>> default_chunk(84), default_chunk(120), default_chunk(12)
-    (256, 179, 1792)
+    (512, 358, 3584)
     """
     return max(1, CHUNK_CELLS // term_months)
 
@@ -222,13 +227,13 @@ def _pearson(x: FloatArray, y: FloatArray) -> FloatArray:
 
 
 def tune_allocator() -> bool:
-    """Let the C allocator keep freed memory for reuse (glibc): for chunks above the default.
+    """Let the C allocator keep freed memory for reuse (glibc): for other work than `simulate`.
 
-    Each engine chunk allocates a few hundred arrays. Large ones (chunks of 512 draws or more
-    over 84 months) glibc hands back to the operating system (``munmap``, heap trimming), so
-    the next one page-faults in again. The default chunk (`default_chunk`) keeps them small
-    enough to stay in the heap, on one thread or several, so this tuning is not needed for
-    speed (``benchmarks/bench_mc_path.py`` measures both). Raising ``M_MMAP_THRESHOLD`` and
+    Each engine chunk allocates a few hundred arrays. Large ones glibc hands back to the
+    operating system (``munmap``, heap trimming), so the next chunk page-faults them in again.
+    `simulate` avoids that without this tuning: each worker keeps its owners' totals from chunk
+    to chunk (`engine.run.Buffers`), under which the heap keeps its memory
+    (``benchmarks/bench_mc_path.py`` measures both). Raising ``M_MMAP_THRESHOLD`` and
     ``M_TRIM_THRESHOLD`` keeps every array in the heap (the process keeps up to a few hundred
     MB it no longer uses). Process-wide, so never done behind your back: call it once where
     you own the process (the ``bpo-cost`` command does). Returns True if applied.
@@ -429,15 +434,18 @@ def _run(
     # A task draws a span of whole random blocks (no block generated twice), then evaluates it
     # chunk by chunk; tasks run in parallel, and numbers never depend on the split.
     span = -(-max(chunk_size, BLOCK) // BLOCK) * BLOCK
+    kept = threading.local()  # each worker thread's month grids, reused chunk after chunk
 
     def task(start: int) -> int:
         stop = min(start + span, n)
         x = sample(dists, stop - start, seed=int(seed), start=start, rank_correlation=rho)
         input_values(x, specs, list(dists.values()))
         draws[start:stop] = x
+        buffers = kept.__dict__.setdefault("buffers", Buffers())
         for lo in range(start, stop, chunk_size):
             hi = min(lo + chunk_size, stop)
-            f = figures(compiler, {p: draws[lo:hi, j] for j, p in enumerate(paths)}, n=hi - lo)
+            batch = {p: draws[lo:hi, j] for j, p in enumerate(paths)}
+            f = figures(compiler, batch, n=hi - lo, buffers=buffers)
             tco[lo:hi], npv_cost[lo:hi] = f.tco, f.npv_cost
         return stop - start
 

@@ -32,6 +32,7 @@ from ..case.distributions import BLOCK, Distribution, correlation_matrix, sample
 from ..case.models import Case
 from ..case.portfolio import FX_PREFIX, SHARED_RATES
 from ..engine.compile import Compiler
+from ..engine.run import Buffers
 from ..errors import InputError
 from .distributed import ChunkTimes, run_chunks
 from .inputs import Input, Inputs, figures
@@ -132,10 +133,11 @@ def _chunk(job: _Job, start: int, stop: int) -> tuple[FloatArray, list[FloatArra
             d = job.shared[keys[f.fx]]
             fx = f.rate * (1.0 + shared[:, f.fx]) if d.relative else shared[:, f.fx].copy()
         npv_cost = np.empty((n, len(f.case.options) + 1))
+        buffers = Buffers()  # the function's month grids, reused batch after batch
         for lo in range(0, n, job.engine_chunk):
             hi = min(lo + job.engine_chunk, n)
             over = {p: c[lo:hi] for p, c in zip(paths, columns, strict=True)}
-            npv_cost[lo:hi] = figures(compiler, over, n=hi - lo).npv_cost
+            npv_cost[lo:hi] = figures(compiler, over, n=hi - lo, buffers=buffers).npv_cost
         npv_cost *= fx[:, None]
         out.append(npv_cost[:, :1] - npv_cost)
     return shared, out

@@ -33,5 +33,8 @@ def retained_components(
     wage_index = yearly_index(p.wage_inflation_per_year, months)
     return {
         "retained.organisation": loaded_pay(p.inhouse, pay, wage_index),
-        "retained.share_of_fees": r.share_of_fees * fees,
+        # no share in any scenario: one zero, not a month grid of them (engine.Components)
+        "retained.share_of_fees": r.share_of_fees * fees
+        if np.any(r.share_of_fees)
+        else np.zeros((1, 1)),
     }

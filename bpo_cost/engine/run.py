@@ -51,6 +51,7 @@ __all__ = [
     "NOT_MEANINGFUL",
     "NOT_MEANINGFUL_LEAD",
     "QUICK_PAYBACK_MONTH",
+    "Buffers",
     "Components",
     "Summary",
     "cost_figures",
@@ -141,7 +142,32 @@ def run(p: Params, term_months: int) -> Components:
     return Components(np.broadcast_to(base.volume, base.shape), parts_of, {INHOUSE: base.total})
 
 
-def run_figures(p: Params, term_months: int) -> tuple[list[str], FloatArray, FloatArray]:
+class Buffers:
+    """Month grids kept from one batch to the next: each owner's monthly total in
+    `run_figures`, reused while the term stays the same. One set per thread.
+
+    Reusing them saves more than their own allocation: made after the first batch's
+    components, each sits above that owner's grids in the C heap, so the memory under it stays
+    mapped when the batch frees them and the next batch reuses it, instead of the heap giving
+    it back to the system and faulting it in again (glibc trims the free top of its heap;
+    measured in ``benchmarks/bench_mc_path.py``). No allocator setting is changed.
+    """
+
+    def __init__(self) -> None:
+        self._grids: dict[int, FloatArray] = {}
+
+    def grid(self, key: int, shape: tuple[int, int]) -> FloatArray:
+        """A ``shape`` grid under ``key``, its contents undefined: the first rows of the one
+        kept (a batch's last chunk may be shorter), or a new one."""
+        grid = self._grids.get(key)
+        if grid is None or grid.shape[1] != shape[1] or grid.shape[0] < shape[0]:
+            grid = self._grids[key] = np.empty(shape)
+        return grid[: shape[0]]
+
+
+def run_figures(
+    p: Params, term_months: int, buffers: Buffers | None = None
+) -> tuple[list[str], FloatArray, FloatArray]:
     """Owners, TCO and NPV of cost (``(n, owners)`` each) of a compiled case: ``cost_figures``
     of ``run``, bit for bit, without keeping every owner's components.
 
@@ -149,17 +175,20 @@ def run_figures(p: Params, term_months: int) -> tuple[list[str], FloatArray, Flo
     made; the options keep only the first months of the in-house costs (what their transition
     reads). A batch holds one owner's month grids at a time, not every owner's: a third of the
     memory of a Monte Carlo chunk, so fewer pages for the allocator to map and give back.
+    Each owner's total goes into a grid of ``buffers`` (pass the same ``Buffers`` to batch
+    after batch of one thread: see `Buffers`); the figures do not depend on it.
     """
     owners = [INHOUSE, *(o.name for o in p.options)]
     shape = (p.n_scenarios, term_months)
+    kept = Buffers() if buffers is None else buffers
 
     def totals() -> Iterator[FloatArray]:
-        base = _inhouse(p, term_months)
+        base = _inhouse(p, term_months, kept)
         yield base.total
         base = base.first(max((inhouse_months_read(o, base.months) for o in p.options), default=0))
-        buffer = np.empty(shape)  # each option's total, reduced before the next is summed
-        for option in p.options:
-            yield sum_parts(_option_parts(p, option, base).values(), shape, out=buffer)
+        for j, option in enumerate(p.options, start=1):
+            # the grid is asked for after the option's components are made (see `Buffers`)
+            yield sum_parts(_option_parts(p, option, base).values(), shape, out=kept.grid(j, shape))
 
     tco, npv_cost = _reduce(totals(), shape, len(owners), p.discount_rate_annual, p.discounting)
     return owners, tco, npv_cost
@@ -197,7 +226,8 @@ class _InHouse:
         )
 
 
-def _inhouse(p: Params, term_months: int) -> _InHouse:
+def _inhouse(p: Params, term_months: int, buffers: Buffers | None = None) -> _InHouse:
+    """The in-house components and indices; the total in grid 0 of ``buffers`` if given."""
     months = month_axis(term_months)
     volumes = workload_volumes(p, months)
     wage_index = yearly_index(p.wage_inflation_per_year, months)
@@ -213,7 +243,8 @@ def _inhouse(p: Params, term_months: int) -> _InHouse:
     dated = dated_parts("inhouse.", ih.dated_costs, ih.asset_sales, months)
     if dated:
         parts = parts | dated
-    total = sum_parts(parts.values(), full)
+    # the grid is asked for after the components are made (see `Buffers`)
+    total = sum_parts(parts.values(), full, out=None if buffers is None else buffers.grid(0, full))
     today_total = total if today is parts else sum_parts(today.values(), full)
     return _InHouse(
         shape=full,

@@ -108,7 +108,10 @@ def hidden_components(
         productivity_dip = dip_fees[:, : m.shape[1]] * (1.0 / efficiency - 1.0)
         stranded = _stranded(p, months, t.parallel_run_months)
 
-    governance = t.governance_share_of_fees * fees
+    share = t.governance_share_of_fees
+    # a share of zero in every scenario (the retained organisation sized as people instead):
+    # one zero, not a month grid of them (engine.Components)
+    governance = share * fees if np.any(share) else np.zeros((1, 1))
     retained = t.governance_fte * t.governance_cost_per_fte_month
     if np.any(retained):  # governance staff on top of the share of fees
         governance = governance + retained * price_index
