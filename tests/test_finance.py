@@ -41,7 +41,7 @@ def test_public_names() -> None:
         # the functions, and the conventions of issue #15 (timing, payback tolerance)
         [
             *("DISCOUNTING", "Discounting", "PAYBACK_TOLERANCE"),
-            *("fv", "irr", "monthly_rate", "npv", "pmt", "pv", "xirr", "xnpv"),
+            *("deferral", "fv", "irr", "monthly_rate", "npv", "pmt", "pv", "xirr", "xnpv"),
         ]
     )
 

@@ -5,7 +5,8 @@ once). Figures are in the portfolio currency (a function's money times its excha
 *plan* picks one owner per function (``"inhouse"`` or an option); programme totals by month
 (cost, savings, transition spend, headcount moved) and spend by provider and by location are
 those of a plan: the one given, else each function's best option by NPV of savings (in-house
-when none saves).
+when none saves). A function whose ``start_month`` is later than 1 has its months shifted to the
+programme months it runs in, and its NPVs discounted to the programme's start.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import pandas as pd
 from .._types import FloatArray
 from ..api import evaluate
 from ..case.portfolio import Constraints, LoadedPortfolio, Portfolio, load_portfolio
+from ..core.finance import deferral
 from ..engine.components import INHOUSE
 from ..errors import InputError
 from ..rates.cards import RateCards, load_cards
@@ -39,7 +41,9 @@ PortfolioSource = LoadedPortfolio | Portfolio | str | Path | Mapping[str, Any]
 class FunctionArrays:
     """One function's figures per owner (rows: in-house first), in the portfolio currency.
 
-    Monthly grids run over the programme's months (zero after the function's term).
+    Monthly grids run over the programme's months (zero before the function's start month and
+    after its term); ``handover_month`` is a programme month; NPVs are at the programme's start;
+    ``payback_month`` counts from the function's own start.
     """
 
     name: str
@@ -54,10 +58,11 @@ class FunctionArrays:
     vendor_spend: FloatArray  # (owners, months): the vendor.* components
     transition_spend: FloatArray  # (owners, months): the transition.* components
     headcount_moved: FloatArray  # (owners,): in-house FTE leaving, 0 for in-house
-    handover_month: FloatArray  # (owners,): the month they leave (0 for in-house)
+    handover_month: FloatArray  # (owners,): the programme month they leave (0 for in-house)
     # per owner, the shares of its vendor spend by provider where its delivery lines name
     # several (a split award); an empty mapping: all of it to ``providers``
     provider_split: tuple[dict[str, float], ...] = ()
+    start_month: int = 1  # the programme month the function's case starts in
 
     def split_of(self, j: int) -> dict[str, float]:
         """Owner ``j``'s vendor spend by provider, as shares adding up to 1."""
@@ -104,41 +109,50 @@ def _headcount(result: Result) -> tuple[FloatArray, FloatArray]:
     return np.array(heads), np.array(months)
 
 
-def _family(result: Result, owner: str, prefix: str, months: int) -> FloatArray:
+def _family(result: Result, owner: str, prefix: str, months: int, offset: int) -> FloatArray:
     out = np.zeros(months)
     for key, values in result.components.by_owner[owner].items():
         if key.startswith(prefix):
-            out[: values.shape[1]] += values[0]
+            out[offset : offset + values.shape[1]] += values[0]
     return out
 
 
-def function_arrays(name: str, result: Result, rate: float, months: int) -> FunctionArrays:
-    """A function's figures from its evaluated case, scaled to the portfolio currency."""
+def function_arrays(
+    name: str, result: Result, rate: float, months: int, start_month: int = 1
+) -> FunctionArrays:
+    """A function's figures from its evaluated case, scaled to the portfolio currency and
+    placed at its start month of the programme."""
     s = result.summary_arrays
     owners = result.owners
     case = result.case
+    offset = start_month - 1
     providers = ["", *(o.provider or o.name for o in case.options)]
     locations = ["", *(f"{o.location.country} ({o.location.tier})" for o in case.options)]
     cost = np.zeros((len(owners), months))
     for j, o in enumerate(owners):
-        cost[j, : case.term_months] = result.components.total(o)[0]
+        cost[j, offset : offset + case.term_months] = result.components.total(o)[0]
     heads, handover = _headcount(result)
+    to_start = rate * float(deferral(case.discount_rate_annual, offset))
     return FunctionArrays(
         name=name,
         owners=owners,
         providers=providers,
         locations=locations,
         tco=s.tco[0] * rate,
-        npv_cost=s.npv_cost[0] * rate,
-        npv_savings=s.npv_savings[0] * rate,
+        npv_cost=s.npv_cost[0] * to_start,
+        npv_savings=s.npv_savings[0] * to_start,
         payback_month=s.payback_month[0].copy(),
         cost=cost * rate,
-        vendor_spend=np.stack([_family(result, o, "vendor.", months) for o in owners]) * rate,
-        transition_spend=np.stack([_family(result, o, "transition.", months) for o in owners])
+        vendor_spend=np.stack([_family(result, o, "vendor.", months, offset) for o in owners])
+        * rate,
+        transition_spend=np.stack(
+            [_family(result, o, "transition.", months, offset) for o in owners]
+        )
         * rate,
         headcount_moved=heads,
-        handover_month=handover,
+        handover_month=np.concatenate([handover[:1], handover[1:] + offset]),
         provider_split=tuple(_provider_split(result, o) for o in owners),
+        start_month=start_month,
     )
 
 
@@ -366,10 +380,12 @@ class PortfolioResult:
         figures = self.figures().reset_index()
         chosen = self.choice_of(plan)
         functions = []
+        starts = {f.name: f.start_month for f in self.functions}
         for name, group in figures.groupby("function", sort=False):
             functions.append(
                 {
                     "name": name,
+                    "start_month": starts[str(name)],
                     "choice": chosen[str(name)],
                     "owners": [
                         {
@@ -434,7 +450,8 @@ def evaluate_portfolio(
     """
     loaded = source if isinstance(source, LoadedPortfolio) else load_portfolio(source)
     cards = rate_cards if isinstance(rate_cards, RateCards) else load_cards(rate_cards)
-    months = max(c.term_months for c in loaded.cases.values())
+    starts = loaded.start_months
+    months = max(starts[name] - 1 + c.term_months for name, c in loaded.cases.items())
     results: dict[str, Result] = {}
     arrays = []
     for i, (name, case) in enumerate(loaded.cases.items()):
@@ -445,7 +462,7 @@ def evaluate_portfolio(
                 f"functions[{name}].case.{exc.field}", exc.value, exc.allowed
             ) from None
         results[name] = result
-        arrays.append(function_arrays(name, result, loaded.rates[name], months))
+        arrays.append(function_arrays(name, result, loaded.rates[name], months, starts[name]))
         if progress is not None:
             progress(i + 1, len(loaded.cases))
     return PortfolioResult(loaded, results, arrays, months)

@@ -31,6 +31,7 @@ from .._types import FloatArray
 from ..case.distributions import BLOCK, Distribution, correlation_matrix, sample
 from ..case.models import Case
 from ..case.portfolio import FX_PREFIX, SHARED_RATES
+from ..core.finance import deferral
 from ..engine.compile import Compiler
 from ..engine.run import Buffers
 from ..errors import InputError
@@ -59,6 +60,7 @@ class _Function:
     own_dists: dict[str, Distribution]
     own_rho: FloatArray | None
     fx: int  # column of its exchange-rate driver among the shared draws, -1: none
+    offset: int  # months from the programme's start to the function's (start_month - 1)
     # correlated with the shared drivers: the drivers then its own inputs, in one copula
     joint: dict[str, Distribution] | None = None
     joint_rho: FloatArray | None = None
@@ -138,6 +140,10 @@ def _chunk(job: _Job, start: int, stop: int) -> tuple[FloatArray, list[FloatArra
             hi = min(lo + job.engine_chunk, n)
             over = {p: c[lo:hi] for p, c in zip(paths, columns, strict=True)}
             npv_cost[lo:hi] = figures(compiler, over, n=hi - lo, buffers=buffers).npv_cost
+        if f.offset:  # to the programme's start at each draw's own discount rate
+            drawn = dict(zip(paths, columns, strict=True))
+            rate = drawn.get("discount_rate_annual", f.case.discount_rate_annual)
+            fx = fx * deferral(rate, f.offset)
         npv_cost *= fx[:, None]
         out.append(npv_cost[:, :1] - npv_cost)
     return shared, out
@@ -298,6 +304,7 @@ def _job(result: PortfolioResult, seed: int, engine_chunk: int) -> _Job:
                 own_dists=dists,
                 own_rho=own_rho,
                 fx=keys.index(fx_key) if fx_key in shared else -1,
+                offset=result.loaded.start_months[name] - 1,
                 joint=joint,
                 joint_rho=joint_rho,
             )

@@ -23,11 +23,12 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 from ..errors import InputError, InvalidCaseError
 from .distributions import Distribution
 from .io import load_case, parse_case
-from .models import Case
+from .models import Case, Int
 from .reading import parse_json, parse_yaml, read_text
 
 __all__ = [
     "MAX_FUNCTIONS",
+    "MAX_START_MONTH",
     "SHARED_RATES",
     "Constraints",
     "Function",
@@ -38,6 +39,7 @@ __all__ = [
 ]
 
 MAX_FUNCTIONS = 2000  # an advisory firm's book of clients; each one is an engine batch
+MAX_START_MONTH = 120  # up to ten years into the programme: a case's longest term
 # The shared assumptions that are numbers of every case (their meaning, unit and range: Case's).
 SHARED_RATES = ("discount_rate_annual", "inflation_per_year", "wage_inflation_per_year")
 FX_PREFIX = "exchange_rates."
@@ -79,6 +81,12 @@ class Function(_Model):
         description="The function's case: a case file path (relative to the portfolio file) "
         "or the case itself",
         json_schema_extra={"unit": "path or case"},
+    )
+    start_month: Annotated[Int, Field(ge=1, le=MAX_START_MONTH)] = Field(
+        1,
+        description="Programme month in which the function's case starts (its term runs from "
+        "there; 13: a year after the programme)",
+        json_schema_extra={"unit": "month", "source": "1: with the programme"},
     )
 
 
@@ -228,13 +236,19 @@ def shared_driver(key: str) -> str:
 class LoadedPortfolio:
     """A validated portfolio with every function's case loaded and the shared values applied.
 
-    ``cases`` by function name, in file order; ``rates`` the exchange rate of each function's
-    currency to the portfolio currency (1 for the same currency).
+    ``cases`` by function name, in file order (a function's case starts at its own
+    ``start_month`` of the programme); ``rates`` the exchange rate of each function's currency to
+    the portfolio currency (1 for the same currency).
     """
 
     portfolio: Portfolio
     cases: dict[str, Case]
     rates: dict[str, float]
+
+    @property
+    def start_months(self) -> dict[str, int]:
+        """The programme month in which each function's case starts (1: with the programme)."""
+        return {f.name: f.start_month for f in self.portfolio.functions}
 
     @property
     def currency(self) -> str:
@@ -245,11 +259,23 @@ class LoadedPortfolio:
         return list(self.cases)
 
 
-def _portfolio_error(exc: ValidationError) -> InvalidCaseError:
+def _located(loc: tuple[int | str, ...], data: Any) -> list[str]:
+    """An error's location in the analyst's words: ``functions[claims]`` for ``functions.0``."""
+    parts = [str(p) for p in loc]
+    if len(loc) > 1 and loc[0] == "functions" and isinstance(loc[1], int):
+        functions = data.get("functions") if isinstance(data, Mapping) else None
+        entry = functions[loc[1]] if isinstance(functions, list) else None
+        name = entry.get("name") if isinstance(entry, Mapping) else None
+        if isinstance(name, str) and name:
+            parts[:2] = [f"functions[{name}]"]
+    return parts
+
+
+def _portfolio_error(exc: ValidationError, data: Any = None) -> InvalidCaseError:
     lines = []
     first: tuple[str, Any, str] | None = None
     for err in exc.errors(include_url=False):
-        loc = [str(p) for p in err["loc"]]
+        loc = _located(err["loc"], data)
         path = ".".join(loc) or "portfolio"
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "missing":
@@ -259,7 +285,8 @@ def _portfolio_error(exc: ValidationError) -> InvalidCaseError:
         elif err["type"] == "value_error":
             line = msg if not loc else f"{path}: {msg}"
         else:
-            line = f"{path} must be {msg.lower()}: got {err.get('input')!r}"
+            allowed = msg.lower().removeprefix("input should be ")
+            line = f"{path} must be {allowed}: got {err.get('input')!r}"
         lines.append(line)
         first = first or (path, err.get("input"), msg)
     assert first is not None  # pydantic reports at least one error
@@ -346,7 +373,7 @@ def load_portfolio(source: str | Path | Mapping[str, Any] | Portfolio) -> Loaded
         try:
             portfolio = Portfolio.model_validate(data)
         except ValidationError as exc:
-            raise _portfolio_error(exc) from None
+            raise _portfolio_error(exc, data) from None
     shared = portfolio.override_of()
     cases: dict[str, Case] = {}
     rates: dict[str, float] = {}
@@ -375,4 +402,15 @@ def load_portfolio(source: str | Path | Mapping[str, Any] | Portfolio) -> Loaded
             f"the start of the other functions ({cases[first].start.isoformat()}), or a "
             "portfolio start: for every function",
         )
+    for function in portfolio.functions:  # a later start moves the case's start there
+        if function.start_month > 1:
+            case = cases[function.name]
+            moved = {"start": months_after(case.start, function.start_month - 1)}
+            cases[function.name] = _with_shared(case, moved, f"functions[{function.name}]")
     return LoadedPortfolio(portfolio, cases, rates)
+
+
+def months_after(start: dt.date, months: int) -> dt.date:
+    """The first of the month ``months`` after ``start``'s."""
+    year, month = divmod(start.month - 1 + months, 12)
+    return dt.date(start.year + year, month + 1, 1)

@@ -31,6 +31,7 @@ __all__ = [
     "DISCOUNTING",
     "PAYBACK_TOLERANCE",
     "Discounting",
+    "deferral",
     "fv",
     "irr",
     "monthly_rate",
@@ -106,6 +107,34 @@ def monthly_rate(annual: AnnualRate | ArrayLike) -> MonthlyRate | FloatArray:
     """
     r = _rates("annual", annual)
     return float_or_array(np.expm1(np.log1p(r) / 12.0))
+
+
+def deferral(annual: AnnualRate | ArrayLike, months: int) -> float | FloatArray:
+    """The factor that moves a present value ``months`` later: ``(1 + annual) ** (-months / 12)``.
+
+    Discounting month m by ``(1 + monthly_rate(annual)) ** -m``, cash flows that all come
+    ``months`` later are worth this factor times their value at their own start (a portfolio's
+    function that starts after the programme).
+
+    Parameters
+    ----------
+    annual : float or array_like
+        Annual rate as a decimal, greater than -1.
+    months : int
+        How many months later.
+
+    Returns
+    -------
+    float or ndarray
+        The factor, shaped like ``annual``.
+
+    Examples
+    --------
+    >>> round(deferral(0.08, 12), 6), deferral(0.08, 0)
+    (0.925926, 1.0)
+    """
+    r = _rates("annual", annual)
+    return float_or_array(np.exp(np.log1p(r) * (-months / 12.0)))
 
 
 def npv(rate: float | ArrayLike, values: ArrayLike) -> float | FloatArray:
