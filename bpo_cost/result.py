@@ -15,6 +15,7 @@ from .core.timeline import yearly_index
 from .engine.compile import compile_case
 from .engine.components import INHOUSE
 from .engine.run import Components, Summary, irr_caveat, workload_volumes
+from .engine.scope import service_path
 from .engine.vendor import billings, vendor_components
 from .engine.workforce import staffing_figures
 
@@ -114,8 +115,10 @@ class Result:
             yearly_index(p.inflation_per_year, months),
             invoices,
         )
+        served = service_path(option, months)  # nothing after a termination
         out: dict[str, float] = {}
         for b, invoice in zip(billings(p, option), invoices, strict=True):
+            invoice = invoice * served[:, : invoice.shape[1]]
             line = None if b.line is None else o.lines[b.line]
             who = (line.provider if line is not None else None) or o.provider or o.name
             out[who] = out.get(who, 0.0) + float(invoice[0].sum())
@@ -124,20 +127,22 @@ class Result:
     def delivery(self, owner: str) -> str | None:
         """An option's delivery in a few words, or None for one place, one provider, the whole
         scope: ``80% PH offshore, 20% US onshore`` (``voice: …; chat: …`` with several
-        workloads), a provider named where the lines' providers differ, and what stays
-        in-house (``10% in-house``)."""
+        workloads), a provider named where the lines' providers differ, what stays in-house
+        (``10% in-house``), the waves, and an early end (``ends month 36, the work back
+        in-house``)."""
         records = self.lines(owner)
         if not records:
             return None
         o = next(x for x in self.case.options if x.name == owner)
         places = {(r["provider"], r["location"]["country"], r["location"]["tier"]) for r in records}
         kept = any(self.case.line_shares(o, w) < 1.0 for w in self.case.workloads)
-        if len(places) == 1 and not kept and not o.waves:
+        simple = len(places) == 1 and not kept and not o.waves
+        if simple and o.termination is None:
             return None
         several = len(self.case.workloads) > 1
         named = len({r["provider"] for r in records}) > 1
         parts = []
-        for w in self.case.workloads:
+        for w in self.case.workloads if not simple else ():
             mine = [r for r in records if r["workload"] == w.name]
             text = [
                 f"{r['share']:.0%} {r['location']['country']} {r['location']['tier']}"
@@ -150,6 +155,8 @@ class Result:
             parts.append((f"{w.name}: " if several else "") + ", ".join(text))
         if o.waves:
             parts.append("waves " + ", ".join(f"{x.share:.0%} by month {x.month}" for x in o.waves))
+        if o.termination is not None:
+            parts.append(f"ends month {o.termination.month}, the work back in-house")
         return "; ".join(parts)
 
     def summary(self) -> pd.DataFrame:
@@ -252,7 +259,8 @@ class Result:
         ``discounting`` names the timing convention of every NPV. Each option carries its
         ``irr`` and, beside it, ``irr_meaningful`` (false when there is no IRR or it says
         nothing) and ``irr_note``, the reason (e.g. "payback in month 3, up-front cost under
-        1% of savings"; null when meaningful or absent).
+        1% of savings"; null when meaningful or absent). An option with delivery lines carries
+        its ``lines``; one ended early its ``termination_month``.
 
         ``staffing=True`` adds ``staffing``: one record per owner, workload and measure with
         its monthly ``values`` (as ``staffing()``).
@@ -281,11 +289,10 @@ class Result:
             note = self.irr_note(i)
             row |= {"irr_meaningful": row["irr"] is not None and note is None, "irr_note": note}
             lines = self.lines(name)  # delivery lines: only for an option that has them
-            row |= (
-                {"lines": lines}
-                if next(o for o in self.case.options if o.name == name).lines
-                else {}
-            )
+            o = next(o for o in self.case.options if o.name == name)
+            row |= {"lines": lines} if o.lines else {}
+            if o.termination is not None:  # the last month of the vendor's service
+                row["termination_month"] = o.termination.month
             options.append({"name": name, "pricing_model": self.pricing_model(name), **row})
         inhouse = figures(0, "tco", "npv_cost", "cost_per_unit", "rank")
         inhouse["rank"] = int(inhouse["rank"])

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from bpo_cost import InvalidCaseError, evaluate
-from bpo_cost.analysis import sensitivity, simulate
+from bpo_cost.analysis import scenario_grid, sensitivity, simulate
 from bpo_cost.case.examples import example_names, example_path
 from bpo_cost.case.io import load_case, parse_case
 from bpo_cost.cli import main
@@ -361,3 +361,102 @@ def test_sensitivity_swings_the_termination_month() -> None:
     got = table.set_index("owner").loc["Vendor"]
     low, high = (evaluate(parse_case(hand_case(m))).summary().loc["Vendor", "tco"] for m in (6, 10))
     assert (got["low"], got["high"]) == (low, high)
+
+
+# -------------------------------------------------------------------------------- the faces
+
+
+def two_options() -> dict[str, Any]:
+    """The hand case's terminated option beside the same offer run to the end of the term."""
+    case = hand_case()
+    whole = copy.deepcopy(case["options"][0])
+    whole.pop("termination")
+    case["options"].append(whole | {"name": "Whole term"})
+    return case
+
+
+def test_the_python_faces_carry_the_termination() -> None:
+    result = evaluate(parse_case(two_options()))
+    tidy = result.monthly(tidy=True)
+    mine = tidy[(tidy["owner"] == "Vendor") & tidy["component"].str.startswith("termination.")]
+    assert mine.groupby("component")["cost"].sum().to_dict() == pytest.approx(
+        {
+            "termination.fee": 20_000.0,
+            "termination.rehiring": AGENTS * HIRE,
+            "termination.ramp": 20_000.0 * 2.0 / 3.0 + 5_000.0,
+        },
+        rel=1e-12,
+    )
+    options = {o["name"]: o for o in result.to_dict()["options"]}
+    assert options["Vendor"]["termination_month"] == 8
+    assert "termination_month" not in options["Whole term"]
+    # the provider is paid for the months it serves: 8 x 15,000 (credits nil)
+    assert result.vendor_spend_by_provider("Vendor") == pytest.approx({"Vendor": 120_000.0})
+    assert result.delivery("Vendor") == "ends month 8, the work back in-house"
+    assert result.delivery("Whole term") is None
+
+
+def test_the_cli_table_says_when_an_option_ends_in_80_columns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bpo_cost.cli import tables
+
+    monkeypatch.setattr(tables, "terminal_width", lambda: 80)
+    path = tmp_path / "ends.yaml"
+    path.write_text(yaml.safe_dump(two_options()), encoding="utf-8")
+    assert main(["evaluate", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Vendor: ends month 8, the work back in-house" in " ".join(out.split())
+    assert "Whole term:" not in out
+    assert max(len(line.rstrip()) for line in out.splitlines()) <= 80
+
+
+def test_break_even_over_the_month_is_refused_and_the_grid_compares_months(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The break-even search is continuous; a month count is whole, so it is refused in one
+    line naming the input, and scenario_grid compares the months instead."""
+    path = tmp_path / "ends.yaml"
+    path.write_text(yaml.safe_dump(two_options()), encoding="utf-8")
+    args = ["breakeven", str(path), "--option", "Vendor", "--input"]
+    assert main([*args, "options.0.termination.month"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "options[Vendor].termination.month" in err and "scenario_grid" in err
+    grid = scenario_grid(two_options(), {"options.0.termination.month": [6, 10]})
+    got = grid[grid["owner"] == "Vendor"].set_index("options.0.termination.month")["tco"]
+    for month in (6, 10):
+        alone = evaluate(parse_case(hand_case(month))).summary().loc["Vendor", "tco"]
+        assert got[month] == alone
+
+
+def test_the_memo_lists_the_termination_among_the_hidden_costs() -> None:
+    from bpo_cost.memo.content import memo_content
+
+    case = two_options()
+    case["options"][1]["pricing"]["price"] = 25.0  # dearer than in-house: the terminated one
+    case["options"][0]["pricing"]["price"] = 5.0  # is the recommendation
+    content = memo_content(evaluate(parse_case(case)), draws=0)
+    labels = {label for label, _total, _how in content.hidden}
+    assert {"Termination fee", "Rehiring the returned work"} <= labels
+    assert "Productivity ramp of the rebuilt in-house team" in labels
+
+
+def test_excel_case_functions_read_the_termination_block() -> None:
+    """The case range (key, value rows) carries the block; BPO_TCO spills its components."""
+    from bpo_cost import udfs
+    from bpo_cost.case.io import case_to_pairs
+
+    from .test_udfs import excel_rows
+
+    case = parse_case(hand_case())
+    rows = excel_rows(case_to_pairs(case))
+    keys = [r[0] for r in rows]
+    assert "options.0.termination.month" in keys
+    assert "options.0.termination.fees.2.amount" in keys
+    result = evaluate(case)
+    table = udfs.BPO_TCO(rows, "Vendor")
+    header = table[0]
+    for key in ("termination.fee", "termination.rehiring", "termination.ramp", "inhouse.kept"):
+        column = [cells[header.index(key)] for cells in table[1:]]
+        np.testing.assert_array_equal(column, row(result, key), key)

@@ -24,7 +24,8 @@ __all__ = ["HIDDEN", "MemoContent", "memo_content", "money", "percent"]
 HIDDEN = tuple(
     k
     for k in OPTION_COMPONENTS
-    if k.startswith(("transition.", "retained.")) or k in ("governance", "quality_leakage", "exit")
+    if k.startswith(("transition.", "retained.", "termination."))
+    or k in ("governance", "quality_leakage", "exit")
 )
 # The bridge from in-house TCO to an option's TCO: groups of option components.
 BRIDGE = (
