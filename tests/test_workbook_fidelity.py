@@ -31,6 +31,7 @@ from tests.delivery_cases import DELIVERY
 from tests.multi_workload import NAMED as MULTI
 from tests.multi_workload import many_lines, multi_cases
 from tests.strategies import cases
+from tests.termination_cases import TERMINATION, TERMINATION_EDITS
 
 pytestmark = pytest.mark.libreoffice
 
@@ -285,6 +286,13 @@ def built(
     _edit(money, edited_money, MONEY_EDITS)
     paths.append(edited_money)
     results["edited-money"] = evaluate(edited_money)
+    for name, make in TERMINATION.items():  # termination (#15 item 4)
+        paths.append(write_workbook(make(), folder / f"{name}.xlsx"))
+        results[name] = evaluate(make())
+    edited_ended = folder / "edited-ended.xlsx"
+    _edit(folder / "ended_voice.xlsx", edited_ended, TERMINATION_EDITS)
+    paths.append(edited_ended)
+    results["edited-ended"] = evaluate(edited_ended)
     out = recalc(paths)
     return {
         name: Built(name, results[name], p, openpyxl.load_workbook(p, data_only=True))
@@ -312,6 +320,8 @@ NAMES = [
     "edited-fx",
     "money",
     "edited-money",
+    *TERMINATION,
+    "edited-ended",
 ]
 
 
@@ -789,3 +799,69 @@ def test_the_summary_names_each_workload_and_its_first_month(built: dict[str, Bu
     assert facts["Workloads"] == "voice, chat, email"
     volume = b.result.staffing(wide=True)[("inhouse", "chat", "volume")].iloc[0]
     _close(facts["chat: Volume in month 1 (chat)"], volume, 0, "")
+
+
+def test_an_edited_termination_reads_back(built: dict[str, Built]) -> None:
+    """The termination month and a fee step edited on the Inputs sheet are read back, and the
+    option's formulas follow them (the fidelity tests above cover "edited-ended")."""
+    edited = load_case(built["edited-ended"].recalculated)
+    end = edited.options[2].termination
+    assert end is not None and end.month == 42
+    assert [f.amount for f in end.fees] == [400_000.0, 250_000.0, 120_000.0]
+    assert (end.ramp_months, end.ramp_start_efficiency) == (4, 0.75)
+    for name, month, fee in (("ended_voice", 30, 250_000.0), ("edited-ended", 42, 120_000.0)):
+        got = built[name].result.monthly()[("Offshore PH", "termination.fee")].to_numpy()
+        assert np.flatnonzero(got).tolist() == [month - 1] and got[month - 1] == fee
+
+
+@pytest.mark.parametrize(("name", "month"), [("ended_voice", 30), ("edited-ended", 42)])
+def test_a_terminated_sheet_follows_the_spec(
+    built: dict[str, Built], name: str, month: int
+) -> None:
+    """Read from the recalculated sheets alone, without the engine (docs/methodology.md
+    #termination): the vendor's rows stop after T; the fee and the exit cost fall in T, the
+    exit on the 12 months of fees up to T; rehiring in T + 1; the ramp over the R months after
+    T from e0; before T the option costs what it costs without the block; after T what
+    in-house costs, plus rehiring and the ramp."""
+    wb = built[name].values
+    case = built[name].result.case
+    o = case.options[2]
+    assert o.termination is not None and o.termination.month == month
+    term, t = case.term_months, month - 1  # t: T's index
+    ws, ih = wb[option_titles(case)[2]], wb["In-house"]
+    rows, ih_rows = _rows(ws), _rows(ih)
+
+    def row(key: str) -> np.ndarray:
+        return _months(ws, rows[(key, "")], term)
+
+    fees = row("vendor.fees")
+    for key in ("vendor.fees", "vendor.service_credits", "automation", "retained.organisation"):
+        assert (row(key)[:t] != 0).any() and (row(key)[t + 1 :] == 0).all(), key
+    fee = row("termination.fee")
+    assert np.flatnonzero(fee).tolist() == [t]
+    exit_ = row("exit")
+    assert np.flatnonzero(exit_).tolist() == [t]
+    share = o.transition.exit_share_of_annual_spend
+    assert exit_[t] == pytest.approx(share * fees[t - 11 : t + 1].sum(), rel=1e-12)
+    staff_fte = _months(ih, ih_rows[("agent_fte", "")], term)
+    price = _months(wb["Timeline"], _rows(wb["Timeline"])[("price_index", "")], term)
+    hire = case.inhouse.cost_per_hire + case.inhouse.training_per_hire
+    rehiring = row("termination.rehiring")
+    assert np.flatnonzero(rehiring).tolist() == [t + 1]
+    assert rehiring[t + 1] == pytest.approx(staff_fte[t + 1] * hire * price[t + 1], rel=1e-12)
+    r, e0 = o.termination.ramp_months, o.termination.ramp_start_efficiency
+    ramp = row("termination.ramp")
+    assert np.flatnonzero(ramp).tolist() == list(range(t + 1, t + 1 + r))
+    staff = _months(ih, ih_rows[("staff_cost", "")], term)
+    efficiency = e0 + (1 - e0) * np.arange(r) / r
+    want = staff[t + 1 : t + 1 + r] * (1 / efficiency - 1)
+    np.testing.assert_allclose(ramp[t + 1 : t + 1 + r], want, rtol=1e-12)
+    # before T, what the option without the block costs (the kept-work formulas of a cut-over
+    # give the cut-over's numbers; the vendor selection is on the contract as signed)
+    plain = built["voice_customer_service"].values["Offshore PH"]
+    untreated = _months(plain, _rows(plain)[("total", "")], term)
+    _close(row("total")[:t], untreated[:t], float(untreated.max()), "months before T")
+    after = row("total")[t + 1 :] - rehiring[t + 1 :] - ramp[t + 1 :]
+    np.testing.assert_allclose(
+        after, _months(ih, ih_rows[("total", "")], term)[t + 1 :], rtol=1e-12
+    )

@@ -22,23 +22,31 @@ from bpo_cost.workbook import write_workbook
 from bpo_cost.workbook.analysis_sheets import analysis_sheets
 from bpo_cost.workbook.recalc import recalculate
 from tests.multi_workload import NAMED as MULTI
+from tests.termination_cases import ended_voice
 
 from .strategies import workbook_examples
 
 EMU_PER_CM = 360_000
 METHOD = "Method & sources"
 # issue 18: printed-page targets (25 unless named); the voice case has five owners since the
-# 20/80 blend joined it (#14), the blend's two lines a two-page option sheet
-PAGES = {"claims_back_office": 25, "voice_customer_service": 28, "voice_full": 40}
+# 20/80 blend joined it (#14), the blend's two lines a two-page option sheet; ending its offshore
+# option early (#15) gives that option the kept-work rows, two pages, and the Method sheet a page
+PAGES = {
+    "claims_back_office": 25,
+    "voice_customer_service": 28,
+    "voice_full": 40,
+    "ended_voice": 28,
+}
 
 
 @pytest.fixture(scope="module")
 def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Every example, cases of several workloads, and the voice example with the Sensitivity and
-    Monte Carlo sheets."""
+    """Every example, cases of several workloads, the voice example with the Sensitivity and
+    Monte Carlo sheets, and with an option ended early."""
     folder = tmp_path_factory.mktemp("print")
     out = {name: write_workbook(example_path(name), folder / f"{name}.xlsx") for name in EXAMPLES}
     out |= {name: write_workbook(make(), folder / f"{name}.xlsx") for name, make in MULTI.items()}
+    out["ended_voice"] = write_workbook(ended_voice(), folder / "ended_voice.xlsx")
     out["voice_full"] = write_workbook(
         example_path("voice_customer_service"),
         folder / "voice_full.xlsx",
@@ -220,7 +228,7 @@ def _pages_by_sheet(pdf: Path) -> tuple[int, Counter[str]]:
 def test_printed_page_counts_meet_the_targets(
     books: dict[str, Path], recalc_to: Callable[[Sequence[Path], str], list[Path]]
 ) -> None:
-    names = [*NAMES, "voice_full"]
+    names = [*NAMES, "voice_full", "ended_voice"]
     pdfs = recalc_to([books[n] for n in names], "pdf")
     for name, pdf in zip(names, pdfs, strict=True):
         total, sheets = _pages_by_sheet(pdf)

@@ -198,8 +198,13 @@ def option_sheet(
                 g.add(b.key(k), b.label(COMPONENT_BY_KEY[k].label), invoice[k])
     if not v1:
         scope_rows(g, case, i, tl, ih, hours)
-    if o.termination is not None:
-        termination_rows(g, case, i)
+    if o.termination is not None:  # the fees as signed: the vendor selection's contract value
+        signed = (
+            _fees(g, groups[0], bool(o.waves))
+            if len(groups) == 1
+            else "=" + "+".join(g.here(b.key("vendor.fees")) for b in groups)
+        )
+        termination_rows(g, case, i, signed)
     g.section("Cost components")
     at = g.layout(OPTION_COMPONENTS)
     if len(groups) == 1:
@@ -406,6 +411,20 @@ def _base_fee(g: Grid, b: Billing) -> None:
         )
 
 
+def _fees(g: Grid, b: Billing, waves: bool) -> str:
+    """The group's fees: its charge x escalation (the line's own escalator, else the option's),
+    none before the first wave, at the base rate of a price in another currency."""
+    line = b.line
+    escalation = "escalation_index"
+    if line is not None and line.has_own("escalator"):
+        escalation = line.key("escalation_index")
+    charge = f"{g.here(b.key('base_fee'))}*{g.here(escalation)}"
+    if waves:
+        charge = f"IF({g.here('wave_share')}>0,{charge},0)"
+    rate = "" if b.currency is None else f"*{n(b.currency[0] + 'rate')}"
+    return f"={charge}{rate}"
+
+
 def _invoice(g: Grid, b: Billing, p: str, at: dict[str, str], waves: bool) -> dict[str, str]:
     """Formulas of a group's invoice components (``vendor.vendor_components``), written at the
     template references ``at``; ``p`` prefixes the option's inputs. A line's own escalator and
@@ -415,17 +434,11 @@ def _invoice(g: Grid, b: Billing, p: str, at: dict[str, str], waves: bool) -> di
     fees = at["vendor.fees"]
     invoice = f"MAX({fees}+{at['vendor.gainshare']}+{at['vendor.kpi_adjustment']},0)"
     line = b.line
-    escalation = "escalation_index"
-    if line is not None and line.has_own("escalator"):
-        escalation = line.key("escalation_index")
-    charge = f"{g.here(b.key('base_fee'))}*{g.here(escalation)}"
-    if waves:
-        charge = f"IF({g.here('wave_share')}>0,{charge},0)"
     credits = p + "service_credits." if line is None else line.clause("service_credits")
     # prices in another currency: the fees at the base rate, and its amounts too (``vendor``)
     rate = "" if b.currency is None else f"*{n(b.currency[0] + 'rate')}"
     out = {
-        "vendor.fees": f"={charge}{rate}",
+        "vendor.fees": _fees(g, b, waves),
         "vendor.gainshare": "=0",
         "vendor.kpi_adjustment": "=0",
         "fx.adjustment": "=0",

@@ -5,13 +5,15 @@ A(t) = [t <= T] (the vendor serves) masks the vendor's charges, governance, the 
 organisation, quality leakage, the currency movement, the stranded costs and the parallel run;
 the kept-work rows (``scope``) take the wave path S(t) x A(t), so ``inhouse.kept`` carries all
 the work after T. The fee is the schedule's step at T, the exit cost falls in T on the 12 months
-up to it (annualised when fewer), rehiring in T + 1 and the rebuilt team's ramp after it. A
-terminated option always takes the kept-work rows (``delivery.full_scope``).
+up to it (annualised when fewer), rehiring in T + 1 and the rebuilt team's ramp after it; the
+vendor selection stays on the fees as signed. A terminated option always takes the kept-work
+rows (``delivery.full_scope``).
 """
 
 from __future__ import annotations
 
 from ..case.models import Case, Option
+from ..engine.termination import SERVED as ENGINE_SERVED
 from . import styles as st
 from .grid import MONTH, MONTH_ROW, Grid
 from .refs import input_name as n
@@ -27,25 +29,11 @@ __all__ = [
 ]
 
 IN_SERVICE = "in_service"  # the row of A(t)
-# The components A(t) masks: the vendor's charges (fees, gainshare, KPI, credits, automation,
-# dip, currency movement), governance, the retained organisation, quality leakage, stranded
-# costs; and the parallel run, which is over by T (the contract's check), and whose formula
-# would otherwise go negative after T (the kept work then exceeds the work still running).
-SERVED = (
-    "vendor.fees",
-    "vendor.gainshare",
-    "vendor.kpi_adjustment",
-    "vendor.service_credits",
-    "automation",
-    "transition.parallel_run",
-    "transition.productivity_dip",
-    "transition.stranded_costs",
-    "governance",
-    "quality_leakage",
-    "retained.organisation",
-    "retained.share_of_fees",
-    "fx.adjustment",
-)
+SIGNED = "signed_fees"  # the fees before A(t): the vendor selection prices the signed contract
+# The components A(t) masks: the engine's (``engine.termination.SERVED``), and the parallel
+# run, which the engine ends with the moved work still running (none after T), and whose formula
+# here would go negative after T (the kept work then exceeds the work still running).
+SERVED = (*ENGINE_SERVED, "transition.parallel_run")
 
 
 def in_service_row(g: Grid, i: int) -> None:
@@ -69,12 +57,14 @@ def served_path(g: Grid, o: Option) -> str:
     return served if not o.waves else f"{moved}*{served}"
 
 
-def termination_rows(g: Grid, case: Case, i: int) -> None:
-    """The driver rows of a terminated option: S(T) and the rebuilt team's efficiency e(t)."""
+def termination_rows(g: Grid, case: Case, i: int, signed: str) -> None:
+    """The driver rows of a terminated option: the fees as signed (``signed``, the fees formula
+    before A(t)), S(T) and the rebuilt team's efficiency e(t)."""
     o = case.options[i]
     q = f"options.{i}.termination."
     m, month = MONTH, n(q + "month")
     g.section("Termination: the contract ends after month T, the work returns in-house")
+    g.add(SIGNED, "Vendor fees as signed, for the whole term", signed)
     returned = "1"
     if o.waves:
         returned = f"INDEX({g.span('wave_share', external=False)},{month})"
@@ -107,14 +97,22 @@ def termination_formulas(
     s_t, efficiency = g.here("returned_share"), g.here("rebuilt_efficiency")
     served = g.here(IN_SERVICE)
     out = {k: f"=({formulas[k].removeprefix('=')})*{served}" for k in SERVED}
+    # vendor selection: the annual value of the contract as signed, not of the fees served
+    fee_row, signed = g.planned["vendor.fees"], g.row(SIGNED)
+    selection = formulas["transition.vendor_selection"]
+    span = f"$D${fee_row}:${g.cols[-1]}${fee_row}"
+    if span not in selection:
+        raise RuntimeError(f"the vendor selection does not read the fees row: {selection}")
+    out["transition.vendor_selection"] = selection.replace(
+        span, f"$D${signed}:${g.cols[-1]}${signed}"
+    )
     fee = "0"  # after the last step
     for k in reversed(range(len(end.fees))):
         step = f"{q}fees.{k}."
         fee = f"IF({month}<={n(step + 'up_to_month')},{n(step + 'amount')},{fee})"
     out["termination.fee"] = f"=IF({m}={month},{fee},0)"
     months = f"$D${MONTH_ROW}:${g.cols[-1]}${MONTH_ROW}"
-    fee_row = g.planned["vendor.fees"]
-    fees = f"$D${fee_row}:${g.cols[-1]}${fee_row}"
+    fees = span  # the months up to T: served and signed alike
     out["exit"] = (
         f"=IF({m}={month},{n(f'options.{i}.transition.exit_share_of_annual_spend')}"
         f"*SUMPRODUCT(({months}>={month}-11)*({months}<={month})*{fees})*12/MIN({month},12),0)"
