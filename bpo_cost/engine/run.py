@@ -147,10 +147,11 @@ class Buffers:
     `run_figures`, reused while the term stays the same. One set per thread.
 
     Reusing them saves more than their own allocation: made after the first batch's
-    components, each sits above that owner's grids in the C heap, so the memory under it stays
-    mapped when the batch frees them and the next batch reuses it, instead of the heap giving
-    it back to the system and faulting it in again (glibc trims the free top of its heap;
-    measured in ``benchmarks/bench_mc_path.py``). No allocator setting is changed.
+    components, each tends to sit above that owner's grids in the C heap, and glibc keeps
+    the memory under a block in use when a batch frees its grids, where it trims the free top
+    of its heap (given back to the system, faulted in again by the next batch). How much it
+    keeps depends on the heap's layout: `analysis.montecarlo.CHUNK_CELLS` sizes batches where
+    it held (``benchmarks/bench_mc_path.py``). No allocator setting is changed.
     """
 
     def __init__(self) -> None:
