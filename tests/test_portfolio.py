@@ -573,11 +573,30 @@ def test_a_bad_portfolio_file_is_one_line_per_problem(capsys, tmp_path):
         (["--scheduler", "tcp://x:8786"], "--scheduler"),
         (["--at-least", "5"], "--at-least"),
         (["--with-cases"], "--with-cases"),
+        (["--seconds", "1"], "--seconds"),
     ],
 )
 def test_options_that_need_another_say_so(capsys, args, word):
     code, _, err = run(capsys, "portfolio", str(portfolio_example_path()), *args)
     assert code == 2 and word in err and len(err.strip().splitlines()) == 1
+
+
+def test_the_choice_can_be_given_a_time_limit(capsys, monkeypatch):
+    limits = []
+    real = choice_module.milp
+
+    def noted(*args: Any, **kwargs: Any) -> Any:
+        limits.append(kwargs["options"].get("time_limit"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(choice_module, "milp", noted)
+    example = str(portfolio_example_path())
+    code, out, _ = run(capsys, "portfolio", example, "--optimise", "--seconds", "5", "--json")
+    assert code == 0 and limits[0] == 5.0  # the first solve: the plan
+    plan = json.loads(out)["optimised"]
+    assert 0 <= plan["gap"] <= 1e-4  # the example's plan is proven well within 5 s
+    code, _, err = run(capsys, "portfolio", example, "--optimise", "--seconds", "0")
+    assert code == 2 and "--seconds" in err
 
 
 def test_init_portfolio_writes_a_starter_and_its_schema(capsys, tmp_path):

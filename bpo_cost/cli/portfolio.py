@@ -82,6 +82,15 @@ def portfolio_cmd(
             "--optimise", help="Choose under the file's constraints (max NPV of savings)."
         ),
     ] = False,
+    seconds: Annotated[
+        float | None,
+        typer.Option(
+            "--seconds",
+            help="With --optimise: stop the solver after S seconds with the best plan found "
+            "and its proven gap.",
+            min=0.01,
+        ),
+    ] = None,
     simulate: Annotated[
         int | None,
         typer.Option("--simulate", help="Portfolio Monte Carlo with N draws.", min=1),
@@ -130,6 +139,8 @@ def portfolio_cmd(
             raise InputError(name, given, "used with --simulate N")
     if with_cases and workbook is None:
         raise InputError("--with-cases", True, "used with --workbook FILE")
+    if seconds is not None and not optimise:
+        raise InputError("--seconds", seconds, "used with --optimise")
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from ..analysis import tune_allocator
@@ -164,7 +175,7 @@ def portfolio_cmd(
     plan = None
     if optimise:
         with _quiet_solver():
-            plan = result.optimise(simulation=sim)
+            plan = result.optimise(simulation=sim, seconds=seconds)
     if csv is not None:
         _write_csv(result, plan, csv)
     if workbook is not None:
