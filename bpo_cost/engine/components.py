@@ -355,10 +355,11 @@ COMPONENTS: tuple[Component, ...] = (
     ),
     Component(
         "inhouse.kept",
-        "In-house work kept: out of scope or not yet moved",
-        "The in-house cost of the work the option does not take (yet): the volume-driven "
-        "in-house components at volume x (1 - scope x moved share), plus the fixed roles, their "
-        "seats and fixed costs whole while any work stays in-house.",
+        "In-house work kept: out of scope, not yet moved or taken back",
+        "The in-house cost of the work the option does not take (yet), or no longer after a "
+        "termination: the volume-driven in-house components at volume x (1 - scope x moved "
+        "share), plus the fixed roles, their seats and fixed costs whole while any work stays "
+        "in-house.",
         _OPT,
         block=KEPT,
     ),
