@@ -251,7 +251,7 @@ COMPONENTS: tuple[Component, ...] = (
     ),
     Component(
         "exit",
-        "Exit / switching cost at term end",
+        "Exit / switching cost (term end or termination)",
         "When exit costs are included: exit share x the last 12 months of fees, in the last month. "
         "An option terminated early always pays it, on the 12 months up to the termination "
         "month (annualised when fewer), in that month.",
