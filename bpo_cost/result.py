@@ -251,6 +251,7 @@ class Result:
             float(s.irr[0, owner]),
             float(s.payback_month[0, owner]),
             float(s.investment_share[0, owner]),
+            float(s.savings[0, owner]),
         )
 
     def to_dict(self, *, staffing: bool = False) -> dict[str, Any]:

@@ -7,11 +7,13 @@ streams (``Components``) so nothing else can move them.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 
 import numpy as np
 import pytest
+import yaml
 
 from bpo_cost import evaluate, example_path, load_case
 from bpo_cost.cli import main
@@ -182,3 +184,33 @@ def test_monte_carlo_discounts_as_the_case_says() -> None:
     np.testing.assert_array_equal(sim.base("npv_cost"), want)
     end = evaluate(case | {"discounting": "end_of_month"}).summary_arrays.npv_cost[0]
     assert not np.allclose(want, end, rtol=1e-6)  # the convention did move the figure
+
+
+def test_an_irr_of_the_other_sign_than_the_savings_is_flagged() -> None:
+    # Savings of 238,861 over the term with an IRR of -30.9 % a year: one of two roots.
+    assert irr_caveat(-0.309, 19.0, 0.4, 238_861.0) == (
+        "IRR and savings of opposite sign: another rate fits too"
+    )
+    assert irr_caveat(0.25, 19.0, 0.4, 238_861.0) is None
+    assert irr_caveat(-0.05, 19.0, 0.4, -1_000.0) is None  # loses money, and says so
+
+
+def test_a_terminated_option_whose_irr_is_the_wrong_root_is_flagged() -> None:
+    # The UK example's Indian option ended at month 36 (fee 300,000 then, rehiring, the ramp):
+    # the savings invest, save, then turn negative again, so the stream has two rates. The
+    # NPV of the savings at 0 % is their sum (> 0) and at 5 % a month below 0 (the early
+    # shortfall weighs most), so a positive monthly rate fits; Newton from Excel's guess finds
+    # a negative one. Neither is the option's return: the note says so.
+    case = yaml.safe_load(example_path("uk_insurer_contact_centre").read_text(encoding="utf-8"))
+    ended = copy.deepcopy(next(o for o in case["options"] if o["name"] == "Offshore IN"))
+    ended["name"] = "Ends 36"
+    ended["termination"] = {"month": 36, "fees": [{"up_to_month": 36, "amount": 300_000.0}]}
+    case["options"] = [ended]
+    case.pop("uncertainty", None)  # it names the options this case leaves out
+    result = evaluate(case)
+    flows = result.components.total("inhouse")[0] - result.components.total("Ends 36")[0]
+    month = np.arange(1, flows.size + 1)
+    assert flows.sum() > 0 and (flows / 1.05**month).sum() < 0  # a positive root in (0, 5 %)
+    irr_annual = float(result.summary_arrays.irr[0, 1])
+    assert irr_annual < 0
+    assert result.irr_note(1) == "IRR and savings of opposite sign: another rate fits too"

@@ -40,6 +40,7 @@ IRR_REASONS = (
     "payback in month ",
     f"up-front cost under {MIN_INVESTMENT_SHARE:.0%} of savings",
     f"IRR above {IRR_CEILING:.0%} a year",
+    "IRR and savings of opposite sign: another rate fits too",
 )
 NOT_MEANINGFUL = "n.m."  # what a table shows for such an IRR, with the reasons below it
 NOT_MEANINGFUL_LEAD = f"IRR {NOT_MEANINGFUL} (not meaningful): "  # the line of reasons
@@ -368,7 +369,9 @@ def paid_back(cumulative_savings: ArrayLike) -> npt.NDArray[np.bool_]:
     return np.asarray(cumulative_savings, dtype=float) >= -PAYBACK_TOLERANCE
 
 
-def irr_caveat(irr_annual: float, payback_month: float, investment_share: float) -> str | None:
+def irr_caveat(
+    irr_annual: float, payback_month: float, investment_share: float, savings: float = math.nan
+) -> str | None:
     """Why an option's IRR is not meaningful, or None when it is (or there is none).
 
     Parameters
@@ -379,12 +382,17 @@ def irr_caveat(irr_annual: float, payback_month: float, investment_share: float)
         The payback month (NaN: never).
     investment_share : float
         Up-front investment over gross savings (``Summary.investment_share``).
+    savings : float
+        The savings over the term (``Summary.savings``, undiscounted; NaN: not checked). An
+        IRR of the other sign is one of several roots: savings that turn negative again (a
+        termination's fee and rehiring) give the stream more than one rate.
 
     Returns
     -------
     str or None
         The reasons that apply, joined by ", ": payback by ``QUICK_PAYBACK_MONTH``, an
-        investment under ``MIN_INVESTMENT_SHARE`` of the savings, an IRR above ``IRR_CEILING``.
+        investment under ``MIN_INVESTMENT_SHARE`` of the savings, an IRR above ``IRR_CEILING``,
+        an IRR of the opposite sign to the savings.
 
     Examples
     --------
@@ -396,13 +404,15 @@ def irr_caveat(irr_annual: float, payback_month: float, investment_share: float)
     if math.isnan(irr_annual):
         return None
     reasons = []
-    quick, small, high = IRR_REASONS
+    quick, small, high, opposite = IRR_REASONS
     if payback_month <= QUICK_PAYBACK_MONTH:  # False for NaN: never paid back
         reasons.append(f"{quick}{payback_month:.0f}")
     if investment_share < MIN_INVESTMENT_SHARE:
         reasons.append(small)
     if irr_annual > IRR_CEILING:
         reasons.append(high)
+    if irr_annual * savings < 0.0:  # False for NaN: not checked
+        reasons.append(opposite)
     return ", ".join(reasons) or None
 
 

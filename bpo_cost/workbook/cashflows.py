@@ -247,7 +247,7 @@ def _decision_table(g: Grid, tl: Grid, header: int, owners: list[Owner]) -> None
 
 def _irr_note(g: Grid, o: Owner, payback: str, irr: str) -> str:
     """``engine.irr_caveat`` as a formula: its reasons joined by ", ", "" when there are none."""
-    quick, small, high = IRR_REASONS
+    quick, small, high, opposite = IRR_REASONS
     investment = f"MAX(0,-MIN({g.span_local(g.row('cumulative_savings', o.key))}))"
     flows = g.span_local(g.row("savings", o.key))
     gross = f'SUMIFS({flows},{flows},">0")'
@@ -255,5 +255,6 @@ def _irr_note(g: Grid, o: Owner, payback: str, irr: str) -> str:
         f'IF(COUNT({payback})=1,IF({payback}<={QUICK_PAYBACK_MONTH},", {quick}"&{payback},""),"")'
         f'&IF({investment}<{MIN_INVESTMENT_SHARE:g}*{gross},", {small}","")'
         f'&IF({irr}>{IRR_CEILING:g},", {high}","")'
+        f'&IF({irr}*SUM({flows})<0,", {opposite}","")'
     )
     return check_functions(f'=IF(COUNT({irr})=1,MID({reasons},3,999),"")')
