@@ -107,14 +107,14 @@ def test_quick_payback_with_a_real_investment_flags_the_payback_and_the_rate() -
     assert payback == 3.0
     assert share == pytest.approx(1000 / 5500, rel=1e-12)
     assert rate > 100.0
-    assert irr_caveat(rate, payback, share) == "payback in month 3, IRR above 100% a year"
+    assert irr_caveat(rate, payback, share, 4500.0) == "payback in month 3, IRR above 100% a year"
 
 
 def test_no_real_investment_phase_gives_every_reason() -> None:
     # 5 up front against 11 x 1,000 of savings: share 5 / 11000 = 0.045 %, payback month 2
     _, payback, rate, share = _summary([-5.0] + [1000.0] * 11)
     assert (payback, share) == (2.0, pytest.approx(5 / 11000, rel=1e-12))
-    assert irr_caveat(rate, payback, share) == (
+    assert irr_caveat(rate, payback, share, 10_995.0) == (
         "payback in month 2, up-front cost under 1% of savings, IRR above 100% a year"
     )
 
@@ -130,11 +130,11 @@ def test_a_real_investment_keeps_its_irr() -> None:
     annuity = (1 - (1 + monthly) ** -35) / monthly
     assert annuity == pytest.approx(20.0, rel=1e-9)
     assert rate == pytest.approx(1.035**12 - 1, abs=2e-3)
-    assert irr_caveat(rate, payback, share) is None
+    assert irr_caveat(rate, payback, share, 7_500.0) is None
 
 
 def test_no_irr_has_no_note() -> None:
-    assert irr_caveat(math.nan, 1.0, 0.0) is None
+    assert irr_caveat(math.nan, 1.0, 0.0, 100.0) is None
 
 
 def test_json_gives_the_number_and_the_flag(capsys: pytest.CaptureFixture[str]) -> None:

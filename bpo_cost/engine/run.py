@@ -370,7 +370,7 @@ def paid_back(cumulative_savings: ArrayLike) -> npt.NDArray[np.bool_]:
 
 
 def irr_caveat(
-    irr_annual: float, payback_month: float, investment_share: float, savings: float = math.nan
+    irr_annual: float, payback_month: float, investment_share: float, savings: float
 ) -> str | None:
     """Why an option's IRR is not meaningful, or None when it is (or there is none).
 
@@ -383,7 +383,7 @@ def irr_caveat(
     investment_share : float
         Up-front investment over gross savings (``Summary.investment_share``).
     savings : float
-        The savings over the term (``Summary.savings``, undiscounted; NaN: not checked). An
+        The savings over the term (``Summary.savings``, undiscounted). An
         IRR of the other sign is one of several roots: savings that turn negative again (a
         termination's fee and rehiring) give the stream more than one rate.
 
@@ -396,9 +396,9 @@ def irr_caveat(
 
     Examples
     --------
-    >>> irr_caveat(7.0, 3.0, 0.004)
+    >>> irr_caveat(7.0, 3.0, 0.004, 2500.0)
     'payback in month 3, up-front cost under 1% of savings, IRR above 100% a year'
-    >>> irr_caveat(0.25, 14.0, 0.3) is None
+    >>> irr_caveat(0.25, 14.0, 0.3, 4000.0) is None
     True
     """
     if math.isnan(irr_annual):
@@ -411,7 +411,7 @@ def irr_caveat(
         reasons.append(small)
     if irr_annual > IRR_CEILING:
         reasons.append(high)
-    if irr_annual * savings < 0.0:  # False for NaN: not checked
+    if irr_annual * savings < 0.0:
         reasons.append(opposite)
     return ", ".join(reasons) or None
 
