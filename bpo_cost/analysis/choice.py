@@ -10,14 +10,14 @@ One binary variable per function and owner, ``x[f, o]``, one owner per function
 - must stay in-house / must outsource: bounds on ``x``;
 - least chance of saving: ``x[f, o] = 0`` where the Monte Carlo chance is lower.
 
-Solved by HiGHS through ``scipy.optimize.milp`` to a relative MIP gap of ``MIP_GAP`` (HiGHS's
-default, 1e-4: the plan is worth at least 99.99 % of the best one), each row and the objective
-scaled to a largest coefficient of 1. A constraint *binds* when dropping it raises the plan's
-value by more than twice that gap (of the unconstrained value); its worth is that gain, and the
+Solved by HiGHS through ``scipy.optimize.milp`` to a relative MIP gap (``gap``, default
+``DEFAULT_GAP``: the plan is proven worth at least 99.9 % of the best one), each row and the
+objective scaled to a largest coefficient of 1. A constraint *binds* when dropping it raises the
+plan's value by more than twice the gap (of the plan's value): its worth is that gain, and the
 gain of relaxing its limit by 10 %. Each is a re-solve, screened first by the LP relaxation's
-bound and asked only for plans worth more than the plan plus that tolerance, so that one that
-doesn't bind usually ends at once with the proof (a gain within the tolerance reads 0); the
-10 % needs none when the best plan without the limit keeps it. A re-solve that runs out of time
+bound and asked only for plans worth more than the plan plus that margin, so that one that
+doesn't bind usually ends at once with the proof (a gain within the margin reads 0); the 10 %
+needs none when the best plan without the limit keeps it. A re-solve that runs out of time
 gives a lower bound, marked ``exact=False``. When no plan meets the constraints, the error names
 the smallest set of them that together leave none.
 """
@@ -35,23 +35,34 @@ from scipy.sparse import csr_array
 
 from .._types import FloatArray
 from ..case.portfolio import Constraints
+from ..core.arguments import Range, number
 from ..errors import NoSolutionError
 
 if TYPE_CHECKING:
     from .portfolio import PortfolioResult
 
-__all__ = ["Binding", "ChoiceTable", "Plan", "choice_table", "choose", "plan_value"]
+__all__ = [
+    "DEFAULT_GAP",
+    "MAX_GAP",
+    "Binding",
+    "ChoiceTable",
+    "Plan",
+    "choice_table",
+    "choose",
+    "plan_value",
+]
 
 EXPLAIN_SECONDS = 1.0  # the least time a re-solve for a binding constraint may take
 RELAX = 0.10  # "what relaxing it would be worth": the gain from a limit 10 % looser
-# HiGHS's default; 1e-6 doubles the time of a 200-function choice. A looser gap is no reliable
-# speed-up: on the benchmark's 250 functions 5e-4 took 48 s of CPU and 1e-3 30 s against 19 s
-# at 1e-4 (the proof, not the plan, takes the time: provider shares binding beside the budget;
-# either alone takes 0.1-0.3 s). Tried on 8 generated portfolios x 3 solver seeds, none a
-# reliable gain: provider rows over a total-spend variable (sparse), no in-house variables,
-# only the provider rows a plan breaks (row generation), presolve off, mip_heuristic_effort
-MIP_GAP = 1e-4
-_TOL = 2 * MIP_GAP  # a gain within two solver gaps may be the solver's, not the constraint's
+# A plan proven within 0.1 % of the best one's NPV of savings: far inside what the NPVs themselves
+# are sure of (the insurer example's P5-P95 of programme savings spans 13 % of its median), and
+# what makes the choice quick where the budget is a tight knapsack of near-proportional
+# functions. On 14 generated 200-function portfolios the first solve took 0.09-2.6 s (median
+# 0.25 s) at 1e-3 against 0.4-21 s (median 1.9 s) at HiGHS's default 1e-4, whose proof, not its
+# plan, takes the time (benchmarks/bench_portfolio.py). ``gap=0`` asks for the best plan, proven.
+DEFAULT_GAP = 1e-3
+MAX_GAP = 0.05  # a looser "best" plan is no longer the answer to the question asked
+_ABS = 1e-6  # the margin's floor (of the unconstrained value): HiGHS's own absolute gap
 _FEASIBLE = 1e-9  # a plan keeps a row when it exceeds the limit by no more than rounding
 
 
@@ -213,6 +224,7 @@ def _solve(
     whole: bool = True,
     seconds: float | None = None,
     above: float | None = None,
+    gap: float = DEFAULT_GAP,
 ) -> _Solution | None:
     """The best plan (``whole=False``: of the LP relaxation, a bound) or None if infeasible.
 
@@ -239,7 +251,7 @@ def _solve(
     top = max(float(np.abs(value).max(initial=0.0)), 1.0)
     if above is not None:
         cons.append(LinearConstraint(csr_array(value[None, :] / top), above / top, np.inf))
-    options: dict[str, float] = {"mip_rel_gap": MIP_GAP}
+    options: dict[str, float] = {"mip_rel_gap": gap}
     if seconds is not None:
         options["time_limit"] = seconds
     res = milp(
@@ -280,19 +292,28 @@ def _only(forbid: dict[str, FloatArray], families: Sequence[str]) -> dict[str, F
 
 
 def choose(
-    t: ChoiceTable, c: Constraints, *, explain: bool = True, seconds: float | None = None
+    t: ChoiceTable,
+    c: Constraints,
+    *,
+    explain: bool = True,
+    seconds: float | None = None,
+    gap: float = DEFAULT_GAP,
 ) -> Plan:
     """The plan maximising NPV of savings under the constraints; which ones bind and their worth.
 
     ``explain=False`` skips the binding constraints (one more solve per constraint);
-    ``seconds`` limits the first solve: the best plan found by then, with its proven ``gap``.
+    ``seconds`` limits the first solve: the best plan found by then, with its proven ``gap``;
+    ``gap`` is the relative gap the solver proves (0 to ``MAX_GAP``; 0: the best plan).
 
     Raises
     ------
+    InputError
+        when ``gap`` is not a number from 0 to ``MAX_GAP``.
     NoSolutionError
         when no plan meets the constraints: the message names those that together exclude
         every plan.
     """
+    gap = number("gap", gap, Range(0.0, MAX_GAP))
     if c.min_probability_of_saving is not None and t.p_save is None:
         raise NoSolutionError(
             "constraints.min_probability_of_saving needs each option's chance of saving: "
@@ -301,7 +322,7 @@ def choose(
     rows = _rows(t, c)
     forbid = _upper_bounds(t, c, set())
     started = time.perf_counter()
-    solution = _solve(t, rows, forbid, seconds=seconds)
+    solution = _solve(t, rows, forbid, seconds=seconds, gap=gap)
     if solution is None:
         raise NoSolutionError(
             f"no plan meets the constraints: {_infeasible(t, rows, forbid)} together leave "
@@ -316,29 +337,32 @@ def choose(
     # with no constraint each function takes its best owner: no solve needed
     unconstrained = float(sum(v.max() for v in t.value))
     binding: list[Binding] = []
-    scale = max(abs(unconstrained), 1.0)
+    # a better plan found without a constraint may be one the solve was allowed to miss: a gain
+    # within twice the gap is not the constraint's (and most such rows are ruled out by the LP
+    # relaxation's bound alone, without a re-solve)
+    margin = 2 * gap * abs(value) + _ABS * max(abs(unconstrained), 1.0)
 
     def worth(
         rows_: Sequence[_Row], forbid_: dict[str, FloatArray]
     ) -> tuple[float, bool, FloatArray | None]:
         bound = _solve(t, rows_, forbid_, whole=False)  # the LP relaxation: a quick upper bound
-        if bound is None or plan_value(t, bound.x) - value <= _TOL * scale:
+        if bound is None or plan_value(t, bound.x) - value <= margin:
             return 0.0, True, None  # no plan of the looser problem can be worth more
-        # only plans worth more than a gain within tolerance: most re-solves then end at once,
-        # proving that none exists (the plan's value is what scipy cannot pass as a start)
+        # only plans worth more than the margin: most re-solves then end at once, proving that
+        # none exists (the plan's value is what scipy cannot pass as a start)
         try:
-            better = _solve(t, rows_, forbid_, seconds=seconds, above=value + _TOL * scale)
+            better = _solve(t, rows_, forbid_, seconds=seconds, above=value + margin, gap=gap)
         except NoSolutionError:  # out of time before finding one: look without the floor
-            better = _solve(t, rows_, forbid_, seconds=seconds)
+            better = _solve(t, rows_, forbid_, seconds=seconds, gap=gap)
         if better is None:
             return 0.0, True, None
         return plan_value(t, better.x) - value, better.proven, better.x
 
-    if explain and unconstrained - value > _TOL * scale:
+    if explain and unconstrained - value > margin:
         for r in rows:  # with whole choices, a row with slack may still bind: try each
             others = [q for q in rows if q is not r]
             gain, exact, best = worth(others, forbid)
-            if gain > _TOL * scale:
+            if gain > margin:
                 assert best is not None
                 if r.relaxed_coef @ best <= r.relaxed_limit + _FEASIBLE * max(
                     abs(r.relaxed_limit), 1.0
@@ -353,7 +377,7 @@ def choose(
                 binding.append(Binding(r.name, gain, relaxed, exact and exact_relaxed))
         for family in forbid:
             gain, exact, _ = worth(rows, _only(forbid, [f for f in forbid if f != family]))
-            if gain > _TOL * scale:
+            if gain > margin:
                 binding.append(Binding(family, gain, gain, exact))
     starts = np.cumsum([0] + [len(o) for o in t.owners])
     choice = {

@@ -326,15 +326,17 @@ class PortfolioResult:
         simulation: PortfolioSimulation | None = None,
         explain: bool = True,
         seconds: float | None = None,
+        gap: float | None = None,
     ) -> Plan:
         """The plan that maximises NPV of savings under the constraints (default: the file's).
 
         See ``bpo_cost.analysis.choice.choose``; ``simulation`` gives each option's chance of
         saving for ``min_probability_of_saving``; ``explain=False`` skips pricing the
         binding constraints (a solve each); ``seconds`` limits the first solve (the plan then
-        carries its proven ``gap``).
+        carries its proven ``gap``); ``gap`` is the relative gap the solver proves (default
+        ``choice.DEFAULT_GAP``, 0.1 %; 0: the best plan, however long its proof takes).
         """
-        from .choice import choice_table, choose
+        from .choice import DEFAULT_GAP, choice_table, choose
 
         if constraints is None:
             c = self.constraints
@@ -343,7 +345,13 @@ class PortfolioResult:
         else:
             c = Constraints.model_validate({**self.constraints.model_dump(), **constraints})
         p_save = None if simulation is None else simulation.probability_of_saving()
-        return choose(choice_table(self, p_save), c, explain=explain, seconds=seconds)
+        return choose(
+            choice_table(self, p_save),
+            c,
+            explain=explain,
+            seconds=seconds,
+            gap=DEFAULT_GAP if gap is None else gap,
+        )
 
     def simulate(
         self,

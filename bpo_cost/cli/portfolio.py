@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 
+from ..core.arguments import Range, number
 from ..core.text import inert
 from ..engine.components import INHOUSE
 from ..errors import InputError
@@ -91,6 +92,14 @@ def portfolio_cmd(
             min=0.01,
         ),
     ] = None,
+    gap: Annotated[
+        float | None,
+        typer.Option(
+            "--gap",
+            help="With --optimise: the relative gap the solver proves (default 0.001: the plan "
+            "is worth at least 99.9% of the best; 0: the best plan, however long it takes).",
+        ),
+    ] = None,
     simulate: Annotated[
         int | None,
         typer.Option("--simulate", help="Portfolio Monte Carlo with N draws.", min=1),
@@ -139,8 +148,13 @@ def portfolio_cmd(
             raise InputError(name, given, "used with --simulate N")
     if with_cases and workbook is None:
         raise InputError("--with-cases", True, "used with --workbook FILE")
-    if seconds is not None and not optimise:
-        raise InputError("--seconds", seconds, "used with --optimise")
+    for given, name in ((seconds, "--seconds"), (gap, "--gap")):
+        if given is not None and not optimise:
+            raise InputError(name, given, "used with --optimise")
+    if gap is not None:
+        from ..analysis.choice import MAX_GAP
+
+        number("--gap", gap, Range(0.0, MAX_GAP))  # named as the analyst typed it
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from ..analysis import tune_allocator
@@ -175,7 +189,7 @@ def portfolio_cmd(
     plan = None
     if optimise:
         with _quiet_solver():
-            plan = result.optimise(simulation=sim, seconds=seconds)
+            plan = result.optimise(simulation=sim, seconds=seconds, gap=gap)
     if csv is not None:
         _write_csv(result, plan, csv)
     if workbook is not None:
@@ -287,7 +301,8 @@ def _show(
     if plan is not None:
         out.print(
             f"unconstrained: {plan.unconstrained_value:,.0f}; the constraints cost "
-            f"{plan.unconstrained_value - plan.value:,.0f} (solver gap {plan.gap:.2%})"
+            f"{plan.unconstrained_value - plan.value:,.0f}; no plan is worth more than "
+            f"{plan.gap:.2%} above this one (proven)"
         )
         for b in plan.binding:
             least = "" if b.exact else "at least "  # a re-solve ran out of time
