@@ -232,10 +232,10 @@ def tune_allocator() -> bool:
     operating system (``munmap``, heap trimming), so the next chunk page-faults them in again.
     `simulate` avoids that without this tuning: each worker makes its month grids in memory it
     keeps from chunk to chunk (`core.workspace.Workspace`; ``benchmarks/bench_mc_path.py``
-    measures both). Raising ``M_MMAP_THRESHOLD`` and
-    ``M_TRIM_THRESHOLD`` keeps every array in the heap (the process keeps up to a few hundred
-    MB it no longer uses). Process-wide, so never done behind your back: call it once where
-    you own the process (the ``bpo-cost`` command does). Returns True if applied.
+    measures both). Raising ``M_MMAP_THRESHOLD`` and ``M_TRIM_THRESHOLD`` keeps every array
+    in the heap (the process keeps up to a few hundred MB it no longer uses). Process-wide, so
+    never done behind your back: call it once where you own the process (the ``bpo-cost``
+    command does). Returns True if applied.
 
     Examples
     --------

@@ -28,6 +28,7 @@ from .arguments import (
     numbers,
     plain_numbers,
 )
+from .workspace import into, op
 
 __all__ = [
     "MAX_AGENTS",
@@ -73,7 +74,8 @@ def _load(
     v = numbers("volume", volume, NONNEGATIVE)
     h = numbers("handle_seconds", handle_seconds, POSITIVE)
     t = numbers("interval_minutes", interval_minutes, POSITIVE)
-    a = np.asarray(v * h / (t * 60.0))
+    a = op(np.multiply, v, h)
+    a = np.asarray(into(a, np.divide, a, t * 60.0))
     if np.any(a > MAX_ERLANGS):  # the Erlang search runs ~10·sqrt(A) steps: refuse, not hang
         raise InputError(
             "offered load (volume x handle time / interval)",
@@ -243,7 +245,8 @@ def _required_by_lookup(
 def _occupancy_floor(a: FloatArray, occ: FloatArray) -> FloatArray:
     """Fewest agents N >= 1 with A / N <= occupancy, as that test computes it in floats."""
     with np.errstate(over="ignore", divide="ignore"):
-        n = np.maximum(np.ceil(a / occ), 1.0)
+        n = op(np.divide, a, occ)
+        n = np.asarray(into(n, np.maximum, into(n, np.ceil, n), 1.0))  # an array: worked in place
     too_many = ~(n <= MAX_AGENTS)
     if np.any(too_many):
         i = int(np.flatnonzero(too_many)[0])
@@ -254,8 +257,11 @@ def _occupancy_floor(a: FloatArray, occ: FloatArray) -> FloatArray:
             f"{float(occ[i]):.6g}) needs at most {MAX_AGENTS:,.0f} agents",
         )
     for _ in range(2):  # a / occ rounds: settle on the exact first count either way
-        n = np.where(a / n > occ, n + 1.0, n)
-        n = np.where((n > 1.0) & (a / np.maximum(n - 1.0, 1.0) <= occ), n - 1.0, n)
+        # in place where the test holds: the n ± 1.0 np.where would take, in n's own memory
+        np.add(n, 1.0, out=n, where=op(np.divide, a, n) > occ)
+        fewer = op(np.subtract, n, 1.0)
+        fewer = into(fewer, np.divide, a, into(fewer, np.maximum, fewer, 1.0))
+        np.subtract(n, 1.0, out=n, where=(n > 1.0) & (fewer <= occ))
     return n
 
 

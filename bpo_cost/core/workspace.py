@@ -2,12 +2,13 @@
 
 A batch of draws makes a few dozen ``(draws, months)`` grids and frees them. Made fresh each
 batch, megabyte-sized grids go back to the operating system when freed (glibc trims the free
-top of a thread's heap, or unmaps them) and page-fault in again in the next batch: more time
-than the arithmetic. Inside ``Workspace.active`` the engine's grid-making operations write into
-memory the workspace keeps instead (``op(np.multiply, a, b)``, ``out=scratch(...)``), so a
-worker's memory stays mapped, and no allocator setting is changed. Everywhere else numpy makes
-fresh arrays, exactly as before: the same operations in the same order, which write every
-element of their result, so the numbers are the same bit for bit either way.
+top of a thread's heap, or unmaps them) and page-fault in again in the next batch: a third of
+the run's time in batches of 2,048 draws (``benchmarks/bench_mc_path.py``). Inside
+``Workspace.active`` the engine's grid-making operations write into memory the workspace keeps
+instead (``op(np.multiply, a, b)``, ``out=scratch(...)``), so a worker's memory stays mapped,
+and no allocator setting is changed. Everywhere else numpy makes fresh arrays, exactly as
+before: the same operations in the same order, which write every element of their result, so
+the numbers are the same bit for bit either way.
 
 A kept block is free again when no array uses it any more (its reference count: every view of
 it refers to it), so a batch's dead temporaries are reused within the batch too, and the few
@@ -46,9 +47,9 @@ class Workspace:
     ...     a = op(np.multiply, np.ones((100, 120)), 2.0)
     ...     first = a.sum()
     ...     del a  # dead: its block is free for the next grid
-    ...     b = op(np.multiply, np.ones((60, 120)), 3.0)
+    ...     b = op(np.multiply, np.ones((90, 120)), 3.0)
     >>> float(first), b.shape, float(b.sum()), ws.blocks
-    (24000.0, (60, 120), 21600.0, 1)
+    (24000.0, (90, 120), 32400.0, 1)
     """
 
     def __init__(self) -> None:
@@ -101,7 +102,7 @@ def scratch(
     if ws is None:
         return None
     full = _broadcast(shape, operands)
-    if math.prod(full) * np.dtype(dtype).itemsize < MIN_BYTES:
+    if math.prod(full) * (8 if dtype is float else np.dtype(dtype).itemsize) < MIN_BYTES:
         return None
     return ws.take(full, dtype)
 
@@ -144,11 +145,16 @@ def as_float(condition: npt.NDArray[np.bool_]) -> FloatArray:
 def _broadcast(shape: tuple[int, ...], operands: tuple[Any, ...]) -> tuple[int, ...]:
     """The shape numpy broadcasts ``shape`` and the operands' shapes to, if they broadcast
     (else the operation raises): ``np.broadcast_shapes`` without its cost per call."""
-    shapes = [shape, *(np.shape(x) for x in operands)]
-    ndim = max(len(s) for s in shapes)
-    out = [1] * ndim
-    for s in shapes:
-        for i, d in enumerate(s, ndim - len(s)):
-            if d != 1:
-                out[i] = d
-    return tuple(out)
+    out = shape
+    for x in operands:
+        s = x.shape if isinstance(x, np.ndarray) else np.shape(x)
+        if s == out or not s:
+            continue
+        if not out:
+            out = s
+            continue
+        ndim = max(len(out), len(s))
+        a = (1,) * (ndim - len(out)) + out
+        b = (1,) * (ndim - len(s)) + s
+        out = tuple(d if e == 1 else e for d, e in zip(a, b, strict=True))
+    return out
