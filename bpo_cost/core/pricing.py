@@ -402,7 +402,7 @@ def collar_fee_unchecked(
     rrc: FloatArray,
 ) -> FloatArray:
     """`collar_fee` without argument checks, positional."""
-    # each grid made once and worked in place (products and sums commute bit for bit)
+    # each grid made once, then worked in place: the same operations in the same order
     up = op(np.subtract, volume, baseline_volume * (1.0 + dead_band))
     up = into(up, np.multiply, arc, into(up, np.maximum, 0.0, up))
     down = op(np.subtract, baseline_volume * (1.0 - dead_band), volume)

@@ -224,7 +224,9 @@ def _inhouse(p: Params, term_months: int) -> _InHouse:
     if dated:
         parts = parts | dated
     total = sum_parts(parts.values(), full, out=scratch(shape=full))
-    today_total = total if today is parts else sum_parts(today.values(), full)
+    today_total = (
+        total if today is parts else sum_parts(today.values(), full, out=scratch(shape=full))
+    )
     return _InHouse(
         shape=full,
         months=months,

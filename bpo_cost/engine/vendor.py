@@ -149,9 +149,8 @@ def handled_volumes(
     deflected_units = [deflected(b.automation, v, months) for v in billed]
     if b.automation is None:
         return list(billed), deflected_units
-    return [op(np.subtract, v, d) for v, d in zip(billed, deflected_units, strict=True)], (
-        deflected_units
-    )
+    handled = [op(np.subtract, v, d) for v, d in zip(billed, deflected_units, strict=True)]
+    return handled, deflected_units
 
 
 def billed_hours(p: Params, pr: Pricing, i: int, volume: FloatArray) -> FloatArray:
