@@ -28,7 +28,7 @@ from .arguments import (
     numbers,
     plain_numbers,
 )
-from .workspace import into, op
+from .workspace import into, op, scratch, zeros
 
 __all__ = [
     "MAX_AGENTS",
@@ -233,7 +233,7 @@ def _required_by_lookup(
     if found is None:
         return _required_flat(a, tau, target, occ)
     agents, settled = found
-    agents = np.maximum(agents, _occupancy_floor(a, occ))
+    agents = into(agents, np.maximum, agents, _occupancy_floor(a, occ))
     rest = np.flatnonzero(~settled)
     if rest.size > _FEW:
         agents[rest] = _required_flat(a[rest], tau[rest], target[rest], occ[rest])
@@ -590,13 +590,26 @@ def required_agents(
     # Without a cap, A/N <= 1 holds for every N > A, the only counts that can meet a target > 0.
     occ = np.asarray(1.0) if occupancy is None else numbers("occupancy", occupancy, _OCCUPANCY)
     shape = np.broadcast_shapes(a.shape, tau.shape, target.shape, occ.shape)
-    result = np.zeros(shape)
+    result = zeros(shape)
     flat = result.reshape(-1)  # a view: answers land in result
-    idx = np.flatnonzero(np.broadcast_to(v, shape) > 0)  # not A > 0: see _wait
-    flat[idx] = _required_by_lookup(
-        *(np.broadcast_to(x, shape).reshape(-1)[idx] for x in (a, tau, target, occ))
-    )
+    calls = np.broadcast_to(v, shape) > 0  # not A > 0: see _wait
+    if calls.all():  # every interval (a batch's months): the same arrays, without an index
+        flat[...] = _required_by_lookup(*(_flat_copy(x, shape) for x in (a, tau, target, occ)))
+    else:
+        idx = np.flatnonzero(calls)
+        flat[idx] = _required_by_lookup(
+            *(np.broadcast_to(x, shape).reshape(-1)[idx] for x in (a, tau, target, occ))
+        )
     return float_or_array(result)
+
+
+def _flat_copy(x: FloatArray, shape: tuple[int, ...]) -> FloatArray:
+    """``x`` broadcast to ``shape``, as a new 1-D array (from the active workspace if any)."""
+    out = scratch(shape=shape)
+    if out is None:
+        return np.broadcast_to(x, shape).flatten()
+    np.copyto(out, np.broadcast_to(x, shape))
+    return out.reshape(-1)
 
 
 @overload

@@ -76,7 +76,7 @@ def live_agents(
     if np.any(rt.concurrency != 1.0):  # chat: handle time ÷ the published concurrency factor
         handle_seconds = handle_seconds / concurrency_factor_unchecked(rt.concurrency)
     agents = required_agents(
-        volume / intervals,
+        op(np.divide, volume, intervals),
         handle_seconds,
         rt.interval_minutes,
         service_level_target=rt.service_level_target,

@@ -243,9 +243,14 @@ def vendor_invoice(
         gain, kpi, credits = _clauses(b, fees, started)
         fx = _ZERO
         if b.currency is not None:  # the invoice in the case currency at the base rate
-            fees, gain, kpi, credits = (x * b.currency.rate for x in (fees, gain, kpi, credits))
-            invoice = np.maximum(fees + gain + kpi, 0.0)  # as _clauses floors it
-            fx = fx_adjustment(b.currency, invoice + credits, months)
+            rate = b.currency.rate
+            fees, gain, kpi, credits = (
+                op(np.multiply, x, rate) for x in (fees, gain, kpi, credits)
+            )
+            invoice = op(np.add, fees, gain)
+            invoice = into(invoice, np.add, invoice, kpi)
+            invoice = into(invoice, np.maximum, invoice, 0.0)  # as _clauses floors it
+            fx = fx_adjustment(b.currency, into(invoice, np.add, invoice, credits), months)
             fx_of.append(fx)
         if by_billing is not None:  # what this billing's provider is paid
             by_billing.append(np.asarray(fees + gain + kpi + credits + fx, dtype=float))
