@@ -72,11 +72,11 @@ class Workspace:
         blocks = self._blocks
         best = -1
         for i in range(len(blocks)):
-            # free: referred to by the list and getrefcount's argument alone (every array made
-            # from a block, a view of a view too, refers to the block itself)
+            # free: referred to by the list alone (every array made from a block, a view of a
+            # view too, refers to the block itself)
             size = blocks[i].size
             smallest = best < 0 or size < blocks[best].size
-            if size >= nbytes and smallest and sys.getrefcount(blocks[i]) == 2:
+            if size >= nbytes and smallest and _references(blocks, i) == _FREE:
                 best = i
         if best < 0:
             best = len(self._blocks)
@@ -92,6 +92,15 @@ class Workspace:
 _ACTIVE: ContextVar[Workspace | None] = ContextVar("bpo_cost_workspace", default=None)
 
 
+def _references(blocks: list[npt.NDArray[np.uint8]], i: int) -> int:
+    return sys.getrefcount(blocks[i])
+
+
+# What `_references` counts for a block nothing else refers to, as this interpreter counts it
+# (None: no reference counts to read, so no workspace: numpy makes every array).
+_FREE = _references([np.empty(0, np.uint8)], 0) if hasattr(sys, "getrefcount") else None
+
+
 def scratch(
     *operands: Any, shape: tuple[int, ...] = (), dtype: npt.DTypeLike = float
 ) -> npt.NDArray[Any] | None:
@@ -99,7 +108,7 @@ def scratch(
     ``shape``'s) from the active workspace, or None (numpy makes a new array) outside one or
     for a small array."""
     ws = _ACTIVE.get()
-    if ws is None:
+    if ws is None or _FREE is None:
         return None
     full = _broadcast(shape, operands)
     if math.prod(full) * (8 if dtype is float else np.dtype(dtype).itemsize) < MIN_BYTES:
