@@ -1,4 +1,4 @@
-"""Monte Carlo, the first run of a process: kept buffers and term-sized batches, old paths.
+"""Monte Carlo, the first run of a process: each worker's workspace, term-sized batches, old paths.
 
 Run: ``python benchmarks/bench_mc_path.py [--draws 100000] [--big 1000000] [--rounds 3]
 [--loaded]`` (``--loaded`` keeps one more core busy while the children run).
@@ -8,9 +8,13 @@ Paths, all run in this session, alternately, and their medians compared:
 
 - ``old``: ``cost_figures(run(...))`` (every owner's components kept until the reduction) in
   chunks of 512 draws: the path before issue 19;
-- ``before``: ``run_figures`` without buffers kept between batches, in batches of 256 draws
-  (the default before batches of 1,024 and ``engine.run.Buffers``);
-- ``new``: ``simulate`` as it is (batches of ``default_chunk``, each worker's buffers kept);
+- ``before``: ``run_figures`` with fresh arrays, in batches of 256 draws (the default before
+  batches of 512 and kept owner totals);
+- ``fresh512``: ``run_figures`` with fresh arrays in batches of 512 draws: the default before
+  the workspace (which kept only each owner's total from batch to batch);
+- ``fresh2048``: fresh arrays in batches of 2,048 draws: what the workspace saves at that size;
+- ``new``: ``simulate`` as it is (batches of ``default_chunk``, 2,048 draws here, each
+  worker's grids in its ``core.workspace.Workspace``);
 - ``tuned``: the same after ``tune_allocator()``: what is left to gain.
 
 Prints wall, user and system CPU seconds (system: mostly page faults), minor page faults and
@@ -37,14 +41,14 @@ from bpo_cost.engine.run import cost_figures, run, run_figures
 
 chunk = {}
 if sys.argv[2] == "old":
-    def old_path(p, term_months, buffers=None):
+    def old_path(p, term_months, workspace=None):
         comps = run(p, term_months)
         return (comps.owners, *cost_figures(comps, p.discount_rate_annual))
     inputs.run_figures = old_path
     chunk = {"chunk_size": 512}
-if sys.argv[2] == "before":
-    inputs.run_figures = lambda p, term_months, buffers=None: run_figures(p, term_months)
-    chunk = {"chunk_size": 256}
+if sys.argv[2] in ("before", "fresh512", "fresh2048"):
+    inputs.run_figures = lambda p, term_months, workspace=None: run_figures(p, term_months)
+    chunk = {"chunk_size": {"before": 256, "fresh512": 512, "fresh2048": 2048}[sys.argv[2]]}
 if sys.argv[2] == "tuned":
     tune_allocator()
 
@@ -61,8 +65,10 @@ print(wall, r1.ru_utime - r0.ru_utime, r1.ru_stime - r0.ru_stime, r1.ru_minflt -
 
 LABELS = {
     "old": "old path (run + cost_figures, chunk 512)",
-    "before": "run_figures, no kept buffers, chunk 256",
-    "new": "simulate as it is (default chunk, kept buffers)",
+    "before": "run_figures, fresh arrays, chunk 256",
+    "fresh512": "run_figures, fresh arrays, chunk 512",
+    "fresh2048": "run_figures, fresh arrays, chunk 2048",
+    "new": "simulate as it is (default chunk, workspace)",
     "tuned": "the same after tune_allocator()",
 }
 
@@ -109,9 +115,9 @@ def main() -> None:
     loaded = ", one core kept busy" if args.loaded else ""
     print(f"claims_back_office, fresh process each, medians of {args.rounds}{loaded}:")
     with busy_core(args.loaded):
-        compare(args.draws, args.rounds, ["old", "before", "new", "tuned"])
+        compare(args.draws, args.rounds, ["old", "before", "fresh512", "fresh2048", "new", "tuned"])
         if args.big:
-            compare(args.big, max(1, args.rounds // 2), ["before", "new"])
+            compare(args.big, max(1, args.rounds // 2), ["fresh512", "new"])
     print(load_line())
 
 

@@ -515,39 +515,54 @@ def test_run_figures_are_cost_figures_of_run_bit_for_bit(name):
         _run_figures_equal_run(case, {p: sim.draws[:, j] for j, p in enumerate(sim.inputs)}, 64)
 
 
-def test_run_figures_with_kept_buffers_bit_for_bit():
-    """One `Buffers` kept over batches of several sizes (a shorter last chunk, then a longer
-    batch again): each batch's figures are those of a batch run alone."""
+def _workspace_cases():
+    """Every example, and the cases with a termination, a blend, a split and waves."""
+    from .delivery_cases import DELIVERY
+    from .termination_cases import TERMINATION
+
+    return [*example_names(), *DELIVERY, *TERMINATION]
+
+
+@pytest.mark.parametrize("name", _workspace_cases())
+def test_run_figures_with_one_workspace_over_batches_bit_for_bit(name, monkeypatch):
+    """One `Workspace` kept over batches of several sizes (a shorter last chunk, then longer
+    batches again, one of a single draw): each batch's figures are those of the same batch run
+    alone with fresh arrays, and figures handed out are not changed by the batches after."""
     from bpo_cost.analysis import simulate
     from bpo_cost.analysis.inputs import prepare
+    from bpo_cost.case.distributions import Triangular
     from bpo_cost.case.examples import example_path
+    from bpo_cost.core import workspace
+    from bpo_cost.core.workspace import Workspace
     from bpo_cost.engine.compile import Compiler
-    from bpo_cost.engine.run import Buffers, cost_figures, run, run_figures
+    from bpo_cost.engine.run import cost_figures, run, run_figures
 
-    case = prepare(example_path("claims_back_office"))
-    sim = simulate(case, n=160, seed=9, workers=1)
+    from .delivery_cases import DELIVERY
+    from .termination_cases import TERMINATION
+
+    made = {**DELIVERY, **TERMINATION}
+    case = prepare(made[name]() if name in made else example_path(name))
+    # cases without uncertainty: the volume varies (a relative draw of +-20 %)
+    volume = Triangular(low=-0.2, mode=0.0, high=0.2, relative=True)
+    first = case.workloads[0].name if len(case.workloads) > 1 else None
+    path = "workload" if first is None else f"workloads[{first}]"
+    spread = {} if case.uncertainty else {f"{path}.volume_per_month": volume}
+    sim = simulate(case, n=160, seed=9, workers=1, uncertainty=spread)
+    monkeypatch.setattr(workspace, "MIN_BYTES", 0)  # every array from the workspace
     compiler = Compiler(case)
-    buffers = Buffers()
-    for lo, hi in [(0, 64), (64, 94), (94, 160), (0, 1)]:
+    ws = Workspace()
+    handed_out = []
+    for lo, hi in [(0, 64), (64, 94), (94, 160), (0, 1), (1, 160)]:
         p = compiler({q: sim.draws[lo:hi, j] for j, q in enumerate(sim.inputs)}, n=hi - lo)
-        _, tco, npv_cost = run_figures(p, case.term_months, buffers)
+        _, tco, npv_cost = run_figures(p, case.term_months, ws)
         want_tco, want_npv = cost_figures(run(p, case.term_months), p.discount_rate_annual)
         assert np.array_equal(tco, want_tco) and np.array_equal(npv_cost, want_npv)
         assert np.array_equal(tco, sim.tco[lo:hi]) and np.array_equal(npv_cost, sim.npv_cost[lo:hi])
-
-
-def test_buffers_reuse_a_grid_while_it_is_large_enough():
-    from bpo_cost.engine.run import Buffers
-
-    b = Buffers()
-    first = b.grid(1, (8, 12))
-    assert first.shape == (8, 12) and first.flags.c_contiguous
-    shorter = b.grid(1, (5, 12))  # a shorter batch: the first rows of the same grid
-    assert shorter.shape == (5, 12) and np.shares_memory(shorter, first)
-    assert not np.shares_memory(b.grid(2, (8, 12)), first)  # another owner: its own grid
-    longer = b.grid(1, (9, 12))  # more rows, or another term: a new grid
-    assert longer.shape == (9, 12) and not np.shares_memory(longer, first)
-    assert not np.shares_memory(b.grid(1, (9, 24)), longer)
+        assert tco.base is None and npv_cost.base is None  # their own memory, no workspace's
+        handed_out.append((lo, hi, tco, npv_cost))
+    assert ws.blocks > 0  # the batches did use it
+    for lo, hi, tco, npv_cost in handed_out:  # later batches wrote into the workspace only
+        assert np.array_equal(tco, sim.tco[lo:hi]) and np.array_equal(npv_cost, sim.npv_cost[lo:hi])
 
 
 def test_a_share_of_fees_of_zero_is_one_zero_and_the_totals_do_not_move():

@@ -25,9 +25,10 @@ from ..case.models import Case
 from ..case.paths import canonical_path, path_label
 from ..case.rules import Rule, rule
 from ..core import arguments
+from ..core.workspace import Workspace
 from ..engine.compile import Compiler, numeric_inputs
 from ..engine.components import INHOUSE
-from ..engine.run import Buffers, run_figures
+from ..engine.run import run_figures
 from ..errors import InputError
 from ..rates.cards import RateCards
 
@@ -179,19 +180,19 @@ def figures(
     overrides: Mapping[str, ArrayLike] | None = None,
     *,
     n: int | None = None,
-    buffers: Buffers | None = None,
+    workspace: Workspace | None = None,
 ) -> Figures:
     """Evaluate one batch: TCO and NPV of cost per scenario and owner.
 
     The arithmetic is ``engine.cost_figures`` (``engine.run_figures``), as in
     ``engine.summarize``, so the figures match it bit for bit; what the analyses do not need
     (payback, IRR, rank) is not computed. Pass a ``Compiler`` to evaluate many batches of one
-    case without compiling it each time, and the same ``Buffers`` (one per thread) to reuse
-    the batches' month grids.
+    case without compiling it each time, and the same ``Workspace`` (one per thread) to reuse
+    the batches' month grids (``core.workspace``).
     """
     compiler = case if isinstance(case, Compiler) else Compiler(case)
     params = compiler(overrides, n=n)
-    owners, tco, npv_cost = run_figures(params, compiler.case.term_months, buffers)
+    owners, tco, npv_cost = run_figures(params, compiler.case.term_months, workspace)
     return Figures(owners, tco, npv_cost)
 
 

@@ -21,9 +21,9 @@ import pandas as pd
 from .._types import FloatArray
 from ..case.distributions import BLOCK, Distribution, correlation_matrix, sample
 from ..case.models import Case
+from ..core.workspace import Workspace
 from ..engine.compile import Compiler
 from ..engine.components import INHOUSE
-from ..engine.run import Buffers
 from ..errors import InputError
 from .distributed import default_workers
 from .inputs import (
@@ -49,17 +49,16 @@ __all__ = [
 ]
 
 PERCENTILES = (5.0, 10.0, 50.0, 90.0, 95.0)
-# Cells (draws x months) of an engine batch's month grids: 512 draws over 84 months, 344 KB a
-# grid. Python's work per batch (about 0.7 ms, whatever its size) and the threads' handing over
-# of the interpreter between numpy calls want few, large batches; the memory a batch frees
-# wants small ones, or glibc's malloc gives it back to the system and page-faults it in again
-# (it keeps about two grids' worth free at the top of its heap). Each worker keeps its owners'
-# totals from batch to batch (`engine.run.Buffers`), which keeps the memory under them mapped
-# without any allocator setting: measured on 2 cores, first simulation of a process, claims,
-# batches of 512 run page-fault free with 2 workers and take 0.72 s of CPU for 100,000 draws
-# against 0.87 s for 256; at 1,024 the faults come back, by heap layout (a tenth of a second
-# to a second per 100,000 draws) (``benchmarks/bench_mc_path.py``).
-CHUNK_CELLS = 512 * 84
+# Cells (draws x months) of an engine batch's month grids: 2,048 draws over 84 months, 1.4 MB
+# a grid. Python's work per batch (about 1 ms, whatever its size) and the threads' handing over
+# of the interpreter between numpy calls (each one a wake-up of the other thread) want few,
+# large batches: on 2 cores, 2 workers run no faster than 1 in batches of 512 draws. Grids of
+# that size would page-fault in again batch after batch if made fresh (glibc gives freed
+# megabytes back to the system); each worker's `core.workspace.Workspace` keeps their memory
+# instead, without any allocator setting. Measured (claims, fresh process, 100,000 draws):
+# 2,048 is the fastest, with the fewest page faults; 4,096 no faster and more memory
+# (``benchmarks/bench_mc_path.py``).
+CHUNK_CELLS = 2048 * 84
 
 
 def default_chunk(term_months: int) -> int:
@@ -68,7 +67,7 @@ def default_chunk(term_months: int) -> int:
     Examples
     --------
     >>> default_chunk(84), default_chunk(120), default_chunk(12)
-    (512, 358, 3584)
+    (2048, 1433, 14336)
     """
     return max(1, CHUNK_CELLS // term_months)
 
@@ -231,12 +230,12 @@ def tune_allocator() -> bool:
 
     Each engine chunk allocates a few hundred arrays. Large ones glibc hands back to the
     operating system (``munmap``, heap trimming), so the next chunk page-faults them in again.
-    `simulate` avoids that without this tuning: each worker keeps its owners' totals from chunk
-    to chunk (`engine.run.Buffers`), under which the heap keeps its memory
-    (``benchmarks/bench_mc_path.py`` measures both). Raising ``M_MMAP_THRESHOLD`` and
-    ``M_TRIM_THRESHOLD`` keeps every array in the heap (the process keeps up to a few hundred
-    MB it no longer uses). Process-wide, so never done behind your back: call it once where
-    you own the process (the ``bpo-cost`` command does). Returns True if applied.
+    `simulate` avoids that without this tuning: each worker makes its month grids in memory it
+    keeps from chunk to chunk (`core.workspace.Workspace`; ``benchmarks/bench_mc_path.py``
+    measures both). Raising ``M_MMAP_THRESHOLD`` and ``M_TRIM_THRESHOLD`` keeps every array
+    in the heap (the process keeps up to a few hundred MB it no longer uses). Process-wide, so
+    never done behind your back: call it once where you own the process (the ``bpo-cost``
+    command does). Returns True if applied.
 
     Examples
     --------
@@ -434,18 +433,18 @@ def _run(
     # A task draws a span of whole random blocks (no block generated twice), then evaluates it
     # chunk by chunk; tasks run in parallel, and numbers never depend on the split.
     span = -(-max(chunk_size, BLOCK) // BLOCK) * BLOCK
-    kept = threading.local()  # each worker thread's month grids, reused chunk after chunk
+    kept = threading.local()  # each worker thread's workspace, reused chunk after chunk
 
     def task(start: int) -> int:
         stop = min(start + span, n)
         x = sample(dists, stop - start, seed=int(seed), start=start, rank_correlation=rho)
         input_values(x, specs, list(dists.values()))
         draws[start:stop] = x
-        buffers = kept.__dict__.setdefault("buffers", Buffers())
+        workspace = kept.__dict__.setdefault("workspace", Workspace())
         for lo in range(start, stop, chunk_size):
             hi = min(lo + chunk_size, stop)
             batch = {p: draws[lo:hi, j] for j, p in enumerate(paths)}
-            f = figures(compiler, batch, n=hi - lo, buffers=buffers)
+            f = figures(compiler, batch, n=hi - lo, workspace=workspace)
             tco[lo:hi], npv_cost[lo:hi] = f.tco, f.npv_cost
         return stop - start
 

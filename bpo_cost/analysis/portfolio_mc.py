@@ -32,8 +32,8 @@ from ..case.distributions import BLOCK, Distribution, correlation_matrix, sample
 from ..case.models import Case
 from ..case.portfolio import FX_PREFIX, SHARED_RATES
 from ..core.finance import deferral
+from ..core.workspace import Workspace
 from ..engine.compile import Compiler
-from ..engine.run import Buffers
 from ..errors import InputError
 from .distributed import ChunkTimes, run_chunks
 from .inputs import Input, Inputs, figures
@@ -135,11 +135,11 @@ def _chunk(job: _Job, start: int, stop: int) -> tuple[FloatArray, list[FloatArra
             d = job.shared[keys[f.fx]]
             fx = f.rate * (1.0 + shared[:, f.fx]) if d.relative else shared[:, f.fx].copy()
         npv_cost = np.empty((n, len(f.case.options) + 1))
-        buffers = Buffers()  # the function's month grids, reused batch after batch
+        workspace = Workspace()  # the function's month grids, reused batch after batch
         for lo in range(0, n, job.engine_chunk):
             hi = min(lo + job.engine_chunk, n)
             over = {p: c[lo:hi] for p, c in zip(paths, columns, strict=True)}
-            npv_cost[lo:hi] = figures(compiler, over, n=hi - lo, buffers=buffers).npv_cost
+            npv_cost[lo:hi] = figures(compiler, over, n=hi - lo, workspace=workspace).npv_cost
         if f.offset:  # to the programme's start at each draw's own discount rate
             drawn = dict(zip(paths, columns, strict=True))
             rate = drawn.get("discount_rate_annual", f.case.discount_rate_annual)

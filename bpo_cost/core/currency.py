@@ -22,6 +22,7 @@ import numpy as np
 
 from .._types import ArrayLike, FloatArray
 from .arguments import NONNEGATIVE, POSITIVE, RATE, SHARE, Range, checker, choice, float_or_array
+from .workspace import into, op
 
 __all__ = [
     "FX_CLAUSES",
@@ -127,8 +128,13 @@ def fx_factor_unchecked(
     """``fx_factor`` without checks (the engine's arrays)."""
     if clause == "provider":
         return np.ones_like(np.asarray(month, dtype=float))
-    movement = np.power(1.0 + drift_per_year, (month - 1.0) / 12.0) - 1.0
+    # worked in place after the power: the same operations in the same order
+    movement = np.power(1.0 + drift_per_year, (month - 1.0) / 12.0)
+    movement = into(movement, np.subtract, movement, 1.0)
     if clause == "client":
-        return np.asarray(1.0 + movement, dtype=float)
-    beyond = np.maximum(np.abs(movement) - band, 0.0)
-    return np.asarray(1.0 + client_share * np.sign(movement) * beyond, dtype=float)
+        return np.asarray(into(movement, np.add, 1.0, movement), dtype=float)
+    beyond = op(np.abs, movement)
+    beyond = into(beyond, np.maximum, into(beyond, np.subtract, beyond, band), 0.0)
+    factor = into(movement, np.multiply, client_share, into(movement, np.sign, movement))
+    factor = into(factor, np.multiply, factor, beyond)
+    return np.asarray(into(factor, np.add, 1.0, factor), dtype=float)

@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .._types import FloatArray
+from .workspace import scratch
 
 __all__ = [
     "MARGIN",
@@ -257,7 +258,9 @@ def agents_by_table(
     table = _table_for(target, float(a.min()), float(a.max()), a.size)
     if table is None:
         return None
-    agents, settled = np.empty_like(a), np.empty(a.shape, dtype=bool)
+    agents, settled = scratch(a), scratch(a, dtype=bool)
+    if agents is None or settled is None:  # no workspace (or a small batch): new arrays
+        agents, settled = np.empty_like(a), np.empty(a.shape, dtype=bool)
     for lo in range(0, a.size, _BLOCK):  # blocks that stay in the CPU cache
         part = slice(lo, lo + _BLOCK)
         agents[part], settled[part] = _lookup(table, a[part], tau[part])

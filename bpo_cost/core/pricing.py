@@ -40,6 +40,7 @@ from .arguments import (
     numbers,
     plain_numbers,
 )
+from .workspace import into, op, scratch, zeros
 
 __all__ = [
     "TIER_MODES",
@@ -371,15 +372,19 @@ def tiered_fee_unchecked(
     if tier_mode == "incremental":
         lower = np.concatenate(([0.0], b))
         upper = np.concatenate((b, [np.inf]))
-        units = np.clip(np.asarray(v)[..., None] - lower, 0.0, upper - lower)
-        return np.asarray(np.sum(units * p, axis=-1), dtype=float)
+        units = op(np.subtract, np.asarray(v)[..., None], lower)
+        units = into(units, np.clip, units, 0.0, upper - lower)
+        units = into(units, np.multiply, units, p)
+        return np.asarray(np.sum(units, axis=-1, out=scratch(shape=units.shape[:-1])))
     # the band: how many bounds lie below V (V == bound stays in the lower band), counted with
     # comparisons, which is several times faster than searchsorted over a month grid
-    band = np.zeros(np.shape(v), dtype=np.intp)
+    band = zeros(np.shape(v), dtype=np.intp)
     for bound in b:
         band += v > bound
     if p.ndim == 1 or p.shape[:-1] == (1,) * (p.ndim - 1):  # one price list for every scenario
-        return np.asarray(v * p.reshape(-1)[band], dtype=float)
+        # band is in [0, len(b)]: "clip" changes no index, and spares take a buffered copy
+        price = np.take(p.reshape(-1), band, out=scratch(band), mode="clip")
+        return np.asarray(into(price, np.multiply, v, price), dtype=float)
     price = np.take_along_axis(
         np.broadcast_to(p, np.broadcast_shapes(p.shape, (*np.shape(v), p.shape[-1]))),
         np.asarray(band)[..., None],
@@ -397,9 +402,13 @@ def collar_fee_unchecked(
     rrc: FloatArray,
 ) -> FloatArray:
     """`collar_fee` without argument checks, positional."""
-    up = arc * np.maximum(0.0, volume - baseline_volume * (1.0 + dead_band))
-    down = rrc * np.maximum(0.0, baseline_volume * (1.0 - dead_band) - volume)
-    return np.asarray(base_fee + up - down, dtype=float)
+    # each grid made once, then worked in place: the same operations in the same order
+    up = op(np.subtract, volume, baseline_volume * (1.0 + dead_band))
+    up = into(up, np.multiply, arc, into(up, np.maximum, 0.0, up))
+    down = op(np.subtract, baseline_volume * (1.0 - dead_band), volume)
+    down = into(down, np.multiply, rrc, into(down, np.maximum, 0.0, down))
+    fee = into(up, np.subtract, into(up, np.add, base_fee, up), down)
+    return np.asarray(fee, dtype=float)
 
 
 def outcome_fee_unchecked(
@@ -409,7 +418,9 @@ def outcome_fee_unchecked(
     base_fee: FloatArray,
 ) -> FloatArray:
     """`outcome_fee` without argument checks, positional."""
-    return np.asarray(base_fee + price_per_outcome * volume * outcome_rate, dtype=float)
+    fee = op(np.multiply, price_per_outcome, volume)
+    fee = into(fee, np.multiply, fee, outcome_rate)
+    return np.asarray(into(fee, np.add, base_fee, fee), dtype=float)
 
 
 def gainshare_unchecked(
@@ -420,10 +431,13 @@ def gainshare_unchecked(
     painshare: bool,
 ) -> FloatArray:
     """`gainshare` without argument checks, positional."""
-    diff = baseline_cost - actual_cost
-    gain = np.minimum(share * np.maximum(diff, 0.0), cap)
+    diff = op(np.subtract, baseline_cost, actual_cost)
+    gain = op(np.maximum, diff, 0.0)
+    gain = into(gain, np.minimum, into(gain, np.multiply, share, gain), cap)
     if painshare:
-        gain = gain - np.minimum(share * np.maximum(-diff, 0.0), cap)
+        pain = into(diff, np.maximum, into(diff, np.negative, diff), 0.0)
+        pain = into(pain, np.minimum, into(pain, np.multiply, share, pain), cap)
+        gain = into(gain, np.subtract, gain, pain)
     return np.asarray(gain, dtype=float)
 
 
@@ -435,11 +449,13 @@ def kpi_adjustment_unchecked(
     cap: FloatArray,
 ) -> FloatArray:
     """`kpi_adjustment` without argument checks, positional."""
-    return np.asarray(fee * np.clip((expected - target) * per_point, -cap, cap), dtype=float)
+    return np.asarray(
+        op(np.multiply, fee, np.clip((expected - target) * per_point, -cap, cap)), dtype=float
+    )
 
 
 def service_credit_unchecked(
     invoice: FloatArray, at_risk_share: FloatArray, expected_breach_share: FloatArray
 ) -> FloatArray:
     """`service_credit` without argument checks, positional."""
-    return np.asarray(invoice * (at_risk_share * expected_breach_share), dtype=float)
+    return np.asarray(op(np.multiply, invoice, at_risk_share * expected_breach_share), dtype=float)

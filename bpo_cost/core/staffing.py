@@ -28,6 +28,7 @@ from .arguments import (
     numbers,
     plain_numbers,
 )
+from .workspace import into, op, scratch, zeros
 
 __all__ = [
     "MAX_AGENTS",
@@ -73,7 +74,8 @@ def _load(
     v = numbers("volume", volume, NONNEGATIVE)
     h = numbers("handle_seconds", handle_seconds, POSITIVE)
     t = numbers("interval_minutes", interval_minutes, POSITIVE)
-    a = np.asarray(v * h / (t * 60.0))
+    a = op(np.multiply, v, h)
+    a = np.asarray(into(a, np.divide, a, t * 60.0))
     if np.any(a > MAX_ERLANGS):  # the Erlang search runs ~10·sqrt(A) steps: refuse, not hang
         raise InputError(
             "offered load (volume x handle time / interval)",
@@ -231,7 +233,7 @@ def _required_by_lookup(
     if found is None:
         return _required_flat(a, tau, target, occ)
     agents, settled = found
-    agents = np.maximum(agents, _occupancy_floor(a, occ))
+    agents = into(agents, np.maximum, agents, _occupancy_floor(a, occ))
     rest = np.flatnonzero(~settled)
     if rest.size > _FEW:
         agents[rest] = _required_flat(a[rest], tau[rest], target[rest], occ[rest])
@@ -243,7 +245,8 @@ def _required_by_lookup(
 def _occupancy_floor(a: FloatArray, occ: FloatArray) -> FloatArray:
     """Fewest agents N >= 1 with A / N <= occupancy, as that test computes it in floats."""
     with np.errstate(over="ignore", divide="ignore"):
-        n = np.maximum(np.ceil(a / occ), 1.0)
+        n = op(np.divide, a, occ)
+        n = np.asarray(into(n, np.maximum, into(n, np.ceil, n), 1.0))  # an array: worked in place
     too_many = ~(n <= MAX_AGENTS)
     if np.any(too_many):
         i = int(np.flatnonzero(too_many)[0])
@@ -254,8 +257,11 @@ def _occupancy_floor(a: FloatArray, occ: FloatArray) -> FloatArray:
             f"{float(occ[i]):.6g}) needs at most {MAX_AGENTS:,.0f} agents",
         )
     for _ in range(2):  # a / occ rounds: settle on the exact first count either way
-        n = np.where(a / n > occ, n + 1.0, n)
-        n = np.where((n > 1.0) & (a / np.maximum(n - 1.0, 1.0) <= occ), n - 1.0, n)
+        # in place where the test holds: the n ± 1.0 np.where would take, in n's own memory
+        np.add(n, 1.0, out=n, where=op(np.divide, a, n) > occ)
+        fewer = op(np.subtract, n, 1.0)
+        fewer = into(fewer, np.divide, a, into(fewer, np.maximum, fewer, 1.0))
+        np.subtract(n, 1.0, out=n, where=(n > 1.0) & (fewer <= occ))
     return n
 
 
@@ -584,13 +590,26 @@ def required_agents(
     # Without a cap, A/N <= 1 holds for every N > A, the only counts that can meet a target > 0.
     occ = np.asarray(1.0) if occupancy is None else numbers("occupancy", occupancy, _OCCUPANCY)
     shape = np.broadcast_shapes(a.shape, tau.shape, target.shape, occ.shape)
-    result = np.zeros(shape)
+    result = zeros(shape)
     flat = result.reshape(-1)  # a view: answers land in result
-    idx = np.flatnonzero(np.broadcast_to(v, shape) > 0)  # not A > 0: see _wait
-    flat[idx] = _required_by_lookup(
-        *(np.broadcast_to(x, shape).reshape(-1)[idx] for x in (a, tau, target, occ))
-    )
+    calls = np.broadcast_to(v, shape) > 0  # not A > 0: see _wait
+    if calls.all():  # every interval (a batch's months): the same arrays, without an index
+        flat[...] = _required_by_lookup(*(_flat_copy(x, shape) for x in (a, tau, target, occ)))
+    else:
+        idx = np.flatnonzero(calls)
+        flat[idx] = _required_by_lookup(
+            *(np.broadcast_to(x, shape).reshape(-1)[idx] for x in (a, tau, target, occ))
+        )
     return float_or_array(result)
+
+
+def _flat_copy(x: FloatArray, shape: tuple[int, ...]) -> FloatArray:
+    """``x`` broadcast to ``shape``, as a new 1-D array (from the active workspace if any)."""
+    out = scratch(shape=shape)
+    if out is None:
+        return np.broadcast_to(x, shape).flatten()
+    np.copyto(out, np.broadcast_to(x, shape))
+    return out.reshape(-1)
 
 
 @overload

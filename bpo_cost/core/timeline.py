@@ -14,6 +14,7 @@ import numpy as np
 
 from .._types import FloatArray
 from .pricing import contract_year
+from .workspace import op
 
 __all__ = ["calendar_month", "in_month", "month_axis", "volume_path", "yearly_index"]
 
@@ -61,7 +62,7 @@ def volume_path(
     )
     within_year = volume_per_month * np.exp(rate * (j / 12.0)) * season
     by_year = np.exp(rate * np.arange(float(years)))
-    grid = by_year[:, :, None] * within_year[:, None, :]
+    grid = op(np.multiply, by_year[:, :, None], within_year[:, None, :])
     return np.asarray(grid.reshape(grid.shape[0], years * 12)[:, :term], dtype=float)
 
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .._types import FloatArray
+from ..core.workspace import into, op
 from .params import Automation
 
 __all__ = ["automation_cost", "deflected"]
@@ -25,7 +26,7 @@ def deflected(auto: Automation | None, volume: FloatArray, months: FloatArray) -
     """Units automation takes off the people, from its start month (a zero without automation)."""
     if auto is None:
         return _ZERO
-    return np.asarray(volume * (auto.share * (months >= auto.start_month)), dtype=float)
+    return op(np.multiply, volume, op(np.multiply, auto.share, months >= auto.start_month))
 
 
 def automation_cost(
@@ -38,8 +39,6 @@ def automation_cost(
     in the start month (a zero without automation)."""
     if auto is None:
         return _ZERO
-    units: FloatArray = functools.reduce(np.add, deflected_units)
-    return np.asarray(
-        units * (auto.cost_per_unit * price_index) + auto.build_cost * (months == auto.start_month),
-        dtype=float,
-    )
+    units: FloatArray = functools.reduce(lambda a, b: op(np.add, a, b), deflected_units)
+    cost = op(np.multiply, units, op(np.multiply, auto.cost_per_unit, price_index))
+    return into(cost, np.add, cost, op(np.multiply, auto.build_cost, months == auto.start_month))

@@ -6,6 +6,7 @@ import numpy as np
 
 from .._types import FloatArray
 from ..core.currency import fx_factor_unchecked
+from ..core.workspace import into, op
 from .params import ContractCurrency
 
 __all__ = ["fx_adjustment"]
@@ -21,4 +22,4 @@ def fx_adjustment(
     factor = fx_factor_unchecked(
         months, currency.drift_per_year, currency.clause, currency.band, currency.client_share
     )
-    return np.asarray(invoice * (factor - 1.0), dtype=float)
+    return op(np.multiply, invoice, into(factor, np.subtract, factor, 1.0))  # factor: a new array

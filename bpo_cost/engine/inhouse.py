@@ -34,6 +34,7 @@ from ..core.arguments import NONNEGATIVE, POSITIVE, Range, checker, float_or_arr
 from ..core.concurrency import concurrency_factor_unchecked
 from ..core.staffing import required_agents
 from ..core.timeline import yearly_index
+from ..core.workspace import into, op
 from .automation import automation_cost, deflected
 from .params import InHouse, Params, RealTime, Workload
 from .quality import reworked
@@ -55,7 +56,7 @@ __all__ = [
 
 def summed(arrays: Sequence[FloatArray]) -> FloatArray:
     """The sum of per-workload arrays (broadcast); one array is returned as it is, unchanged."""
-    total: FloatArray = functools.reduce(np.add, arrays)
+    total: FloatArray = functools.reduce(lambda a, b: op(np.add, a, b), arrays)
     return total
 
 
@@ -75,7 +76,7 @@ def live_agents(
     if np.any(rt.concurrency != 1.0):  # chat: handle time ÷ the published concurrency factor
         handle_seconds = handle_seconds / concurrency_factor_unchecked(rt.concurrency)
     agents = required_agents(
-        volume / intervals,
+        op(np.divide, volume, intervals),
         handle_seconds,
         rt.interval_minutes,
         service_level_target=rt.service_level_target,
@@ -95,9 +96,9 @@ def productive_hours(
     handled hours ÷ occupancy otherwise."""
     rt = workload.real_time
     if rt is None:  # the per-unit factor first: one pass over the (scenarios, months) volumes
-        return np.asarray(volume * (handle_minutes / 60.0 / occupancy), dtype=float)
+        return op(np.multiply, volume, handle_minutes / 60.0 / occupancy)
     agents = live_agents(rt, volume, handle_minutes, occupancy)
-    return np.asarray(agents * rt.open_hours_per_month, dtype=float)
+    return op(np.multiply, agents, rt.open_hours_per_month)
 
 
 def agent_fte(
@@ -108,7 +109,7 @@ def agent_fte(
     occupancy = own(workload, inhouse, "occupancy")
     hours = productive_hours(workload, volume, workload.handle_minutes, occupancy)
     if scale is not None:
-        hours = hours * scale
+        hours = op(np.multiply, hours, scale)
     return paid_fte(hours, inhouse.paid_hours_per_year / 12.0, own(workload, inhouse, "shrinkage"))
 
 
@@ -129,7 +130,7 @@ def paid_fte(
     hours: FloatArray, paid_hours_per_month: FloatArray, shrinkage: FloatArray
 ) -> FloatArray:
     """FTE to pay for staffed hours: each FTE is paid for its hours, shrinkage included."""
-    return np.asarray(hours / (paid_hours_per_month * (1.0 - shrinkage)), dtype=float)
+    return op(np.divide, hours, paid_hours_per_month * (1.0 - shrinkage))
 
 
 def inhouse_components(
@@ -156,22 +157,31 @@ def inhouse_components(
     # the FTE grid each: the grid is what is big in a batch.
     salaries = summed(
         [
-            f * (own(w, ih, "wage_per_hour") * month_hours * wage_index)
+            op(
+                np.multiply,
+                f,
+                op(np.multiply, own(w, ih, "wage_per_hour") * month_hours, wage_index),
+            )
             for f, w in zip(ftes, p.workloads, strict=True)
         ]
     )
-    seats = fte * (1.0 + 1.0 / ih.supervision_span) + other_heads  # agents and supervisors
+    seats = op(np.multiply, fte, 1.0 + 1.0 / ih.supervision_span)
+    seats = into(seats, np.add, seats, other_heads)  # agents and supervisors
     supervisor_cost = ih.supervisor_wage_per_hour * month_hours * load / ih.supervision_span
     hire_cost = ih.attrition_per_year / 12.0 * (ih.cost_per_hire + ih.training_per_hire)
     parts = {
         "inhouse.salaries": salaries,
-        "inhouse.benefits_and_tax": salaries * (ih.benefits_load + ih.payroll_tax),
-        "inhouse.supervision": fte * (supervisor_cost * wage_index),
+        "inhouse.benefits_and_tax": op(np.multiply, salaries, ih.benefits_load + ih.payroll_tax),
+        "inhouse.supervision": op(np.multiply, fte, op(np.multiply, supervisor_cost, wage_index)),
         "inhouse.other_staff": loaded_pay(ih, other_pay, wage_index),
-        "inhouse.facilities": seats * (ih.facilities_per_seat_month * price_index),
-        "inhouse.it": seats * (ih.it_per_seat_month * price_index),
-        "inhouse.recruiting_training": fte * (hire_cost * price_index),
-        "inhouse.fixed": ih.fixed_costs_per_month * price_index,
+        "inhouse.facilities": op(
+            np.multiply, seats, op(np.multiply, ih.facilities_per_seat_month, price_index)
+        ),
+        "inhouse.it": op(np.multiply, seats, op(np.multiply, ih.it_per_seat_month, price_index)),
+        "inhouse.recruiting_training": op(
+            np.multiply, fte, op(np.multiply, hire_cost, price_index)
+        ),
+        "inhouse.fixed": op(np.multiply, ih.fixed_costs_per_month, price_index),
     }
     if better is not None:  # a block's component (components.py): only with the path
         parts["inhouse.automation"] = automation
@@ -209,7 +219,7 @@ def loaded_pay(ih: InHouse, pay_per_hour: FloatArray, wage_index: FloatArray) ->
     """Monthly cost of fixed roles paid ``pay_per_hour`` in all (Σ FTE × hourly wage), fully
     loaded: × paid hours a month × (1 + benefits load + payroll tax) × wage index."""
     load = 1.0 + ih.benefits_load + ih.payroll_tax
-    return np.asarray(pay_per_hour * (ih.paid_hours_per_year / 12.0) * load * wage_index)
+    return op(np.multiply, pay_per_hour * (ih.paid_hours_per_year / 12.0) * load, wage_index)
 
 
 def loaded_cost_per_fte_month(

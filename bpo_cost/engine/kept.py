@@ -27,6 +27,7 @@ import numpy as np
 
 from .._types import FloatArray
 from ..core.timeline import yearly_index
+from ..core.workspace import op
 from .inhouse import inhouse_components
 from .params import Option, Params
 from .scope import handover_path, scopes, service_path, wave_path
@@ -59,8 +60,10 @@ def kept_components(
     k = int(np.flatnonzero(still.any(axis=0)).max() + 1) if still.any() else 0
 
     wage_index = yearly_index(p.wage_inflation_per_year, months)
-    kept_volumes = [v * x for v, x in zip(volumes, kept_share, strict=True)]
-    kept = _total(p, kept_volumes, months, wage_index, price_index, shape) * some_kept
+    kept_volumes = [op(np.multiply, v, x) for v, x in zip(volumes, kept_share, strict=True)]
+    kept = op(
+        np.multiply, _total(p, kept_volumes, months, wage_index, price_index, shape), some_kept
+    )
     today = p
     if p.inhouse.improvement is not None:  # the transition charges today's operation
         today = replace(p, inhouse=replace(p.inhouse, improvement=None))
@@ -99,5 +102,5 @@ def _total(
 ) -> FloatArray:
     """The whole in-house cost at ``volumes`` (one per workload), ``shape``."""
     parts = inhouse_components(p, volumes, wage_index, price_index, months)
-    total: FloatArray = functools.reduce(np.add, parts.values())
+    total: FloatArray = functools.reduce(lambda a, b: op(np.add, a, b), parts.values())
     return np.asarray(np.broadcast_to(total, shape), dtype=float)

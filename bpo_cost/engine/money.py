@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from .._types import FloatArray
+from ..core.workspace import op, zeros
 from .components import TAXED_COMPONENTS
 from .params import AssetSale, DatedCost, Taxes
 
@@ -37,13 +38,13 @@ def tax_parts(taxes: Taxes, parts: Mapping[str, FloatArray]) -> dict[str, FloatA
     charges = [parts[k] for k in TAXED_COMPONENTS if k in parts]  # a block's may be absent
     width = max(c.shape[1] for c in charges)
     rows = max(c.shape[0] for c in charges)
-    base = np.zeros((rows, width))
+    base = zeros((rows, width))
     for c in charges:
         base[:, : c.shape[1]] += c
     w = taxes.withholding_rate
     return {
-        "tax.vat": np.asarray(taxes.vat_rate * (1.0 - taxes.recoverable_share) * base, dtype=float),
-        "tax.withholding": np.asarray(w / (1.0 - w) * base, dtype=float),
+        "tax.vat": op(np.multiply, taxes.vat_rate * (1.0 - taxes.recoverable_share), base),
+        "tax.withholding": op(np.multiply, w / (1.0 - w), base),
     }
 
 

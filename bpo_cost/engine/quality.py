@@ -14,7 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from .._types import FloatArray
+from ..core.workspace import op
 from .params import Option, Pricing, Quality, Transition
 
 __all__ = ["client_pays_dip", "line_quality", "reworked"]
@@ -25,7 +28,7 @@ def reworked(volumes: Sequence[FloatArray], quality: Quality | None) -> list[Flo
     if quality is None:
         return list(volumes)
     factor = 1.0 + quality.rework_rate
-    return [v * factor for v in volumes]
+    return [op(np.multiply, v, factor) for v in volumes]
 
 
 def line_quality(option: Option, line: int | None) -> Quality | None:

@@ -16,6 +16,7 @@ import numpy as np
 
 from .._types import FloatArray
 from ..core.timeline import yearly_index
+from ..core.workspace import op
 from .inhouse import loaded_pay
 from .params import Option, Params
 
@@ -34,7 +35,7 @@ def retained_components(
     return {
         "retained.organisation": loaded_pay(p.inhouse, pay, wage_index),
         # no share in any scenario: one zero, not a month grid of them (engine.Components)
-        "retained.share_of_fees": r.share_of_fees * fees
+        "retained.share_of_fees": op(np.multiply, r.share_of_fees, fees)
         if np.any(r.share_of_fees)
         else np.zeros((1, 1)),
     }

@@ -6,6 +6,7 @@ scenario axis, so a deterministic case, a sensitivity sweep and a Monte Carlo ar
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -18,6 +19,7 @@ from .._types import ArrayLike, FloatArray
 from ..case.models import Case
 from ..core.finance import DISCOUNTING, PAYBACK_TOLERANCE, Discounting, irr, monthly_rate
 from ..core.timeline import month_axis, volume_path, yearly_index
+from ..core.workspace import Workspace, scratch
 from .compile import compile_case
 from .components import INHOUSE
 from .inhouse import inhouse_components, summed
@@ -52,7 +54,6 @@ __all__ = [
     "NOT_MEANINGFUL",
     "NOT_MEANINGFUL_LEAD",
     "QUICK_PAYBACK_MONTH",
-    "Buffers",
     "Components",
     "Summary",
     "cost_figures",
@@ -143,56 +144,33 @@ def run(p: Params, term_months: int) -> Components:
     return Components(np.broadcast_to(base.volume, base.shape), parts_of, {INHOUSE: base.total})
 
 
-class Buffers:
-    """Month grids kept from one batch to the next: each owner's monthly total in
-    `run_figures`, reused while the term stays the same. One set per thread.
-
-    Reusing them saves more than their own allocation: made after the first batch's
-    components, each tends to sit above that owner's grids in the C heap, and glibc keeps
-    the memory under a block in use when a batch frees its grids, where it trims the free top
-    of its heap (given back to the system, faulted in again by the next batch). How much it
-    keeps depends on the heap's layout: `analysis.montecarlo.CHUNK_CELLS` sizes batches where
-    it held (``benchmarks/bench_mc_path.py``). No allocator setting is changed.
-    """
-
-    def __init__(self) -> None:
-        self._grids: dict[int, FloatArray] = {}
-
-    def grid(self, key: int, shape: tuple[int, int]) -> FloatArray:
-        """A ``shape`` grid under ``key``, its contents undefined: the first rows of the one
-        kept (a batch's last chunk may be shorter), or a new one."""
-        grid = self._grids.get(key)
-        if grid is None or grid.shape[1] != shape[1] or grid.shape[0] < shape[0]:
-            grid = self._grids[key] = np.empty(shape)
-        return grid[: shape[0]]
-
-
 def run_figures(
-    p: Params, term_months: int, buffers: Buffers | None = None
+    p: Params, term_months: int, workspace: Workspace | None = None
 ) -> tuple[list[str], FloatArray, FloatArray]:
     """Owners, TCO and NPV of cost (``(n, owners)`` each) of a compiled case: ``cost_figures``
     of ``run``, bit for bit, without keeping every owner's components.
 
     Each owner's components are summed and reduced, then dropped, before the next owner's are
     made; the options keep only the first months of the in-house costs (what their transition
-    reads). A batch holds one owner's month grids at a time, not every owner's: a third of the
-    memory of a Monte Carlo chunk, so fewer pages for the allocator to map and give back.
-    Each owner's total goes into a grid of ``buffers`` (pass the same ``Buffers`` to batch
-    after batch of one thread: see `Buffers`); the figures do not depend on it.
+    reads). With a ``workspace`` (pass the same one to batch after batch of one thread) the
+    month grids are made in memory it keeps (``core.workspace``); the figures do not depend on
+    it.
     """
     owners = [INHOUSE, *(o.name for o in p.options)]
     shape = (p.n_scenarios, term_months)
-    kept = Buffers() if buffers is None else buffers
 
     def totals() -> Iterator[FloatArray]:
-        base = _inhouse(p, term_months, kept)
+        base = _inhouse(p, term_months)
         yield base.total
         base = base.first(max((inhouse_months_read(o, base.months) for o in p.options), default=0))
-        for j, option in enumerate(p.options, start=1):
-            # the grid is asked for after the option's components are made (see `Buffers`)
-            yield sum_parts(_option_parts(p, option, base).values(), shape, out=kept.grid(j, shape))
+        for option in p.options:
+            # the total's block is taken after the components are made, which die in it
+            yield sum_parts(
+                _option_parts(p, option, base).values(), shape, out=scratch(shape=shape)
+            )
 
-    tco, npv_cost = _reduce(totals(), shape, len(owners), p.discount_rate_annual, p.discounting)
+    with contextlib.nullcontext() if workspace is None else workspace.active():
+        tco, npv_cost = _reduce(totals(), shape, len(owners), p.discount_rate_annual, p.discounting)
     return owners, tco, npv_cost
 
 
@@ -228,8 +206,8 @@ class _InHouse:
         )
 
 
-def _inhouse(p: Params, term_months: int, buffers: Buffers | None = None) -> _InHouse:
-    """The in-house components and indices; the total in grid 0 of ``buffers`` if given."""
+def _inhouse(p: Params, term_months: int) -> _InHouse:
+    """The in-house components and indices."""
     months = month_axis(term_months)
     volumes = workload_volumes(p, months)
     wage_index = yearly_index(p.wage_inflation_per_year, months)
@@ -245,9 +223,10 @@ def _inhouse(p: Params, term_months: int, buffers: Buffers | None = None) -> _In
     dated = dated_parts("inhouse.", ih.dated_costs, ih.asset_sales, months)
     if dated:
         parts = parts | dated
-    # the grid is asked for after the components are made (see `Buffers`)
-    total = sum_parts(parts.values(), full, out=None if buffers is None else buffers.grid(0, full))
-    today_total = total if today is parts else sum_parts(today.values(), full)
+    total = sum_parts(parts.values(), full, out=scratch(shape=full))
+    today_total = (
+        total if today is parts else sum_parts(today.values(), full, out=scratch(shape=full))
+    )
     return _InHouse(
         shape=full,
         months=months,

@@ -25,6 +25,7 @@ import numpy as np
 
 from .._types import FloatArray
 from ..core.timeline import in_month
+from ..core.workspace import op
 from .components import STAFF_COMPONENTS
 from .inhouse import baseline_agents, summed
 from .params import Option, Params, Termination
@@ -74,7 +75,11 @@ def terminated(
     assert end is not None, "terminated: an option with a termination block"
     month = end.month
     served = service_path(option, months)
-    out = {key: parts[key] * served[:, : parts[key].shape[1]] for key in SERVED if key in parts}
+    out = {
+        key: op(np.multiply, parts[key], served[:, : parts[key].shape[1]])
+        for key in SERVED
+        if key in parts
+    }
     share = option.transition.exit_share_of_annual_spend
     out["exit"] = share * _last_year_fees(parts["vendor.fees"], month, months)
     last = min(int(month.max()), months.shape[1])

@@ -36,6 +36,7 @@ import numpy.typing as npt
 
 from .._types import FloatArray
 from ..core.timeline import in_month
+from ..core.workspace import as_float, op
 from .components import STAFF_COMPONENTS
 from .inhouse import agent_fte, own, summed
 from .params import Option, Params
@@ -111,13 +112,13 @@ def hidden_components(
     share = t.governance_share_of_fees
     # a share of zero in every scenario (the retained organisation sized as people instead):
     # one zero, not a month grid of them (engine.Components)
-    governance = share * fees if np.any(share) else np.zeros((1, 1))
+    governance = op(np.multiply, share, fees) if np.any(share) else np.zeros((1, 1))
     retained = t.governance_fte * t.governance_cost_per_fte_month
     if np.any(retained):  # governance staff on top of the share of fees
-        governance = governance + retained * price_index
+        governance = op(np.add, governance, op(np.multiply, retained, price_index))
     last_year = fees[:, term - 12 :].sum(axis=1, keepdims=True)  # a term is at least 12 months
     exit_cost = (
-        t.exit_share_of_annual_spend * last_year * _mask(months == term)
+        op(np.multiply, t.exit_share_of_annual_spend * last_year, _mask(months == term))
         if p.include_exit_costs
         else np.zeros((1, 1))
     )
@@ -131,7 +132,7 @@ def hidden_components(
         "transition.productivity_dip": productivity_dip,
         "transition.stranded_costs": stranded,
         "governance": governance,
-        "quality_leakage": t.repeat_rate * fees,
+        "quality_leakage": op(np.multiply, t.repeat_rate, fees),
         "exit": exit_cost,
         **retained_components(p, option, months, fees),
     }
@@ -166,10 +167,12 @@ def _stranded(p: Params, months: FloatArray, after: FloatArray) -> FloatArray:
     month less one), until each ends."""
     leases = p.inhouse.stranded_costs
     m = _first(months, *(s.months_remaining for s in leases))
-    return sum(
-        (s.cost_per_month * _mask((m > after) & (m <= s.months_remaining)) for s in leases),
-        np.zeros((1, 1)),
+    costs = (
+        op(np.multiply, s.cost_per_month, _mask((m > after) & (m <= s.months_remaining)))
+        for s in leases
     )
+    total: FloatArray = functools.reduce(lambda a, b: op(np.add, a, b), costs, np.zeros((1, 1)))
+    return total
 
 
 # ------------------------------------------------------------------------------------- waves
@@ -278,4 +281,4 @@ def _first(months: FloatArray, *last: FloatArray) -> FloatArray:
 
 def _mask(condition: npt.NDArray[np.bool_]) -> FloatArray:
     # float masks: multiplying by a bool array converts it to float on every use
-    return condition.astype(float)
+    return as_float(condition)

@@ -36,6 +36,7 @@ from ..core.pricing import (
     service_credit_unchecked,
     tiered_fee_unchecked,
 )
+from ..core.workspace import into, op
 from .automation import automation_cost, deflected
 from .fx import fx_adjustment
 from .inhouse import paid_fte, productive_hours, summed
@@ -133,9 +134,9 @@ def billed_volumes(
     for i in b.workloads:
         v = volumes[i]
         if b.share is not None and np.any(b.share != 1.0):
-            v = v * b.share
+            v = op(np.multiply, v, b.share)
         if moved is not None:
-            v = v * moved
+            v = op(np.multiply, v, moved)
         out.append(v)
     return out
 
@@ -148,7 +149,8 @@ def handled_volumes(
     deflected_units = [deflected(b.automation, v, months) for v in billed]
     if b.automation is None:
         return list(billed), deflected_units
-    return [v - d for v, d in zip(billed, deflected_units, strict=True)], deflected_units
+    handled = [op(np.subtract, v, d) for v, d in zip(billed, deflected_units, strict=True)]
+    return handled, deflected_units
 
 
 def billed_hours(p: Params, pr: Pricing, i: int, volume: FloatArray) -> FloatArray:
@@ -170,7 +172,8 @@ def _base_fee(
             if pr.basis == "productive_hour"
             else paid_fte(hours, pr.paid_hours_per_month, pr.shrinkage)
         )
-        return np.asarray(pr.rate * np.maximum(units, pr.minimum_billed_per_month), dtype=float)
+        billed = op(np.maximum, units, pr.minimum_billed_per_month)
+        return into(billed, np.multiply, pr.rate, billed)
     volume = summed(volumes)
     if pr.model == "per_transaction":
         if pr.collar is not None:
@@ -178,9 +181,9 @@ def _base_fee(
             return collar_fee_unchecked(
                 volume, c.base_fee_per_month, c.baseline_volume, c.dead_band, c.arc, c.rrc
             )
-        billed = np.maximum(volume, pr.minimum_volume_per_month)
+        billed = op(np.maximum, volume, pr.minimum_volume_per_month)
         if pr.price is not None:
-            return np.asarray(pr.price * billed, dtype=float)
+            return into(billed, np.multiply, pr.price, billed)
         assert pr.tiers is not None  # the case gives exactly one of price, tiers and collar
         bounds = np.array([t.up_to for t in pr.tiers[:-1]], dtype=float)  # the last has none
         # (n or 1, 1, k): a price per tier per scenario, whichever tiers vary
@@ -234,15 +237,20 @@ def vendor_invoice(
         if index is None:
             index = indices[id(b.escalator)] = _escalation(b.escalator, months)
         handled = reworked(handled, line_quality(option, b.line))
-        fees = _base_fee(p, b.pricing, b.workloads, handled) * index
+        fees = op(np.multiply, _base_fee(p, b.pricing, b.workloads, handled), index)
         if started is not None:
-            fees = fees * started
+            fees = into(fees, np.multiply, fees, started)
         gain, kpi, credits = _clauses(b, fees, started)
         fx = _ZERO
         if b.currency is not None:  # the invoice in the case currency at the base rate
-            fees, gain, kpi, credits = (x * b.currency.rate for x in (fees, gain, kpi, credits))
-            invoice = np.maximum(fees + gain + kpi, 0.0)  # as _clauses floors it
-            fx = fx_adjustment(b.currency, invoice + credits, months)
+            rate = b.currency.rate
+            fees, gain, kpi, credits = (
+                op(np.multiply, x, rate) for x in (fees, gain, kpi, credits)
+            )
+            invoice = op(np.add, fees, gain)
+            invoice = into(invoice, np.add, invoice, kpi)
+            invoice = into(invoice, np.maximum, invoice, 0.0)  # as _clauses floors it
+            fx = fx_adjustment(b.currency, into(invoice, np.add, invoice, credits), months)
             fx_of.append(fx)
         if by_billing is not None:  # what this billing's provider is paid
             by_billing.append(np.asarray(fees + gain + kpi + credits + fx, dtype=float))
@@ -297,14 +305,14 @@ def _clauses(
         cap = np.full((1, 1), np.inf) if g.cap_per_month is None else g.cap_per_month
         gain = gainshare_unchecked(g.baseline_cost_per_month, fees, g.share, cap, g.painshare)
         if started is not None:  # no savings to share before the vendor starts
-            gain = gain * started
-        invoice, may_go_negative = invoice + gain, True
+            gain = into(gain, np.multiply, gain, started)
+        invoice, may_go_negative = op(np.add, invoice, gain), True
     if pr.model == "outcome" and pr.kpi is not None:
         k = pr.kpi
         kpi = kpi_adjustment_unchecked(fees, k.expected, k.target, k.per_point, k.cap)
-        invoice, may_go_negative = invoice + kpi, True
+        invoice, may_go_negative = op(np.add, invoice, kpi), True
     if may_go_negative:
-        invoice = np.maximum(invoice, 0.0)  # no service credit on a refund
+        invoice = op(np.maximum, invoice, 0.0)  # no service credit on a refund
     sc = b.service_credits
     # the at-risk share negated: the credit comes out negative, as the client's cost
     credits = service_credit_unchecked(invoice, -sc.at_risk_share, sc.expected_breach_share)
