@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import operator
 import sys
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
@@ -119,17 +120,38 @@ def scratch(
 def op(ufunc: Callable[..., Any], *operands: Any) -> FloatArray:
     """``ufunc(*operands)`` (``np.multiply``, ``np.add``…), into the active workspace if
     there is one."""
+    if _ACTIVE.get() is None:  # no batch: nothing to keep, and an Excel cell's call stays cheap
+        return _fresh(ufunc, operands)
     result: FloatArray = ufunc(*operands, out=scratch(*operands))
     return result
 
 
 def into(acc: Any, ufunc: Callable[..., Any], *operands: Any) -> FloatArray:
-    """``ufunc(*operands)`` into ``acc`` when it is an array of the result's shape, else as
-    `op`: ``acc`` must be an array the caller made (by `op`), one no one else holds."""
+    """``ufunc(*operands)`` into ``acc`` when a workspace is active and ``acc`` is an array of
+    the result's shape, else as `op`: ``acc`` must be an array the caller made (by `op`), one
+    no one else holds, and not read again."""
+    if _ACTIVE.get() is None:
+        return _fresh(ufunc, operands)
     if isinstance(acc, np.ndarray) and acc.shape == _broadcast((), operands):
         result: FloatArray = ufunc(*operands, out=acc)
         return result
     return op(ufunc, *operands)
+
+
+# Outside a batch the arithmetic is the operator's: plain numbers (an Excel cell's arguments)
+# stay Python floats, as fast as the expression was, and arrays get numpy's ufunc all the same.
+# IEEE arithmetic either way: the same numbers.
+_OPERATORS: dict[Any, Callable[[Any, Any], Any]] = {
+    np.add: operator.add,
+    np.subtract: operator.sub,
+    np.multiply: operator.mul,
+    np.divide: operator.truediv,
+}
+
+
+def _fresh(ufunc: Callable[..., Any], operands: tuple[Any, ...]) -> FloatArray:
+    result: FloatArray = _OPERATORS.get(ufunc, ufunc)(*operands)
+    return result
 
 
 def zeros(shape: tuple[int, ...], dtype: npt.DTypeLike = float) -> npt.NDArray[Any]:
