@@ -127,14 +127,13 @@ def op(ufunc: Callable[..., Any], *operands: Any) -> FloatArray:
 
 
 def into(acc: Any, ufunc: Callable[..., Any], *operands: Any) -> FloatArray:
-    """``ufunc(*operands)`` into ``acc`` when a workspace is active and ``acc`` is an array of
-    the result's shape, else as `op`: ``acc`` must be an array the caller made (by `op`), one
-    no one else holds, and not read again."""
-    if _ACTIVE.get() is None:
-        return _fresh(ufunc, operands)
+    """``ufunc(*operands)`` into ``acc`` when it is an array of the result's shape, else as
+    `op`: ``acc`` must be an array the caller made (by `op`), one no one else holds."""
     if isinstance(acc, np.ndarray) and acc.shape == _broadcast((), operands):
         result: FloatArray = ufunc(*operands, out=acc)
         return result
+    if _ACTIVE.get() is None:  # as in `op`, one call less: a plain number's path
+        return _fresh(ufunc, operands)
     return op(ufunc, *operands)
 
 
