@@ -96,6 +96,17 @@ def test_pert_quantile_inverts_the_beta_cdf(mode: float, cdf: object) -> None:
     assert np.max(np.abs(cdf(x) - u)) < 1e-7  # type: ignore[operator]
 
 
+def test_pert_quantile_in_any_order_is_the_table_interpolated_value_by_value() -> None:
+    # the quantile sorts a block to interpolate it: every value must be np.interp's own, in place
+    d = Pert(low=2.0, mode=3.0, high=7.0, shape=6.0)
+    rng = np.random.default_rng(7)
+    u = np.concatenate((rng.random(5000), [0.0, 1.0, 0.5, 0.5, 1e-12, 1 - 1e-12]))
+    rng.shuffle(u)
+    one_by_one = np.array([d.quantile(np.float64(v)) for v in u])  # nothing to sort
+    assert np.array_equal(d.quantile(u.reshape(2, -1)).ravel(), one_by_one)
+    assert d.quantile(np.float64(0.25)).shape == ()
+
+
 def test_pert_mean_is_the_pert_formula() -> None:
     d = Pert(low=10.0, mode=12.0, high=20.0)
     x = d.quantile((np.arange(200_000) + 0.5) / 200_000)  # midpoint rule over u
