@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from bpo_cost.workbook.recalc import find_soffice, recalculate
 
@@ -20,5 +22,24 @@ def recalc(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Sequence[Path]
 
     def run(paths: Sequence[Path]) -> list[Path]:
         return recalculate(paths, tmp_path_factory.mktemp(f"recalc{next(counter)}"))
+
+    return run
+
+
+@pytest.fixture
+def evaluate_at_80(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Callable[[Mapping[str, Any]], str]:
+    """``bpo-cost evaluate`` on a case (as its file's data) in an 80-column terminal: what it
+    prints."""
+    from bpo_cost.cli import main, tables
+
+    monkeypatch.setattr(tables, "terminal_width", lambda: 80)
+
+    def run(case: Mapping[str, Any]) -> str:
+        path = tmp_path / "case.yaml"
+        path.write_text(yaml.safe_dump(dict(case)), encoding="utf-8")
+        assert main(["evaluate", str(path)]) == 0
+        return capsys.readouterr().out
 
     return run

@@ -4,6 +4,7 @@ per line, the in-house work an option keeps, and bad input."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -329,17 +330,9 @@ def test_results_name_each_lines_provider_and_location() -> None:
 
 
 def test_the_cli_table_says_each_options_lines_in_80_columns(
-    tmp_path: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    evaluate_at_80: Callable[[Mapping[str, Any]], str],
 ) -> None:
-    import yaml
-
-    from bpo_cost.cli import main, tables
-
-    monkeypatch.setattr(tables, "terminal_width", lambda: 80)
-    path = tmp_path / "blend.yaml"
-    path.write_text(yaml.safe_dump(_face_case()), encoding="utf-8")
-    assert main(["evaluate", str(path)]) == 0
-    out = capsys.readouterr().out
+    out = evaluate_at_80(_face_case())
     said = " ".join(out.split())  # the console wraps the line at 80 columns
     assert "Blend PH-US: 15% US onshore (Acme US), 80% PH offshore (Acme PH), 5% in-house" in said
     assert max(len(line.rstrip()) for line in out.splitlines()) <= 80

@@ -7,6 +7,7 @@ fee steps in rising months; each refused in one line naming the field.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -399,15 +400,9 @@ def test_the_python_faces_carry_the_termination() -> None:
 
 
 def test_the_cli_table_says_when_an_option_ends_in_80_columns(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    evaluate_at_80: Callable[[Mapping[str, Any]], str],
 ) -> None:
-    from bpo_cost.cli import tables
-
-    monkeypatch.setattr(tables, "terminal_width", lambda: 80)
-    path = tmp_path / "ends.yaml"
-    path.write_text(yaml.safe_dump(two_options()), encoding="utf-8")
-    assert main(["evaluate", str(path)]) == 0
-    out = capsys.readouterr().out
+    out = evaluate_at_80(two_options())
     assert "Vendor: ends month 8, the work back in-house" in " ".join(out.split())
     assert "Whole term:" not in out
     assert max(len(line.rstrip()) for line in out.splitlines()) <= 80

@@ -8,6 +8,7 @@ v1 one on every bundled example.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from bpo_cost import InvalidCaseError, evaluate, sensitivity, simulate
 from bpo_cost.case.distributions import Uniform
 from bpo_cost.case.examples import example_path
 from bpo_cost.case.io import parse_case
-from bpo_cost.cli import main, tables
+from bpo_cost.cli import main
 from bpo_cost.engine import run, transition
 from bpo_cost.engine.components import INHOUSE
 
@@ -291,15 +292,11 @@ def test_monte_carlo_varies_a_wave_month_draw_by_draw() -> None:
 
 
 def test_the_cli_shows_an_options_waves_at_80_columns(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    evaluate_at_80: Callable[[Mapping[str, Any]], str],
 ) -> None:
-    monkeypatch.setattr(tables, "terminal_width", lambda: 80)
     data = example("voice_customer_service")
     data["options"][2]["waves"] = [{"month": 1, "share": 0.3}, {"month": 9, "share": 1.0}]
-    path = tmp_path / "waved.yaml"
-    path.write_text(yaml.safe_dump(data), encoding="utf-8")
-    assert main(["evaluate", str(path)]) == 0
-    lines = capsys.readouterr().out.splitlines()
+    lines = evaluate_at_80(data).splitlines()
     assert all(len(line.rstrip()) <= 80 for line in lines), lines
     words = " ".join(" ".join(lines).split())  # the delivery line may wrap at 80 columns
     assert "Offshore PH: 100% PH offshore; waves 30% by month 1, 100% by month 9" in words
